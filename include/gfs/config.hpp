@@ -1,0 +1,88 @@
+/// @file config.hpp
+/// @brief Every hyper-parameter of a GFSNetwork fit, with the defaults of this library and a
+///        reference-compatible preset (gfs-network 0.3.1).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "gfs/device.hpp"
+#include "gfs/export.h"
+
+namespace gfs {
+
+enum class Task { kClassification, kRegression };
+/// Selection penalty: kRaw = mean_j m_j; kTarget = (mean_j m_j - k/D)^2.
+enum class Penalty { kRaw, kTarget };
+/// Which features form the support after training.
+enum class SupportRule {
+  kMajority,  ///< w_j > 0, i.e. sigma(w_j) > 0.5 (paper section 3.5)
+  kAny,       ///< s_j > 0 over n_draws hard draws (the reference package's rule)
+  kTopK,      ///< the top_k features by logit
+};
+/// Class weights of the cross-entropy.
+enum class ClassWeights {
+  kNone,       ///< plain mean
+  kBalanced,   ///< N / (C * count_c), as scikit-learn's "balanced"
+  kReference,  ///< class frequencies in reversed order (what gfs-network 0.3.1 does)
+};
+
+struct Config {
+  // -- task ------------------------------------------------------------------------------------------
+  Task task = Task::kClassification;
+  ClassWeights class_weights = ClassWeights::kNone;
+
+  // -- model -----------------------------------------------------------------------------------------
+  int embedding_dim = 32;           ///< d_e
+  std::vector<int> hidden = {32, 32};  ///< task MLP hidden sizes H1, H2, ...
+  bool train_embedding = true;      ///< paper: true; reference package: false
+
+  // -- training --------------------------------------------------------------------------------------
+  int epochs = 200;
+  int batch_size = 32;
+  bool shuffle = true;
+  bool standardize = true;
+  float tau0 = 2.0F;
+  float tau_decay = 0.997F;  ///< alpha: tau <- tau * alpha after each epoch
+  float lambda = 1.0F;
+  Penalty penalty = Penalty::kRaw;
+  int target_features = 0;  ///< k for Penalty::kTarget and SupportRule::kTopK
+  float lr_mask = 4e-3F;    ///< eta_1: phi and e
+  float lr_task = 3e-4F;    ///< eta_2: theta
+  float adam_beta1 = 0.9F;
+  float adam_beta2 = 0.999F;
+  float adam_eps = 1e-8F;
+  std::uint64_t seed = 0;
+
+  // -- outputs ---------------------------------------------------------------------------------------
+  SupportRule support = SupportRule::kMajority;
+  int n_draws = 1000;            ///< hard Gumbel draws behind the scores s_j
+  bool record_probabilities = false;  ///< keep every feature's p_j after each epoch (paper Figure 2)
+
+  // -- execution -------------------------------------------------------------------------------------
+  Device device = Device::automatic();
+  int threads = 0;  ///< CPU threads; 0 = all cores
+  bool verbose = false;
+
+  /// The settings of gfs-network 0.3.1: batch 1, no shuffling, frozen embedding, reference class
+  /// weights, support rule "any", one score draw per batch of the training set.
+  GFS_API static Config reference();
+
+  /// Sets one setting by its key (the names of the fields above, e.g. "batch_size", "lambda",
+  /// "hidden" = "64,32", "task" = "regression", "device" = "cuda:0"). Throws gfs::Error with
+  /// kInvalidArgument naming the key and the accepted values.
+  GFS_API void set(const std::string& key, const std::string& value);
+  /// Every setting as (key, value) text, in a stable order; set(key, value) reads each back.
+  [[nodiscard]] GFS_API std::vector<std::pair<std::string, std::string>> items() const;
+  /// Throws gfs::Error (kInvalidArgument) naming the first setting that is out of range.
+  GFS_API void validate() const;
+};
+
+GFS_API std::string to_string(Task t);
+GFS_API std::string to_string(Penalty p);
+GFS_API std::string to_string(SupportRule s);
+GFS_API std::string to_string(ClassWeights w);
+
+}  // namespace gfs

@@ -1,0 +1,73 @@
+/* @file gfs.h
+ * @brief The C API of libgfs: an opaque handle, int status codes and a thread-local message.
+ *
+ *   gfs_selector* s = NULL;
+ *   if (gfs_create(&s) != GFS_OK) { puts(gfs_last_error()); }
+ *   gfs_set(s, "epochs", "100");
+ *   gfs_fit(s, x, n_rows, n_features, y, 1);
+ *   int64_t k; gfs_n_selected(s, &k);
+ *   gfs_get_selected(s, idx, k);
+ *   gfs_destroy(s);
+ *
+ * Every function returns GFS_OK (0) or a gfs_status; after a failure gfs_last_error() says why.
+ * No C++ exception ever crosses this boundary. */
+#ifndef GFS_GFS_H
+#define GFS_GFS_H
+
+#include <stdint.h>
+
+#include "gfs/export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum gfs_status {
+  GFS_OK = 0,
+  GFS_ERR_INVALID_ARGUMENT = 1,
+  GFS_ERR_INVALID_DATA = 2,
+  GFS_ERR_DEVICE_UNAVAILABLE = 3,
+  GFS_ERR_IO = 4,
+  GFS_ERR_INTERNAL = 5,
+  GFS_ERR_NOT_FITTED = 6,
+  GFS_ERR_BUFFER_TOO_SMALL = 7
+} gfs_status;
+
+typedef struct gfs_selector gfs_selector;
+
+/* "0.1.0" */
+GFS_API const char* gfs_version(void);
+/* The message of the last failure on this thread ("" when none). */
+GFS_API const char* gfs_last_error(void);
+
+GFS_API int gfs_create(gfs_selector** out);
+GFS_API void gfs_destroy(gfs_selector* s);
+/* Keys and values as in gfs::Config::set, e.g. ("batch_size", "32"), ("task", "regression"). */
+GFS_API int gfs_set(gfs_selector* s, const char* key, const char* value);
+/* Writes the current value of `key` (NUL-terminated) into buf of buf_size bytes. */
+GFS_API int gfs_get(const gfs_selector* s, const char* key, char* buf, int64_t buf_size);
+
+/* x: [n_rows, n_features] row-major float32; y: class labels (as floats) or [n_rows, n_targets]. */
+GFS_API int gfs_fit(gfs_selector* s, const float* x, int64_t n_rows, int64_t n_features,
+                    const float* y, int32_t n_targets);
+
+GFS_API int gfs_n_features(const gfs_selector* s, int64_t* out);
+GFS_API int gfs_n_selected(const gfs_selector* s, int64_t* out);
+/* Copies the selected indices (ascending) into out[0..capacity). */
+GFS_API int gfs_get_selected(const gfs_selector* s, int64_t* out, int64_t capacity);
+GFS_API int gfs_get_scores(const gfs_selector* s, int32_t* out, int64_t capacity);
+GFS_API int gfs_get_logits(const gfs_selector* s, float* out, int64_t capacity);
+GFS_API int gfs_get_probabilities(const gfs_selector* s, float* out, int64_t capacity);
+GFS_API int gfs_get_ranking(const gfs_selector* s, int64_t* out, int64_t capacity);
+/* Which device ran the fit ("cpu", "cuda:0"), NUL-terminated into buf. */
+GFS_API int gfs_get_device(const gfs_selector* s, char* buf, int64_t buf_size);
+
+/* out: [n_rows, n_selected] row-major, the selected columns of x. */
+GFS_API int gfs_transform(const gfs_selector* s, const float* x, int64_t n_rows, int64_t n_features,
+                          float* out, int64_t capacity);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* GFS_GFS_H */

@@ -1,0 +1,64 @@
+/// @file selector.hpp
+/// @brief The C++ entry point: configure, fit, read results, transform.
+///
+///   gfs::Config cfg;                 // or gfs::Config::reference()
+///   cfg.epochs = 100;
+///   gfs::Selector sel(cfg);
+///   const gfs::Result& r = sel.fit(x, n_rows, n_features, y);      // y: class labels 0..C-1
+///   std::vector<float> reduced = sel.transform(x, n_rows, n_features);
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "gfs/config.hpp"
+#include "gfs/error.hpp"
+#include "gfs/export.h"
+#include "gfs/result.hpp"
+
+namespace gfs {
+
+/// Called after each epoch with the record just made; return false to stop training early.
+using ProgressCallback = std::function<bool(const EpochRecord& record, int total_epochs)>;
+
+class GFS_API Selector {
+ public:
+  explicit Selector(Config config = Config{});
+  ~Selector();
+  Selector(Selector&&) noexcept;
+  Selector& operator=(Selector&&) noexcept;
+  Selector(const Selector&) = delete;
+  Selector& operator=(const Selector&) = delete;
+
+  [[nodiscard]] const Config& config() const;
+  Config& config();
+  void set_progress(ProgressCallback callback);
+
+  /// Trains on x [n_rows, n_features] (row-major, float32). Classification: y holds n_rows class
+  /// labels, integers 0..C-1 stored as floats. Regression: y is [n_rows, n_targets] row-major.
+  /// Throws gfs::Error naming what is wrong with the input or the settings.
+  const Result& fit(const float* x, std::int64_t n_rows, std::int64_t n_features, const float* y,
+                    int n_targets = 1);
+
+  [[nodiscard]] bool fitted() const;
+  /// The last fit's result; throws if there is none.
+  [[nodiscard]] const Result& result() const;
+
+  /// The selected columns of x [n_rows, n_features], row-major [n_rows, n_selected], raw values.
+  [[nodiscard]] std::vector<float> transform(const float* x, std::int64_t n_rows,
+                                             std::int64_t n_features) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Support of a result under another rule (scores, logits and config are in the result).
+GFS_API std::vector<int> support(const Result& result, SupportRule rule, int top_k);
+
+/// "0.1.0"
+GFS_API const char* version();
+
+}  // namespace gfs

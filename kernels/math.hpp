@@ -1,0 +1,181 @@
+/// @file math.hpp
+/// @brief The per-element math of GFSNetwork, written once for the CPU loops and the CUDA kernels.
+///
+/// Everything here is a GFS_HOST_DEVICE function templated on the scalar (float for training,
+/// double for the reference used by the gradient checks). Float log/exp are our own polynomials:
+/// they are branch-free so the CPU loops vectorise, and they give the same bits on both sides.
+#pragma once
+
+#include <cstdint>
+
+#include "host_device.hpp"
+
+namespace gfs::kern {
+
+// ---------------------------------------------------------------------------------------------
+// log and exp. Float: polynomial, |rel err| < 2 ulp on the ranges we use; double: the library's.
+
+/// Natural log of a positive, finite, normal float.
+GFS_HOST_DEVICE float log_poly(float x) {
+  const std::uint32_t b = float_to_bits(x);
+  int e = static_cast<int>((b >> 23) & 0xFFU) - 127;
+  float f = bits_to_float((b & 0x7FFFFFU) | 0x3F800000U);  // f in [1, 2)
+  const bool big = f > 1.41421356F;                        // fold into [sqrt(1/2), sqrt(2))
+  f = big ? f * 0.5F : f;
+  e = big ? e + 1 : e;
+  // log f = 2 atanh(s) with s = (f-1)/(f+1), |s| <= 0.1716: the odd series to s^9 is exact to 3e-10.
+  const float s = (f - 1.0F) / (f + 1.0F);
+  const float s2 = s * s;
+  const float tail = s2 * (0.33333333F + s2 * (0.2F + s2 * (0.14285715F + s2 * 0.11111111F)));
+  const float log_f = 2.0F * s + 2.0F * s * tail;
+  const float ef = static_cast<float>(e);
+  return ef * 0.693145752F + (log_f + ef * 1.42860677e-6F);  // ln 2 split hi + lo
+}
+
+/// e^x for any float x; saturates to 2^127-ish above 88 and to 2^-126-ish below -87 (both are
+/// far beyond what a sigmoid or a softmax can tell apart from the limit).
+GFS_HOST_DEVICE float exp_poly(float x) {
+  x = x > 88.0F ? 88.0F : x;
+  x = x < -87.0F ? -87.0F : x;
+  const float kf = floorf(x * 1.44269504F + 0.5F);
+  const float r = (x - kf * 0.693145752F) - kf * 1.42860677e-6F;  // |r| <= 0.347
+  float p = 1.0F / 5040.0F;
+  p = p * r + 1.0F / 720.0F;
+  p = p * r + 1.0F / 120.0F;
+  p = p * r + 1.0F / 24.0F;
+  p = p * r + 1.0F / 6.0F;
+  p = p * r + 0.5F;
+  p = p * r + 1.0F;
+  p = p * r + 1.0F;
+  const int k = static_cast<int>(kf);
+  return p * bits_to_float(static_cast<std::uint32_t>(k + 127) << 23);
+}
+
+GFS_HOST_DEVICE float glog(float x) { return log_poly(x); }
+GFS_HOST_DEVICE double glog(double x) { return log_(x); }
+GFS_HOST_DEVICE float gexp(float x) { return exp_poly(x); }
+GFS_HOST_DEVICE double gexp(double x) { return exp_(x); }
+
+// ---------------------------------------------------------------------------------------------
+// Gumbel-Sigmoid mask.
+
+/// Uniforms are kept inside [2^-32, 1 - 2^-24] so that neither log sees 0: g lies in about
+/// [-3.1, 16.6] (the extremes of what 32 random bits can express anyway).
+template <typename T>
+GFS_HOST_DEVICE T clamp_uniform(T u) {
+  const T lo = T(2.3283064365386963e-10);
+  const T hi = T(1) - T(5.9604644775390625e-08);
+  u = u < lo ? lo : u;
+  return u > hi ? hi : u;
+}
+
+/// g = -log(-log u), a standard Gumbel sample from a uniform u.
+template <typename T>
+GFS_HOST_DEVICE T gumbel_noise(T u) {
+  u = clamp_uniform(u);
+  return -glog(-glog(u));
+}
+
+/// sigma(x) = 1 / (1 + e^-x); exact limits at +-infinity, never NaN for a non-NaN x.
+template <typename T>
+GFS_HOST_DEVICE T sigmoid(T x) {
+  return T(1) / (T(1) + gexp(-x));
+}
+
+/// m = sigma((w + g) / tau): the relaxed mask of one feature.
+template <typename T>
+GFS_HOST_DEVICE T gumbel_sigmoid_mask(T logit, T gumbel, T tau) {
+  return sigmoid((logit + gumbel) / tau);
+}
+
+/// dm/dw for m = sigma((w + g) / tau): m (1 - m) / tau. Zero where the mask saturated.
+template <typename T>
+GFS_HOST_DEVICE T mask_grad_wrt_logit(T mask, T tau) {
+  return mask * (T(1) - mask) / tau;
+}
+
+/// The hard mask (tau -> 0) selects feature j when w_j + g > 0.
+template <typename T>
+GFS_HOST_DEVICE bool hard_mask(T logit, T gumbel) {
+  return logit + gumbel > T(0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Task network pieces.
+
+template <typename T>
+GFS_HOST_DEVICE T relu(T x) {
+  return x > T(0) ? x : T(0);
+}
+/// Gradient through ReLU given the pre-activation; the kink at 0 takes the zero branch.
+template <typename T>
+GFS_HOST_DEVICE T relu_backward(T pre_activation, T grad_out) {
+  return pre_activation > T(0) ? grad_out : T(0);
+}
+
+/// Softmax cross-entropy of one row of `n` logits against class `label`. Returns the row loss
+/// (unscaled); writes d(scale * loss)/dz into grad. Stable: shifts by the row maximum.
+template <typename T>
+GFS_HOST_DEVICE T softmax_xent_row(const T* z, int n, int label, T scale, T* grad) {
+  T zmax = z[0];
+  for (int c = 1; c < n; ++c) zmax = z[c] > zmax ? z[c] : zmax;
+  T sum = 0;
+  for (int c = 0; c < n; ++c) sum += exp_(z[c] - zmax);
+  const T log_sum = log_(sum);
+  for (int c = 0; c < n; ++c) {
+    const T p = exp_(z[c] - zmax - log_sum);
+    grad[c] = scale * (p - (c == label ? T(1) : T(0)));
+  }
+  return log_sum + zmax - z[label];
+}
+
+/// Squared error of one row of `n` outputs. Returns the row's sum of squares; writes
+/// d(scale * loss)/dz into grad.
+template <typename T>
+GFS_HOST_DEVICE T squared_error_row(const T* z, const T* target, int n, T scale, T* grad) {
+  T loss = 0;
+  for (int c = 0; c < n; ++c) {
+    const T diff = z[c] - target[c];
+    loss += diff * diff;
+    grad[c] = scale * T(2) * diff;
+  }
+  return loss;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Adam (Kingma & Ba), in PyTorch's arrangement: the bias corrections are folded into two
+// per-step scalars so the per-element update is three multiply-adds, a sqrt and a divide.
+
+template <typename T>
+struct AdamStep {
+  T beta1, beta2, one_minus_beta1, one_minus_beta2;
+  T step_size;     ///< lr / (1 - beta1^t)
+  T inv_sqrt_bc2;  ///< 1 / sqrt(1 - beta2^t)
+  T eps;
+};
+
+/// The per-step scalars for step t (1-based).
+template <typename T>
+AdamStep<T> adam_step_coefficients(double lr, double beta1, double beta2, double eps, long long t) {
+  const double bc1 = 1.0 - std::pow(beta1, static_cast<double>(t));
+  const double bc2 = 1.0 - std::pow(beta2, static_cast<double>(t));
+  return AdamStep<T>{T(beta1), T(beta2), T(1.0 - beta1), T(1.0 - beta2), T(lr / bc1),
+                     T(1.0 / std::sqrt(bc2)), T(eps)};
+}
+
+template <typename T>
+GFS_HOST_DEVICE void adam_update(T& param, T& m, T& v, T grad, const AdamStep<T>& s) {
+  m = s.beta1 * m + s.one_minus_beta1 * grad;
+  v = s.beta2 * v + s.one_minus_beta2 * grad * grad;
+  param -= s.step_size * m / (sqrt_(v) * s.inv_sqrt_bc2 + s.eps);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Outputs after training.
+
+/// p = P(w + g > 0) = 1 - exp(-e^w), computed without cancellation for very negative w.
+GFS_HOST_DEVICE double selection_probability(double logit) {
+  return -expm1(-exp(logit));
+}
+
+}  // namespace gfs::kern

@@ -1,0 +1,324 @@
+/// @file cpu_step.hpp
+/// @brief One GFSNetwork training step on the CPU, written once for float (training) and double
+///        (the finite-difference reference of the tests), fused feature-wise for OpenMP.
+///
+/// Every thread of an OpenMP team calls cpu_step(); features are cut into a fixed number of chunks
+/// (independent of the thread count, so results do not depend on it) and each thread owns a
+/// contiguous range of chunks. Per step:
+///   A  [parallel, per chunk]  w = phi e + b, Philox noise, mask m, masked matmul partial sums
+///   B  [one thread]           reduce partials, task MLP forward, loss, task MLP backward -> dz0
+///   C  [parallel, per chunk]  feature-side backward: G_j = X_b[:,j]^T dz0, dW0_j, dm_j, dw_j, de;
+///                             hand the gradients to the Sink (Adam, or store them for tests)
+///   D  [one thread]           reduce de, hand it to the Sink
+/// The Sink decides what happens to gradients, so the tests check exactly the code that trains.
+#pragma once
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "core/model.hpp"
+#include "gfs/config.hpp"
+#include "kernels/math.hpp"
+#include "kernels/philox.hpp"
+
+namespace gfs::detail {
+
+/// Everything a step reads besides the parameters.
+template <typename T>
+struct StepInput {
+  const T* x = nullptr;              ///< [N, D] row-major
+  const std::int32_t* rows = nullptr;  ///< the batch's row indices [B]
+  int batch = 0;
+  const std::int32_t* labels = nullptr;  ///< classification [N]
+  const T* class_weight = nullptr;       ///< classification [C]
+  const T* values = nullptr;             ///< regression [N, O]
+  bool classification = true;
+  T tau = 1;
+  T lambda = 1;
+  Penalty penalty = Penalty::kRaw;
+  int target_features = 0;
+  std::uint64_t seed = 0;
+  std::int64_t step = 0;            ///< global step: the noise subsequence
+  const T* injected_uniforms = nullptr;  ///< [D] tests only: replaces the Philox draw
+};
+
+/// Loss terms of one step.
+struct StepTerms {
+  double loss = 0, task_loss = 0, select_loss = 0, mean_mask = 0;
+};
+
+/// Fixed chunking of the feature axis: about 32 features or more per chunk, at most 64 chunks.
+struct FeatureChunks {
+  int count = 1;
+  std::int64_t n_features = 0;
+  FeatureChunks() = default;
+  explicit FeatureChunks(std::int64_t d)
+      : count(static_cast<int>(std::clamp<std::int64_t>(d / 32, 1, 64))), n_features(d) {}
+  [[nodiscard]] std::int64_t begin(int c) const { return n_features * c / count; }
+  [[nodiscard]] std::int64_t end(int c) const { return n_features * (c + 1) / count; }
+};
+
+/// Scratch of a step, sized once for the largest batch.
+template <typename T>
+struct Workspace {
+  ModelShape shape;
+  FeatureChunks chunks;
+  int max_batch = 0;
+  std::vector<T> logits, uniforms, mask;  // [D]
+  std::vector<T> masked_w0;               // [D, H0]: diag(m) W0
+  std::vector<T> z_partial;               // [chunks, B, H0]
+  std::vector<T> mask_partial;            // [chunks]
+  std::vector<T> de_partial;              // [chunks, d_e]
+  std::vector<std::vector<T>> pre, post;  // per layer [B, fan_out]: z and relu(z)
+  std::vector<std::vector<T>> dpre;       // per layer [B, fan_out]: dL/dz
+  std::vector<T> grad_w, grad_b, grad_e;  // head layer gradients, embedding gradient
+  std::vector<T> row_scratch;             // [chunks, 2 * H0]: G_j and dW0_j of phase C
+  T dsel_dm = 0;                          // lambda * dL_select / dm_j (same for every j)
+  StepTerms terms;
+
+  Workspace(const ModelShape& s, int batch) : shape(s), chunks(s.n_features), max_batch(batch) {
+    const auto D = static_cast<std::size_t>(s.n_features);
+    const auto h0 = static_cast<std::size_t>(s.fan_out(0));
+    const auto de = static_cast<std::size_t>(s.embedding_dim);
+    logits.resize(D);
+    uniforms.resize(D);
+    mask.resize(D);
+    masked_w0.resize(D * h0);
+    z_partial.resize(static_cast<std::size_t>(chunks.count) * batch * h0);
+    mask_partial.resize(static_cast<std::size_t>(chunks.count));
+    de_partial.resize(static_cast<std::size_t>(chunks.count) * de);
+    std::size_t widest = 0;
+    for (int l = 0; l < s.n_layers(); ++l) {
+      const auto n = static_cast<std::size_t>(batch) * s.fan_out(l);
+      pre.emplace_back(n);
+      post.emplace_back(n);
+      dpre.emplace_back(n);
+      if (l > 0) widest = std::max<std::size_t>(widest, static_cast<std::size_t>(s.fan_in(l)) * s.fan_out(l));
+    }
+    grad_w.resize(widest);
+    grad_b.resize(static_cast<std::size_t>(s.max_width()) > h0 ? s.max_width() : h0);
+    grad_e.resize(de);
+    row_scratch.resize(static_cast<std::size_t>(chunks.count) * 2 * h0);
+  }
+};
+
+namespace step_detail {
+
+/// The chunks [first, last) owned by thread `tid` of `nthreads`.
+inline void owned_chunks(int n_chunks, int tid, int nthreads, int& first, int& last) {
+  first = n_chunks * tid / nthreads;
+  last = n_chunks * (tid + 1) / nthreads;
+}
+
+/// Phase A for chunk c: logits, noise, mask, diag(m) W0 and the chunk's partial of X_b diag(m) W0.
+template <typename T>
+void mask_and_matmul_chunk(const StepInput<T>& in, const Params<T>& p, Workspace<T>& ws, int c) {
+  const std::int64_t j0 = ws.chunks.begin(c), j1 = ws.chunks.end(c);
+  const std::int64_t D = ws.shape.n_features;
+  const int de = ws.shape.embedding_dim, h0 = ws.shape.fan_out(0);
+  const T* e = p.embedding.data();
+  for (std::int64_t j = j0; j < j1; ++j) {
+    const T* phi = &p.mask_weight[static_cast<std::size_t>(j) * de];
+    T w = p.mask_bias[static_cast<std::size_t>(j)];
+    for (int k = 0; k < de; ++k) w += phi[k] * e[k];
+    ws.logits[static_cast<std::size_t>(j)] = w;
+  }
+  if (in.injected_uniforms != nullptr) {
+    for (std::int64_t j = j0; j < j1; ++j) ws.uniforms[j] = in.injected_uniforms[j];
+  } else {
+    kern::Philox4 block{};
+    for (std::int64_t j = j0; j < j1; ++j) {
+      if (j == j0 || (j & 3) == 0) block = kern::philox_block(in.seed, kern::kTrainStream + in.step, j >> 2);
+      ws.uniforms[j] = T(kern::uint_to_uniform(block.v[j & 3]));
+    }
+  }
+  T mask_sum = 0;
+  const T tau = in.tau;
+#pragma omp simd reduction(+ : mask_sum)
+  for (std::int64_t j = j0; j < j1; ++j) {
+    const T m = kern::gumbel_sigmoid_mask(ws.logits[j], kern::gumbel_noise(ws.uniforms[j]), tau);
+    ws.mask[j] = m;
+    mask_sum += m;
+  }
+  ws.mask_partial[c] = mask_sum;
+  for (std::int64_t j = j0; j < j1; ++j) {
+    const T m = ws.mask[j];
+    const T* w0 = &p.weight[0][static_cast<std::size_t>(j) * h0];
+    T* w0m = &ws.masked_w0[static_cast<std::size_t>(j) * h0];
+    for (int h = 0; h < h0; ++h) w0m[h] = m * w0[h];
+  }
+  T* zp = &ws.z_partial[static_cast<std::size_t>(c) * ws.max_batch * h0];
+  std::fill(zp, zp + static_cast<std::size_t>(in.batch) * h0, T(0));
+  for (int b = 0; b < in.batch; ++b) {
+    const T* xr = in.x + static_cast<std::int64_t>(in.rows[b]) * D;
+    T* z = zp + static_cast<std::size_t>(b) * h0;
+    for (std::int64_t j = j0; j < j1; ++j) {
+      const T xv = xr[j];
+      const T* w0m = &ws.masked_w0[static_cast<std::size_t>(j) * h0];
+#pragma omp simd
+      for (int h = 0; h < h0; ++h) z[h] += xv * w0m[h];
+    }
+  }
+}
+
+/// Task loss of the batch: fills dpre[last] with dL_task/d(output) and returns the loss.
+template <typename T>
+T task_loss_and_grad(const StepInput<T>& in, Workspace<T>& ws) {
+  const int last = ws.shape.n_layers() - 1, n_out = ws.shape.n_outputs;
+  const T* out = ws.pre[static_cast<std::size_t>(last)].data();
+  T* dout = ws.dpre[static_cast<std::size_t>(last)].data();
+  T loss = 0;
+  if (in.classification) {
+    T total_weight = 0;
+    for (int b = 0; b < in.batch; ++b) total_weight += in.class_weight[in.labels[in.rows[b]]];
+    // A batch made only of zero-weight classes carries no task signal (not 0/0).
+    const T inv_total = total_weight > T(0) ? T(1) / total_weight : T(0);
+    for (int b = 0; b < in.batch; ++b) {
+      const int label = in.labels[in.rows[b]];
+      const T scale = in.class_weight[label] * inv_total;
+      loss += scale * kern::softmax_xent_row(out + b * n_out, n_out, label, scale, dout + b * n_out);
+    }
+  } else {
+    const T scale = T(1) / (T(in.batch) * T(n_out));
+    for (int b = 0; b < in.batch; ++b) {
+      const T* y = in.values + static_cast<std::int64_t>(in.rows[b]) * n_out;
+      loss += scale * kern::squared_error_row(out + b * n_out, y, n_out, scale, dout + b * n_out);
+    }
+  }
+  return loss;
+}
+
+/// Phase B: reduce the partial sums, run the task MLP forward and backward, set the penalty.
+template <typename T, typename Sink>
+void head_forward_backward(const StepInput<T>& in, const Params<T>& p, Workspace<T>& ws, Sink& sink) {
+  const ModelShape& s = ws.shape;
+  const int B = in.batch, L = s.n_layers(), h0 = s.fan_out(0);
+  // Layer 0 pre-activation: bias + sum of the chunk partials, in chunk order.
+  T* z0 = ws.pre[0].data();
+  for (int b = 0; b < B; ++b)
+    for (int h = 0; h < h0; ++h) z0[b * h0 + h] = p.bias[0][h];
+  for (int c = 0; c < ws.chunks.count; ++c) {
+    const T* zp = &ws.z_partial[static_cast<std::size_t>(c) * ws.max_batch * h0];
+    for (int i = 0; i < B * h0; ++i) z0[i] += zp[i];
+  }
+  for (int l = 0; l < L; ++l) {
+    const int fi = static_cast<int>(s.fan_in(l)), fo = s.fan_out(l);
+    T* z = ws.pre[l].data();
+    if (l > 0) {
+      const T* a = ws.post[l - 1].data();
+      for (int b = 0; b < B; ++b) {
+        for (int o = 0; o < fo; ++o) z[b * fo + o] = p.bias[l][o];
+        for (int i = 0; i < fi; ++i) {
+          const T ai = a[b * fi + i];
+          const T* wr = &p.weight[l][static_cast<std::size_t>(i) * fo];
+          for (int o = 0; o < fo; ++o) z[b * fo + o] += ai * wr[o];
+        }
+      }
+    }
+    if (l + 1 < L)
+      for (int i = 0; i < B * fo; ++i) ws.post[l][i] = kern::relu(z[i]);
+  }
+  const T task = task_loss_and_grad(in, ws);
+  // Backward through layers L-1 .. 1; dpre[l] holds dL/dz_l.
+  for (int l = L - 1; l >= 1; --l) {
+    const int fi = static_cast<int>(s.fan_in(l)), fo = s.fan_out(l);
+    const T* dz = ws.dpre[l].data();
+    const T* a = ws.post[l - 1].data();
+    std::fill(ws.grad_w.begin(), ws.grad_w.begin() + fi * fo, T(0));
+    std::fill(ws.grad_b.begin(), ws.grad_b.begin() + fo, T(0));
+    for (int b = 0; b < B; ++b) {
+      for (int o = 0; o < fo; ++o) ws.grad_b[o] += dz[b * fo + o];
+      for (int i = 0; i < fi; ++i)
+        for (int o = 0; o < fo; ++o) ws.grad_w[i * fo + o] += a[b * fi + i] * dz[b * fo + o];
+    }
+    T* dprev = ws.dpre[l - 1].data();
+    const T* zprev = ws.pre[l - 1].data();
+    for (int b = 0; b < B; ++b)
+      for (int i = 0; i < fi; ++i) {
+        const T* wr = &p.weight[l][static_cast<std::size_t>(i) * fo];
+        T acc = 0;
+        for (int o = 0; o < fo; ++o) acc += wr[o] * dz[b * fo + o];
+        dprev[b * fi + i] = kern::relu_backward(zprev[b * fi + i], acc);
+      }
+    sink.layer(l, ws.grad_w.data(), ws.grad_b.data());  // after W_l was read for dprev
+  }
+  std::fill(ws.grad_b.begin(), ws.grad_b.begin() + h0, T(0));
+  for (int b = 0; b < B; ++b)
+    for (int h = 0; h < h0; ++h) ws.grad_b[h] += ws.dpre[0][b * h0 + h];
+  sink.layer(0, nullptr, ws.grad_b.data());  // W0 is handled feature by feature in phase C
+
+  T mask_sum = 0;
+  for (int c = 0; c < ws.chunks.count; ++c) mask_sum += ws.mask_partial[c];
+  const T D = T(s.n_features), mean_mask = mask_sum / D;
+  T select = mean_mask, dsel = T(1) / D;
+  if (in.penalty == Penalty::kTarget) {
+    const T gap = mean_mask - T(in.target_features) / D;
+    select = gap * gap;
+    dsel = T(2) * gap / D;
+  }
+  ws.dsel_dm = in.lambda * dsel;
+  ws.terms = StepTerms{double(task + in.lambda * select), double(task), double(select), double(mean_mask)};
+}
+
+/// Phase C for chunk c: the feature side of the backward pass, handed to the sink row by row.
+template <typename T, typename Sink>
+void feature_backward_chunk(const StepInput<T>& in, const Params<T>& p, Workspace<T>& ws, Sink& sink,
+                            int c) {
+  const std::int64_t j0 = ws.chunks.begin(c), j1 = ws.chunks.end(c), D = ws.shape.n_features;
+  const int de = ws.shape.embedding_dim, h0 = ws.shape.fan_out(0);
+  const T* dz0 = ws.dpre[0].data();
+  T* de_part = &ws.de_partial[static_cast<std::size_t>(c) * de];
+  std::fill(de_part, de_part + de, T(0));
+  T* g = &ws.row_scratch[static_cast<std::size_t>(c) * 2 * h0];
+  T* grad_w0 = g + h0;
+  for (std::int64_t j = j0; j < j1; ++j) {
+    std::fill(g, g + h0, T(0));
+    for (int b = 0; b < in.batch; ++b) {
+      const T xv = in.x[static_cast<std::int64_t>(in.rows[b]) * D + j];
+#pragma omp simd
+      for (int h = 0; h < h0; ++h) g[h] += xv * dz0[b * h0 + h];
+    }
+    const T* w0 = &p.weight[0][static_cast<std::size_t>(j) * h0];
+    const T m = ws.mask[j];
+    T dm = 0;
+#pragma omp simd reduction(+ : dm)
+    for (int h = 0; h < h0; ++h) {
+      dm += w0[h] * g[h];
+      grad_w0[h] = m * g[h];
+    }
+    const T dw = (dm + ws.dsel_dm) * kern::mask_grad_wrt_logit(m, in.tau);
+    const T* phi = &p.mask_weight[static_cast<std::size_t>(j) * de];
+    for (int k = 0; k < de; ++k) de_part[k] += dw * phi[k];
+    sink.feature(j, grad_w0, dw);  // after W0_j and phi_j were read
+  }
+}
+
+}  // namespace step_detail
+
+/// One step; call from every thread of an OpenMP parallel region (or outside one: then it runs on
+/// one thread). Gradients go to `sink`; ws.terms holds the loss terms afterwards.
+template <typename T, typename Sink>
+void cpu_step(const StepInput<T>& in, Params<T>& p, Workspace<T>& ws, Sink& sink) {
+  const int tid = omp_get_thread_num(), nthreads = omp_get_num_threads();
+  int first = 0, last = 0;
+  step_detail::owned_chunks(ws.chunks.count, tid, nthreads, first, last);
+  for (int c = first; c < last; ++c) step_detail::mask_and_matmul_chunk(in, p, ws, c);
+#pragma omp barrier
+#pragma omp single
+  step_detail::head_forward_backward(in, p, ws, sink);
+  for (int c = first; c < last; ++c) step_detail::feature_backward_chunk(in, p, ws, sink, c);
+#pragma omp barrier
+#pragma omp single
+  {
+    const int de = ws.shape.embedding_dim;
+    std::fill(ws.grad_e.begin(), ws.grad_e.end(), T(0));
+    for (int c = 0; c < ws.chunks.count; ++c)
+      for (int k = 0; k < de; ++k) ws.grad_e[k] += ws.de_partial[static_cast<std::size_t>(c) * de + k];
+    sink.embedding(ws.grad_e.data());
+  }
+}
+
+}  // namespace gfs::detail

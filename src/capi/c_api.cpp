@@ -1,0 +1,183 @@
+/// @file c_api.cpp
+/// @brief The C API: every entry point runs inside GFS_API_BEGIN/END, so no exception escapes;
+///        failures become a status code plus a thread-local message for gfs_last_error().
+#include "gfs/gfs.h"
+
+#include <cstring>
+#include <exception>
+#include <new>
+#include <string>
+
+#include "gfs/selector.hpp"
+#include "gfs/version.hpp"
+
+struct gfs_selector {
+  gfs::Selector selector;
+};
+
+namespace {
+
+thread_local std::string g_last_error;
+
+int fail(int status, const std::string& message) {
+  g_last_error = message;
+  return status;
+}
+
+/// Thrown inside the API for conditions that have their own C status code.
+struct ApiError {
+  int status;
+  std::string message;
+};
+
+void require_handle(const void* s) {
+  if (s == nullptr) throw ApiError{GFS_ERR_INVALID_ARGUMENT, "the gfs_selector handle is NULL"};
+}
+
+const gfs::Result& fitted_result(const gfs_selector* s) {
+  require_handle(s);
+  if (!s->selector.fitted()) throw ApiError{GFS_ERR_NOT_FITTED, "the selector has not been fitted: call gfs_fit first"};
+  return s->selector.result();
+}
+
+template <typename Out, typename In>
+void copy_out(const In& values, Out* out, int64_t capacity, const char* what) {
+  if (out == nullptr && !values.empty()) throw ApiError{GFS_ERR_INVALID_ARGUMENT, std::string(what) + ": out is NULL"};
+  if (capacity < static_cast<int64_t>(values.size()))
+    throw ApiError{GFS_ERR_BUFFER_TOO_SMALL, std::string(what) + ": the buffer holds " + std::to_string(capacity) +
+                                                 " values, " + std::to_string(values.size()) + " are needed"};
+  for (std::size_t i = 0; i < values.size(); ++i) out[i] = static_cast<Out>(values[i]);
+}
+
+void copy_string(const std::string& s, char* buf, int64_t size) {
+  if (buf == nullptr || size <= static_cast<int64_t>(s.size()))
+    throw ApiError{GFS_ERR_BUFFER_TOO_SMALL, "the buffer needs " + std::to_string(s.size() + 1) + " bytes"};
+  std::memcpy(buf, s.c_str(), s.size() + 1);
+}
+
+}  // namespace
+
+#define GFS_API_BEGIN \
+  g_last_error.clear(); \
+  try {
+#define GFS_API_END                                                              \
+  }                                                                              \
+  catch (const ApiError& e) {                                                    \
+    return fail(e.status, e.message);                                            \
+  }                                                                              \
+  catch (const gfs::Error& e) {                                                  \
+    return fail(static_cast<int>(e.code()), e.what());                           \
+  }                                                                              \
+  catch (const std::bad_alloc&) {                                                \
+    return fail(GFS_ERR_INVALID_DATA, "out of memory");                          \
+  }                                                                              \
+  catch (const std::exception& e) {                                              \
+    return fail(GFS_ERR_INTERNAL, std::string("internal error: ") + e.what());   \
+  }                                                                              \
+  catch (...) {                                                                  \
+    return fail(GFS_ERR_INTERNAL, "internal error: unknown exception");          \
+  }                                                                              \
+  return GFS_OK;
+
+extern "C" {
+
+const char* gfs_version(void) { return GFS_VERSION_STRING; }
+const char* gfs_last_error(void) { return g_last_error.c_str(); }
+
+int gfs_create(gfs_selector** out) {
+  GFS_API_BEGIN
+  if (out == nullptr) throw ApiError{GFS_ERR_INVALID_ARGUMENT, "gfs_create: out is NULL"};
+  *out = new gfs_selector{gfs::Selector{}};
+  GFS_API_END
+}
+
+void gfs_destroy(gfs_selector* s) { delete s; }
+
+int gfs_set(gfs_selector* s, const char* key, const char* value) {
+  GFS_API_BEGIN
+  require_handle(s);
+  if (key == nullptr || value == nullptr) throw ApiError{GFS_ERR_INVALID_ARGUMENT, "gfs_set: key or value is NULL"};
+  s->selector.config().set(key, value);
+  GFS_API_END
+}
+
+int gfs_get(const gfs_selector* s, const char* key, char* buf, int64_t buf_size) {
+  GFS_API_BEGIN
+  require_handle(s);
+  if (key == nullptr) throw ApiError{GFS_ERR_INVALID_ARGUMENT, "gfs_get: key is NULL"};
+  for (const auto& [k, v] : s->selector.config().items())
+    if (k == key) {
+      copy_string(v, buf, buf_size);
+      return GFS_OK;
+    }
+  throw ApiError{GFS_ERR_INVALID_ARGUMENT, std::string("unknown setting '") + key + "'"};
+  GFS_API_END
+}
+
+int gfs_fit(gfs_selector* s, const float* x, int64_t n_rows, int64_t n_features, const float* y, int32_t n_targets) {
+  GFS_API_BEGIN
+  require_handle(s);
+  s->selector.fit(x, n_rows, n_features, y, n_targets);
+  GFS_API_END
+}
+
+int gfs_n_features(const gfs_selector* s, int64_t* out) {
+  GFS_API_BEGIN
+  if (out == nullptr) throw ApiError{GFS_ERR_INVALID_ARGUMENT, "out is NULL"};
+  *out = fitted_result(s).n_features;
+  GFS_API_END
+}
+
+int gfs_n_selected(const gfs_selector* s, int64_t* out) {
+  GFS_API_BEGIN
+  if (out == nullptr) throw ApiError{GFS_ERR_INVALID_ARGUMENT, "out is NULL"};
+  *out = static_cast<int64_t>(fitted_result(s).selected.size());
+  GFS_API_END
+}
+
+int gfs_get_selected(const gfs_selector* s, int64_t* out, int64_t capacity) {
+  GFS_API_BEGIN
+  copy_out(fitted_result(s).selected, out, capacity, "gfs_get_selected");
+  GFS_API_END
+}
+
+int gfs_get_scores(const gfs_selector* s, int32_t* out, int64_t capacity) {
+  GFS_API_BEGIN
+  copy_out(fitted_result(s).scores, out, capacity, "gfs_get_scores");
+  GFS_API_END
+}
+
+int gfs_get_logits(const gfs_selector* s, float* out, int64_t capacity) {
+  GFS_API_BEGIN
+  copy_out(fitted_result(s).logits, out, capacity, "gfs_get_logits");
+  GFS_API_END
+}
+
+int gfs_get_probabilities(const gfs_selector* s, float* out, int64_t capacity) {
+  GFS_API_BEGIN
+  copy_out(fitted_result(s).probabilities, out, capacity, "gfs_get_probabilities");
+  GFS_API_END
+}
+
+int gfs_get_ranking(const gfs_selector* s, int64_t* out, int64_t capacity) {
+  GFS_API_BEGIN
+  copy_out(fitted_result(s).ranking, out, capacity, "gfs_get_ranking");
+  GFS_API_END
+}
+
+int gfs_get_device(const gfs_selector* s, char* buf, int64_t buf_size) {
+  GFS_API_BEGIN
+  copy_string(fitted_result(s).device, buf, buf_size);
+  GFS_API_END
+}
+
+int gfs_transform(const gfs_selector* s, const float* x, int64_t n_rows, int64_t n_features, float* out,
+                  int64_t capacity) {
+  GFS_API_BEGIN
+  require_handle(s);
+  const std::vector<float> reduced = s->selector.transform(x, n_rows, n_features);
+  copy_out(reduced, out, capacity, "gfs_transform");
+  GFS_API_END
+}
+
+}  // extern "C"

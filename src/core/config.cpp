@@ -1,0 +1,241 @@
+/// @file config.cpp
+/// @brief Config: defaults, the reference preset, key/value access and validation.
+#include <charconv>
+#include <cmath>
+#include <functional>
+#include <map>
+#include <sstream>
+
+#include "gfs/config.hpp"
+#include "gfs/error.hpp"
+
+namespace gfs {
+namespace {
+
+[[noreturn]] void bad(const std::string& key, const std::string& value, const std::string& expected) {
+  throw Error(ErrorCode::kInvalidArgument,
+              "setting '" + key + "': '" + value + "' is not valid (expected " + expected + ")");
+}
+
+long long parse_int(const std::string& key, const std::string& v) {
+  long long out = 0;
+  const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+  if (ec != std::errc() || ptr != v.data() + v.size() || v.empty()) bad(key, v, "an integer");
+  return out;
+}
+
+float parse_float(const std::string& key, const std::string& v) {
+  try {
+    std::size_t used = 0;
+    const float f = std::stof(v, &used);
+    if (used != v.size() || !std::isfinite(f)) bad(key, v, "a finite number");
+    return f;
+  } catch (const std::logic_error&) {
+    bad(key, v, "a finite number");
+  }
+}
+
+bool parse_bool(const std::string& key, const std::string& v) {
+  if (v == "true" || v == "1" || v == "yes" || v == "on") return true;
+  if (v == "false" || v == "0" || v == "no" || v == "off") return false;
+  bad(key, v, "true or false");
+}
+
+template <typename E>
+E parse_enum(const std::string& key, const std::string& v, const std::map<std::string, E>& names) {
+  const auto it = names.find(v);
+  if (it != names.end()) return it->second;
+  std::string all;
+  for (const auto& [name, _] : names) all += (all.empty() ? "" : ", ") + name;
+  bad(key, v, "one of " + all);
+}
+
+const std::map<std::string, Task> kTasks{{"classification", Task::kClassification},
+                                         {"regression", Task::kRegression}};
+const std::map<std::string, Penalty> kPenalties{{"raw", Penalty::kRaw}, {"target", Penalty::kTarget}};
+const std::map<std::string, SupportRule> kSupports{
+    {"majority", SupportRule::kMajority}, {"any", SupportRule::kAny}, {"top-k", SupportRule::kTopK}};
+const std::map<std::string, ClassWeights> kWeights{
+    {"none", ClassWeights::kNone}, {"balanced", ClassWeights::kBalanced}, {"reference", ClassWeights::kReference}};
+
+template <typename E>
+std::string name_of(E value, const std::map<std::string, E>& names) {
+  for (const auto& [name, v] : names)
+    if (v == value) return name;
+  return "?";
+}
+
+std::string fmt(float f) {
+  std::ostringstream os;
+  os.precision(9);
+  os << f;
+  return os.str();
+}
+
+std::string join(const std::vector<int>& v) {
+  std::string s;
+  for (std::size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + std::to_string(v[i]);
+  return s;
+}
+
+std::vector<int> parse_list(const std::string& key, const std::string& v) {
+  std::vector<int> out;
+  std::size_t start = 0;
+  while (start <= v.size()) {
+    const std::size_t end = v.find(',', start);
+    const std::string item = v.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    out.push_back(static_cast<int>(parse_int(key, item)));
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return out;
+}
+
+/// The one table of settings: name -> (reader, writer).
+struct Field {
+  std::function<void(Config&, const std::string&, const std::string&)> set;
+  std::function<std::string(const Config&)> get;
+};
+
+#define GFS_INT_FIELD(name) \
+  {#name, {[](Config& c, const std::string& k, const std::string& v) { c.name = static_cast<decltype(c.name)>(parse_int(k, v)); }, \
+           [](const Config& c) { return std::to_string(c.name); }}}
+#define GFS_FLOAT_FIELD(name) \
+  {#name, {[](Config& c, const std::string& k, const std::string& v) { c.name = parse_float(k, v); }, \
+           [](const Config& c) { return fmt(c.name); }}}
+#define GFS_BOOL_FIELD(name) \
+  {#name, {[](Config& c, const std::string& k, const std::string& v) { c.name = parse_bool(k, v); }, \
+           [](const Config& c) { return std::string(c.name ? "true" : "false"); }}}
+#define GFS_ENUM_FIELD(name, table) \
+  {#name, {[](Config& c, const std::string& k, const std::string& v) { c.name = parse_enum(k, v, table); }, \
+           [](const Config& c) { return name_of(c.name, table); }}}
+
+const std::vector<std::pair<std::string, Field>>& fields() {
+  static const std::vector<std::pair<std::string, Field>> table{
+      GFS_ENUM_FIELD(task, kTasks),
+      GFS_ENUM_FIELD(class_weights, kWeights),
+      GFS_INT_FIELD(embedding_dim),
+      {"hidden", {[](Config& c, const std::string& k, const std::string& v) { c.hidden = parse_list(k, v); },
+                  [](const Config& c) { return join(c.hidden); }}},
+      GFS_BOOL_FIELD(train_embedding),
+      GFS_INT_FIELD(epochs),
+      GFS_INT_FIELD(batch_size),
+      GFS_BOOL_FIELD(shuffle),
+      GFS_BOOL_FIELD(standardize),
+      GFS_FLOAT_FIELD(tau0),
+      GFS_FLOAT_FIELD(tau_decay),
+      GFS_FLOAT_FIELD(lambda),
+      GFS_ENUM_FIELD(penalty, kPenalties),
+      GFS_INT_FIELD(target_features),
+      GFS_FLOAT_FIELD(lr_mask),
+      GFS_FLOAT_FIELD(lr_task),
+      GFS_FLOAT_FIELD(adam_beta1),
+      GFS_FLOAT_FIELD(adam_beta2),
+      GFS_FLOAT_FIELD(adam_eps),
+      {"seed", {[](Config& c, const std::string& k, const std::string& v) {
+                  std::uint64_t s = 0;
+                  const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), s);
+                  if (ec != std::errc() || ptr != v.data() + v.size() || v.empty()) bad(k, v, "a non-negative integer");
+                  c.seed = s;
+                },
+                [](const Config& c) { return std::to_string(c.seed); }}},
+      GFS_ENUM_FIELD(support, kSupports),
+      GFS_INT_FIELD(n_draws),
+      GFS_BOOL_FIELD(record_probabilities),
+      {"device", {[](Config& c, const std::string&, const std::string& v) { c.device = Device::parse(v); },
+                  [](const Config& c) { return c.device.str(); }}},
+      GFS_INT_FIELD(threads),
+      GFS_BOOL_FIELD(verbose),
+  };
+  return table;
+}
+
+#undef GFS_INT_FIELD
+#undef GFS_FLOAT_FIELD
+#undef GFS_BOOL_FIELD
+#undef GFS_ENUM_FIELD
+
+void require(bool ok, const std::string& key, const std::string& what) {
+  if (!ok) throw Error(ErrorCode::kInvalidArgument, "setting '" + key + "' " + what);
+}
+
+}  // namespace
+
+Config Config::reference() {
+  Config c;
+  c.batch_size = 1;
+  c.epochs = 200;
+  c.shuffle = false;
+  c.train_embedding = false;
+  c.class_weights = ClassWeights::kReference;
+  c.support = SupportRule::kAny;
+  c.n_draws = 0;  // one hard draw per training batch, as the reference's scores
+  return c;
+}
+
+void Config::set(const std::string& key, const std::string& value) {
+  for (const auto& [name, field] : fields())
+    if (name == key) return field.set(*this, key, value);
+  std::string all;
+  for (const auto& [name, _] : fields()) all += (all.empty() ? "" : ", ") + name;
+  throw Error(ErrorCode::kInvalidArgument, "unknown setting '" + key + "' (known: " + all + ")");
+}
+
+std::vector<std::pair<std::string, std::string>> Config::items() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [name, field] : fields()) out.emplace_back(name, field.get(*this));
+  return out;
+}
+
+void Config::validate() const {
+  require(embedding_dim >= 1 && embedding_dim <= 4096, "embedding_dim", "must be in 1..4096");
+  require(!hidden.empty(), "hidden", "needs at least one hidden layer size (e.g. 32,32)");
+  for (int h : hidden) require(h >= 1 && h <= 4096, "hidden", "sizes must be in 1..4096");
+  require(epochs >= 1, "epochs", "must be at least 1");
+  require(batch_size >= 1, "batch_size", "must be at least 1");
+  require(std::isfinite(tau0) && tau0 > 0, "tau0", "must be a positive number");
+  require(std::isfinite(tau_decay) && tau_decay > 0 && tau_decay <= 1, "tau_decay", "must be in (0, 1]");
+  require(std::isfinite(lambda) && lambda >= 0, "lambda", "must be >= 0");
+  require(target_features >= 0, "target_features", "must be >= 0");
+  require(penalty != Penalty::kTarget || target_features >= 1, "target_features",
+          "must be set (>= 1) for penalty 'target'");
+  require(support != SupportRule::kTopK || target_features >= 1, "target_features",
+          "must be set (>= 1) for support 'top-k'");
+  require(std::isfinite(lr_mask) && lr_mask >= 0, "lr_mask", "must be >= 0");
+  require(std::isfinite(lr_task) && lr_task >= 0, "lr_task", "must be >= 0");
+  require(adam_beta1 >= 0 && adam_beta1 < 1, "adam_beta1", "must be in [0, 1)");
+  require(adam_beta2 >= 0 && adam_beta2 < 1, "adam_beta2", "must be in [0, 1)");
+  require(adam_eps > 0, "adam_eps", "must be > 0");
+  require(n_draws >= 0, "n_draws", "must be >= 0 (0: one draw per training batch)");
+  require(threads >= 0, "threads", "must be >= 0 (0: all cores)");
+}
+
+std::string to_string(Task t) { return name_of(t, kTasks); }
+std::string to_string(Penalty p) { return name_of(p, kPenalties); }
+std::string to_string(SupportRule s) { return name_of(s, kSupports); }
+std::string to_string(ClassWeights w) { return name_of(w, kWeights); }
+
+Device Device::parse(const std::string& text) {
+  if (text == "auto") return automatic();
+  if (text == "cpu") return cpu();
+  if (text == "cuda" || text == "gpu") return cuda(0);
+  if (text.rfind("cuda:", 0) == 0) {
+    int ordinal = -1;
+    const char* b = text.data() + 5;
+    const auto [ptr, ec] = std::from_chars(b, text.data() + text.size(), ordinal);
+    if (ec == std::errc() && ptr == text.data() + text.size() && ordinal >= 0) return cuda(ordinal);
+  }
+  throw Error(ErrorCode::kInvalidArgument,
+              "device '" + text + "' is not valid (expected auto, cpu, cuda or cuda:N)");
+}
+
+std::string Device::str() const {
+  switch (kind) {
+    case DeviceKind::kCpu: return "cpu";
+    case DeviceKind::kCuda: return "cuda:" + std::to_string(ordinal);
+    case DeviceKind::kAuto: break;
+  }
+  return "auto";
+}
+
+}  // namespace gfs

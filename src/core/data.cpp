@@ -1,0 +1,129 @@
+/// @file data.cpp
+/// @brief Input checks, standardisation and targets.
+#include "core/data.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "gfs/error.hpp"
+
+namespace gfs::detail {
+namespace {
+
+[[noreturn]] void invalid(const std::string& what) { throw Error(ErrorCode::kInvalidData, what); }
+
+}  // namespace
+
+void check_inputs(const Config& cfg, const float* x, std::int64_t n_rows, std::int64_t n_features,
+                  const float* y, int n_targets) {
+  if (n_rows <= 0) invalid("the data has no rows (n_rows = " + std::to_string(n_rows) + ")");
+  if (n_features <= 0) invalid("the data has no features (n_features = " + std::to_string(n_features) + ")");
+  if (n_targets <= 0) invalid("n_targets must be at least 1");
+  if (cfg.task == Task::kClassification && n_targets != 1)
+    invalid("classification takes one label column, got " + std::to_string(n_targets));
+  if (x == nullptr) invalid("x is a null pointer");
+  if (y == nullptr) invalid("y is a null pointer");
+  constexpr std::int64_t kMaxElements = std::numeric_limits<std::int64_t>::max() / 16;
+  if (n_rows > kMaxElements / n_features)
+    invalid("a " + std::to_string(n_rows) + " x " + std::to_string(n_features) + " table does not fit in memory");
+  if (n_rows < cfg.batch_size)
+    invalid("the data has " + std::to_string(n_rows) + " rows, fewer than batch_size = " +
+            std::to_string(cfg.batch_size) + ": lower batch_size");
+  // Scan for non-finite values in parallel; report the first in row-major order.
+  std::int64_t first_bad = -1;
+  const std::int64_t total = n_rows * n_features;
+#pragma omp parallel for reduction(max : first_bad) schedule(static)
+  for (std::int64_t r = 0; r < n_rows; ++r) {
+    if (first_bad >= 0) continue;
+    for (std::int64_t c = 0; c < n_features; ++c)
+      if (!std::isfinite(x[r * n_features + c])) {
+        first_bad = total - (r * n_features + c);  // max of (total - index) = smallest index
+        break;
+      }
+  }
+  if (first_bad >= 0) {
+    const std::int64_t idx = total - first_bad;
+    invalid("x has a non-finite value (" + std::to_string(x[idx]) + ") at row " + std::to_string(idx / n_features) +
+            ", column " + std::to_string(idx % n_features) + ": remove or impute it");
+  }
+  for (std::int64_t i = 0; i < n_rows * n_targets; ++i)
+    if (!std::isfinite(y[i]))
+      invalid("y has a non-finite value at row " + std::to_string(i / n_targets) + ", column " +
+              std::to_string(i % n_targets));
+}
+
+Standardized standardize(const float* x, std::int64_t n_rows, std::int64_t n_features) {
+  Standardized s;
+  const auto D = static_cast<std::size_t>(n_features);
+  s.mean.resize(D);
+  s.std.resize(D);
+  s.x.resize(static_cast<std::size_t>(n_rows) * D);
+  std::vector<double> sum(D, 0.0), sq(D, 0.0);
+  // Two passes in double: mean first, then the centred sum of squares (no cancellation).
+  for (std::int64_t r = 0; r < n_rows; ++r)
+    for (std::size_t c = 0; c < D; ++c) sum[c] += x[r * n_features + static_cast<std::int64_t>(c)];
+  for (std::size_t c = 0; c < D; ++c) sum[c] /= static_cast<double>(n_rows);
+  for (std::int64_t r = 0; r < n_rows; ++r)
+    for (std::size_t c = 0; c < D; ++c) {
+      const double d = x[r * n_features + static_cast<std::int64_t>(c)] - sum[c];
+      sq[c] += d * d;
+    }
+  for (std::size_t c = 0; c < D; ++c) {
+    s.mean[c] = static_cast<float>(sum[c]);
+    s.std[c] = static_cast<float>(std::sqrt(sq[c] / static_cast<double>(n_rows)));
+  }
+#pragma omp parallel for schedule(static)
+  for (std::int64_t r = 0; r < n_rows; ++r)
+    for (std::size_t c = 0; c < D; ++c) {
+      const auto i = static_cast<std::size_t>(r) * D + c;
+      // A constant column has std 0: the 1e-6 keeps it finite (it becomes all zeros).
+      s.x[i] = (x[i] - s.mean[c]) / (s.std[c] + 1e-6F);
+    }
+  return s;
+}
+
+Targets make_targets(const Config& cfg, const float* y, std::int64_t n_rows, int n_targets) {
+  Targets t;
+  if (cfg.task == Task::kRegression) {
+    t.classification = false;
+    t.n_outputs = n_targets;
+    t.values.assign(y, y + n_rows * n_targets);
+    return t;
+  }
+  t.labels.resize(static_cast<std::size_t>(n_rows));
+  int n_classes = 0;
+  for (std::int64_t i = 0; i < n_rows; ++i) {
+    const float v = y[i];
+    if (v < 0 || v != std::floor(v) || v > 1e6F)
+      invalid("label at row " + std::to_string(i) + " is " + std::to_string(v) +
+              ": classification needs integer labels 0..C-1 (use task=regression for real targets)");
+    t.labels[static_cast<std::size_t>(i)] = static_cast<std::int32_t>(v);
+    n_classes = std::max(n_classes, static_cast<int>(v) + 1);
+  }
+  std::vector<std::int64_t> count(static_cast<std::size_t>(n_classes), 0);
+  for (std::int32_t l : t.labels) ++count[static_cast<std::size_t>(l)];
+  int present = 0;
+  for (std::int64_t c : count) present += c > 0 ? 1 : 0;
+  if (present < 2)
+    invalid("the labels hold only one class (" + std::to_string(t.labels[0]) +
+            "): feature selection for classification needs at least two");
+  t.n_outputs = n_classes;
+  t.class_weight.assign(static_cast<std::size_t>(n_classes), 1.0F);
+  const auto N = static_cast<double>(n_rows);
+  for (int c = 0; c < n_classes; ++c) {
+    const auto cnt = static_cast<double>(count[static_cast<std::size_t>(c)]);
+    if (cfg.class_weights == ClassWeights::kBalanced)
+      t.class_weight[static_cast<std::size_t>(c)] = cnt > 0 ? static_cast<float>(N / (n_classes * cnt)) : 0.0F;
+    else if (cfg.class_weights == ClassWeights::kReference)
+      // gfs-network 0.3.1: weight of class c = frequency of class C-1-c (right for two classes only).
+      t.class_weight[static_cast<std::size_t>(c)] =
+          static_cast<float>(static_cast<double>(count[static_cast<std::size_t>(n_classes - 1 - c)]) / N);
+  }
+  return t;
+}
+
+}  // namespace gfs::detail

@@ -1,0 +1,29 @@
+/// @file data.hpp
+/// @brief Checking, standardising and labelling the user's data before a fit.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/model.hpp"
+#include "gfs/config.hpp"
+
+namespace gfs::detail {
+
+/// Throws gfs::Error (kInvalidData) naming the first problem: null pointers, empty shapes, shapes
+/// that overflow memory, NaN/Inf in x or y (with row and column), fewer rows than batch_size.
+void check_inputs(const Config& cfg, const float* x, std::int64_t n_rows, std::int64_t n_features,
+                  const float* y, int n_targets);
+
+/// Per-column statistics (population std) and the standardised copy (x - mean) / (std + 1e-6).
+struct Standardized {
+  std::vector<float> x;     ///< [N, D]
+  std::vector<float> mean;  ///< [D]
+  std::vector<float> std;   ///< [D]
+};
+Standardized standardize(const float* x, std::int64_t n_rows, std::int64_t n_features);
+
+/// Labels (classification: integer-valued, >= 2 classes, with class weights) or target values.
+Targets make_targets(const Config& cfg, const float* y, std::int64_t n_rows, int n_targets);
+
+}  // namespace gfs::detail

@@ -1,0 +1,71 @@
+/// @file selector.cpp
+/// @brief gfs::Selector: the C++ API over the trainer.
+#include "gfs/selector.hpp"
+
+#include <new>
+
+#include "core/outputs.hpp"
+#include "core/trainer.hpp"
+#include "gfs/version.hpp"
+
+namespace gfs {
+
+struct Selector::Impl {
+  Config config;
+  ProgressCallback progress;
+  Result result;
+  bool fitted = false;
+};
+
+Selector::Selector(Config config) : impl_(std::make_unique<Impl>()) { impl_->config = std::move(config); }
+Selector::~Selector() = default;
+Selector::Selector(Selector&&) noexcept = default;
+Selector& Selector::operator=(Selector&&) noexcept = default;
+
+const Config& Selector::config() const { return impl_->config; }
+Config& Selector::config() { return impl_->config; }
+void Selector::set_progress(ProgressCallback callback) { impl_->progress = std::move(callback); }
+
+const Result& Selector::fit(const float* x, std::int64_t n_rows, std::int64_t n_features, const float* y,
+                            int n_targets) {
+  try {
+    impl_->result = detail::train(impl_->config, x, n_rows, n_features, y, n_targets, impl_->progress);
+  } catch (const std::bad_alloc&) {
+    impl_->fitted = false;
+    throw Error(ErrorCode::kInvalidData, "out of memory fitting a " + std::to_string(n_rows) + " x " +
+                                             std::to_string(n_features) +
+                                             " table: use fewer rows or features, or a larger machine");
+  }
+  impl_->fitted = true;
+  return impl_->result;
+}
+
+bool Selector::fitted() const { return impl_->fitted; }
+
+const Result& Selector::result() const {
+  if (!impl_->fitted) throw Error(ErrorCode::kInvalidArgument, "the selector has not been fitted: call fit() first");
+  return impl_->result;
+}
+
+std::vector<float> Selector::transform(const float* x, std::int64_t n_rows, std::int64_t n_features) const {
+  const Result& r = result();
+  if (n_features != r.n_features)
+    throw Error(ErrorCode::kInvalidData, "transform: the data has " + std::to_string(n_features) +
+                                             " features, the fit had " + std::to_string(r.n_features));
+  if (x == nullptr && n_rows > 0) throw Error(ErrorCode::kInvalidData, "transform: x is a null pointer");
+  if (n_rows < 0) throw Error(ErrorCode::kInvalidData, "transform: n_rows is negative");
+  const auto k = r.selected.size();
+  std::vector<float> out(static_cast<std::size_t>(n_rows) * k);
+  for (std::int64_t i = 0; i < n_rows; ++i)
+    for (std::size_t s = 0; s < k; ++s)
+      out[static_cast<std::size_t>(i) * k + s] = x[i * n_features + r.selected[s]];
+  return out;
+}
+
+std::vector<int> support(const Result& result, SupportRule rule, int top_k) {
+  return detail::support_of(result.logits, result.scores, rule, top_k);
+}
+
+const char* version() { return GFS_VERSION_STRING; }
+
+}  // namespace gfs

@@ -1,0 +1,121 @@
+// Every parameter block's gradient from cpu_step() against central differences in double.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+
+#include "step_fixture.hpp"
+
+namespace gfs::test {
+namespace {
+
+constexpr double kStep = 1e-6;
+constexpr double kAbsTol = 1e-7;
+constexpr double kRelTol = 1e-5;
+
+struct Case {
+  std::string name;
+  bool classification;
+  Penalty penalty;
+  bool weighted;
+  int batch;
+};
+
+class GradientCheck : public ::testing::TestWithParam<Case> {};
+
+/// Smallest |pre-activation| of the ReLU layers: a finite difference across a kink is meaningless,
+/// so a case whose pre-activations sit within a few steps of 0 is skipped on purpose.
+double distance_to_kink(const std::vector<std::vector<double>>& pre) {
+  double d = 1e30;
+  for (std::size_t l = 0; l + 1 < pre.size(); ++l)
+    for (double z : pre[l]) d = std::min(d, std::abs(z));
+  return d;
+}
+
+TEST_P(GradientCheck, MatchesCentralDifferences) {
+  const Case& c = GetParam();
+  StepProblem<double> prob(c.classification, 7, c.batch);
+  prob.input.penalty = c.penalty;
+  prob.input.target_features = 2;
+  if (c.weighted) prob.class_weight = {0.5, 2.0, 1.25};
+  detail::Params<double> analytic;
+  prob.loss_and_grad(&analytic);
+  if (distance_to_kink(prob.last_pre) < 1e3 * kStep) GTEST_SKIP() << "a ReLU pre-activation sits on its kink";
+
+  // Walk every block of params and analytic in the same order.
+  std::vector<std::vector<double>*> p_blocks, g_blocks;
+  prob.params.for_each_block([&](std::vector<double>& v) { p_blocks.push_back(&v); });
+  analytic.for_each_block([&](std::vector<double>& v) { g_blocks.push_back(&v); });
+  const char* names[] = {"embedding", "mask_weight", "mask_bias", "W0", "b0", "W1", "b1", "W2", "b2"};
+  int checked = 0;
+  for (std::size_t blk = 0; blk < p_blocks.size(); ++blk) {
+    double worst = 0;
+    for (std::size_t i = 0; i < p_blocks[blk]->size(); ++i) {
+      double& p = (*p_blocks[blk])[i];
+      const double saved = p;
+      p = saved + kStep;
+      const double up = prob.loss_and_grad(nullptr);
+      p = saved - kStep;
+      const double down = prob.loss_and_grad(nullptr);
+      p = saved;
+      const double numeric = (up - down) / (2 * kStep);
+      const double exact = (*g_blocks[blk])[i];
+      EXPECT_NEAR(exact, numeric, kAbsTol + kRelTol * std::abs(numeric))
+          << names[blk] << "[" << i << "] (" << c.name << ")";
+      worst = std::max(worst, std::abs(exact - numeric));
+      ++checked;
+    }
+    RecordProperty(std::string(names[blk]) + "_worst_abs_err", std::to_string(worst));
+  }
+  EXPECT_GT(checked, 100);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    AllLossesAndPenalties, GradientCheck,
+    ::testing::Values(Case{"ce_raw", true, Penalty::kRaw, false, 4}, Case{"ce_target", true, Penalty::kTarget, false, 4},
+                      Case{"ce_weighted_raw", true, Penalty::kRaw, true, 4},
+                      Case{"ce_weighted_target", true, Penalty::kTarget, true, 3},
+                      Case{"mse_raw", false, Penalty::kRaw, false, 4}, Case{"mse_target", false, Penalty::kTarget, false, 4},
+                      Case{"ce_batch1", true, Penalty::kRaw, false, 1}, Case{"mse_batch1", false, Penalty::kRaw, false, 1}),
+    [](const ::testing::TestParamInfo<Case>& param_info) { return param_info.param.name; });
+
+TEST(GradientCheck, ThreeHiddenLayersRegressionTwoOutputs) {
+  StepProblem<double> prob(false, 9, 5, {6, 4, 3}, 2, 23);
+  detail::Params<double> analytic;
+  prob.loss_and_grad(&analytic);
+  ASSERT_GT(distance_to_kink(prob.last_pre), 1e3 * kStep);
+  double& p = prob.params.weight[2][3];
+  const double saved = p;
+  p = saved + kStep;
+  const double up = prob.loss_and_grad(nullptr);
+  p = saved - kStep;
+  const double down = prob.loss_and_grad(nullptr);
+  p = saved;
+  EXPECT_NEAR(analytic.weight[2][3], (up - down) / (2 * kStep), 1e-6);
+}
+
+TEST(GradientCheck, FloatStepAgreesWithDoubleReference) {
+  StepProblem<double> ref(true, 40, 8);
+  StepProblem<float> f(true, 40, 8);
+  detail::Params<double> g_ref;
+  detail::Params<float> g_f;
+  const double loss_ref = ref.loss_and_grad(&g_ref);
+  const double loss_f = f.loss_and_grad(&g_f);
+  EXPECT_NEAR(loss_f, loss_ref, 1e-5 * std::abs(loss_ref) + 1e-6);
+  for (std::size_t i = 0; i < g_ref.mask_weight.size(); ++i)
+    EXPECT_NEAR(g_f.mask_weight[i], g_ref.mask_weight[i], 1e-5 + 1e-3 * std::abs(g_ref.mask_weight[i])) << i;
+  for (std::size_t i = 0; i < g_ref.weight[0].size(); ++i)
+    EXPECT_NEAR(g_f.weight[0][i], g_ref.weight[0][i], 1e-5 + 1e-3 * std::abs(g_ref.weight[0][i])) << i;
+}
+
+TEST(GradientCheck, ThreadCountDoesNotChangeAnyBit) {
+  StepProblem<float> one(true, 300, 6), two(true, 300, 6);
+  detail::Params<float> g1, g2;
+  EXPECT_EQ(one.loss_and_grad(&g1, 1), two.loss_and_grad(&g2, 2));
+  EXPECT_EQ(g1.embedding, g2.embedding);
+  EXPECT_EQ(g1.mask_weight, g2.mask_weight);
+  EXPECT_EQ(g1.weight[0], g2.weight[0]);
+}
+
+}  // namespace
+}  // namespace gfs::test
