@@ -44,13 +44,16 @@ struct Config {
   int batch_size = 32;
   bool shuffle = true;
   bool standardize = true;
+  /// Regression: scale each target column to zero mean and unit variance, so that lambda weighs the
+  /// penalty against a task loss of the same size whatever the targets' units (reference: off).
+  bool standardize_targets = true;
   float tau0 = 2.0F;
   float tau_decay = 0.997F;  ///< alpha: tau <- tau * alpha after each epoch
   float lambda = 1.0F;
   Penalty penalty = Penalty::kRaw;
   int target_features = 0;  ///< k for Penalty::kTarget and SupportRule::kTopK
   float lr_mask = 4e-3F;    ///< eta_1: phi and e
-  float lr_task = 3e-4F;    ///< eta_2: theta
+  float lr_task = 1e-3F;    ///< eta_2: theta (the paper: 3e-4 at batch 1; see README "Defaults")
   float adam_beta1 = 0.9F;
   float adam_beta2 = 0.999F;
   float adam_eps = 1e-8F;

@@ -122,6 +122,7 @@ const std::vector<std::pair<std::string, Field>>& fields() {
       GFS_INT_FIELD(batch_size),
       GFS_BOOL_FIELD(shuffle),
       GFS_BOOL_FIELD(standardize),
+      GFS_BOOL_FIELD(standardize_targets),
       GFS_FLOAT_FIELD(tau0),
       GFS_FLOAT_FIELD(tau_decay),
       GFS_FLOAT_FIELD(lambda),
@@ -166,6 +167,8 @@ Config Config::reference() {
   c.batch_size = 1;
   c.epochs = 200;
   c.shuffle = false;
+  c.standardize_targets = false;
+  c.lr_task = 3e-4F;
   c.train_embedding = false;
   c.class_weights = ClassWeights::kReference;
   c.support = SupportRule::kAny;

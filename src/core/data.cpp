@@ -92,6 +92,10 @@ Targets make_targets(const Config& cfg, const float* y, std::int64_t n_rows, int
     t.classification = false;
     t.n_outputs = n_targets;
     t.values.assign(y, y + n_rows * n_targets);
+    if (cfg.standardize_targets) {
+      const Standardized z = standardize(y, n_rows, n_targets);
+      t.values = z.x;
+    }
     return t;
   }
   t.labels.resize(static_cast<std::size_t>(n_rows));

@@ -64,7 +64,7 @@ struct StepProblem {
   double loss_and_grad(detail::Params<T>* grad, int threads = 1) {
     detail::Params<T> sink_grad = detail::Params<T>::zeros(shape);
     detail::Workspace<T> ws(shape, input.batch);
-    detail::GradSink<T> sink{params, sink_grad};
+    detail::GradSink<T> sink{sink_grad};
 #pragma omp parallel num_threads(threads)
     detail::cpu_step(input, params, ws, sink);
     if (grad != nullptr) *grad = sink_grad;

@@ -1,98 +1,24 @@
 /// @file cpu_backend.cpp
-/// @brief The OpenMP backend: one persistent parallel region per epoch, cpu_step() per batch.
-#include <omp.h>
-
-#include <algorithm>
+/// @brief Picks the CPU backend variant for the instruction sets this processor supports.
 #include <memory>
 
 #include "backends/backend.hpp"
-#include "backends/cpu/cpu_step.hpp"
-#include "backends/cpu/sinks.hpp"
 
 namespace gfs::detail {
-namespace {
 
-class CpuBackend final : public Backend {
- public:
-  explicit CpuBackend(int threads) : threads_(threads > 0 ? threads : omp_get_max_threads()) {}
+std::unique_ptr<Backend> make_cpu_backend_avx512(int threads);
+std::unique_ptr<Backend> make_cpu_backend_avx2(int threads);
+std::unique_ptr<Backend> make_cpu_backend_generic(int threads);
 
-  [[nodiscard]] std::string name() const override { return "cpu"; }
-
-  void setup(const TrainSetup& s) override {
-    setup_ = s;
-    params_ = *s.initial;
-    moment1_ = Params<float>::zeros(s.shape);
-    moment2_ = Params<float>::zeros(s.shape);
-    const int batch = static_cast<int>(std::min<std::int64_t>(s.config.batch_size, s.n_rows));
-    ws_ = std::make_unique<Workspace<float>>(s.shape, batch);
-  }
-
-  EpochStats train_epoch(const std::vector<std::int32_t>& order, float tau, std::int64_t first_step) override {
-    const Config& cfg = setup_.config;
-    const auto n = static_cast<std::int64_t>(order.size());
-    const int batch = ws_->max_batch;
-    const std::int64_t steps = (n + batch - 1) / batch;
-    const Targets& t = *setup_.targets;
-    StepInput<float> base;
-    base.x = setup_.x;
-    base.labels = t.labels.data();
-    base.class_weight = t.class_weight.data();
-    base.values = t.values.data();
-    base.classification = t.classification;
-    base.tau = tau;
-    base.lambda = cfg.lambda;
-    base.penalty = cfg.penalty;
-    base.target_features = cfg.target_features;
-    base.seed = cfg.seed;
-    EpochStats stats;
-    const int team = std::max(1, std::min(threads_, ws_->chunks.count));
-#pragma omp parallel num_threads(team)
-    for (std::int64_t i = 0; i < steps; ++i) {
-      StepInput<float> in = base;
-      in.rows = order.data() + i * batch;
-      in.batch = static_cast<int>(std::min<std::int64_t>(batch, n - i * batch));
-      in.step = first_step + i;
-      AdamSink<float> sink{params_, moment1_, moment2_,
-                           kern::adam_step_coefficients<float>(cfg.lr_task, cfg.adam_beta1, cfg.adam_beta2,
-                                                               cfg.adam_eps, in.step + 1),
-                           kern::adam_step_coefficients<float>(cfg.lr_mask, cfg.adam_beta1, cfg.adam_beta2,
-                                                               cfg.adam_eps, in.step + 1),
-                           cfg.train_embedding};
-      cpu_step(in, params_, *ws_, sink);
-#pragma omp master
-      {
-        stats.loss += ws_->terms.loss;
-        stats.task_loss += ws_->terms.task_loss;
-        stats.select_loss += ws_->terms.select_loss;
-        stats.mean_mask += ws_->terms.mean_mask;
-        ++stats.steps;
-      }
-    }
-    return stats;
-  }
-
-  void read_logits(std::vector<float>& logits) override {
-    const auto D = static_cast<std::size_t>(setup_.shape.n_features);
-    const auto de = static_cast<std::size_t>(setup_.shape.embedding_dim);
-    logits.resize(D);
-    for (std::size_t j = 0; j < D; ++j) {
-      float w = params_.mask_bias[j];
-      for (std::size_t k = 0; k < de; ++k) w += params_.mask_weight[j * de + k] * params_.embedding[k];
-      logits[j] = w;
-    }
-  }
-
-  void read_params(Params<float>& params) override { params = params_; }
-
- private:
-  int threads_;
-  TrainSetup setup_;
-  Params<float> params_, moment1_, moment2_;
-  std::unique_ptr<Workspace<float>> ws_;
-};
-
-}  // namespace
-
-std::unique_ptr<Backend> make_cpu_backend(int threads) { return std::make_unique<CpuBackend>(threads); }
+std::unique_ptr<Backend> make_cpu_backend(int threads) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+      __builtin_cpu_supports("avx512dq"))
+    return make_cpu_backend_avx512(threads);
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return make_cpu_backend_avx2(threads);
+#endif
+  return make_cpu_backend_generic(threads);
+}
 
 }  // namespace gfs::detail

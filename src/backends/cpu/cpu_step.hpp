@@ -61,6 +61,9 @@ struct FeatureChunks {
   [[nodiscard]] std::int64_t end(int c) const { return n_features * (c + 1) / count; }
 };
 
+/// Features per tile of phase C.
+inline constexpr int kTile = 64;
+
 /// Scratch of a step, sized once for the largest batch.
 template <typename T>
 struct Workspace {
@@ -75,7 +78,7 @@ struct Workspace {
   std::vector<std::vector<T>> pre, post;  // per layer [B, fan_out]: z and relu(z)
   std::vector<std::vector<T>> dpre;       // per layer [B, fan_out]: dL/dz
   std::vector<T> grad_w, grad_b, grad_e;  // head layer gradients, embedding gradient
-  std::vector<T> row_scratch;             // [chunks, 2 * H0]: G_j and dW0_j of phase C
+  std::vector<T> tile_scratch;            // [chunks, tile_stride()]: phase C gradient tiles
   T dsel_dm = 0;                          // lambda * dL_select / dm_j (same for every j)
   StepTerms terms;
 
@@ -101,7 +104,11 @@ struct Workspace {
     grad_w.resize(widest);
     grad_b.resize(static_cast<std::size_t>(s.max_width()) > h0 ? s.max_width() : h0);
     grad_e.resize(de);
-    row_scratch.resize(static_cast<std::size_t>(chunks.count) * 2 * h0);
+    tile_scratch.resize(static_cast<std::size_t>(chunks.count) * tile_stride());
+  }
+  /// A tile's gradients: dW0 [kTile, H0], dphi [kTile, d_e], dw [kTile].
+  [[nodiscard]] std::size_t tile_stride() const {
+    return static_cast<std::size_t>(kTile) * (shape.fan_out(0) + shape.embedding_dim + 1);
   }
 };
 
@@ -263,36 +270,56 @@ void head_forward_backward(const StepInput<T>& in, const Params<T>& p, Workspace
   ws.terms = StepTerms{double(task + in.lambda * select), double(task), double(select), double(mean_mask)};
 }
 
-/// Phase C for chunk c: the feature side of the backward pass, handed to the sink row by row.
+/// Phase C for chunk c: the feature side of the backward pass. Features go in tiles of kTile so
+/// the sink sees contiguous gradient blocks (long vector loops) that stay in L1.
 template <typename T, typename Sink>
 void feature_backward_chunk(const StepInput<T>& in, const Params<T>& p, Workspace<T>& ws, Sink& sink,
                             int c) {
   const std::int64_t j0 = ws.chunks.begin(c), j1 = ws.chunks.end(c), D = ws.shape.n_features;
   const int de = ws.shape.embedding_dim, h0 = ws.shape.fan_out(0);
   const T* dz0 = ws.dpre[0].data();
+  const T* e = p.embedding.data();
   T* de_part = &ws.de_partial[static_cast<std::size_t>(c) * de];
   std::fill(de_part, de_part + de, T(0));
-  T* g = &ws.row_scratch[static_cast<std::size_t>(c) * 2 * h0];
-  T* grad_w0 = g + h0;
-  for (std::int64_t j = j0; j < j1; ++j) {
-    std::fill(g, g + h0, T(0));
+  T* grad_w0 = &ws.tile_scratch[static_cast<std::size_t>(c) * ws.tile_stride()];
+  T* grad_phi = grad_w0 + kTile * h0;
+  T* grad_logit = grad_phi + kTile * de;
+  for (std::int64_t t0 = j0; t0 < j1; t0 += kTile) {
+    const int n = static_cast<int>(std::min<std::int64_t>(kTile, j1 - t0));
+    // G_j = sum_b x[b, j] dz0[b, :], kept in grad_w0 until it is scaled by m_j below.
+    std::fill(grad_w0, grad_w0 + n * h0, T(0));
     for (int b = 0; b < in.batch; ++b) {
-      const T xv = in.x[static_cast<std::int64_t>(in.rows[b]) * D + j];
+      const T* xr = in.x + static_cast<std::int64_t>(in.rows[b]) * D + t0;
+      const T* dz = dz0 + b * h0;
+      for (int i = 0; i < n; ++i) {
+        const T xv = xr[i];
+        T* g = grad_w0 + i * h0;
 #pragma omp simd
-      for (int h = 0; h < h0; ++h) g[h] += xv * dz0[b * h0 + h];
+        for (int h = 0; h < h0; ++h) g[h] += xv * dz[h];
+      }
     }
-    const T* w0 = &p.weight[0][static_cast<std::size_t>(j) * h0];
-    const T m = ws.mask[j];
-    T dm = 0;
+    for (int i = 0; i < n; ++i) {
+      const T* w0 = &p.weight[0][static_cast<std::size_t>(t0 + i) * h0];
+      T* g = grad_w0 + i * h0;
+      const T m = ws.mask[static_cast<std::size_t>(t0 + i)];
+      T dm = 0;
 #pragma omp simd reduction(+ : dm)
-    for (int h = 0; h < h0; ++h) {
-      dm += w0[h] * g[h];
-      grad_w0[h] = m * g[h];
+      for (int h = 0; h < h0; ++h) {
+        dm += w0[h] * g[h];  // W0 before its update
+        g[h] *= m;
+      }
+      grad_logit[i] = (dm + ws.dsel_dm) * kern::mask_grad_wrt_logit(m, in.tau);
     }
-    const T dw = (dm + ws.dsel_dm) * kern::mask_grad_wrt_logit(m, in.tau);
-    const T* phi = &p.mask_weight[static_cast<std::size_t>(j) * de];
-    for (int k = 0; k < de; ++k) de_part[k] += dw * phi[k];
-    sink.feature(j, grad_w0, dw);  // after W0_j and phi_j were read
+    const T* phi = &p.mask_weight[static_cast<std::size_t>(t0) * de];
+    for (int i = 0; i < n; ++i) {
+      const T dw = grad_logit[i];
+#pragma omp simd
+      for (int k = 0; k < de; ++k) {
+        de_part[k] += dw * phi[i * de + k];  // phi before its update
+        grad_phi[i * de + k] = dw * e[k];
+      }
+    }
+    sink.features(t0, n, grad_w0, grad_phi, grad_logit);
   }
 }
 

@@ -35,20 +35,16 @@ struct AdamSink {
            static_cast<std::int64_t>(params.bias[li].size()), task);
   }
 
-  /// Row j of W0 (gradient grad_w0), row j of phi (gradient dw * e) and bias_j (gradient dw).
-  void feature(std::int64_t j, const T* grad_w0, T dw) {
+  /// Features [j, j + n): rows of W0 (grad_w0 [n, H0]), rows of phi (grad_phi [n, d_e]) and the
+  /// mask biases (grad_logit [n]); each block is contiguous, so each update is one long loop.
+  void features(std::int64_t j, int n, const T* grad_w0, const T* grad_phi, const T* grad_logit) {
     const auto h0 = static_cast<std::int64_t>(params.bias[0].size());
     const auto de = static_cast<std::int64_t>(params.embedding.size());
-    const std::size_t r0 = static_cast<std::size_t>(j * h0), r1 = static_cast<std::size_t>(j * de);
-    update(&params.weight[0][r0], &moment1.weight[0][r0], &moment2.weight[0][r0], grad_w0, h0, task);
-    T* phi = &params.mask_weight[r1];
-    T* m = &moment1.mask_weight[r1];
-    T* v = &moment2.mask_weight[r1];
-    const T* e = params.embedding.data();
-#pragma omp simd
-    for (std::int64_t k = 0; k < de; ++k) kern::adam_update(phi[k], m[k], v[k], dw * e[k], mask);
+    const auto r0 = static_cast<std::size_t>(j * h0), r1 = static_cast<std::size_t>(j * de);
     const auto jj = static_cast<std::size_t>(j);
-    kern::adam_update(params.mask_bias[jj], moment1.mask_bias[jj], moment2.mask_bias[jj], dw, mask);
+    update(&params.weight[0][r0], &moment1.weight[0][r0], &moment2.weight[0][r0], grad_w0, n * h0, task);
+    update(&params.mask_weight[r1], &moment1.mask_weight[r1], &moment2.mask_weight[r1], grad_phi, n * de, mask);
+    update(&params.mask_bias[jj], &moment1.mask_bias[jj], &moment2.mask_bias[jj], grad_logit, n, mask);
   }
 
   void embedding(const T* grad_e) {
@@ -61,7 +57,6 @@ struct AdamSink {
 /// Stores every gradient in a Params-shaped block (for finite-difference checks).
 template <typename T>
 struct GradSink {
-  const Params<T>& params;
   Params<T>& grad;
 
   void layer(int l, const T* grad_w, const T* grad_b) {
@@ -69,13 +64,12 @@ struct GradSink {
     if (grad_w != nullptr) std::copy(grad_w, grad_w + grad.weight[li].size(), grad.weight[li].begin());
     std::copy(grad_b, grad_b + grad.bias[li].size(), grad.bias[li].begin());
   }
-  void feature(std::int64_t j, const T* grad_w0, T dw) {
+  void features(std::int64_t j, int n, const T* grad_w0, const T* grad_phi, const T* grad_logit) {
     const auto h0 = static_cast<std::int64_t>(grad.bias[0].size());
     const auto de = static_cast<std::int64_t>(grad.embedding.size());
-    std::copy(grad_w0, grad_w0 + h0, grad.weight[0].begin() + j * h0);
-    for (std::int64_t k = 0; k < de; ++k)
-      grad.mask_weight[static_cast<std::size_t>(j * de + k)] = dw * params.embedding[static_cast<std::size_t>(k)];
-    grad.mask_bias[static_cast<std::size_t>(j)] = dw;
+    std::copy(grad_w0, grad_w0 + n * h0, grad.weight[0].begin() + j * h0);
+    std::copy(grad_phi, grad_phi + n * de, grad.mask_weight.begin() + j * de);
+    std::copy(grad_logit, grad_logit + n, grad.mask_bias.begin() + j);
   }
   void embedding(const T* grad_e) { std::copy(grad_e, grad_e + grad.embedding.size(), grad.embedding.begin()); }
 };

@@ -1,0 +1,114 @@
+// The C API: round trip through raw pointers, status codes and messages, no exception escapes.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "gfs/gfs.h"
+#include "gfs/gfs.hpp"
+#include "synthetic.hpp"
+
+namespace gfs::test {
+namespace {
+
+TEST(CApi, VersionMatchesCpp) { EXPECT_STREQ(gfs_version(), gfs::version()); }
+
+TEST(CApi, RoundTripMatchesCppApi) {
+  const Synthetic s = make_classification(200, 30, 3, 2, 4);
+  gfs_selector* h = nullptr;
+  ASSERT_EQ(gfs_create(&h), GFS_OK);
+  ASSERT_EQ(gfs_set(h, "epochs", "20"), GFS_OK);
+  ASSERT_EQ(gfs_set(h, "device", "cpu"), GFS_OK);
+  ASSERT_EQ(gfs_set(h, "seed", "9"), GFS_OK);
+  ASSERT_EQ(gfs_fit(h, s.x.data(), s.rows, s.cols, s.y.data(), 1), GFS_OK) << gfs_last_error();
+
+  Config c;
+  c.epochs = 20;
+  c.device = Device::cpu();
+  c.seed = 9;
+  Selector cpp(c);
+  const Result& r = cpp.fit(s.x.data(), s.rows, s.cols, s.y.data());
+
+  int64_t d = 0, k = 0;
+  ASSERT_EQ(gfs_n_features(h, &d), GFS_OK);
+  ASSERT_EQ(gfs_n_selected(h, &k), GFS_OK);
+  EXPECT_EQ(d, 30);
+  EXPECT_EQ(k, static_cast<int64_t>(r.selected.size()));
+  std::vector<float> logits(30), probs(30);
+  std::vector<int32_t> scores(30);
+  std::vector<int64_t> ranking(30), selected(static_cast<std::size_t>(k));
+  ASSERT_EQ(gfs_get_logits(h, logits.data(), 30), GFS_OK);
+  ASSERT_EQ(gfs_get_probabilities(h, probs.data(), 30), GFS_OK);
+  ASSERT_EQ(gfs_get_scores(h, scores.data(), 30), GFS_OK);
+  ASSERT_EQ(gfs_get_ranking(h, ranking.data(), 30), GFS_OK);
+  ASSERT_EQ(gfs_get_selected(h, selected.data(), k), GFS_OK);
+  EXPECT_EQ(logits, r.logits);
+  EXPECT_EQ(probs, r.probabilities);
+  EXPECT_EQ(std::vector<int32_t>(r.scores.begin(), r.scores.end()), scores);
+  for (std::size_t i = 0; i < selected.size(); ++i) EXPECT_EQ(selected[i], r.selected[i]);
+  char dev[16];
+  ASSERT_EQ(gfs_get_device(h, dev, sizeof dev), GFS_OK);
+  EXPECT_STREQ(dev, "cpu");
+  char value[32];
+  ASSERT_EQ(gfs_get(h, "epochs", value, sizeof value), GFS_OK);
+  EXPECT_STREQ(value, "20");
+
+  std::vector<float> reduced(static_cast<std::size_t>(s.rows * k));
+  ASSERT_EQ(gfs_transform(h, s.x.data(), s.rows, s.cols, reduced.data(), static_cast<int64_t>(reduced.size())), GFS_OK);
+  EXPECT_EQ(reduced, cpp.transform(s.x.data(), s.rows, s.cols));
+  gfs_destroy(h);
+}
+
+TEST(CApi, ErrorsAreStatusCodesWithMessages) {
+  gfs_selector* h = nullptr;
+  ASSERT_EQ(gfs_create(&h), GFS_OK);
+  EXPECT_EQ(gfs_set(h, "no_such_key", "1"), GFS_ERR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(gfs_last_error()).find("no_such_key"), std::string::npos);
+  EXPECT_EQ(gfs_set(h, "epochs", "-3"), GFS_OK);  // range is checked at fit time
+  std::vector<float> x(20, 1.0F), y(10, 0.0F);
+  EXPECT_EQ(gfs_fit(h, x.data(), 10, 2, y.data(), 1), GFS_ERR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(gfs_last_error()).find("epochs"), std::string::npos);
+  ASSERT_EQ(gfs_set(h, "epochs", "2"), GFS_OK);
+  ASSERT_EQ(gfs_set(h, "batch_size", "2"), GFS_OK);
+  EXPECT_EQ(gfs_fit(h, x.data(), 10, 2, y.data(), 1), GFS_ERR_INVALID_DATA);  // one class
+  EXPECT_NE(std::string(gfs_last_error()).find("one class"), std::string::npos);
+  int64_t k = 0;
+  EXPECT_EQ(gfs_n_selected(h, &k), GFS_ERR_NOT_FITTED);
+  x[3] = NAN;
+  y[1] = 1.0F;
+  EXPECT_EQ(gfs_fit(h, x.data(), 10, 2, y.data(), 1), GFS_ERR_INVALID_DATA);
+  EXPECT_NE(std::string(gfs_last_error()).find("row 1, column 1"), std::string::npos);
+  gfs_destroy(h);
+}
+
+TEST(CApi, NullHandleAndSmallBuffersAreRejected) {
+  EXPECT_EQ(gfs_create(nullptr), GFS_ERR_INVALID_ARGUMENT);
+  EXPECT_EQ(gfs_set(nullptr, "epochs", "1"), GFS_ERR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(gfs_last_error()).find("NULL"), std::string::npos);
+  gfs_destroy(nullptr);  // harmless
+
+  const Synthetic s = make_classification(60, 10, 2, 2, 4);
+  gfs_selector* h = nullptr;
+  ASSERT_EQ(gfs_create(&h), GFS_OK);
+  gfs_set(h, "epochs", "2");
+  gfs_set(h, "device", "cpu");
+  ASSERT_EQ(gfs_fit(h, s.x.data(), s.rows, s.cols, s.y.data(), 1), GFS_OK);
+  std::vector<float> logits(5);
+  EXPECT_EQ(gfs_get_logits(h, logits.data(), 5), GFS_ERR_BUFFER_TOO_SMALL);
+  char dev[2];
+  EXPECT_EQ(gfs_get_device(h, dev, sizeof dev), GFS_ERR_BUFFER_TOO_SMALL);
+  gfs_destroy(h);
+}
+
+TEST(CApi, LastErrorIsClearedBySuccess) {
+  gfs_selector* h = nullptr;
+  EXPECT_EQ(gfs_set(nullptr, "a", "b"), GFS_ERR_INVALID_ARGUMENT);
+  EXPECT_STRNE(gfs_last_error(), "");
+  ASSERT_EQ(gfs_create(&h), GFS_OK);
+  EXPECT_STREQ(gfs_last_error(), "");
+  gfs_destroy(h);
+}
+
+}  // namespace
+}  // namespace gfs::test

@@ -1,0 +1,102 @@
+// Config: key/value access, validation, the reference preset, Device parsing.
+#include <gtest/gtest.h>
+
+#include "gfs/gfs.hpp"
+
+namespace gfs {
+namespace {
+
+TEST(Config, EveryItemReadsBackThroughSet) {
+  Config a;
+  a.batch_size = 7;
+  a.hidden = {64, 16, 8};
+  a.task = Task::kRegression;
+  a.lambda = 0.25F;
+  a.seed = 12345678901234ULL;
+  a.device = Device::cuda(1);
+  Config b;
+  for (const auto& [k, v] : a.items()) b.set(k, v);
+  EXPECT_EQ(a.items(), b.items());
+}
+
+TEST(Config, UnknownKeyListsTheKnownOnes) {
+  Config c;
+  try {
+    c.set("batchsize", "3");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument);
+    EXPECT_NE(std::string(e.what()).find("batch_size"), std::string::npos);
+  }
+}
+
+TEST(Config, BadValuesNameTheKey) {
+  Config c;
+  EXPECT_THROW(c.set("epochs", "ten"), Error);
+  EXPECT_THROW(c.set("epochs", "10x"), Error);
+  EXPECT_THROW(c.set("lambda", "nan"), Error);
+  EXPECT_THROW(c.set("shuffle", "maybe"), Error);
+  EXPECT_THROW(c.set("support", "most"), Error);
+  EXPECT_THROW(c.set("hidden", "32,,32"), Error);
+  try {
+    c.set("task", "clustering");
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("'task'"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("regression"), std::string::npos);
+  }
+}
+
+TEST(Config, ValidateRejectsOutOfRange) {
+  Config c;
+  c.tau_decay = 1.5F;
+  EXPECT_THROW(c.validate(), Error);
+  c = Config{};
+  c.batch_size = 0;
+  EXPECT_THROW(c.validate(), Error);
+  c = Config{};
+  c.support = SupportRule::kTopK;
+  EXPECT_THROW(c.validate(), Error);
+  c.target_features = 3;
+  EXPECT_NO_THROW(c.validate());
+}
+
+TEST(Config, ReferencePresetIsGfsNetwork031) {
+  const Config r = Config::reference();
+  EXPECT_EQ(r.batch_size, 1);
+  EXPECT_EQ(r.epochs, 200);
+  EXPECT_FALSE(r.shuffle);
+  EXPECT_FALSE(r.train_embedding);
+  EXPECT_EQ(r.class_weights, ClassWeights::kReference);
+  EXPECT_EQ(r.support, SupportRule::kAny);
+  EXPECT_FLOAT_EQ(r.lr_task, 3e-4F);
+  EXPECT_FLOAT_EQ(r.lr_mask, 4e-3F);
+  EXPECT_FLOAT_EQ(r.lambda, 1.0F);
+  EXPECT_EQ(r.penalty, Penalty::kRaw);
+  EXPECT_TRUE(r.standardize);
+}
+
+TEST(Config, PaperConstantsAreDefaults) {
+  const Config c;
+  EXPECT_FLOAT_EQ(c.tau0, 2.0F);
+  EXPECT_FLOAT_EQ(c.tau_decay, 0.997F);
+  EXPECT_EQ(c.embedding_dim, 32);
+  EXPECT_EQ(c.hidden, (std::vector<int>{32, 32}));
+  EXPECT_FLOAT_EQ(c.adam_beta1, 0.9F);
+  EXPECT_FLOAT_EQ(c.adam_beta2, 0.999F);
+  EXPECT_FLOAT_EQ(c.adam_eps, 1e-8F);
+  EXPECT_EQ(c.support, SupportRule::kMajority);
+}
+
+TEST(Device, ParseAndPrint) {
+  EXPECT_EQ(Device::parse("cpu"), Device::cpu());
+  EXPECT_EQ(Device::parse("cuda"), Device::cuda(0));
+  EXPECT_EQ(Device::parse("cuda:3"), Device::cuda(3));
+  EXPECT_EQ(Device::parse("auto").kind, DeviceKind::kAuto);
+  EXPECT_EQ(Device::cuda(2).str(), "cuda:2");
+  EXPECT_THROW(Device::parse("tpu"), Error);
+  EXPECT_THROW(Device::parse("cuda:-1"), Error);
+  EXPECT_THROW(Device::parse("cuda:x"), Error);
+}
+
+}  // namespace
+}  // namespace gfs

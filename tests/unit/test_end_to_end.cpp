@@ -1,0 +1,176 @@
+// Whole fits on synthetic data with known informative features.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "gfs/gfs.hpp"
+#include "synthetic.hpp"
+
+namespace gfs::test {
+namespace {
+
+struct Quality {
+  double recall, precision;
+  std::size_t selected;
+};
+
+Quality quality(const Result& r, const std::vector<int>& truth) {
+  std::size_t hits = 0;
+  for (int j : r.selected) hits += std::binary_search(truth.begin(), truth.end(), j) ? 1 : 0;
+  return {double(hits) / truth.size(), r.selected.empty() ? 0.0 : double(hits) / r.selected.size(), r.selected.size()};
+}
+
+/// The library's defaults, on the CPU, with a fixed seed.
+Config default_config() {
+  Config c;
+  c.seed = 3;
+  c.device = Device::cpu();
+  return c;
+}
+
+/// Fewer epochs, for tests about the mechanics rather than the quality.
+Config quick_config() {
+  Config c = default_config();
+  c.epochs = 40;
+  return c;
+}
+
+TEST(EndToEnd, ClassificationFindsTheInformativeFeatures) {
+  const Synthetic s = make_classification(600, 200, 8, 3, 5);
+  Selector sel(default_config());
+  const Result& r = sel.fit(s.x.data(), s.rows, s.cols, s.y.data());
+  const Quality q = quality(r, s.informative);
+  EXPECT_GE(q.recall, 0.9);
+  EXPECT_LE(q.selected, 3 * s.informative.size());
+  EXPECT_EQ(r.history.size(), 200U);
+  EXPECT_LT(r.history.back().task_loss, r.history.front().task_loss);
+}
+
+TEST(EndToEnd, RegressionFindsTheInformativeFeatures) {
+  const Synthetic s = make_regression(600, 100, 4, 9);
+  Config c = default_config();
+  c.task = Task::kRegression;
+  Selector sel(c);
+  const Result& r = sel.fit(s.x.data(), s.rows, s.cols, s.y.data());
+  const Quality q = quality(r, s.informative);
+  EXPECT_GE(q.recall, 0.9) << "selected " << q.selected;
+  EXPECT_LE(q.selected, 3 * s.informative.size());
+}
+
+TEST(EndToEnd, TargetPenaltyAndTopKSelectExactlyK) {
+  const Synthetic s = make_classification(400, 120, 6, 2, 12);
+  Config c = default_config();
+  c.penalty = Penalty::kTarget;
+  c.target_features = 6;
+  c.support = SupportRule::kTopK;
+  Selector sel(c);
+  const Result& r = sel.fit(s.x.data(), s.rows, s.cols, s.y.data());
+  EXPECT_EQ(r.selected.size(), 6U);
+  EXPECT_GE(quality(r, s.informative).recall, 0.8);
+}
+
+TEST(EndToEnd, SameSeedGivesBitIdenticalLogitsAndOtherSeedDoesNot) {
+  const Synthetic s = make_classification(300, 80, 4, 2, 2);
+  Config c = quick_config();
+  c.epochs = 15;
+  const Result a = Selector(c).fit(s.x.data(), s.rows, s.cols, s.y.data());
+  const Result b = Selector(c).fit(s.x.data(), s.rows, s.cols, s.y.data());
+  EXPECT_EQ(a.logits, b.logits);
+  EXPECT_EQ(a.scores, b.scores);
+  c.seed = 4;
+  const Result other = Selector(c).fit(s.x.data(), s.rows, s.cols, s.y.data());
+  EXPECT_NE(a.logits, other.logits);
+}
+
+TEST(EndToEnd, ThreadCountDoesNotChangeTheResult) {
+  const Synthetic s = make_classification(300, 400, 4, 2, 2);
+  Config c = quick_config();
+  c.epochs = 5;
+  c.threads = 1;
+  const Result one = Selector(c).fit(s.x.data(), s.rows, s.cols, s.y.data());
+  c.threads = 2;
+  const Result two = Selector(c).fit(s.x.data(), s.rows, s.cols, s.y.data());
+  EXPECT_EQ(one.logits, two.logits);
+}
+
+TEST(EndToEnd, ReferencePresetTrainsWithFrozenEmbeddingAndAnyRule) {
+  const Synthetic s = make_classification(200, 40, 4, 2, 8);
+  Config c = Config::reference();
+  c.epochs = 3;
+  c.device = Device::cpu();
+  Selector sel(c);
+  const Result& r = sel.fit(s.x.data(), s.rows, s.cols, s.y.data());
+  EXPECT_EQ(r.history.size(), 3U);
+  // "any": support is exactly the features with a positive score.
+  for (int j = 0; j < 40; ++j)
+    EXPECT_EQ(std::binary_search(r.selected.begin(), r.selected.end(), j), r.scores[static_cast<std::size_t>(j)] > 0);
+}
+
+TEST(EndToEnd, ResultIsConsistent) {
+  const Synthetic s = make_classification(200, 30, 3, 2, 1);
+  Config c = quick_config();
+  c.epochs = 10;
+  c.record_probabilities = true;
+  Selector sel(c);
+  const Result& r = sel.fit(s.x.data(), s.rows, s.cols, s.y.data());
+  ASSERT_EQ(r.logits.size(), 30U);
+  EXPECT_EQ(r.probability_history.size(), 10U * 30U);
+  EXPECT_EQ(r.ranking.size(), 30U);
+  EXPECT_EQ(r.device, "cpu");
+  EXPECT_TRUE(std::is_sorted(r.selected.begin(), r.selected.end()));
+  for (std::size_t i = 1; i < r.ranking.size(); ++i)
+    EXPECT_GE(r.logits[static_cast<std::size_t>(r.ranking[i - 1])], r.logits[static_cast<std::size_t>(r.ranking[i])]);
+  for (std::size_t j = 0; j < 30; ++j) {
+    EXPECT_NEAR(r.probabilities[j], 1 - std::exp(-std::exp(double(r.logits[j]))), 1e-6);
+    EXPECT_GE(r.scores[j], 0);
+    EXPECT_LE(r.scores[j], c.n_draws);
+  }
+  // tau anneals geometrically from tau0.
+  for (std::size_t e = 0; e < r.history.size(); ++e)
+    EXPECT_NEAR(r.history[e].tau, 2.0 * std::pow(0.997, double(e)), 1e-5);
+}
+
+TEST(EndToEnd, ProgressCallbackCanStopEarly) {
+  const Synthetic s = make_classification(100, 20, 2, 2, 1);
+  Config c = quick_config();
+  Selector sel(c);
+  int calls = 0;
+  sel.set_progress([&](const EpochRecord&, int total) {
+    EXPECT_EQ(total, c.epochs);
+    return ++calls < 4;
+  });
+  EXPECT_EQ(sel.fit(s.x.data(), s.rows, s.cols, s.y.data()).history.size(), 4U);
+}
+
+TEST(EndToEnd, TransformKeepsTheSelectedColumns) {
+  const Synthetic s = make_classification(100, 20, 2, 2, 1);
+  Config c = quick_config();
+  c.support = SupportRule::kTopK;
+  c.target_features = 3;
+  c.epochs = 5;
+  Selector sel(c);
+  const Result& r = sel.fit(s.x.data(), s.rows, s.cols, s.y.data());
+  const std::vector<float> t = sel.transform(s.x.data(), s.rows, s.cols);
+  ASSERT_EQ(t.size(), 100U * 3U);
+  for (int i = 0; i < 100; ++i)
+    for (int k = 0; k < 3; ++k)
+      EXPECT_EQ(t[static_cast<std::size_t>(i * 3 + k)], s.x[static_cast<std::size_t>(i * 20 + r.selected[static_cast<std::size_t>(k)])]);
+  EXPECT_THROW((void)sel.transform(s.x.data(), s.rows, 19), Error);
+}
+
+TEST(EndToEnd, SupportRulesDifferAsDocumented) {
+  const Synthetic s = make_classification(300, 60, 4, 2, 6);
+  Config c = quick_config();
+  c.epochs = 40;
+  Selector sel(c);
+  const Result& r = sel.fit(s.x.data(), s.rows, s.cols, s.y.data());
+  const std::vector<int> majority = support(r, SupportRule::kMajority, 0);
+  const std::vector<int> any = support(r, SupportRule::kAny, 0);
+  EXPECT_EQ(majority, r.selected);
+  // w_j > 0 means p_j > 0.63, so with 1000 draws a majority feature is always in "any".
+  EXPECT_TRUE(std::includes(any.begin(), any.end(), majority.begin(), majority.end()));
+  EXPECT_EQ(support(r, SupportRule::kTopK, 5).size(), 5U);
+}
+
+}  // namespace
+}  // namespace gfs::test
