@@ -4,7 +4,6 @@
 #include <cmath>
 #include <functional>
 #include <map>
-#include <sstream>
 
 #include "gfs/config.hpp"
 #include "gfs/error.hpp"
@@ -65,11 +64,11 @@ std::string name_of(E value, const std::map<std::string, E>& names) {
   return "?";
 }
 
+/// Shortest text that reads back as the same float ("0.997", not "0.996999979").
 std::string fmt(float f) {
-  std::ostringstream os;
-  os.precision(9);
-  os << f;
-  return os.str();
+  char buf[32];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, f);
+  return ec == std::errc() ? std::string(buf, end) : std::to_string(f);
 }
 
 std::string join(const std::vector<int>& v) {

@@ -1,0 +1,60 @@
+/// @file commands.hpp
+/// @brief The subcommands of `gfs` (select, transform, demo): their options and their entry points.
+///        main.cpp parses with CLI11 into these structs, then calls run_*; errors are gfs::Error.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace CLI {
+class App;
+}
+
+namespace gfs::cli {
+
+/// Options shared by commands that read a data set.
+struct InputArgs {
+  std::string input;
+  std::string format = "auto";
+  std::vector<std::string> targets;
+  std::string labels;
+};
+
+struct SelectArgs {
+  InputArgs in;
+  std::string output;
+  std::string task, device, support;  // empty: keep the Config's value
+  int epochs = 0, batch_size = 0, target_features = 0, threads = -1;
+  float lambda = -1;
+  std::uint64_t seed = 0;
+  bool seed_given = false;
+  bool reference = false;
+  bool quiet = false;
+  std::vector<std::string> settings;  // --set key=value
+};
+
+struct TransformArgs {
+  InputArgs in;
+  std::string result;
+  std::string output;
+  bool quiet = false;
+};
+
+struct DemoArgs {
+  std::uint64_t seed = 0;
+  std::string device;
+  int threads = -1;
+  int epochs = 0;
+  bool quiet = false;
+};
+
+void add_select(CLI::App& app, SelectArgs& a);
+void add_transform(CLI::App& app, TransformArgs& a);
+void add_demo(CLI::App& app, DemoArgs& a);
+
+int run_select(const SelectArgs& a);
+int run_transform(const TransformArgs& a);
+int run_demo(const DemoArgs& a);
+
+}  // namespace gfs::cli

@@ -1,0 +1,30 @@
+/// @file input.hpp
+/// @brief Reading the data set named on the command line, and turning its targets into what a fit
+///        expects (class codes 0..C-1 for classification).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cli/commands.hpp"
+#include "gfs/config.hpp"
+#include "io/dataset.hpp"
+
+namespace gfs::cli {
+
+/// --input, --format, --target, --labels on a subcommand.
+void add_input_options(CLI::App& app, InputArgs& a);
+
+/// Reads the data set; `n_features` > 0 fixes the width of LIBSVM input (transform).
+io::Dataset read_input(const InputArgs& a, std::int64_t n_features = 0);
+
+/// Classification: checks that the single target holds integers (or text classes) and recodes it
+/// to 0..C-1 in ascending order; returns the original label of each code. Regression: checks the
+/// targets are numbers and returns nothing. Throws gfs::Error (kInvalidData) naming the file.
+std::vector<std::string> encode_targets(io::Dataset& d, Task task);
+
+/// Refuses early (before reading a large file) when a CUDA device is asked for and absent:
+/// gfs::Error kDeviceUnavailable naming the --device value.
+void check_device(const Device& d);
+
+}  // namespace gfs::cli

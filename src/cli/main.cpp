@@ -1,0 +1,69 @@
+/// @file main.cpp
+/// @brief `gfs`: the command-line tool for batch jobs. Parses the command line, runs a subcommand,
+///        and maps every failure to a documented exit code (0 ok, 2 bad usage or input, 3 device
+///        unavailable, 1 anything else) with a one-line message on stderr.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <exception>
+#include <new>
+
+#include "cli/commands.hpp"
+#include "gfs/error.hpp"
+#include "gfs/selector.hpp"
+
+namespace {
+
+int exit_code_of(gfs::ErrorCode code) {
+  switch (code) {
+    case gfs::ErrorCode::kInvalidArgument:
+    case gfs::ErrorCode::kInvalidData:
+    case gfs::ErrorCode::kIo:
+      return 2;
+    case gfs::ErrorCode::kDeviceUnavailable:
+      return 3;
+    default:
+      return 1;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"gfs: differentiable feature selection with GFSNetwork (Gumbel-Sigmoid masks)", "gfs"};
+  app.set_version_flag("--version", std::string("gfs ") + gfs::version());
+  app.require_subcommand(1);
+  app.footer(
+      "Exit codes: 0 ok, 2 bad usage or bad input, 3 requested device unavailable, 1 other errors.\n"
+      "Run 'gfs <command> --help' for the options of a command.");
+  gfs::cli::SelectArgs select_args;
+  gfs::cli::TransformArgs transform_args;
+  gfs::cli::DemoArgs demo_args;
+  CLI::App* select =
+      app.add_subcommand("select", "Fit GFSNetwork on a data set and write the selected features as JSON");
+  CLI::App* transform = app.add_subcommand("transform", "Keep only the selected columns of a data set (CSV out)");
+  CLI::App* demo = app.add_subcommand("demo", "Fit on built-in synthetic data with known informative features");
+  gfs::cli::add_select(*select, select_args);
+  gfs::cli::add_transform(*transform, transform_args);
+  gfs::cli::add_demo(*demo, demo_args);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;  // help and --version exit 0; every usage error exits 2
+  }
+
+  const char* name = select->parsed() ? "select" : transform->parsed() ? "transform" : "demo";
+  try {
+    if (select->parsed()) return gfs::cli::run_select(select_args);
+    if (transform->parsed()) return gfs::cli::run_transform(transform_args);
+    return gfs::cli::run_demo(demo_args);
+  } catch (const gfs::Error& e) {
+    std::fprintf(stderr, "gfs %s: error: %s\n", name, e.what());
+    return exit_code_of(e.code());
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "gfs %s: error: out of memory\n", name);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "gfs %s: error: %s\n", name, e.what());
+  }
+  return 1;
+}

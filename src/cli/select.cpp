@@ -1,0 +1,121 @@
+/// @file select.cpp
+/// @brief `gfs select`: read a data set, fit GFSNetwork, write result.json (atomically).
+#include <CLI/CLI.hpp>
+#include <cstdio>
+
+#include "cli/commands.hpp"
+#include "cli/input.hpp"
+#include "cli/progress.hpp"
+#include "cli/result_json.hpp"
+#include "gfs/error.hpp"
+#include "gfs/selector.hpp"
+#include "io/atomic_file.hpp"
+
+namespace gfs::cli {
+
+void add_select(CLI::App& app, SelectArgs& a) {
+  add_input_options(app, a.in);
+  app.add_option("-o,--output", a.output, "Where to write result.json")->required();
+  app.add_option("--task", a.task, "classification (default) or regression")
+      ->check(CLI::IsMember({"classification", "regression"}));
+  app.add_option("--device", a.device, "auto (default: CUDA when present), cpu, cuda or cuda:N");
+  app.add_option("--epochs", a.epochs, "Training epochs")->check(CLI::PositiveNumber);
+  app.add_option("--batch-size", a.batch_size, "Rows per step")->check(CLI::PositiveNumber);
+  app.add_option("--lambda", a.lambda, "Weight of the selection penalty")->check(CLI::NonNegativeNumber);
+  app.add_option("--target-features", a.target_features,
+                 "Aim for K features: switches the penalty to (mean mask - K/D)^2, and is the K of --support top-k")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--support", a.support,
+                 "Which features form the result: majority (w_j > 0, default), any (s_j > 0), top-k")
+      ->check(CLI::IsMember({"majority", "any", "top-k"}));
+  app.add_option("--seed", a.seed, "Random seed (same seed, same data, same device: same result)");
+  app.add_option("--threads", a.threads, "CPU threads (0 = all cores; in Slurm jobs use $SLURM_CPUS_PER_TASK)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_flag("--reference", a.reference,
+               "Start from the gfs-network 0.3.1 settings (batch 1, no shuffling, frozen embedding, support 'any')");
+  app.add_option("--set", a.settings,
+                 "Any setting as key=value (e.g. hidden=64,32, lr_mask=0.01, n_draws=500); repeatable")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  app.add_flag("-q,--quiet", a.quiet, "No progress and no summary");
+  app.callback([&a, &app] { a.seed_given = app.count("--seed") > 0; });
+}
+
+namespace {
+
+/// The Config the command line describes: preset, then --set pairs, then the named options.
+Config build_config(const SelectArgs& a) {
+  Config c = a.reference ? Config::reference() : Config{};
+  bool penalty_set = false;
+  for (const std::string& kv : a.settings) {
+    const std::size_t eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      throw Error(ErrorCode::kInvalidArgument, "--set '" + kv + "': expected key=value, e.g. --set lambda=0.5");
+    }
+    const std::string key = kv.substr(0, eq);
+    try {
+      c.set(key, kv.substr(eq + 1));
+    } catch (const Error& e) {
+      throw Error(e.code(), "--set " + kv + ": " + e.what());
+    }
+    penalty_set = penalty_set || key == "penalty";
+  }
+  if (!a.task.empty()) c.set("task", a.task);
+  if (!a.device.empty()) c.set("device", a.device);
+  if (!a.support.empty()) c.set("support", a.support);
+  if (a.epochs > 0) c.epochs = a.epochs;
+  if (a.batch_size > 0) c.batch_size = a.batch_size;
+  if (a.lambda >= 0) c.lambda = a.lambda;
+  if (a.target_features > 0) {
+    c.target_features = a.target_features;
+    if (!penalty_set) c.penalty = Penalty::kTarget;
+  }
+  if (a.seed_given) c.seed = a.seed;
+  if (a.threads >= 0) c.threads = a.threads;
+  c.validate();
+  return c;
+}
+
+void print_summary(const Result& r, const io::Dataset& d, const std::string& output) {
+  std::printf("selected %zu of %d features (%s, %.2f s on %s)", r.selected.size(), r.n_features,
+              to_string(r.config.support).c_str(), r.fit_seconds, r.device.c_str());
+  constexpr std::size_t kShow = 20;
+  for (std::size_t i = 0; i < r.selected.size() && i < kShow; ++i) {
+    const int s = r.selected[i];
+    std::printf(
+        "%s%s", i == 0 ? ": " : ", ",
+        d.feature_names.empty() ? std::to_string(s).c_str() : d.feature_names[static_cast<std::size_t>(s)].c_str());
+  }
+  if (r.selected.size() > kShow) std::printf(", ...");
+  std::printf("\nwrote %s\n", output.c_str());
+}
+
+}  // namespace
+
+int run_select(const SelectArgs& a) {
+  const Config cfg = build_config(a);
+  check_device(cfg.device);
+  const io::Format f = a.in.format == "auto" ? io::format_from_extension(a.in.input) : io::parse_format(a.in.format);
+  if (a.in.targets.empty() && a.in.labels.empty() && f != io::Format::kLibsvm && f != io::Format::kAuto) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "no targets: give --target NAME|INDEX (a column of the input) or --labels PATH");
+  }
+  io::AtomicFile out(a.output);  // fails now, not after the fit, if the output cannot be written
+  io::Dataset d = read_input(a.in);
+  if (d.n_targets == 0) {
+    throw Error(ErrorCode::kInvalidArgument, d.path + " has no targets: give --target NAME|INDEX or --labels PATH");
+  }
+  InputInfo info{&d, a.in.labels, encode_targets(d, cfg.task)};
+  Selector sel(cfg);
+  Progress progress(a.quiet);
+  sel.set_progress([&progress](const EpochRecord& r, int total) { return progress(r, total); });
+  const Result& r = sel.fit(d.x.data(), d.n_rows, d.n_cols, d.y.data(), d.n_targets);
+  progress.finish();
+  out.write(dump_readable(result_to_json(r, info)));
+  out.put('\n');
+  out.commit();
+  if (!a.quiet) print_summary(r, d, a.output);
+  return 0;
+}
+
+}  // namespace gfs::cli

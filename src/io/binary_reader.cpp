@@ -1,0 +1,368 @@
+/// @file binary_reader.cpp
+/// @brief NumPy .npy and IDX (MNIST family) arrays, converted to float32 in blocks as they are read,
+///        so that memory holds the float32 array and one block, never the raw bytes as well.
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+
+#include "io/io_util.hpp"
+#include "io/readers.hpp"
+
+namespace gfs::io::detail {
+
+namespace {
+
+/// Element type of a binary array: kind 'f' float, 'i' signed, 'u' unsigned, 'b' bool.
+struct DType {
+  char kind = 'f';
+  int size = 4;
+  bool big_endian = false;
+};
+
+template <typename T>
+T load(const unsigned char* p, bool big_endian) {
+  unsigned char b[sizeof(T)];
+  std::memcpy(b, p, sizeof(T));
+  if (big_endian) std::reverse(b, b + sizeof(T));  // the host is little-endian (x86-64, aarch64)
+  T v;
+  std::memcpy(&v, b, sizeof(T));
+  return v;
+}
+
+float convert_one(const unsigned char* p, DType t) {
+  switch (t.kind) {
+    case 'f':
+      return t.size == 4 ? load<float>(p, t.big_endian) : static_cast<float>(load<double>(p, t.big_endian));
+    case 'b':
+      return *p != 0 ? 1.0F : 0.0F;
+    case 'u':
+      switch (t.size) {
+        case 1:
+          return static_cast<float>(*p);
+        case 2:
+          return static_cast<float>(load<std::uint16_t>(p, t.big_endian));
+        case 4:
+          return static_cast<float>(load<std::uint32_t>(p, t.big_endian));
+        default:
+          return static_cast<float>(load<std::uint64_t>(p, t.big_endian));
+      }
+    default:
+      switch (t.size) {
+        case 1:
+          return static_cast<float>(static_cast<std::int8_t>(*p));
+        case 2:
+          return static_cast<float>(load<std::int16_t>(p, t.big_endian));
+        case 4:
+          return static_cast<float>(load<std::int32_t>(p, t.big_endian));
+        default:
+          return static_cast<float>(load<std::int64_t>(p, t.big_endian));
+      }
+  }
+}
+
+/// Allocates and fills `count` floats from src; checks the size claim first against what the
+/// stream can hold (a lying header must not allocate) and against memory.
+std::vector<float> read_elements(ByteSource& src, std::uint64_t count, DType t, std::uint64_t header,
+                                 std::uint64_t max_bytes, const char* what) {
+  std::uint64_t raw = 0;
+  if (__builtin_mul_overflow(count, static_cast<std::uint64_t>(t.size), &raw) ||
+      raw > src.max_size() - std::min(src.max_size(), header)) {
+    fail(ErrorCode::kInvalidData, src.name(),
+         "truncated: the header promises " + std::to_string(count) + " values (" + human_bytes(raw) +
+             ") but the file is only " + human_bytes(src.max_size()));
+  }
+  check_allocation(count, 1, sizeof(float), max_bytes, src.name(), what);
+  std::vector<float> out(count);
+  const bool direct = t.kind == 'f' && t.size == 4 && !t.big_endian;
+  constexpr std::size_t kBlock = std::size_t{1} << 20;
+  std::vector<unsigned char> block(direct ? 0 : kBlock);
+  std::uint64_t done = 0;
+  while (done < count) {
+    const std::uint64_t n = std::min<std::uint64_t>(count - done, kBlock / static_cast<std::uint64_t>(t.size));
+    const std::size_t bytes = static_cast<std::size_t>(n) * static_cast<std::size_t>(t.size);
+    char* dst = direct ? reinterpret_cast<char*>(out.data() + done) : reinterpret_cast<char*>(block.data());
+    if (src.read_fully(dst, bytes) != bytes) {
+      fail(ErrorCode::kInvalidData, src.name(),
+           "truncated: the file ends after " + std::to_string(done) + " of the " + std::to_string(count) +
+               " values its header promises");
+    }
+    if (!direct) {
+      for (std::uint64_t i = 0; i < n; ++i)
+        out[done + i] = convert_one(block.data() + i * static_cast<std::uint64_t>(t.size), t);
+    }
+    done += n;
+  }
+  char extra = 0;
+  if (src.read(&extra, 1) != 0) {
+    fail(ErrorCode::kInvalidData, src.name(),
+         "has bytes after the data its header describes (a "
+         "corrupt or concatenated file?)");
+  }
+  return out;
+}
+
+std::string shape_text(const std::vector<std::uint64_t>& shape) {
+  std::string s = "(";
+  for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + (shape.size() == 1 ? ",)" : ")");
+}
+
+/// The value of 'key' in a NumPy header dict, as raw text up to the next top-level comma or '}'.
+std::string npy_field(const std::string& header, const std::string& key, const std::string& file) {
+  std::size_t k = header.find("'" + key + "'");
+  if (k == std::string::npos) k = header.find("\"" + key + "\"");
+  if (k == std::string::npos) fail(ErrorCode::kInvalidData, file, "the .npy header has no '" + key + "' entry");
+  std::size_t i = header.find(':', k);
+  if (i == std::string::npos) fail(ErrorCode::kInvalidData, file, "malformed .npy header");
+  ++i;
+  while (i < header.size() && header[i] == ' ') ++i;
+  int depth = 0;
+  std::size_t j = i;
+  for (; j < header.size(); ++j) {
+    const char c = header[j];
+    if (c == '(' || c == '[') ++depth;
+    if (c == ')' || c == ']') --depth;
+    if (depth <= 0 && (c == ',' || c == '}')) break;
+  }
+  return header.substr(i, j - i + (depth < 0 ? 1 : 0));
+}
+
+DType npy_dtype(const std::string& descr, const std::string& file) {
+  if (descr.size() < 4 || (descr.front() != '\'' && descr.front() != '"')) {
+    fail(ErrorCode::kInvalidData, file,
+         "dtype " + descr +
+             " is not supported (structured arrays "
+             "are not; save a plain numeric 2-D array)");
+  }
+  const std::string d = descr.substr(1, descr.size() - 2);
+  DType t;
+  t.big_endian = d[0] == '>';
+  t.kind = d[1];
+  t.size = d.size() == 3 ? d[2] - '0' : 0;
+  const bool ok_size = t.kind == 'f'   ? (t.size == 4 || t.size == 8)
+                       : t.kind == 'b' ? t.size == 1
+                                       : (t.size == 1 || t.size == 2 || t.size == 4 || t.size == 8);
+  if (d.size() != 3 || std::string("<>|=").find(d[0]) == std::string::npos ||
+      std::string("fiub").find(t.kind) == std::string::npos || !ok_size) {
+    fail(ErrorCode::kInvalidData, file,
+         "dtype '" + d +
+             "' is not supported: use float32 or float64 "
+             "(or an integer/bool type for labels)");
+  }
+  if (t.big_endian && t.size > 1) {
+    fail(ErrorCode::kInvalidData, file,
+         "dtype '" + d +
+             "' is big-endian: convert it with "
+             "x.astype(x.dtype.newbyteorder('<')) before saving");
+  }
+  return t;
+}
+
+std::vector<std::uint64_t> npy_shape(const std::string& text, const std::string& file) {
+  std::vector<std::uint64_t> shape;
+  if (text.empty() || text.front() != '(' || text.back() != ')') {
+    fail(ErrorCode::kInvalidData, file, "malformed shape " + text + " in the .npy header");
+  }
+  const char* p = text.data() + 1;
+  const char* end = text.data() + text.size() - 1;
+  while (p < end) {
+    while (p < end && (*p == ' ' || *p == ',')) ++p;
+    if (p == end) break;
+    std::uint64_t v = 0;
+    const auto r = std::from_chars(p, end, v);
+    if (r.ec != std::errc{}) fail(ErrorCode::kInvalidData, file, "malformed shape " + text + " in the .npy header");
+    shape.push_back(v);
+    p = r.ptr;
+    if (p < end && *p == 'L') ++p;  // Python 2 longs
+  }
+  return shape;
+}
+
+/// Moves the NPY columns named by 0-based index (negative from the end) from x into y, in place.
+void split_target_columns(Dataset& d, const std::vector<std::string>& specs) {
+  std::vector<int> slot(static_cast<std::size_t>(d.n_cols), -1);
+  int n_targets = 0;
+  for (const std::string& spec : specs) {
+    std::int64_t index = 0;
+    const auto r = std::from_chars(spec.data(), spec.data() + spec.size(), index);
+    if (spec.empty() || r.ec != std::errc{} || r.ptr != spec.data() + spec.size()) {
+      fail(ErrorCode::kInvalidData, d.path,
+           "target '" + spec +
+               "' must be a 0-based column index: "
+               ".npy files have no column names");
+    }
+    if (index < 0) index += d.n_cols;
+    if (index < 0 || index >= d.n_cols) {
+      fail(ErrorCode::kInvalidData, d.path,
+           "target index " + spec + " is out of range: the array has " + std::to_string(d.n_cols) + " columns");
+    }
+    if (slot[static_cast<std::size_t>(index)] >= 0) {
+      fail(ErrorCode::kInvalidData, d.path, "column " + std::to_string(index) + " is given as a target twice");
+    }
+    slot[static_cast<std::size_t>(index)] = n_targets++;
+  }
+  const std::int64_t keep = d.n_cols - n_targets;
+  if (keep == 0) fail(ErrorCode::kInvalidData, d.path, "no feature columns are left once the target is removed");
+  d.y.assign(static_cast<std::size_t>(d.n_rows * n_targets), 0.0F);
+  // Row r's features move to r * keep <= r * n_cols: writing never overtakes reading.
+  for (std::int64_t r = 0; r < d.n_rows; ++r) {
+    std::int64_t out = r * keep;
+    for (std::int64_t c = 0; c < d.n_cols; ++c) {
+      const float v = d.x[static_cast<std::size_t>(r * d.n_cols + c)];
+      const int t = slot[static_cast<std::size_t>(c)];
+      if (t >= 0) {
+        d.y[static_cast<std::size_t>(r * n_targets + t)] = v;
+      } else {
+        d.x[static_cast<std::size_t>(out++)] = v;
+      }
+    }
+  }
+  d.x.resize(static_cast<std::size_t>(d.n_rows * keep));
+  d.n_cols = keep;
+  d.n_targets = n_targets;
+}
+
+}  // namespace
+
+Array read_npy_array(ByteSource& src, std::uint64_t max_bytes, const char* what) {
+  unsigned char pre[12] = {};
+  const std::size_t got = src.read_fully(reinterpret_cast<char*>(pre), 8);
+  if (got == 0) fail(ErrorCode::kInvalidData, src.name(), "the file is empty");
+  if (got < 8 || std::memcmp(pre, "\x93NUMPY", 6) != 0) {
+    fail(ErrorCode::kInvalidData, src.name(),
+         "bad magic: not a NumPy .npy file (it should start "
+         "with \\x93NUMPY; save with numpy.save)");
+  }
+  const int major = pre[6];
+  if (major < 1 || major > 3) {
+    fail(ErrorCode::kInvalidData, src.name(),
+         ".npy format version " + std::to_string(major) + "." + std::to_string(pre[7]) +
+             " is not supported (1.0 to 3.0 are)");
+  }
+  const std::size_t len_bytes = major == 1 ? 2 : 4;
+  if (src.read_fully(reinterpret_cast<char*>(pre + 8), len_bytes) != len_bytes) {
+    fail(ErrorCode::kInvalidData, src.name(), "truncated .npy header");
+  }
+  std::uint64_t hlen = pre[8] | (static_cast<std::uint64_t>(pre[9]) << 8);
+  if (major > 1) {
+    unsigned char b[4];
+    std::memcpy(b, pre + 8, 4);
+    hlen = b[0] | (static_cast<std::uint64_t>(b[1]) << 8) | (static_cast<std::uint64_t>(b[2]) << 16) |
+           (static_cast<std::uint64_t>(b[3]) << 24);
+  }
+  if (hlen > (std::uint64_t{1} << 20)) fail(ErrorCode::kInvalidData, src.name(), "implausible .npy header length");
+  std::string header(hlen, '\0');
+  if (src.read_fully(header.data(), hlen) != hlen) fail(ErrorCode::kInvalidData, src.name(), "truncated .npy header");
+  const std::string fortran = npy_field(header, "fortran_order", src.name());
+  if (fortran.rfind("True", 0) == 0) {
+    fail(ErrorCode::kInvalidData, src.name(),
+         "the array is in Fortran (column-major) order; save it "
+         "in C order: numpy.save(path, numpy.ascontiguousarray(x))");
+  }
+  Array a;
+  a.shape = npy_shape(npy_field(header, "shape", src.name()), src.name());
+  const DType t = npy_dtype(npy_field(header, "descr", src.name()), src.name());
+  std::uint64_t count = 1;
+  for (std::uint64_t s : a.shape) {
+    if (__builtin_mul_overflow(count, s, &count)) {
+      fail(ErrorCode::kInvalidData, src.name(), "shape " + shape_text(a.shape) + " is too large to address in memory");
+    }
+  }
+  a.data = read_elements(src, count, t, 8 + len_bytes + hlen, max_bytes, what);
+  return a;
+}
+
+Array read_idx_array(ByteSource& src, std::uint64_t max_bytes, const char* what) {
+  unsigned char magic[4] = {};
+  const std::size_t got = src.read_fully(reinterpret_cast<char*>(magic), 4);
+  if (got == 0) fail(ErrorCode::kInvalidData, src.name(), "the file is empty");
+  DType t;
+  t.big_endian = true;
+  switch (magic[2]) {
+    case 0x08:
+      t = {'u', 1, true};
+      break;
+    case 0x09:
+      t = {'i', 1, true};
+      break;
+    case 0x0B:
+      t = {'i', 2, true};
+      break;
+    case 0x0C:
+      t = {'i', 4, true};
+      break;
+    case 0x0D:
+      t = {'f', 4, true};
+      break;
+    case 0x0E:
+      t = {'f', 8, true};
+      break;
+    default:
+      t.size = 0;
+  }
+  if (got < 4 || magic[0] != 0 || magic[1] != 0 || t.size == 0 || magic[3] == 0) {
+    char hex[16];
+    std::snprintf(hex, sizeof hex, "0x%02X%02X%02X%02X", magic[0], magic[1], magic[2], magic[3]);
+    fail(ErrorCode::kInvalidData, src.name(),
+         std::string("bad magic ") + hex +
+             ": not an IDX file (expected "
+             "0x000008XX..0x00000EXX, e.g. MNIST's 0x00000803)");
+  }
+  Array a;
+  a.shape.resize(magic[3]);
+  for (auto& dim : a.shape) {
+    unsigned char b[4];
+    if (src.read_fully(reinterpret_cast<char*>(b), 4) != 4)
+      fail(ErrorCode::kInvalidData, src.name(), "truncated IDX header");
+    dim = (static_cast<std::uint64_t>(b[0]) << 24) | (static_cast<std::uint64_t>(b[1]) << 16) |
+          (static_cast<std::uint64_t>(b[2]) << 8) | b[3];
+  }
+  std::uint64_t count = 1;
+  for (std::uint64_t s : a.shape) {
+    if (__builtin_mul_overflow(count, s, &count)) {
+      fail(ErrorCode::kInvalidData, src.name(), "shape " + shape_text(a.shape) + " is too large to address in memory");
+    }
+  }
+  a.data = read_elements(src, count, t, 4 + 4 * a.shape.size(), max_bytes, what);
+  return a;
+}
+
+Dataset dataset_from_array(Array a, const std::string& file, Format format, const ReadOptions& opt) {
+  Dataset d;
+  d.path = file;
+  d.format = format;
+  if (format == Format::kNpy && a.shape.size() != 2) {
+    fail(ErrorCode::kInvalidData, file,
+         "the features must be a 2-D array [rows, features]; this one "
+         "has shape " +
+             shape_text(a.shape));
+  }
+  if (a.shape.empty() || a.shape[0] == 0) fail(ErrorCode::kInvalidData, file, "the array has no rows");
+  const std::uint64_t rows = a.shape[0];
+  const std::uint64_t cols = a.data.size() / rows;
+  if (cols == 0)
+    fail(ErrorCode::kInvalidData, file, "the array has no feature columns (shape " + shape_text(a.shape) + ")");
+  for (std::size_t i = 0; i < a.data.size(); ++i) {
+    if (!std::isfinite(a.data[i])) {
+      fail(ErrorCode::kInvalidData, file,
+           "row " + std::to_string(i / cols) + ", column " + std::to_string(i % cols) +
+               " (0-based) is NaN or infinite: gfs needs finite values");
+    }
+  }
+  d.n_rows = static_cast<std::int64_t>(rows);
+  d.n_cols = static_cast<std::int64_t>(cols);
+  d.x = std::move(a.data);
+  if (!opt.targets.empty()) {
+    if (format != Format::kNpy) {
+      fail(ErrorCode::kInvalidData, file,
+           "IDX files hold no target column: give the labels file "
+           "with --labels (e.g. train-labels-idx1-ubyte.gz)");
+    }
+    split_target_columns(d, opt.targets);
+  }
+  return d;
+}
+
+}  // namespace gfs::io::detail

@@ -1,0 +1,59 @@
+/// @file dataset.hpp
+/// @brief The one in-memory table every reader produces, and the entry points that fill it from a
+///        file (CSV, NumPy .npy, IDX, LIBSVM/SVMlight; any of them may be gzip-compressed).
+///
+///   gfs::io::ReadOptions opt;
+///   opt.targets = {"label"};                       // CSV: by name or 0-based index
+///   gfs::io::Dataset d = gfs::io::read_dataset("train.csv", opt);
+///   // d.x is [d.n_rows, d.n_cols] row-major, d.y is [d.n_rows, d.n_targets]
+///
+/// Every failure is a gfs::Error (kIo: cannot open/read; kInvalidData: the content is wrong) whose
+/// message starts with the file name and, for text formats, names the line and column.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace gfs::io {
+
+enum class Format { kAuto, kCsv, kNpy, kIdx, kLibsvm };
+
+/// "csv", "npy", "idx", "libsvm" (and "auto").
+std::string to_string(Format f);
+/// Reads "csv", "npy", "idx", "libsvm" or "auto"; throws gfs::Error (kInvalidArgument) otherwise.
+Format parse_format(const std::string& text);
+/// The format a path's extension names (".gz" is looked through), or kAuto when it names none.
+Format format_from_extension(const std::string& path);
+
+struct Dataset {
+  std::vector<float> x;  ///< features                     [n_rows, n_cols]
+  std::int64_t n_rows = 0;
+  std::int64_t n_cols = 0;
+  std::vector<float> y;  ///< targets (empty when none)    [n_rows, n_targets]
+  int n_targets = 0;
+  std::vector<std::string> feature_names;  ///< [n_cols], empty when the format has no names
+  std::vector<std::string> target_names;   ///< [n_targets], empty when the format has no names
+  /// When the (single) target column held text, y holds codes 0..C-1 and this maps code -> text.
+  std::vector<std::string> class_names;
+  std::string path;               ///< the file x came from
+  Format format = Format::kAuto;  ///< the format it was read as
+};
+
+struct ReadOptions {
+  Format format = Format::kAuto;  ///< kAuto: from the extension, else from the content
+  /// Target columns. CSV: header names or 0-based indices (negative counts from the end);
+  /// NPY: column indices. Empty: no target in the input (use labels_path or none at all).
+  std::vector<std::string> targets;
+  std::string labels_path;  ///< a second file with the targets, one row per input row
+  Format labels_format = Format::kAuto;
+  char delimiter = 0;           ///< CSV delimiter; 0 = detect from the header (, \t ;)
+  std::int64_t n_features = 0;  ///< LIBSVM width; 0 = the largest index in the file
+  /// Memory the arrays may take, in bytes; 0 = what the machine has available now.
+  std::uint64_t max_bytes = 0;
+};
+
+/// Reads the features (and the targets, from the same file or from opt.labels_path).
+Dataset read_dataset(const std::string& path, const ReadOptions& opt = {});
+
+}  // namespace gfs::io

@@ -1,0 +1,173 @@
+/// @file io_util.cpp
+/// @brief Memory check, float parsing and line splitting shared by the readers.
+#include "io/io_util.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <limits>
+
+namespace gfs::io::detail {
+
+namespace {
+
+/// A cgroup v2 (or v1) memory limit, or max uint64 when there is none.
+std::uint64_t cgroup_limit() {
+  for (const char* path : {"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"}) {
+    std::ifstream in(path);
+    std::string text;
+    if (in >> text) {
+      std::uint64_t v = 0;
+      const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
+      if (r.ec == std::errc{} && v > 0) return v;
+    }
+  }
+  return std::numeric_limits<std::uint64_t>::max();
+}
+
+}  // namespace
+
+std::uint64_t available_memory() {
+  std::uint64_t avail = 0;
+  std::ifstream in("/proc/meminfo");
+  std::string key;
+  std::uint64_t kib = 0;
+  std::string unit;
+  while (in >> key >> kib >> unit) {
+    if (key == "MemAvailable:") {
+      avail = kib * 1024;
+      break;
+    }
+  }
+  if (avail == 0) {
+    const long pages = ::sysconf(_SC_AVPHYS_PAGES);
+    const long page = ::sysconf(_SC_PAGESIZE);
+    if (pages > 0 && page > 0) avail = static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page);
+  }
+  if (avail == 0) avail = std::numeric_limits<std::uint64_t>::max();  // unknown: do not refuse
+  return std::min(avail, cgroup_limit());
+}
+
+std::string human_bytes(std::uint64_t bytes) {
+  const char* units[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  double v = static_cast<double>(bytes);
+  int u = 0;
+  while (v >= 1024.0 && u < 6) {
+    v /= 1024.0;
+    ++u;
+  }
+  char out[32];
+  if (u == 0) {
+    std::snprintf(out, sizeof out, "%llu bytes", static_cast<unsigned long long>(bytes));
+  } else {
+    std::snprintf(out, sizeof out, "%.1f %s", v, units[u]);
+  }
+  return out;
+}
+
+std::uint64_t check_allocation(std::uint64_t rows, std::uint64_t cols, std::size_t elem, std::uint64_t max_bytes,
+                               const std::string& file, const char* what) {
+  const std::string shape = std::to_string(rows) + " x " + std::to_string(cols);
+  std::uint64_t count = 0;
+  std::uint64_t bytes = 0;
+  if (__builtin_mul_overflow(rows, cols, &count) || __builtin_mul_overflow(count, elem, &bytes) ||
+      bytes > static_cast<std::uint64_t>(std::numeric_limits<std::ptrdiff_t>::max())) {
+    fail(ErrorCode::kInvalidData, file,
+         what + std::string(" of shape ") + shape + " is too large to address in memory");
+  }
+  const std::uint64_t limit = max_bytes != 0 ? max_bytes : available_memory();
+  if (bytes > limit) {
+    fail(ErrorCode::kInvalidData, file,
+         what + std::string(" of shape ") + shape + " need " + human_bytes(bytes) + " but only " + human_bytes(limit) +
+             " of memory is available; use a machine with more memory or a subset of the rows");
+  }
+  return bytes;
+}
+
+NumberStatus parse_float(const char*& p, const char* end, float& out) {
+  const char* s = p;
+  if (s != end && *s == '+') {  // from_chars rejects a leading '+'; "+-1" stays invalid
+    ++s;
+    if (s != end && *s == '-') return NumberStatus::kNotANumber;
+  }
+  auto r = std::from_chars(s, end, out);
+  if (r.ec == std::errc::invalid_argument) return NumberStatus::kNotANumber;
+  if (r.ec == std::errc::result_out_of_range) {
+    // Parse as double to tell underflow (round towards zero, as strtof does) from overflow.
+    double d = 0;
+    r = std::from_chars(s, end, d);
+    if (r.ec != std::errc{} || std::fabs(d) > static_cast<double>(std::numeric_limits<float>::max())) {
+      p = r.ptr;
+      return NumberStatus::kOverflow;
+    }
+    out = static_cast<float>(d);
+  }
+  p = r.ptr;
+  return std::isfinite(out) ? NumberStatus::kOk : NumberStatus::kNonFinite;
+}
+
+std::string quote_cell(std::string_view cell) {
+  constexpr std::size_t kMax = 40;
+  std::string out = "'";
+  out.append(cell.substr(0, kMax));
+  if (cell.size() > kMax) out += "...";
+  out += "'";
+  return out;
+}
+
+LineReader::LineReader(ByteSource& src, std::size_t block)
+    // A small input needs no 4 MiB block (this matters when tests and fuzzers read many tiny files).
+    : src_(src),
+      buf_(static_cast<std::size_t>(std::max<std::uint64_t>(std::min<std::uint64_t>(block, src.max_size()), 1) + 1)) {}
+
+bool LineReader::refill() {
+  if (eof_) return false;
+  // Move the unfinished line to the front; grow when it fills the whole block.
+  if (begin_ > 0) {
+    std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
+    end_ -= begin_;
+    begin_ = 0;
+  }
+  if (end_ == buf_.size()) buf_.resize(buf_.size() * 2);
+  const std::size_t k = src_.read(buf_.data() + end_, buf_.size() - end_);
+  if (k == 0) eof_ = true;
+  end_ += k;
+  return k != 0;
+}
+
+bool LineReader::next(std::string_view& line) {
+  std::size_t scan_from = begin_;
+  for (;;) {
+    const char* base = buf_.data();
+    const void* nl = std::memchr(base + scan_from, '\n', end_ - scan_from);
+    if (nl != nullptr) {
+      const std::size_t pos = static_cast<std::size_t>(static_cast<const char*>(nl) - base);
+      std::size_t len = pos - begin_;
+      if (len > 0 && base[begin_ + len - 1] == '\r') --len;
+      line = std::string_view(base + begin_, len);
+      consumed_ += pos + 1 - begin_;
+      begin_ = pos + 1;
+      ++line_no_;
+      return true;
+    }
+    const std::size_t scanned = end_ - begin_;
+    if (!refill()) break;
+    scan_from = begin_ + scanned;
+  }
+  if (begin_ == end_) return false;
+  // The last line has no terminator.
+  std::size_t len = end_ - begin_;
+  if (len > 0 && buf_[begin_ + len - 1] == '\r') --len;
+  line = std::string_view(buf_.data() + begin_, len);
+  consumed_ += end_ - begin_;
+  begin_ = end_;
+  ++line_no_;
+  return true;
+}
+
+}  // namespace gfs::io::detail

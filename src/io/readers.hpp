@@ -1,0 +1,47 @@
+/// @file readers.hpp
+/// @brief One parser per format, each reading from a ByteSource (a file, or memory in the tests and
+///        fuzz targets). read_dataset() in dataset.cpp picks one and attaches a labels file.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "io/byte_source.hpp"
+#include "io/dataset.hpp"
+
+namespace gfs::io::detail {
+
+/// CSV with a header row; opt.targets pick target columns by name or index.
+Dataset read_csv(ByteSource& src, const ReadOptions& opt);
+/// LIBSVM/SVMlight "label idx:val ..." (1-based, increasing indices), densified.
+Dataset read_libsvm(ByteSource& src, const ReadOptions& opt);
+
+/// A numeric array read from a binary format, converted to float32.
+struct Array {
+  std::vector<std::uint64_t> shape;
+  std::vector<float> data;  // row-major
+};
+/// A NumPy .npy file: v1/v2/v3 header, little-endian or byte-order-free numeric dtype, C order.
+Array read_npy_array(ByteSource& src, std::uint64_t max_bytes, const char* what);
+/// An IDX file (magic 00 00 TT NN, big-endian dims and values).
+Array read_idx_array(ByteSource& src, std::uint64_t max_bytes, const char* what);
+
+/// Features from a binary array: 2-D as is (NPY must be 2-D; IDX [N, a, b, ...] is flattened to
+/// [N, a*b*...]); opt.targets may move NPY columns into y.
+Dataset dataset_from_array(Array a, const std::string& file, Format format, const ReadOptions& opt);
+
+/// Targets from a labels file of any format (text: one row per line, numbers separated by commas,
+/// semicolons, tabs or spaces, with an optional header line).
+struct Labels {
+  std::vector<float> y;  // [n_rows, n_targets]
+  std::int64_t n_rows = 0;
+  int n_targets = 0;
+  std::vector<std::string> names;
+};
+Labels read_labels(ByteSource& src, Format format, const ReadOptions& opt);
+
+/// The format the first bytes of a file suggest (NPY and IDX have magic numbers), or kAuto.
+Format sniff_format(const std::string& head);
+
+}  // namespace gfs::io::detail

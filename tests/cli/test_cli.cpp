@@ -1,0 +1,181 @@
+/// @file test_cli.cpp
+/// @brief `gfs` on good input: every format, the result.json schema, determinism, the transform
+///        round trip, the demo, --version and --help.
+#include <nlohmann/json.hpp>
+
+#include "cli_test_util.hpp"
+#include "io/dataset.hpp"
+
+namespace gfs::cli::test {
+namespace {
+
+using nlohmann::json;
+
+/// Few epochs: these tests check the plumbing, not the selection quality.
+const std::vector<std::string> kFast = {"--epochs", "4", "--seed", "3", "--quiet"};
+
+std::vector<std::string> cat(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+TEST_F(Cli, VersionAndHelp) {
+  const Outcome v = gfs({"--version"});
+  EXPECT_EQ(v.code, 0);
+  EXPECT_NE(v.out.find("gfs 0."), std::string::npos) << v.all();
+  for (const char* cmd : {"select", "transform", "demo"}) {
+    const Outcome h = gfs({cmd, "--help"});
+    EXPECT_EQ(h.code, 0) << cmd;
+    EXPECT_NE(h.out.find("--"), std::string::npos) << h.all();
+  }
+  EXPECT_NE(gfs({"select", "--help"}).out.find("--target-features"), std::string::npos);
+}
+
+TEST_F(Cli, EveryFormatSelects) {
+  const std::vector<std::vector<std::string>> inputs = {
+      {"-i", data("small.csv"), "--target", "label"},
+      {"-i", data("small.csv"), "--target", "6"},
+      {"-i", data("small_x.npy"), "--labels", data("small_y.npy")},
+      {"-i", data("small-images-idx3-ubyte.gz"), "--labels", data("small-labels-idx1-ubyte.gz")},
+      {"-i", data("small.libsvm")},
+      {"-i", data("iris_like.csv"), "--target", "species", "--batch-size", "8"},
+      {"-i", data("regression.csv"), "--target", "y", "--task", "regression"},
+  };
+  for (const auto& in : inputs) {
+    const Outcome r = gfs(cat(cat({"select"}, in), cat({"-o", "r.json"}, kFast)));
+    ASSERT_EQ(r.code, 0) << in[1] << "\n" << r.all();
+    const json j = json::parse(slurp(dir_.path("r.json")));
+    EXPECT_EQ(j["n_features"].get<int>(), in[1].find("images") != std::string::npos ? 6 : j["n_features"].get<int>());
+    EXPECT_EQ(j["input"]["rows"].get<int>(), in[1].find("regression") != std::string::npos ? 60
+                                             : in[1].find("iris") != std::string::npos     ? 30
+                                                                                           : 90);
+  }
+}
+
+TEST_F(Cli, ResultJsonHasTheDocumentedKeys) {
+  const Outcome r = gfs(cat({"select", "-i", data("small.csv"), "-t", "label", "-o", "r.json", "--support", "top-k",
+                             "--target-features", "2"},
+                            kFast));
+  ASSERT_EQ(r.code, 0) << r.all();
+  const json j = json::parse(slurp(dir_.path("r.json")));
+  for (const char* key : {"version", "n_features", "n_selected", "selected", "feature_names", "scores", "logits",
+                          "probabilities", "ranking", "device", "fit_seconds", "config", "history", "input"}) {
+    EXPECT_TRUE(j.contains(key)) << key;
+  }
+  const int D = j["n_features"];
+  EXPECT_EQ(D, 6);
+  const auto selected = j["selected"].get<std::vector<int>>();
+  EXPECT_EQ(selected.size(), 2U);
+  EXPECT_EQ(j["n_selected"].get<int>(), 2);
+  EXPECT_TRUE(std::is_sorted(selected.begin(), selected.end()));
+  for (const char* key : {"feature_names", "scores", "logits", "probabilities", "ranking"}) {
+    EXPECT_EQ(j[key].size(), static_cast<std::size_t>(D)) << key;
+  }
+  EXPECT_EQ(j["history"].size(), 4U);
+  for (const char* key : {"epoch", "tau", "loss", "task_loss", "select_loss", "mean_mask", "n_active"}) {
+    EXPECT_TRUE(j["history"][0].contains(key)) << key;
+  }
+  for (const char* key : {"task", "epochs", "batch_size", "lambda", "penalty", "target_features", "support", "seed",
+                          "lr_mask", "lr_task", "tau0", "tau_decay", "hidden", "device", "threads"}) {
+    EXPECT_TRUE(j["config"].contains(key)) << key;
+  }
+  EXPECT_EQ(j["config"]["penalty"], "target");  // --target-features switches the penalty
+  EXPECT_EQ(j["config"]["epochs"], "4");
+  EXPECT_EQ(j["input"]["format"], "csv");
+  EXPECT_EQ(j["input"]["classes"], json::array({"0", "1", "2"}));
+}
+
+TEST_F(Cli, SameSeedSameResult) {
+  json runs[2];
+  for (int k = 0; k < 2; ++k) {
+    const std::string out = "r" + std::to_string(k) + ".json";
+    const Outcome r = gfs(cat({"select", "-i", data("small.csv"), "-t", "label", "-o", out, "--threads", "1"}, kFast));
+    ASSERT_EQ(r.code, 0) << r.all();
+    runs[k] = json::parse(slurp(dir_.path(out)));
+    runs[k].erase("fit_seconds");
+  }
+  EXPECT_EQ(runs[0].dump(), runs[1].dump());
+}
+
+TEST_F(Cli, SettingsAndReferencePreset) {
+  const Outcome r = gfs(cat({"select", "-i", data("small.csv"), "-t", "label", "-o", "r.json", "--reference", "--set",
+                             "hidden=8,4", "--set", "n_draws=50", "--batch-size", "16", "--lambda", "0.5"},
+                            kFast));
+  ASSERT_EQ(r.code, 0) << r.all();
+  const json j = json::parse(slurp(dir_.path("r.json")));
+  EXPECT_EQ(j["config"]["hidden"], "8,4");
+  EXPECT_EQ(j["config"]["n_draws"], "50");
+  EXPECT_EQ(j["config"]["batch_size"], "16");  // the named option wins over the preset
+  EXPECT_EQ(j["config"]["lambda"], "0.5");
+  EXPECT_EQ(j["config"]["support"], "any");  // from --reference
+  EXPECT_EQ(j["config"]["shuffle"], "false");
+}
+
+TEST_F(Cli, TransformRoundTrip) {
+  ASSERT_EQ(gfs(cat({"select", "-i", data("small.csv"), "-t", "label", "-o", "r.json", "--support", "top-k",
+                     "--target-features", "3"},
+                    kFast))
+                .code,
+            0);
+  const json j = json::parse(slurp(dir_.path("r.json")));
+  const auto selected = j["selected"].get<std::vector<int>>();
+  const Outcome t = gfs({"transform", "-i", data("small.csv"), "-t", "label", "-r", "r.json", "-o", "reduced.csv"});
+  ASSERT_EQ(t.code, 0) << t.all();
+  io::ReadOptions opt;
+  opt.targets = {"label"};
+  const io::Dataset in = io::read_dataset(data("small.csv"), opt);
+  const io::Dataset out = io::read_dataset(dir_.path("reduced.csv"), opt);
+  ASSERT_EQ(out.n_rows, in.n_rows);
+  ASSERT_EQ(out.n_cols, 3);
+  for (std::size_t s = 0; s < selected.size(); ++s) {
+    EXPECT_EQ(out.feature_names[s], in.feature_names[static_cast<std::size_t>(selected[s])]);
+    for (std::int64_t r = 0; r < in.n_rows; ++r) {
+      EXPECT_EQ(out.x[static_cast<std::size_t>(r * 3) + s],
+                in.x[static_cast<std::size_t>(r * in.n_cols + selected[s])]);
+    }
+  }
+  EXPECT_EQ(out.y, in.y);
+  // Without --target every column is a feature: 7 columns against a 6-feature fit is refused.
+  const Outcome bad = gfs({"transform", "-i", data("small.csv"), "-r", "r.json", "-o", "x.csv"});
+  EXPECT_EQ(bad.code, 2) << bad.all();
+  EXPECT_NE(bad.err.find("fitted on 6"), std::string::npos) << bad.err;
+}
+
+TEST_F(Cli, TransformLibsvmKeepsWidth) {
+  ASSERT_EQ(
+      gfs(cat({"select", "-i", data("small.libsvm"), "-o", "r.json", "--support", "top-k", "--target-features", "2"},
+              kFast))
+          .code,
+      0);
+  dir_.write("test.svm", "1 2:0.5\n0 6:1.25\n");  // highest index 6, as in training
+  dir_.write("narrow.svm", "1 2:0.5\n");          // highest index 2: still 6 wide
+  EXPECT_EQ(gfs({"transform", "-i", "test.svm", "-r", "r.json", "-o", "t.csv"}).code, 0);
+  const Outcome r = gfs({"transform", "-i", "narrow.svm", "-r", "r.json", "-o", "n.csv", "--quiet"});
+  EXPECT_EQ(r.code, 0) << r.all();
+  EXPECT_EQ(slurp(dir_.path("n.csv")).substr(0, 1), "x");
+}
+
+TEST_F(Cli, DemoFindsTheInformativeFeatures) {
+  const Outcome r = gfs({"demo", "--quiet", "--threads", "1"});
+  ASSERT_EQ(r.code, 0) << r.all();
+  EXPECT_NE(r.out.find("truth:"), std::string::npos) << r.out;
+  double precision = 0, recall = 0;
+  const std::size_t at = r.out.find("precision ");
+  ASSERT_NE(at, std::string::npos) << r.out;
+  ASSERT_EQ(std::sscanf(r.out.c_str() + at, "precision %lf, recall %lf", &precision, &recall), 2) << r.out;
+  EXPECT_GE(precision, 0.75) << r.out;
+  EXPECT_GE(recall, 0.75) << r.out;
+}
+
+TEST_F(Cli, ProgressLinesWhenNotATerminal) {
+  const Outcome r = gfs({"select", "-i", data("small.csv"), "-t", "label", "-o", "r.json", "--epochs", "10"});
+  ASSERT_EQ(r.code, 0) << r.all();
+  EXPECT_NE(r.err.find("epoch 10/10"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find('\r'), std::string::npos);  // no bar redraws in a log file
+  EXPECT_NE(r.out.find("wrote r.json"), std::string::npos) << r.out;
+  const Outcome q = gfs({"select", "-i", data("small.csv"), "-t", "label", "-o", "r.json", "--epochs", "3", "-q"});
+  EXPECT_EQ(q.all(), "");
+}
+
+}  // namespace
+}  // namespace gfs::cli::test

@@ -1,0 +1,20 @@
+/// @file fuzz_npy.cpp
+/// @brief libFuzzer target for the .npy reader (features, and the same bytes as a labels file).
+#include "fuzz_common.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace gfs::io;
+  ReadOptions opt;
+  opt.max_bytes = fuzz::kMaxBytes;
+  fuzz::run(data, size, "fuzz.npy", [&](ByteSource& s) {
+    return detail::dataset_from_array(detail::read_npy_array(s, opt.max_bytes, "the features"), s.name(), Format::kNpy,
+                                      opt);
+  });
+  try {
+    auto src = open_memory(data, size, "labels.npy");
+    const detail::Labels l = detail::read_labels(*src, Format::kNpy, opt);
+    if (l.y.size() != static_cast<std::uint64_t>(l.n_rows) * static_cast<std::uint64_t>(l.n_targets)) std::abort();
+  } catch (const gfs::Error&) {
+  }
+  return 0;
+}

@@ -1,0 +1,168 @@
+/// @file test_binary.cpp
+/// @brief NPY and IDX readers: dtypes, versions, labels files, gzip, and every rejected input.
+#include <zlib.h>
+
+#include <cmath>
+
+#include "io/dataset.hpp"
+#include "io_test_util.hpp"
+
+namespace gfs::io::test {
+namespace {
+
+template <typename T>
+std::string raw(const std::vector<T>& v) {
+  return std::string(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
+}
+
+/// Big-endian bytes of each value.
+template <typename T>
+std::string raw_be(const std::vector<T>& v) {
+  std::string out;
+  for (T x : v) {
+    std::string b = bytes_of(x);
+    out.append(b.rbegin(), b.rend());
+  }
+  return out;
+}
+
+TEST(Npy, Float32AndFloat64WithLabels) {
+  TempDir dir;
+  const auto x = dir.write("x.npy", npy_file("<f4", "(2, 3)", raw<float>({1, 2, 3, 4, 5, 6})));
+  const auto y = dir.write("y.npy", npy_file("<i8", "(2,)", raw<std::int64_t>({0, 1})));
+  ReadOptions o;
+  o.labels_path = y;
+  const Dataset d = read_dataset(x, o);
+  EXPECT_EQ(d.n_rows, 2);
+  EXPECT_EQ(d.n_cols, 3);
+  EXPECT_EQ(d.x, (std::vector<float>{1, 2, 3, 4, 5, 6}));
+  EXPECT_EQ(d.y, (std::vector<float>{0, 1}));
+  EXPECT_TRUE(d.feature_names.empty());
+  const auto x8 = dir.write("x8.npy", npy_file("<f8", "(1, 2)", raw<double>({0.25, -1e10}), false, 2));
+  EXPECT_EQ(read_dataset(x8).x, (std::vector<float>{0.25F, -1e10F}));
+}
+
+TEST(Npy, LabelDtypesAndTargetColumn) {
+  TempDir dir;
+  const auto x = dir.write("x.npy", npy_file("<f4", "(2, 2)", raw<float>({1, 7, 2, 8})));
+  ReadOptions o;
+  o.labels_path = dir.write("y.npy", npy_file("|u1", "(2, 1)", std::string("\x03\x04", 2)));
+  EXPECT_EQ(read_dataset(x, o).y, (std::vector<float>{3, 4}));
+  o.labels_path = dir.write("b.npy", npy_file("|b1", "(2,)", std::string("\x00\x01", 2)));
+  EXPECT_EQ(read_dataset(x, o).y, (std::vector<float>{0, 1}));
+  ReadOptions t;
+  t.targets = {"1"};
+  const Dataset d = read_dataset(x, t);
+  EXPECT_EQ(d.x, (std::vector<float>{1, 2}));
+  EXPECT_EQ(d.y, (std::vector<float>{7, 8}));
+}
+
+TEST(NpyErrors, LayoutAndTypeRejectedWithAdvice) {
+  TempDir dir;
+  const auto f = dir.write("f.npy", npy_file("<f4", "(2, 2)", raw<float>({1, 2, 3, 4}), true));
+  expect_error([&] { read_dataset(f); }, ErrorCode::kInvalidData, {f, "Fortran", "ascontiguousarray"});
+  const auto be = dir.write("be.npy", npy_file(">f4", "(1, 1)", raw<float>({1})));
+  expect_error([&] { read_dataset(be); }, ErrorCode::kInvalidData, {"big-endian"});
+  const auto c = dir.write("c.npy", npy_file("<c8", "(1, 1)", raw<float>({1, 2})));
+  expect_error([&] { read_dataset(c); }, ErrorCode::kInvalidData, {"'<c8' is not supported"});
+  const auto one = dir.write("one.npy", npy_file("<f4", "(3,)", raw<float>({1, 2, 3})));
+  expect_error([&] { read_dataset(one); }, ErrorCode::kInvalidData, {"2-D", "(3,)"});
+}
+
+TEST(NpyErrors, MagicTruncationTrailingNanAndHugeShape) {
+  TempDir dir;
+  const auto m = dir.write("m.npy", "PK\x03\x04 not numpy at all");
+  expect_error([&] { read_dataset(m); }, ErrorCode::kInvalidData, {m, "bad magic"});
+  const auto t = dir.write("t.npy", npy_file("<f4", "(2, 2)", raw<float>({1, 2, 3})));
+  expect_error([&] { read_dataset(t); }, ErrorCode::kInvalidData, {t, "truncated"});
+  const auto x = dir.write("x.npy", npy_file("<f4", "(1, 2)", raw<float>({1, 2, 3})));
+  expect_error([&] { read_dataset(x); }, ErrorCode::kInvalidData, {"bytes after the data"});
+  const auto n = dir.write("n.npy", npy_file("<f4", "(2, 2)", raw<float>({1, 2, 3, NAN})));
+  expect_error([&] { read_dataset(n); }, ErrorCode::kInvalidData, {"row 1, column 1", "NaN"});
+  const auto h = dir.write("h.npy", npy_file("<f4", "(100000000000, 100000000000)", ""));
+  expect_error([&] { read_dataset(h); }, ErrorCode::kInvalidData, {h});
+  const auto o = dir.write("o.npy", npy_file("<f4", "(4294967296, 4294967296, 4294967296)", ""));
+  expect_error([&] { read_dataset(o); }, ErrorCode::kInvalidData, {"too large"});
+  const auto e = dir.write("e.npy", "");
+  expect_error([&] { read_dataset(e); }, ErrorCode::kInvalidData, {e, "empty"});
+}
+
+TEST(NpyErrors, LabelRowsMustMatch) {
+  TempDir dir;
+  const auto x = dir.write("x.npy", npy_file("<f4", "(2, 1)", raw<float>({1, 2})));
+  ReadOptions o;
+  o.labels_path = dir.write("y.npy", npy_file("<f4", "(3,)", raw<float>({0, 1, 0})));
+  expect_error([&] { read_dataset(x, o); }, ErrorCode::kInvalidData, {o.labels_path, "3 label rows", "2 data rows"});
+}
+
+TEST(Idx, ImagesFlattenedLabelsAndGzip) {
+  TempDir dir;
+  std::string img = idx_header(0x08, {2, 2, 3});
+  for (int i = 0; i < 12; ++i) img += static_cast<char>(i * 20);
+  const auto x = dir.write("train-images-idx3-ubyte", img);
+  const auto y = dir.path("train-labels-idx1-ubyte.gz");
+  const std::string lab = idx_header(0x08, {2}) + std::string("\x07\x02", 2);
+  gzFile f = gzopen(y.c_str(), "wb");
+  gzwrite(f, lab.data(), static_cast<unsigned>(lab.size()));
+  gzclose(f);
+  ReadOptions o;
+  o.labels_path = y;
+  const Dataset d = read_dataset(x, o);
+  EXPECT_EQ(d.format, Format::kIdx);
+  EXPECT_EQ(d.n_rows, 2);
+  EXPECT_EQ(d.n_cols, 6);
+  EXPECT_FLOAT_EQ(d.x[11], 220.0F);
+  EXPECT_EQ(d.y, (std::vector<float>{7, 2}));
+}
+
+TEST(Idx, BigEndianWideTypes) {
+  TempDir dir;
+  const auto i = dir.write("i.idx", idx_header(0x0C, {1, 2}) + raw_be<std::int32_t>({-5, 70000}));
+  EXPECT_EQ(read_dataset(i).x, (std::vector<float>{-5, 70000}));
+  const auto s = dir.write("s.idx", idx_header(0x0B, {1, 1}) + raw_be<std::int16_t>({-300}));
+  EXPECT_EQ(read_dataset(s).x, (std::vector<float>{-300}));
+  const auto f = dir.write("f.idx", idx_header(0x0D, {1, 1}) + raw_be<float>({1.5F}));
+  EXPECT_EQ(read_dataset(f).x, (std::vector<float>{1.5F}));
+  const auto d = dir.write("d.idx", idx_header(0x0E, {1, 1}) + raw_be<double>({-2.25}));
+  EXPECT_EQ(read_dataset(d).x, (std::vector<float>{-2.25F}));
+  const auto b = dir.write("b.idx", idx_header(0x09, {1, 1}) + std::string("\xFF", 1));
+  EXPECT_EQ(read_dataset(b).x, (std::vector<float>{-1}));
+}
+
+TEST(IdxErrors, MagicTruncationAndLyingHeader) {
+  TempDir dir;
+  const auto m = dir.write("m.idx", std::string("\x00\x00\x07\x01\x00\x00\x00\x01\x05", 9));
+  expect_error([&] { read_dataset(m); }, ErrorCode::kInvalidData, {m, "bad magic", "0x00000701"});
+  const auto t = dir.write("t.idx", idx_header(0x08, {3, 2}) + "abc");
+  expect_error([&] { read_dataset(t); }, ErrorCode::kInvalidData, {t, "truncated"});
+  const auto h = dir.write("h.idx", idx_header(0x08, {60000, 60000, 60000}) + "x");
+  expect_error([&] { read_dataset(h); }, ErrorCode::kInvalidData, {h, "truncated"});
+  const auto th = dir.write("th.idx", std::string("\x00\x00\x08\x03\x00\x00", 6));
+  expect_error([&] { read_dataset(th); }, ErrorCode::kInvalidData, {"truncated IDX header"});
+  const auto x = dir.write("x.idx", idx_header(0x08, {1, 1}) + "a");
+  ReadOptions o;
+  o.targets = {"0"};
+  expect_error([&] { read_dataset(x, o); }, ErrorCode::kInvalidData, {"--labels"});
+}
+
+TEST(IdxErrors, CorruptGzip) {
+  TempDir dir;
+  std::string img = idx_header(0x08, {1, 4}) + "abcd";
+  const auto gz = dir.path("c.idx.gz");
+  gzFile f = gzopen(gz.c_str(), "wb");
+  gzwrite(f, img.data(), static_cast<unsigned>(img.size()));
+  gzclose(f);
+  std::FILE* in = std::fopen(gz.c_str(), "rb");
+  std::string bytes(4096, '\0');
+  bytes.resize(std::fread(bytes.data(), 1, bytes.size(), in));
+  std::fclose(in);
+  const auto cut = dir.write("cut.idx.gz", bytes.substr(0, bytes.size() - 6));
+  expect_error([&] { read_dataset(cut); }, ErrorCode::kInvalidData, {cut});
+  std::string bad = bytes;
+  bad[12] = static_cast<char>(bad[12] ^ 0x55);
+  const auto corrupt = dir.write("bad.idx.gz", bad);
+  expect_error([&] { read_dataset(corrupt); }, ErrorCode::kInvalidData, {corrupt});
+}
+
+}  // namespace
+}  // namespace gfs::io::test

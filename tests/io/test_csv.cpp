@@ -1,0 +1,158 @@
+/// @file test_csv.cpp
+/// @brief CSV reader: good files in their variants, and each documented failure with its location.
+#include <zlib.h>
+
+#include "io/dataset.hpp"
+#include "io_test_util.hpp"
+
+namespace gfs::io::test {
+namespace {
+
+ReadOptions target(const std::string& t) {
+  ReadOptions o;
+  o.targets = {t};
+  return o;
+}
+
+TEST(Csv, TargetByNameKeepsFeatureNames) {
+  TempDir dir;
+  const auto p = dir.write("a.csv", "a,b,label,c\n1,2,0,3\n4.5,-5e-1,1,+6\n");
+  const Dataset d = read_dataset(p, target("label"));
+  EXPECT_EQ(d.n_rows, 2);
+  EXPECT_EQ(d.n_cols, 3);
+  EXPECT_EQ(d.n_targets, 1);
+  EXPECT_EQ(d.feature_names, (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(d.target_names, (std::vector<std::string>{"label"}));
+  EXPECT_EQ(d.x, (std::vector<float>{1, 2, 3, 4.5F, -0.5F, 6}));
+  EXPECT_EQ(d.y, (std::vector<float>{0, 1}));
+  EXPECT_EQ(d.format, Format::kCsv);
+}
+
+TEST(Csv, TargetByIndexAndNegativeIndex) {
+  TempDir dir;
+  const auto p = dir.write("a.csv", "a,b,c\n1,2,3\n4,5,6\n");
+  EXPECT_EQ(read_dataset(p, target("0")).y, (std::vector<float>{1, 4}));
+  const Dataset d = read_dataset(p, target("-1"));
+  EXPECT_EQ(d.y, (std::vector<float>{3, 6}));
+  EXPECT_EQ(d.x, (std::vector<float>{1, 2, 4, 5}));
+}
+
+TEST(Csv, NoTargetAndSeveralTargets) {
+  TempDir dir;
+  const auto p = dir.write("a.csv", "a,b,c\n1,2,3\n4,5,6\n");
+  const Dataset none = read_dataset(p);
+  EXPECT_EQ(none.n_cols, 3);
+  EXPECT_TRUE(none.y.empty());
+  ReadOptions o;
+  o.targets = {"c", "a"};
+  const Dataset two = read_dataset(p, o);
+  EXPECT_EQ(two.n_targets, 2);
+  EXPECT_EQ(two.y, (std::vector<float>{3, 1, 6, 4}));  // in the order asked for
+  EXPECT_EQ(two.target_names, (std::vector<std::string>{"c", "a"}));
+}
+
+TEST(Csv, DelimitersQuotesCrlfBomAndBlankLines) {
+  TempDir dir;
+  EXPECT_EQ(read_dataset(dir.write("t.csv", "a\tb\n1\t2\n"), target("b")).x, (std::vector<float>{1}));
+  EXPECT_EQ(read_dataset(dir.write("s.csv", "a;b\n1.5;2\n"), target("b")).n_cols, 1);
+  const Dataset q = read_dataset(dir.write("q.csv",
+                                           "\xEF\xBB\xBF\"x, y\",\"say \"\"hi\"\"\",z\r\n"
+                                           " 1 , \"2\" ,3\r\n\r\n4,5,6\r\n"),
+                                 target("z"));
+  EXPECT_EQ(q.feature_names, (std::vector<std::string>{"x, y", "say \"hi\""}));
+  EXPECT_EQ(q.x, (std::vector<float>{1, 2, 4, 5}));
+  EXPECT_EQ(q.n_rows, 2);
+}
+
+TEST(Csv, TextTargetBecomesClasses) {
+  TempDir dir;
+  const auto p = dir.write("iris.csv", "w,species\n1,setosa\n2,virginica\n3,setosa\n");
+  const Dataset d = read_dataset(p, target("species"));
+  EXPECT_EQ(d.y, (std::vector<float>{0, 1, 0}));
+  EXPECT_EQ(d.class_names, (std::vector<std::string>{"setosa", "virginica"}));
+}
+
+TEST(Csv, ManyRowsAndGzip) {
+  TempDir dir;
+  std::string text = "a,b,y\n";
+  for (int i = 0; i < 3000; ++i)
+    text += std::to_string(i) + "," + std::to_string(i * 0.5) + "," + std::to_string(i % 3) + "\n";
+  const Dataset d = read_dataset(dir.write("m.csv", text), target("y"));
+  ASSERT_EQ(d.n_rows, 3000);
+  EXPECT_FLOAT_EQ(d.x[2 * 2999 + 1], 1499.5F);
+  const std::string gz = dir.path("m.csv.gz");
+  gzFile f = gzopen(gz.c_str(), "wb");
+  gzwrite(f, text.data(), static_cast<unsigned>(text.size()));
+  gzclose(f);
+  const Dataset z = read_dataset(gz, target("y"));
+  EXPECT_EQ(z.x, d.x);
+  EXPECT_EQ(z.y, d.y);
+}
+
+TEST(CsvErrors, EmptyFileAndHeaderOnly) {
+  TempDir dir;
+  const auto e = dir.write("e.csv", "");
+  expect_error([&] { read_dataset(e); }, ErrorCode::kInvalidData, {e, "empty"});
+  const auto h = dir.write("h.csv", "a,b\n");
+  expect_error([&] { read_dataset(h); }, ErrorCode::kInvalidData, {h, "no data rows"});
+}
+
+TEST(CsvErrors, RaggedRowsNameLineAndColumn) {
+  TempDir dir;
+  const auto s = dir.write("s.csv", "a,b,c\n1,2,3\n4,5\n");
+  expect_error([&] { read_dataset(s); }, ErrorCode::kInvalidData, {s, "line 3", "column 3", "'c'", "2 cells"});
+  const auto l = dir.write("l.csv", "a,b,c\n1,2,3,4,5\n");
+  expect_error([&] { read_dataset(l); }, ErrorCode::kInvalidData, {l, "line 2", "5 cells", "3 columns"});
+}
+
+TEST(CsvErrors, NonNumericEmptyAndNonFiniteCells) {
+  TempDir dir;
+  const auto n = dir.write("n.csv", "a,b\n1,2\n3,abc\n");
+  expect_error([&] { read_dataset(n); }, ErrorCode::kInvalidData,
+               {n, "line 3", "column 2", "'b'", "'abc'", "not a number"});
+  const auto t = dir.write("t.csv", "a,b\n1.5x,2\n");
+  expect_error([&] { read_dataset(t); }, ErrorCode::kInvalidData, {"line 2", "column 1", "'1.5x'"});
+  const auto e = dir.write("e.csv", "a,b,c\n1,,3\n");
+  expect_error([&] { read_dataset(e); }, ErrorCode::kInvalidData, {"line 2", "column 2", "empty cell"});
+  const auto nan = dir.write("nan.csv", "a,b\n1,2\n\n3,NaN\n");
+  expect_error([&] { read_dataset(nan); }, ErrorCode::kInvalidData, {"line 4", "column 2", "NaN or infinite"});
+  const auto inf = dir.write("inf.csv", "a,b\n-inf,2\n");
+  expect_error([&] { read_dataset(inf); }, ErrorCode::kInvalidData, {"line 2", "column 1", "NaN or infinite"});
+  const auto big = dir.write("big.csv", "a,b\n1e39,2\n");
+  expect_error([&] { read_dataset(big); }, ErrorCode::kInvalidData, {"line 2", "column 1", "float32 range"});
+  // A numeric first row fixes the target as numeric: later text there is an error, not a class.
+  const auto y = dir.write("y.csv", "a,y\n1,0\n2,cat\n");
+  expect_error([&] { read_dataset(y, target("y")); }, ErrorCode::kInvalidData, {"line 3", "column 2", "'y'", "'cat'"});
+}
+
+TEST(CsvErrors, TargetColumnProblems) {
+  TempDir dir;
+  const auto p = dir.write("p.csv", "a,b,b\n1,2,3\n");
+  expect_error([&] { read_dataset(p, target("label")); }, ErrorCode::kInvalidData,
+               {p, "no column named 'label'", "'a', 'b'"});
+  expect_error([&] { read_dataset(p, target("7")); }, ErrorCode::kInvalidData,
+               {"index 7 is out of range", "3 columns"});
+  expect_error([&] { read_dataset(p, target("b")); }, ErrorCode::kInvalidData, {"'b' more than once"});
+  const auto one = dir.write("one.csv", "y\n1\n");
+  expect_error([&] { read_dataset(one, target("y")); }, ErrorCode::kInvalidData, {"no feature columns"});
+}
+
+TEST(CsvErrors, UnreadableFiles) {
+  TempDir dir;
+  const auto missing = dir.path("missing.csv");
+  expect_error([&] { read_dataset(missing); }, ErrorCode::kIo, {missing, "No such file"});
+  expect_error([&] { read_dataset(dir.dir() + "/"); }, ErrorCode::kIo, {"is a directory"});
+}
+
+TEST(CsvErrors, ShapeTooLargeForMemoryBudget) {
+  TempDir dir;
+  std::string text = "a,b,c,d\n";
+  for (int i = 0; i < 2000; ++i) text += "1,2,3,4\n";
+  ReadOptions o;
+  o.max_bytes = 1000;  // far below 2000 x 4 floats
+  const auto p = dir.write("m.csv", text);
+  expect_error([&] { read_dataset(p, o); }, ErrorCode::kInvalidData, {p, "memory"});
+}
+
+}  // namespace
+}  // namespace gfs::io::test
