@@ -54,7 +54,7 @@ class CpuBackend final : public Backend {
     base.target_features = cfg.target_features;
     base.seed = cfg.seed;
     EpochStats stats;
-    const int team = std::max(1, std::min(threads_, ws_->chunks.count));
+    const int team = team_size(batch);
 #pragma omp parallel num_threads(team)
     for (std::int64_t i = 0; i < steps; ++i) {
       StepInput<float> in = base;
@@ -78,6 +78,15 @@ class CpuBackend final : public Backend {
       }
     }
     return stats;
+  }
+
+  /// Threads for this problem: a step must carry enough work per thread to repay its three
+  /// barriers (~1 us each on an idle machine, up to a scheduler slice when cores are shared).
+  [[nodiscard]] int team_size(int batch) const {
+    constexpr std::int64_t kWorkPerThread = 1 << 17;  // ~ D * H0 * (B + 4) multiply-adds
+    const std::int64_t work = setup_.shape.n_features * setup_.shape.fan_out(0) * (batch + 4);
+    const auto useful = static_cast<int>(std::clamp<std::int64_t>(work / kWorkPerThread, 1, 1 << 20));
+    return std::max(1, std::min({threads_, ws_->chunks.count, useful}));
   }
 
   void read_logits(std::vector<float>& logits) override {
