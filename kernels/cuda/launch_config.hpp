@@ -1,0 +1,76 @@
+/// @file launch_config.hpp
+/// @brief Launch geometry of the CUDA step kernels: pure host arithmetic, unit-tested on the CPU.
+///
+/// Every reduction in the CUDA step is deterministic because the grid of each kernel is a function
+/// of the problem shape and the device's SM count only, never of timing: partial sums land in
+/// fixed slots and are added in slot order. So this file decides the bit pattern of the results,
+/// and two runs on the same GPU model agree to the bit.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+
+namespace gfs::cuda {
+
+/// Threads per block of every multi-block step kernel (8 warps).
+inline constexpr int kBlockThreads = 256;
+inline constexpr int kWarpsPerBlock = kBlockThreads / 32;
+/// Features handled by one block of the mask kernel: 4 per thread (one curand_uniform4 each).
+inline constexpr int kMaskFeaturesPerBlock = 4 * kBlockThreads;
+/// The masked-matmul GEMV path (m applied on the fly, no cuBLAS) handles batches up to this size.
+inline constexpr int kMaxSmallBatch = 16;
+/// Fewest features in one chunk of the GEMV partial sums.
+inline constexpr std::int64_t kMinGemvChunk = 256;
+/// Dynamic shared memory a kernel may use without opting in.
+inline constexpr std::size_t kSharedBudget = 48 * 1024;
+/// Most layers (hidden + output) the fused task-head kernel takes.
+inline constexpr int kMaxLayers = 16;
+
+inline std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
+
+/// Blocks of the mask kernel for D features.
+inline int mask_blocks(std::int64_t n_features) {
+  return static_cast<int>(ceil_div(n_features, kMaskFeaturesPerBlock));
+}
+
+/// The feature axis of the GEMV path cut into `count` chunks of `size` features (the last shorter).
+struct GemvChunks {
+  int count = 1;
+  std::int64_t size = 1;
+};
+/// About 8 blocks per SM, each over at least kMinGemvChunk features.
+inline GemvChunks gemv_chunks(std::int64_t n_features, int sm_count) {
+  const std::int64_t most = std::max<std::int64_t>(1, 8LL * std::max(sm_count, 1));
+  const std::int64_t count = std::clamp<std::int64_t>(ceil_div(n_features, kMinGemvChunk), 1, most);
+  const std::int64_t size = ceil_div(n_features, count);
+  // Recount so no chunk is empty (count * size may overshoot D by up to count - 1 features).
+  return GemvChunks{static_cast<int>(ceil_div(n_features, size)), size};
+}
+
+/// Blocks of the feature-side backward kernel (one warp per feature, grid-stride over features).
+inline int feature_blocks(std::int64_t n_features, int sm_count) {
+  const std::int64_t most = 8LL * std::max(sm_count, 1);
+  return static_cast<int>(std::clamp<std::int64_t>(ceil_div(n_features, kWarpsPerBlock), 1, most));
+}
+
+/// Dynamic shared memory (bytes) of the feature-side kernel: dz0 of the batch (small path only),
+/// the embedding, one d_e accumulator and one batch of x values per warp.
+inline std::size_t feature_shared_bytes(int batch, int h0, int embedding_dim, bool small_path) {
+  const std::size_t floats = (small_path ? static_cast<std::size_t>(batch) * h0 : 0) +
+                             static_cast<std::size_t>(embedding_dim) * (1 + kWarpsPerBlock) +
+                             static_cast<std::size_t>(kWarpsPerBlock) * kMaxSmallBatch;
+  return floats * sizeof(float) + static_cast<std::size_t>(kMaxSmallBatch) * sizeof(std::int32_t);
+}
+
+/// Small batches take the GEMV path (no gather, no cuBLAS): cheaper at batch 1, the reference
+/// default. It needs the batch's dz0 in shared memory.
+inline bool use_small_batch_path(int batch, int h0, int embedding_dim) {
+  return batch <= kMaxSmallBatch && feature_shared_bytes(batch, h0, embedding_dim, true) <= kSharedBudget;
+}
+
+/// Dynamic shared memory (bytes) of the mask kernel: the embedding.
+inline std::size_t mask_shared_bytes(int embedding_dim) {
+  return static_cast<std::size_t>(embedding_dim) * sizeof(float);
+}
+
+}  // namespace gfs::cuda

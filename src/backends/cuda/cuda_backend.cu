@@ -1,0 +1,494 @@
+/// @file cuda_backend.cu
+/// @brief The CUDA backend: owns the data and parameters on one GPU and runs whole epochs without a
+///        host round trip inside the epoch.
+///
+/// setup() allocates everything once (one arena) and uploads X, the targets and the parameters.
+/// train_epoch() uploads the epoch's row order and a table of per-step scalars (noise subsequence,
+/// tau, Adam coefficients), replays the captured step graph once per step, and downloads the
+/// per-step loss terms once at the end. The step itself is written once, in enqueue_step().
+#include <climits>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "backends/backend.hpp"
+#include "backends/cuda/device_memory.cuh"
+#include "gfs/error.hpp"
+#include "kernels/cuda/cuda_check.cuh"
+#include "kernels/cuda/masked_matmul.cuh"
+#include "kernels/cuda/step_kernels.cuh"
+#include "kernels/philox.hpp"
+
+namespace gfs::detail {
+namespace {
+
+using cuda::AdamBlock;
+
+/// The largest embedding the kernels' shared-memory layout takes (feature_shared_bytes).
+constexpr int kMaxEmbeddingDim = 1024;
+/// cuBLAS's workspace, preallocated so graph capture never allocates (the size NVIDIA suggests
+/// for Hopper).
+constexpr std::size_t kCublasWorkspaceBytes = 32U << 20U;
+
+/// Device copies of every parameter block and its two Adam moments.
+struct DeviceParams {
+  AdamBlock embedding, mask_weight, mask_bias;
+  std::vector<AdamBlock> weight, bias;
+};
+
+/// Scratch and bookkeeping buffers of a step (device pointers into the arena).
+struct DeviceScratch {
+  float* x = nullptr;                 // [N, D]
+  std::int32_t* order = nullptr;      // [N]
+  std::int32_t* labels = nullptr;     // [N]
+  float* class_weight = nullptr;      // [C]
+  float* values = nullptr;            // [N, O]
+  float* mask = nullptr;              // [D]
+  float* mask_partial = nullptr;      // [mask_blocks]
+  float* z_partial = nullptr;         // small: [chunks, B, H0]; cuBLAS: z0 [B, H0]
+  float* w0_masked = nullptr;         // cuBLAS: [D, H0]
+  float* x_batch = nullptr;           // cuBLAS: [B, D]
+  float* grad_g = nullptr;            // cuBLAS: [D, H0]
+  char* cublas_workspace = nullptr;   // cuBLAS path
+  std::vector<float*> pre, dpre;      // per layer [B, fan_out]
+  float* dsel_dm = nullptr;           // [1]
+  float* de_partial = nullptr;        // [feature_blocks, d_e]
+  float* logits = nullptr;            // [D]
+  float* stats = nullptr;             // [max_steps, kStatsPerStep]
+  cuda::StepParams* steps = nullptr;  // [max_steps]
+  int* counter = nullptr;             // [1]
+};
+
+void upload(float* dst, const std::vector<float>& src, cudaStream_t s) {
+  GFS_CUDA_CHECK(cudaMemcpyAsync(dst, src.data(), src.size() * sizeof(float), cudaMemcpyHostToDevice, s));
+}
+void download(std::vector<float>& dst, const float* src, cudaStream_t s) {
+  GFS_CUDA_CHECK(cudaMemcpyAsync(dst.data(), src, dst.size() * sizeof(float), cudaMemcpyDeviceToHost, s));
+}
+
+/// CUDA graphs are on unless GFS_CUDA_GRAPHS=0 (debugging, or timing the launches themselves).
+bool graphs_enabled() {
+#if defined(GFS_CUDA_SYNC_CHECK)
+  return false;  // a captured stream cannot be synchronised after each launch
+#else
+  const char* env = std::getenv("GFS_CUDA_GRAPHS");
+  return env == nullptr || std::string(env) != "0";
+#endif
+}
+
+class CudaBackend final : public Backend {
+ public:
+  explicit CudaBackend(int ordinal) : ordinal_(ordinal) {
+    cuda::DeviceScope scope(ordinal_);
+    cudaStream_t stream = nullptr;
+    GFS_CUDA_CHECK(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
+    stream_.reset(stream);
+    cublasHandle_t handle = nullptr;
+    GFS_CUDA_CHECK(cublasCreate(&handle));
+    cublas_.reset(handle);
+    GFS_CUDA_CHECK(cublasSetStream(handle, stream));
+    // Plain FP32 (no TF32): the results must match the CPU backend to float rounding.
+    GFS_CUDA_CHECK(cublasSetMathMode(handle, CUBLAS_DEFAULT_MATH));
+    GFS_CUDA_CHECK(cudaDeviceGetAttribute(&sm_count_, cudaDevAttrMultiProcessorCount, ordinal_));
+  }
+
+  ~CudaBackend() override {
+    // Members free their memory after this body; they must do it on this backend's device.
+    GFS_CUDA_CHECK_NOTHROW(cudaSetDevice(ordinal_));
+    if (stream_) GFS_CUDA_CHECK_NOTHROW(cudaStreamSynchronize(stream_.get()));
+  }
+
+  [[nodiscard]] std::string name() const override { return "cuda:" + std::to_string(ordinal_); }
+
+  void setup(const TrainSetup& s) override;
+  EpochStats train_epoch(const std::vector<std::int32_t>& order, float tau, std::int64_t first_step) override;
+  void read_logits(std::vector<float>& logits) override;
+  void read_params(Params<float>& params) override;
+
+ private:
+  void validate(const TrainSetup& s) const;
+  void plan_memory();
+  void upload_fit(const TrainSetup& s);
+  void prepare_kernel_args();
+  void enqueue_step();
+  void capture_step_graph();
+  void fill_step_table(std::int64_t n, std::int64_t steps, float tau, std::int64_t first_step);
+  [[nodiscard]] cudaStream_t stream() const { return stream_.get(); }
+
+  int ordinal_;
+  int sm_count_ = 1;
+  cuda::StreamHandle stream_;
+  cuda::CublasHandle cublas_;
+  cuda::GraphExecHandle graph_;
+  bool graph_failed_ = false;
+  bool warmed_ = false;  // a step has run directly since setup(): every kernel module is loaded
+
+  TrainSetup setup_;
+  ModelShape shape_;
+  std::int64_t n_rows_ = 0;
+  int batch_ = 1;  // rows allocated per batch: min(batch_size, N)
+  std::int64_t max_steps_ = 0;
+  bool small_path_ = true;  // GEMV masked matmul, else gather + cuBLAS
+  cuda::GemvChunks chunks_;
+  int feature_blocks_ = 1;
+
+  cuda::DeviceArena arena_;
+  DeviceParams value_, moment1_, moment2_;
+  DeviceScratch scratch_;
+  cuda::PinnedBuffer<std::int32_t> host_order_;
+  cuda::PinnedBuffer<cuda::StepParams> host_steps_;
+  cuda::PinnedBuffer<float> host_stats_;
+
+  cuda::MaskArgs mask_args_;
+  cuda::GemvArgs gemv_args_;
+  cuda::HeadArgs head_args_;
+  cuda::FeatureArgs feature_args_;
+  cuda::EmbeddingArgs embedding_args_;
+};
+
+void CudaBackend::validate(const TrainSetup& s) const {
+  const ModelShape& sh = s.shape;
+  if (s.x == nullptr || s.targets == nullptr || s.initial == nullptr || s.n_rows < 1 || sh.n_features < 1)
+    throw Error(ErrorCode::kInternal, "CUDA backend: setup() called without data, targets or parameters");
+  if (sh.n_features > INT_MAX || s.n_rows > INT_MAX)
+    throw Error(ErrorCode::kInvalidArgument, "the CUDA backend takes at most " + std::to_string(INT_MAX) +
+                                                 " rows and features (cuBLAS uses 32-bit sizes); use --device cpu");
+  if (sh.embedding_dim < 1 || sh.embedding_dim > kMaxEmbeddingDim)
+    throw Error(ErrorCode::kInvalidArgument, "embedding_dim " + std::to_string(sh.embedding_dim) +
+                                                 " is outside the CUDA backend's range 1.." +
+                                                 std::to_string(kMaxEmbeddingDim) + "; use a smaller embedding_dim");
+  if (sh.n_layers() > cuda::kMaxLayers)
+    throw Error(ErrorCode::kInvalidArgument, "the CUDA backend takes at most " + std::to_string(cuda::kMaxLayers - 1) +
+                                                 " hidden layers, got " + std::to_string(sh.hidden.size()));
+  for (int l = 0; l < sh.n_layers(); ++l)
+    if (sh.fan_out(l) < 1)
+      throw Error(ErrorCode::kInvalidArgument, "every hidden size and n_outputs must be at least 1");
+  if (s.config.batch_size < 1) throw Error(ErrorCode::kInvalidArgument, "batch_size must be at least 1");
+}
+
+void CudaBackend::setup(const TrainSetup& s) {
+  cuda::DeviceScope scope(ordinal_);
+  validate(s);
+  GFS_CUDA_CHECK(cudaStreamSynchronize(stream()));
+  graph_.reset();
+  graph_failed_ = false;
+  warmed_ = false;
+  setup_ = s;
+  shape_ = s.shape;
+  n_rows_ = s.n_rows;
+  batch_ = static_cast<int>(std::min<std::int64_t>(s.config.batch_size, s.n_rows));
+  max_steps_ = cuda::ceil_div(n_rows_, batch_);
+  small_path_ = cuda::use_small_batch_path(batch_, shape_.fan_out(0), shape_.embedding_dim);
+  chunks_ = cuda::gemv_chunks(shape_.n_features, sm_count_);
+  feature_blocks_ = cuda::feature_blocks(shape_.n_features, sm_count_);
+
+  plan_memory();
+  arena_.allocate(stream(), "this fit");
+  host_order_.resize(static_cast<std::size_t>(n_rows_));
+  host_steps_.resize(static_cast<std::size_t>(max_steps_));
+  host_stats_.resize(static_cast<std::size_t>(max_steps_) * cuda::kStatsPerStep);
+  upload_fit(s);
+  prepare_kernel_args();
+  if (!small_path_) GFS_CUDA_CHECK(cublasSetWorkspace(cublas_.get(), scratch_.cublas_workspace, kCublasWorkspaceBytes));
+  GFS_CUDA_CHECK(cudaStreamSynchronize(stream()));
+}
+
+void CudaBackend::plan_memory() {
+  const auto D = static_cast<std::size_t>(shape_.n_features), N = static_cast<std::size_t>(n_rows_);
+  const auto de = static_cast<std::size_t>(shape_.embedding_dim), B = static_cast<std::size_t>(batch_);
+  const auto h0 = static_cast<std::size_t>(shape_.fan_out(0)), L = static_cast<std::size_t>(shape_.n_layers());
+  const Targets& t = *setup_.targets;
+  arena_.reset();
+  auto reserve_params = [&](DeviceParams& p) {
+    p.weight.assign(L, AdamBlock{});
+    p.bias.assign(L, AdamBlock{});
+    arena_.reserve(p.embedding.value, de);
+    arena_.reserve(p.mask_weight.value, D * de);
+    arena_.reserve(p.mask_bias.value, D);
+    for (std::size_t l = 0; l < L; ++l) {
+      const int li = static_cast<int>(l);
+      arena_.reserve(p.weight[l].value, static_cast<std::size_t>(shape_.fan_in(li)) * shape_.fan_out(li));
+      arena_.reserve(p.bias[l].value, static_cast<std::size_t>(shape_.fan_out(li)));
+    }
+  };
+  reserve_params(value_);
+  reserve_params(moment1_);
+  reserve_params(moment2_);
+  DeviceScratch& s = scratch_;
+  arena_.reserve(s.x, N * D);
+  arena_.reserve(s.order, N);
+  arena_.reserve(s.labels, t.classification ? N : 0);
+  arena_.reserve(s.class_weight, t.classification ? t.class_weight.size() : 0);
+  arena_.reserve(s.values, t.classification ? 0 : t.values.size());
+  arena_.reserve(s.mask, D);
+  arena_.reserve(s.mask_partial, static_cast<std::size_t>(cuda::mask_blocks(shape_.n_features)));
+  arena_.reserve(s.z_partial, (small_path_ ? static_cast<std::size_t>(chunks_.count) : 1) * B * h0);
+  if (!small_path_) {
+    arena_.reserve(s.w0_masked, D * h0);
+    arena_.reserve(s.x_batch, B * D);
+    arena_.reserve(s.grad_g, D * h0);
+    arena_.reserve(s.cublas_workspace, kCublasWorkspaceBytes);
+  }
+  s.pre.assign(L, nullptr);
+  s.dpre.assign(L, nullptr);
+  for (std::size_t l = 0; l < L; ++l) {
+    arena_.reserve(s.pre[l], B * static_cast<std::size_t>(shape_.fan_out(static_cast<int>(l))));
+    arena_.reserve(s.dpre[l], B * static_cast<std::size_t>(shape_.fan_out(static_cast<int>(l))));
+  }
+  arena_.reserve(s.dsel_dm, 1);
+  arena_.reserve(s.de_partial, static_cast<std::size_t>(feature_blocks_) * de);
+  arena_.reserve(s.logits, D);
+  arena_.reserve(s.stats, static_cast<std::size_t>(max_steps_) * cuda::kStatsPerStep);
+  arena_.reserve(s.steps, static_cast<std::size_t>(max_steps_));
+  arena_.reserve(s.counter, 1);
+}
+
+void CudaBackend::upload_fit(const TrainSetup& s) {
+  const cudaStream_t st = stream();
+  const Params<float>& p = *s.initial;
+  upload(value_.embedding.value, p.embedding, st);
+  upload(value_.mask_weight.value, p.mask_weight, st);
+  upload(value_.mask_bias.value, p.mask_bias, st);
+  for (std::size_t l = 0; l < p.weight.size(); ++l) {
+    upload(value_.weight[l].value, p.weight[l], st);
+    upload(value_.bias[l].value, p.bias[l], st);
+  }
+  // Give every value block its moments (the arena zeroed them: Adam starts at zero).
+  auto attach = [](AdamBlock& v, const AdamBlock& m1, const AdamBlock& m2) {
+    v.m1 = m1.value;
+    v.m2 = m2.value;
+  };
+  attach(value_.embedding, moment1_.embedding, moment2_.embedding);
+  attach(value_.mask_weight, moment1_.mask_weight, moment2_.mask_weight);
+  attach(value_.mask_bias, moment1_.mask_bias, moment2_.mask_bias);
+  for (std::size_t l = 0; l < value_.weight.size(); ++l) {
+    attach(value_.weight[l], moment1_.weight[l], moment2_.weight[l]);
+    attach(value_.bias[l], moment1_.bias[l], moment2_.bias[l]);
+  }
+  const auto bytes = static_cast<std::size_t>(s.n_rows) * static_cast<std::size_t>(shape_.n_features) * sizeof(float);
+  GFS_CUDA_CHECK(cudaMemcpyAsync(scratch_.x, s.x, bytes, cudaMemcpyHostToDevice, st));
+  const Targets& t = *s.targets;
+  if (t.classification) {
+    GFS_CUDA_CHECK(cudaMemcpyAsync(scratch_.labels, t.labels.data(), t.labels.size() * sizeof(std::int32_t),
+                                   cudaMemcpyHostToDevice, st));
+    upload(scratch_.class_weight, t.class_weight, st);
+  } else {
+    upload(scratch_.values, t.values, st);
+  }
+}
+
+void CudaBackend::prepare_kernel_args() {
+  const DeviceScratch& s = scratch_;
+  const int h0 = shape_.fan_out(0), de = shape_.embedding_dim;
+  const cuda::BatchArgs batch{shape_.n_features, batch_, s.x, s.order};
+
+  mask_args_ = cuda::MaskArgs{shape_.n_features,
+                              de,
+                              h0,
+                              setup_.config.seed,
+                              value_.embedding.value,
+                              value_.mask_weight.value,
+                              value_.mask_bias.value,
+                              value_.weight[0].value,
+                              nullptr,
+                              s.mask,
+                              small_path_ ? nullptr : s.w0_masked,
+                              s.mask_partial};
+  gemv_args_ = cuda::GemvArgs{batch, h0, chunks_, s.mask, value_.weight[0].value, s.z_partial};
+
+  cuda::HeadArgs& h = head_args_;
+  h = cuda::HeadArgs{};
+  h.batch = batch;
+  h.n_layers = shape_.n_layers();
+  for (int l = 0; l < h.n_layers; ++l) {
+    const auto li = static_cast<std::size_t>(l);
+    h.layer[l] = cuda::LayerArgs{static_cast<int>(shape_.fan_in(l)),
+                                 shape_.fan_out(l),
+                                 value_.weight[li],
+                                 value_.bias[li],
+                                 s.pre[li],
+                                 s.dpre[li]};
+  }
+  h.z_partial = s.z_partial;
+  h.n_partials = small_path_ ? chunks_.count : 1;
+  h.mask_partial = s.mask_partial;
+  h.n_mask_partials = cuda::mask_blocks(shape_.n_features);
+  h.classification = setup_.targets->classification;
+  h.labels = s.labels;
+  h.class_weight = s.class_weight;
+  h.values = s.values;
+  h.lambda = setup_.config.lambda;
+  h.target_penalty = setup_.config.penalty == Penalty::kTarget;
+  h.target_features = setup_.config.target_features;
+  h.dsel_dm = s.dsel_dm;
+  h.stats = s.stats;
+
+  feature_args_ = cuda::FeatureArgs{batch,
+                                    h0,
+                                    de,
+                                    feature_blocks_,
+                                    small_path_,
+                                    s.dpre[0],
+                                    s.grad_g,
+                                    s.mask,
+                                    s.dsel_dm,
+                                    value_.embedding.value,
+                                    value_.weight[0],
+                                    value_.mask_weight,
+                                    value_.mask_bias,
+                                    s.de_partial};
+  embedding_args_ =
+      cuda::EmbeddingArgs{de, feature_blocks_, setup_.config.train_embedding, s.de_partial, value_.embedding, nullptr};
+}
+
+/// The launches of one step, in order; everything step-dependent is read on the device.
+void CudaBackend::enqueue_step() {
+  const cudaStream_t st = stream();
+  const int h0 = shape_.fan_out(0);
+  cuda::launch_gumbel_mask(mask_args_, scratch_.steps, scratch_.counter, st);
+  if (small_path_) {
+    cuda::launch_masked_gemv(gemv_args_, scratch_.steps, scratch_.counter, st);
+  } else {
+    cuda::launch_gather_rows(gemv_args_.batch, scratch_.x_batch, scratch_.steps, scratch_.counter, st);
+    cuda::gemm_batch_w0(cublas_.get(), batch_, shape_.n_features, h0, scratch_.x_batch, scratch_.w0_masked,
+                        scratch_.z_partial);
+  }
+  cuda::launch_task_head(head_args_, scratch_.steps, scratch_.counter, st);
+  if (!small_path_)
+    cuda::gemm_feature_grad(cublas_.get(), batch_, shape_.n_features, h0, scratch_.x_batch, scratch_.dpre[0],
+                            scratch_.grad_g);
+  cuda::launch_feature_backward(feature_args_, scratch_.steps, scratch_.counter, st);
+  cuda::launch_embedding_adam(embedding_args_, scratch_.steps, scratch_.counter, st);
+}
+
+/// Records enqueue_step() once as a graph. If capture or instantiation fails (an old driver, a
+/// cuBLAS that will not capture), the backend keeps launching the step directly: same results,
+/// more launch overhead.
+void CudaBackend::capture_step_graph() {
+  if (graph_ || graph_failed_ || !graphs_enabled()) return;
+  graph_failed_ = true;
+  GFS_CUDA_CHECK(cudaStreamBeginCapture(stream(), cudaStreamCaptureModeThreadLocal));
+  bool recorded = true;
+  try {
+    enqueue_step();
+  } catch (const Error&) {
+    recorded = false;
+  }
+  cudaGraph_t graph = nullptr;
+  const cudaError_t end = cudaStreamEndCapture(stream(), &graph);
+  cudaGraphExec_t exec = nullptr;
+  if (recorded && end == cudaSuccess && graph != nullptr && cudaGraphInstantiate(&exec, graph, 0) == cudaSuccess) {
+    graph_.reset(exec);
+    graph_failed_ = false;
+  }
+  if (graph != nullptr) GFS_CUDA_CHECK_NOTHROW(cudaGraphDestroy(graph));
+  (void)cudaGetLastError();  // a failed capture leaves a non-sticky error behind
+}
+
+void CudaBackend::fill_step_table(std::int64_t n, std::int64_t steps, float tau, std::int64_t first_step) {
+  const Config& cfg = setup_.config;
+  for (std::int64_t i = 0; i < steps; ++i) {
+    const std::int64_t step = first_step + i;
+    cuda::StepParams& p = host_steps_[static_cast<std::size_t>(i)];
+    p.row_offset = i * batch_;
+    p.n_rows = static_cast<std::int32_t>(std::min<std::int64_t>(batch_, n - i * batch_));
+    p.stats_slot = static_cast<std::int32_t>(i);
+    p.subsequence = kern::kTrainStream + static_cast<std::uint64_t>(step);
+    p.tau = tau;
+    p.task = kern::adam_step_coefficients<float>(cfg.lr_task, cfg.adam_beta1, cfg.adam_beta2, cfg.adam_eps, step + 1);
+    p.mask = kern::adam_step_coefficients<float>(cfg.lr_mask, cfg.adam_beta1, cfg.adam_beta2, cfg.adam_eps, step + 1);
+  }
+}
+
+EpochStats CudaBackend::train_epoch(const std::vector<std::int32_t>& order, float tau, std::int64_t first_step) {
+  if (host_steps_.size() == 0) throw Error(ErrorCode::kInternal, "CUDA backend: train_epoch() before setup()");
+  const auto n = static_cast<std::int64_t>(order.size());
+  if (n > n_rows_) throw Error(ErrorCode::kInternal, "CUDA backend: epoch order longer than the data");
+  EpochStats stats;
+  if (n == 0) return stats;
+  for (std::int64_t i = 0; i < n; ++i) {
+    const std::int32_t r = order[static_cast<std::size_t>(i)];
+    if (r < 0 || r >= n_rows_)
+      throw Error(ErrorCode::kInternal, "CUDA backend: row index out of range in the epoch order");
+    host_order_[static_cast<std::size_t>(i)] = r;
+  }
+  cuda::DeviceScope scope(ordinal_);
+  const cudaStream_t st = stream();
+  const std::int64_t steps = cuda::ceil_div(n, batch_);
+  fill_step_table(n, steps, tau, first_step);
+  GFS_CUDA_CHECK(cudaMemcpyAsync(scratch_.order, host_order_.data(), static_cast<std::size_t>(n) * sizeof(std::int32_t),
+                                 cudaMemcpyHostToDevice, st));
+  GFS_CUDA_CHECK(cudaMemcpyAsync(scratch_.steps, host_steps_.data(),
+                                 static_cast<std::size_t>(steps) * sizeof(cuda::StepParams), cudaMemcpyHostToDevice,
+                                 st));
+  GFS_CUDA_CHECK(cudaMemsetAsync(scratch_.counter, 0, sizeof(int), st));
+  for (std::int64_t i = 0; i < steps; ++i) {
+    // The first step of a fit runs directly, loading every kernel module before any capture.
+    if (warmed_) capture_step_graph();
+    if (graph_) {
+      GFS_CUDA_CHECK(cudaGraphLaunch(graph_.get(), st));
+    } else {
+      enqueue_step();
+    }
+    warmed_ = true;
+  }
+  GFS_CUDA_CHECK(cudaMemcpyAsync(host_stats_.data(), scratch_.stats,
+                                 static_cast<std::size_t>(steps) * cuda::kStatsPerStep * sizeof(float),
+                                 cudaMemcpyDeviceToHost, st));
+  GFS_CUDA_CHECK(cudaStreamSynchronize(st));
+  for (std::int64_t i = 0; i < steps; ++i) {
+    const float* t = &host_stats_[static_cast<std::size_t>(i) * cuda::kStatsPerStep];
+    stats.loss += t[0];
+    stats.task_loss += t[1];
+    stats.select_loss += t[2];
+    stats.mean_mask += t[3];
+  }
+  stats.steps = steps;
+  return stats;
+}
+
+void CudaBackend::read_logits(std::vector<float>& logits) {
+  cuda::DeviceScope scope(ordinal_);
+  if (scratch_.logits == nullptr) throw Error(ErrorCode::kInternal, "CUDA backend: read_logits() before setup()");
+  cuda::launch_logits(mask_args_, scratch_.logits, stream());
+  logits.resize(static_cast<std::size_t>(shape_.n_features));
+  download(logits, scratch_.logits, stream());
+  GFS_CUDA_CHECK(cudaStreamSynchronize(stream()));
+}
+
+void CudaBackend::read_params(Params<float>& params) {
+  cuda::DeviceScope scope(ordinal_);
+  if (scratch_.logits == nullptr) throw Error(ErrorCode::kInternal, "CUDA backend: read_params() before setup()");
+  params = Params<float>::zeros(shape_);
+  const cudaStream_t st = stream();
+  download(params.embedding, value_.embedding.value, st);
+  download(params.mask_weight, value_.mask_weight.value, st);
+  download(params.mask_bias, value_.mask_bias.value, st);
+  for (std::size_t l = 0; l < params.weight.size(); ++l) {
+    download(params.weight[l], value_.weight[l].value, st);
+    download(params.bias[l], value_.bias[l].value, st);
+  }
+  GFS_CUDA_CHECK(cudaStreamSynchronize(st));
+}
+
+}  // namespace
+
+std::unique_ptr<Backend> make_cuda_backend(int ordinal) {
+  int count = 0;
+  const cudaError_t status = cudaGetDeviceCount(&count);
+  if (status != cudaSuccess) {
+    (void)cudaGetLastError();
+    throw Error(ErrorCode::kDeviceUnavailable,
+                std::string("no usable CUDA device (") + cudaGetErrorString(status) +
+                    "): check the NVIDIA driver with nvidia-smi and CUDA_VISIBLE_DEVICES, or use --device cpu");
+  }
+  if (count == 0)
+    throw Error(ErrorCode::kDeviceUnavailable, "no CUDA device found: check CUDA_VISIBLE_DEVICES, or use --device cpu");
+  if (ordinal < 0 || ordinal >= count)
+    throw Error(ErrorCode::kDeviceUnavailable, "CUDA device cuda:" + std::to_string(ordinal) +
+                                                   " does not exist: this machine has " + std::to_string(count) +
+                                                   " CUDA device(s), cuda:0 to cuda:" + std::to_string(count - 1));
+  return std::make_unique<CudaBackend>(ordinal);
+}
+
+}  // namespace gfs::detail

@@ -1,0 +1,214 @@
+/// @file test_cuda_backend.cu
+/// @brief The CUDA backend end to end: a few epochs against the CPU backend from the same
+///        TrainSetup (Philox noise on both sides), bit-identical reruns (graph and direct launches
+///        alike), and clear errors for a missing device.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <numeric>
+#include <ostream>
+#include <random>
+#include <vector>
+
+#include "backends/backend.hpp"
+#include "cuda_test_util.cuh"
+#include "gfs/error.hpp"
+
+namespace gfs::test {
+namespace {
+
+using detail::Backend;
+using detail::EpochStats;
+using detail::Params;
+
+struct FitCase {
+  const char* name;
+  bool classification;
+  int n_rows;
+  int n_features;
+  int batch;
+  Penalty penalty;
+};
+
+/// A small synthetic fit: the label (or target) depends on features 0..2 only.
+struct Fit {
+  detail::ModelShape shape;
+  std::vector<float> x;
+  detail::Targets targets;
+  Params<float> initial;
+  detail::TrainSetup setup;
+
+  explicit Fit(const FitCase& c, std::uint64_t seed = 3) {
+    std::mt19937 rng(static_cast<unsigned>(seed));
+    std::normal_distribution<float> normal;
+    shape.n_features = c.n_features;
+    shape.embedding_dim = 32;
+    shape.hidden = {32, 16};
+    shape.n_outputs = c.classification ? 3 : 2;
+    x.resize(static_cast<std::size_t>(c.n_rows) * c.n_features);
+    for (float& v : x) v = normal(rng);
+    targets.classification = c.classification;
+    targets.n_outputs = shape.n_outputs;
+    for (int i = 0; i < c.n_rows; ++i) {
+      const float* r = &x[static_cast<std::size_t>(i) * c.n_features];
+      if (c.classification) {
+        targets.labels.push_back((r[0] + r[1] > 0 ? 1 : 0) + (r[2] > 1.0F ? 1 : 0));
+      } else {
+        targets.values.push_back(r[0] - 0.5F * r[1]);
+        targets.values.push_back(r[2] * r[0]);
+      }
+    }
+    if (c.classification) targets.class_weight = {1.0F, 2.0F, 0.5F};
+    initial = detail::initial_params(shape, seed);
+    setup.x = x.data();
+    setup.n_rows = c.n_rows;
+    setup.shape = shape;
+    setup.targets = &targets;
+    setup.initial = &initial;
+    setup.config.task = c.classification ? Task::kClassification : Task::kRegression;
+    setup.config.batch_size = c.batch;
+    setup.config.penalty = c.penalty;
+    setup.config.target_features = 5;
+    setup.config.seed = seed;
+  }
+};
+
+struct Trained {
+  std::vector<EpochStats> epochs;
+  std::vector<float> logits;
+  Params<float> params;
+};
+
+/// The trainer's schedule in miniature: shuffled order per epoch, tau annealed, global steps.
+Trained train(Backend& backend, const Fit& fit, int epochs) {
+  backend.setup(fit.setup);
+  Trained t;
+  std::vector<std::int32_t> order(static_cast<std::size_t>(fit.setup.n_rows));
+  std::iota(order.begin(), order.end(), 0);
+  std::mt19937 rng(17);
+  float tau = 2.0F;
+  std::int64_t step = 0;
+  for (int e = 0; e < epochs; ++e) {
+    std::shuffle(order.begin(), order.end(), rng);
+    t.epochs.push_back(backend.train_epoch(order, tau, step));
+    step += t.epochs.back().steps;
+    tau *= 0.997F;
+  }
+  backend.read_logits(t.logits);
+  backend.read_params(t.params);
+  return t;
+}
+
+::testing::AssertionResult close_scaled(const std::vector<float>& got, const std::vector<float>& ref, double rel) {
+  float scale = 0;
+  for (float v : ref) scale = std::max(scale, std::fabs(v));
+  return all_close(got, ref, rel, rel * scale + 1e-6);
+}
+
+template <typename T>
+bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
+}
+
+bool same_bits(const Params<float>& a, const Params<float>& b) {
+  bool same = same_bits(a.embedding, b.embedding) && same_bits(a.mask_weight, b.mask_weight) &&
+              same_bits(a.mask_bias, b.mask_bias);
+  for (std::size_t l = 0; l < a.weight.size(); ++l)
+    same = same && same_bits(a.weight[l], b.weight[l]) && same_bits(a.bias[l], b.bias[l]);
+  return same;
+}
+
+/// Names the case in test listings (instead of its bytes).
+void PrintTo(const FitCase& c, std::ostream* os) { *os << c.name; }
+
+class CudaBackendFit : public ::testing::TestWithParam<FitCase> {};
+
+TEST_P(CudaBackendFit, MatchesCpuBackend) {
+  GFS_REQUIRE_GPU();
+  const Fit fit(GetParam());
+  auto cpu = detail::make_cpu_backend(1);
+  auto gpu = detail::make_cuda_backend(0);
+  const Trained want = train(*cpu, fit, 3);
+  const Trained got = train(*gpu, fit, 3);
+  constexpr double kRel = 1e-3;  // a few hundred Adam steps apart in summation order and FMA
+  EXPECT_TRUE(close_scaled(got.logits, want.logits, kRel)) << "logits";
+  EXPECT_TRUE(close_scaled(got.params.mask_weight, want.params.mask_weight, kRel)) << "phi";
+  EXPECT_TRUE(close_scaled(got.params.embedding, want.params.embedding, kRel)) << "embedding";
+  for (std::size_t l = 0; l < want.params.weight.size(); ++l)
+    EXPECT_TRUE(close_scaled(got.params.weight[l], want.params.weight[l], kRel)) << "weight[" << l << "]";
+  for (std::size_t e = 0; e < want.epochs.size(); ++e) {
+    EXPECT_EQ(got.epochs[e].steps, want.epochs[e].steps);
+    EXPECT_NEAR(got.epochs[e].loss, want.epochs[e].loss, kRel * std::fabs(want.epochs[e].loss)) << "epoch " << e;
+    EXPECT_NEAR(got.epochs[e].task_loss, want.epochs[e].task_loss, kRel * std::fabs(want.epochs[e].task_loss));
+    EXPECT_NEAR(got.epochs[e].mean_mask, want.epochs[e].mean_mask, kRel * std::fabs(want.epochs[e].mean_mask));
+  }
+}
+
+TEST_P(CudaBackendFit, RerunIsBitIdenticalWithAndWithoutGraphs) {
+  GFS_REQUIRE_GPU();
+  const Fit fit(GetParam());
+  auto first = detail::make_cuda_backend(0);
+  const Trained a = train(*first, fit, 2);
+  const Trained b = train(*first, fit, 2);  // setup() again on the same backend
+  auto second = detail::make_cuda_backend(0);
+  ASSERT_EQ(setenv("GFS_CUDA_GRAPHS", "0", 1), 0);
+  const Trained c = train(*second, fit, 2);
+  ASSERT_EQ(unsetenv("GFS_CUDA_GRAPHS"), 0);
+  EXPECT_TRUE(same_bits(a.logits, b.logits)) << "rerun after setup() on the same backend";
+  EXPECT_TRUE(same_bits(a.params, b.params));
+  EXPECT_TRUE(same_bits(a.logits, c.logits)) << "direct launches vs the captured graph";
+  EXPECT_TRUE(same_bits(a.params, c.params));
+  for (std::size_t e = 0; e < a.epochs.size(); ++e) {
+    EXPECT_EQ(a.epochs[e].loss, b.epochs[e].loss);
+    EXPECT_EQ(a.epochs[e].loss, c.epochs[e].loss);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Paths, CudaBackendFit,
+                         ::testing::Values(FitCase{"gemv_batch1_ce", true, 64, 301, 1, Penalty::kRaw},
+                                           FitCase{"gemv_short_last_batch_mse", false, 50, 257, 7, Penalty::kTarget},
+                                           FitCase{"cublas_batch32_ce", true, 100, 1030, 32, Penalty::kTarget},
+                                           FitCase{"cublas_short_last_batch_mse", false, 70, 513, 20, Penalty::kRaw}),
+                         [](const ::testing::TestParamInfo<FitCase>& info) { return std::string(info.param.name); });
+
+TEST(CudaBackendErrors, MissingDeviceIsExplained) {
+  EXPECT_TRUE(built_with_cuda());
+  const int count = cuda_device_count();
+  EXPECT_GE(count, 0);
+  for (int ordinal : {-1, count}) {
+    try {
+      (void)detail::make_cuda_backend(ordinal);
+      ADD_FAILURE() << "cuda:" << ordinal << " should not exist";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kDeviceUnavailable) << e.what();
+      EXPECT_NE(std::string(e.what()).find("CUDA"), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(CudaBackendErrors, ReadBeforeSetupIsAnInternalError) {
+  GFS_REQUIRE_GPU();
+  auto gpu = detail::make_cuda_backend(0);
+  EXPECT_EQ(gpu->name(), "cuda:0");
+  std::vector<float> logits;
+  EXPECT_THROW(gpu->read_logits(logits), Error);
+  EXPECT_THROW((void)gpu->train_epoch({0}, 1.0F, 0), Error);
+}
+
+TEST(CudaBackendErrors, TooLargeEmbeddingIsRejected) {
+  GFS_REQUIRE_GPU();
+  FitCase c{"x", true, 8, 16, 1, Penalty::kRaw};
+  Fit fit(c);
+  fit.setup.shape.embedding_dim = 4096;
+  auto gpu = detail::make_cuda_backend(0);
+  try {
+    gpu->setup(fit.setup);
+    ADD_FAILURE() << "embedding_dim 4096 should be rejected";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace gfs::test

@@ -1,0 +1,46 @@
+/// @file test_launch_config.cpp
+/// @brief Host-only tests of the CUDA launch geometry (run on any machine, GPU or not).
+#include <gtest/gtest.h>
+
+#include "kernels/cuda/launch_config.hpp"
+
+namespace gfs::cuda {
+namespace {
+
+TEST(LaunchConfig, GemvChunksCoverTheFeaturesWithoutEmptyChunks) {
+  for (std::int64_t d : {1LL, 3LL, 255LL, 256LL, 257LL, 1000LL, 4099LL, 100000LL, 1000000LL, 12345678LL}) {
+    for (int sms : {1, 2, 132}) {
+      const GemvChunks c = gemv_chunks(d, sms);
+      ASSERT_GE(c.count, 1) << d;
+      EXPECT_LE(c.count, 8 * sms) << d;
+      EXPECT_GE(static_cast<std::int64_t>(c.count) * c.size, d) << "chunks do not cover D=" << d;
+      EXPECT_LT(static_cast<std::int64_t>(c.count - 1) * c.size, d) << "last chunk empty for D=" << d;
+    }
+  }
+}
+
+TEST(LaunchConfig, MaskBlocksCoverTheFeatures) {
+  EXPECT_EQ(mask_blocks(1), 1);
+  EXPECT_EQ(mask_blocks(kMaskFeaturesPerBlock), 1);
+  EXPECT_EQ(mask_blocks(kMaskFeaturesPerBlock + 1), 2);
+  EXPECT_EQ(kMaskFeaturesPerBlock % 4, 0) << "each thread draws one curand_uniform4 of 4-aligned features";
+}
+
+TEST(LaunchConfig, FeatureBlocksAreBoundedAndNonEmpty) {
+  EXPECT_EQ(feature_blocks(1, 132), 1);
+  EXPECT_EQ(feature_blocks(17, 132), 3);
+  EXPECT_EQ(feature_blocks(10000000, 132), 8 * 132);
+}
+
+TEST(LaunchConfig, SmallBatchPathFitsSharedMemory) {
+  EXPECT_TRUE(use_small_batch_path(1, 32, 32));
+  EXPECT_TRUE(use_small_batch_path(kMaxSmallBatch, 32, 32));
+  EXPECT_FALSE(use_small_batch_path(kMaxSmallBatch + 1, 32, 32));
+  EXPECT_FALSE(use_small_batch_path(16, 4096, 32)) << "dz0 of 16 x 4096 floats exceeds 48 KiB";
+  // Whatever the path, the chosen layout must fit the budget for the embedding sizes allowed.
+  EXPECT_LE(feature_shared_bytes(1, 32, 1024, false), kSharedBudget);
+  EXPECT_LE(mask_shared_bytes(1024) + 2 * kMaskFeaturesPerBlock * sizeof(float), kSharedBudget);
+}
+
+}  // namespace
+}  // namespace gfs::cuda

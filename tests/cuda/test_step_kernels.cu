@@ -1,0 +1,327 @@
+/// @file test_step_kernels.cu
+/// @brief The CUDA step kernels, launched one by one on a random problem with injected uniforms
+///        (so the RNG is out of the picture), against the CPU backend's cpu_step() with Adam on
+///        the same problem: the mask, z0, the loss terms, dz0, dsel/dm, de and every parameter and
+///        Adam moment after the step. Both masked-matmul paths (GEMV and gather + cuBLAS).
+#include <cublas_v2.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <memory>
+#include <ostream>
+#include <random>
+#include <vector>
+
+#include "backends/cpu/cpu_step.hpp"
+#include "backends/cpu/sinks.hpp"
+#include "cuda_test_util.cuh"
+#include "kernels/cuda/masked_matmul.cuh"
+#include "kernels/cuda/step_kernels.cuh"
+
+namespace gfs::test {
+namespace {
+
+using detail::Params;
+
+struct Case {
+  const char* name;
+  bool classification;
+  int n_features;
+  int batch;      ///< rows in the step
+  int max_batch;  ///< rows allocated (> batch: a short last batch)
+  std::vector<int> hidden;
+  int outputs;
+  int embedding_dim;
+  bool small_path;
+  bool target_penalty;
+};
+
+/// A random problem with non-zero Adam state (m2 > 0 makes the update smooth in the gradient, so
+/// comparing parameters is meaningful; m1 = 0 so m1 after the step is exactly 0.1 * gradient).
+struct Problem {
+  detail::ModelShape shape;
+  Params<float> params, m1, m2;
+  std::vector<float> x, values, class_weight, uniforms;
+  std::vector<std::int32_t> labels, rows;
+  detail::StepInput<float> input;
+  kern::AdamStep<float> task{}, mask{};
+
+  explicit Problem(const Case& c, unsigned seed = 5) {
+    std::mt19937 rng(seed);
+    std::normal_distribution<float> normal;
+    std::uniform_real_distribution<float> uni(0.02F, 0.98F);
+    const int n = c.max_batch + 11;
+    shape.n_features = c.n_features;
+    shape.embedding_dim = c.embedding_dim;
+    shape.hidden = c.hidden;
+    shape.n_outputs = c.outputs;
+    params = Params<float>::zeros(shape);
+    for (float& v : params.embedding) v = normal(rng);
+    for (float& v : params.mask_weight) v = 0.3F * normal(rng);
+    for (float& v : params.mask_bias) v = normal(rng);
+    for (int l = 0; l < shape.n_layers(); ++l) {
+      const float s = 1.0F / std::sqrt(static_cast<float>(shape.fan_in(l)));
+      for (float& v : params.weight[static_cast<std::size_t>(l)]) v = s * normal(rng);
+      for (float& v : params.bias[static_cast<std::size_t>(l)]) v = 0.1F * normal(rng);
+    }
+    m1 = Params<float>::zeros(shape);
+    m2 = Params<float>::zeros(shape);
+    m2.for_each_block([&](std::vector<float>& v) {
+      for (float& e : v) e = 1e-6F * (0.5F + uni(rng));
+    });
+    x.resize(static_cast<std::size_t>(n) * c.n_features);
+    for (float& v : x) v = normal(rng);
+    values.resize(static_cast<std::size_t>(n) * c.outputs);
+    for (float& v : values) v = normal(rng);
+    for (int i = 0; i < n; ++i) labels.push_back(i % c.outputs);
+    for (int k = 0; k < c.outputs; ++k) class_weight.push_back(0.5F + 0.25F * static_cast<float>(k));
+    uniforms.resize(static_cast<std::size_t>(c.n_features));
+    for (float& u : uniforms) u = uni(rng);
+    for (int b = 0; b < c.batch; ++b) rows.push_back((3 * b + 2) % n);
+    input.x = x.data();
+    input.rows = rows.data();
+    input.batch = c.batch;
+    input.labels = labels.data();
+    input.class_weight = class_weight.data();
+    input.values = values.data();
+    input.classification = c.classification;
+    input.tau = 0.8F;
+    input.lambda = 0.7F;
+    input.penalty = c.target_penalty ? Penalty::kTarget : Penalty::kRaw;
+    input.target_features = c.n_features / 10;
+    input.injected_uniforms = uniforms.data();
+    task = kern::adam_step_coefficients<float>(3e-4, 0.9, 0.999, 1e-8, 3);
+    mask = kern::adam_step_coefficients<float>(4e-3, 0.9, 0.999, 1e-8, 3);
+  }
+};
+
+/// Device mirror of Params with its moments, owning the buffers.
+struct DeviceModel {
+  std::vector<std::unique_ptr<DeviceVec<float>>> store;
+  cuda::AdamBlock embedding, mask_weight, mask_bias;
+  std::vector<cuda::AdamBlock> weight, bias;
+
+  DeviceModel(const Params<float>& v, const Params<float>& m1, const Params<float>& m2) {
+    embedding = block(v.embedding, m1.embedding, m2.embedding);
+    mask_weight = block(v.mask_weight, m1.mask_weight, m2.mask_weight);
+    mask_bias = block(v.mask_bias, m1.mask_bias, m2.mask_bias);
+    for (std::size_t l = 0; l < v.weight.size(); ++l) {
+      weight.push_back(block(v.weight[l], m1.weight[l], m2.weight[l]));
+      bias.push_back(block(v.bias[l], m1.bias[l], m2.bias[l]));
+    }
+  }
+  float* put(const std::vector<float>& host) {
+    store.push_back(std::make_unique<DeviceVec<float>>(host));
+    return store.back()->get();
+  }
+  cuda::AdamBlock block(const std::vector<float>& v, const std::vector<float>& a, const std::vector<float>& b) {
+    return cuda::AdamBlock{put(v), put(a), put(b)};
+  }
+  /// Downloads value (which = 0), moment 1 (1) or moment 2 (2) into `out` (shaped like Params).
+  void read(int which, Params<float>& out) const {
+    auto get = [which](const cuda::AdamBlock& blk, std::vector<float>& dst) {
+      const float* src = which == 0 ? blk.value : which == 1 ? blk.m1 : blk.m2;
+      GFS_CUDA_CHECK(cudaMemcpy(dst.data(), src, dst.size() * sizeof(float), cudaMemcpyDeviceToHost));
+    };
+    get(embedding, out.embedding);
+    get(mask_weight, out.mask_weight);
+    get(mask_bias, out.mask_bias);
+    for (std::size_t l = 0; l < weight.size(); ++l) {
+      get(weight[l], out.weight[l]);
+      get(bias[l], out.bias[l]);
+    }
+  }
+};
+
+/// Scratch of one GPU step, NaN-poisoned.
+struct DeviceStep {
+  const Case& c;
+  int h0, n_chunks, n_mask, n_feature_blocks;
+  cuda::GemvChunks chunks;
+  DeviceVec<float> x, class_weight, values, uniforms, mask, mask_partial, z_partial, w0_masked, x_batch, grad_g;
+  DeviceVec<std::int32_t> order, labels, counter;
+  DeviceVec<float> dsel, de_partial, grad_e, stats;
+  DeviceVec<cuda::StepParams> steps;
+  std::vector<std::unique_ptr<DeviceVec<float>>> pre, dpre;
+
+  DeviceStep(const Case& cs, const Problem& p)
+      : c(cs),
+        h0(p.shape.fan_out(0)),
+        n_chunks(0),
+        n_mask(cuda::mask_blocks(cs.n_features)),
+        n_feature_blocks(cuda::feature_blocks(cs.n_features, 4)),
+        chunks(cuda::gemv_chunks(cs.n_features, 4)),
+        x(p.x),
+        class_weight(p.class_weight),
+        values(p.values),
+        uniforms(p.uniforms),
+        mask(static_cast<std::size_t>(cs.n_features)),
+        mask_partial(static_cast<std::size_t>(n_mask)),
+        z_partial(static_cast<std::size_t>(chunks.count) * cs.max_batch * h0),
+        w0_masked(static_cast<std::size_t>(cs.n_features) * h0),
+        x_batch(static_cast<std::size_t>(cs.max_batch) * cs.n_features),
+        grad_g(static_cast<std::size_t>(cs.n_features) * h0),
+        order(p.rows),
+        labels(p.labels),
+        counter(1),
+        dsel(1),
+        de_partial(static_cast<std::size_t>(n_feature_blocks) * cs.embedding_dim),
+        grad_e(static_cast<std::size_t>(cs.embedding_dim)),
+        stats(cuda::kStatsPerStep),
+        steps(1) {
+    n_chunks = cs.small_path ? chunks.count : 1;
+    for (int l = 0; l < p.shape.n_layers(); ++l) {
+      const auto n = static_cast<std::size_t>(cs.max_batch) * p.shape.fan_out(l);
+      pre.push_back(std::make_unique<DeviceVec<float>>(n));
+      dpre.push_back(std::make_unique<DeviceVec<float>>(n));
+    }
+    GFS_CUDA_CHECK(cudaMemset(counter.get(), 0, sizeof(int)));
+    cuda::StepParams sp;
+    sp.row_offset = 0;
+    sp.n_rows = cs.batch;
+    sp.stats_slot = 0;
+    sp.subsequence = 0;
+    sp.tau = p.input.tau;
+    sp.task = p.task;
+    sp.mask = p.mask;
+    steps.upload({sp});
+  }
+
+  /// The launches of CudaBackend::enqueue_step(), with explicit buffers.
+  void run(const Problem& p, DeviceModel& m, cublasHandle_t blas) {
+    const cuda::BatchArgs batch{c.n_features, c.max_batch, x.get(), order.get()};
+    const cuda::MaskArgs ma{c.n_features,
+                            c.embedding_dim,
+                            h0,
+                            0,
+                            m.embedding.value,
+                            m.mask_weight.value,
+                            m.mask_bias.value,
+                            m.weight[0].value,
+                            uniforms.get(),
+                            mask.get(),
+                            c.small_path ? nullptr : w0_masked.get(),
+                            mask_partial.get()};
+    cuda::launch_gumbel_mask(ma, steps.get(), counter.get(), nullptr);
+    if (c.small_path) {
+      cuda::launch_masked_gemv(cuda::GemvArgs{batch, h0, chunks, mask.get(), m.weight[0].value, z_partial.get()},
+                               steps.get(), counter.get(), nullptr);
+    } else {
+      cuda::launch_gather_rows(batch, x_batch.get(), steps.get(), counter.get(), nullptr);
+      cuda::gemm_batch_w0(blas, c.max_batch, c.n_features, h0, x_batch.get(), w0_masked.get(), z_partial.get());
+    }
+    cuda::HeadArgs h{};
+    h.batch = batch;
+    h.n_layers = p.shape.n_layers();
+    for (int l = 0; l < h.n_layers; ++l) {
+      const auto li = static_cast<std::size_t>(l);
+      h.layer[l] = cuda::LayerArgs{static_cast<int>(p.shape.fan_in(l)),
+                                   p.shape.fan_out(l),
+                                   m.weight[li],
+                                   m.bias[li],
+                                   pre[li]->get(),
+                                   dpre[li]->get()};
+    }
+    h.z_partial = z_partial.get();
+    h.n_partials = n_chunks;
+    h.mask_partial = mask_partial.get();
+    h.n_mask_partials = n_mask;
+    h.classification = c.classification;
+    h.labels = labels.get();
+    h.class_weight = class_weight.get();
+    h.values = values.get();
+    h.lambda = p.input.lambda;
+    h.target_penalty = c.target_penalty;
+    h.target_features = p.input.target_features;
+    h.dsel_dm = dsel.get();
+    h.stats = stats.get();
+    cuda::launch_task_head(h, steps.get(), counter.get(), nullptr);
+    if (!c.small_path)
+      cuda::gemm_feature_grad(blas, c.max_batch, c.n_features, h0, x_batch.get(), dpre[0]->get(), grad_g.get());
+    const cuda::FeatureArgs fa{
+        batch,      h0,         c.embedding_dim,   n_feature_blocks, c.small_path,  dpre[0]->get(), grad_g.get(),
+        mask.get(), dsel.get(), m.embedding.value, m.weight[0],      m.mask_weight, m.mask_bias,    de_partial.get()};
+    cuda::launch_feature_backward(fa, steps.get(), counter.get(), nullptr);
+    cuda::launch_embedding_adam(
+        cuda::EmbeddingArgs{c.embedding_dim, n_feature_blocks, true, de_partial.get(), m.embedding, grad_e.get()},
+        steps.get(), counter.get(), nullptr);
+    GFS_CUDA_CHECK(cudaDeviceSynchronize());
+  }
+};
+
+/// Tolerance of composed outputs: relative, plus an absolute floor scaled by the block's size.
+::testing::AssertionResult close_block(const std::vector<float>& got, const std::vector<float>& ref,
+                                       std::size_t count = static_cast<std::size_t>(-1)) {
+  float scale = 0;
+  for (std::size_t i = 0; i < std::min(ref.size(), count); ++i) scale = std::max(scale, std::fabs(ref[i]));
+  return all_close(got, ref, kSumRel, kSumRel * scale + 1e-7, count);
+}
+
+void expect_params_close(const Params<float>& got, const Params<float>& ref, const char* what) {
+  EXPECT_TRUE(close_block(got.embedding, ref.embedding)) << what << " embedding";
+  EXPECT_TRUE(close_block(got.mask_weight, ref.mask_weight)) << what << " phi";
+  EXPECT_TRUE(close_block(got.mask_bias, ref.mask_bias)) << what << " mask bias";
+  for (std::size_t l = 0; l < ref.weight.size(); ++l) {
+    EXPECT_TRUE(close_block(got.weight[l], ref.weight[l])) << what << " weight[" << l << "]";
+    EXPECT_TRUE(close_block(got.bias[l], ref.bias[l])) << what << " bias[" << l << "]";
+  }
+}
+
+/// Names the case in test listings (instead of its bytes).
+void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
+
+class StepKernels : public ::testing::TestWithParam<Case> {};
+
+TEST_P(StepKernels, MatchCpuStep) {
+  GFS_REQUIRE_GPU();
+  const Case& c = GetParam();
+  if (c.small_path)
+    ASSERT_TRUE(cuda::use_small_batch_path(c.max_batch, c.hidden.empty() ? c.outputs : c.hidden[0], c.embedding_dim))
+        << "a small-path case must fit the small path";
+  Problem p(c);
+  DeviceModel model(p.params, p.m1, p.m2);
+  DeviceStep dev(c, p);
+  cublasHandle_t blas = nullptr;
+  GFS_CUDA_CHECK(cublasCreate(&blas));
+  dev.run(p, model, blas);
+  GFS_CUDA_CHECK(cublasDestroy(blas));
+
+  // CPU reference: the production step with Adam, on copies of the same state.
+  Params<float> cpu = p.params, cpu_m1 = p.m1, cpu_m2 = p.m2;
+  detail::Workspace<float> ws(p.shape, c.batch);
+  detail::AdamSink<float> sink{cpu, cpu_m1, cpu_m2, p.task, p.mask, true};
+  detail::cpu_step(p.input, cpu, ws, sink);
+
+  const int h0 = p.shape.fan_out(0);
+  const auto live = static_cast<std::size_t>(c.batch) * h0;
+  EXPECT_TRUE(all_close(dev.mask.download(), ws.mask, kPointwiseRel, kPointwiseAbs)) << "mask";
+  EXPECT_TRUE(close_block(dev.pre[0]->download(), ws.pre[0], live)) << "z0";
+  const std::vector<float> stats = dev.stats.download();
+  const std::vector<double> ref_stats{ws.terms.loss, ws.terms.task_loss, ws.terms.select_loss, ws.terms.mean_mask};
+  EXPECT_TRUE(all_close(stats, ref_stats, kSumRel, kSumAbs)) << "loss, task, select, mean mask";
+  const std::vector<float> dz0 = dev.dpre[0]->download();
+  EXPECT_TRUE(close_block(dz0, ws.dpre[0], live)) << "dz0";
+  for (std::size_t i = live; i < dz0.size(); ++i) ASSERT_EQ(dz0[i], 0.0F) << "dz0 padding row element " << i;
+  EXPECT_TRUE(all_close(dev.dsel.download(), std::vector<float>{ws.dsel_dm}, kSumRel, 1e-9)) << "dsel/dm";
+  EXPECT_TRUE(close_block(dev.grad_e.download(), ws.grad_e)) << "de";
+
+  Params<float> got = Params<float>::zeros(p.shape);
+  model.read(0, got);
+  expect_params_close(got, cpu, "value");
+  model.read(1, got);
+  expect_params_close(got, cpu_m1, "moment1");
+  model.read(2, got);
+  expect_params_close(got, cpu_m2, "moment2");
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Paths, StepKernels,
+    ::testing::Values(Case{"gemv_batch1_ce", true, 2501, 1, 1, {32, 32}, 3, 32, true, false},
+                      Case{"gemv_short_batch_target", true, 3000, 5, 7, {40, 16}, 4, 40, true, true},
+                      Case{"gemv_no_hidden_mse", false, 999, 4, 4, {}, 1, 16, true, false},
+                      Case{"cublas_short_batch_mse", false, 2049, 20, 24, {32}, 2, 32, false, false},
+                      Case{"cublas_deep_ce", true, 1500, 30, 30, {48, 32, 8}, 5, 8, false, true}),
+    [](const ::testing::TestParamInfo<Case>& info) { return std::string(info.param.name); });
+
+}  // namespace
+}  // namespace gfs::test
