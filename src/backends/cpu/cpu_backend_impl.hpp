@@ -1,8 +1,9 @@
 /// @file cpu_backend_impl.hpp
 /// @brief The OpenMP backend: one persistent parallel region per epoch, cpu_step() per batch.
 ///
-/// Included once per instruction set by cpu_backend_<isa>.cpp, each compiled with its own -march
-/// and defining GFS_CPU_ISA; cpu_backend.cpp picks the best one the processor supports at run time.
+/// Included once per instruction set by cpu_backend_<isa>.cpp, which defines GFS_CPU_ISA and
+/// compiles this file under `#pragma GCC target`; cpu_backend.cpp picks the best variant the
+/// processor supports at run time.
 #include <omp.h>
 
 #include <algorithm>

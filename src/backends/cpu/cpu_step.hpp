@@ -24,7 +24,14 @@
 #include "kernels/math.hpp"
 #include "kernels/philox.hpp"
 
+#ifndef GFS_CPU_ISA
+#define GFS_CPU_ISA portable
+#endif
+
 namespace gfs::detail {
+// Each instruction-set variant of the CPU backend gets its own copy of these templates (see
+// cpu_backend_<isa>.cpp): distinct names, so the linker cannot merge code built for different ISAs.
+inline namespace GFS_CPU_ISA {
 
 /// Everything a step reads besides the parameters.
 template <typename T>
@@ -348,4 +355,5 @@ void cpu_step(const StepInput<T>& in, Params<T>& p, Workspace<T>& ws, Sink& sink
   }
 }
 
+}  // inline namespace GFS_CPU_ISA
 }  // namespace gfs::detail

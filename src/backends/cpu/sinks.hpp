@@ -8,7 +8,14 @@
 #include "core/model.hpp"
 #include "kernels/math.hpp"
 
+#ifndef GFS_CPU_ISA
+#define GFS_CPU_ISA portable
+#endif
+
 namespace gfs::detail {
+// Each instruction-set variant of the CPU backend gets its own copy of these templates (see
+// cpu_backend_<isa>.cpp): distinct names, so the linker cannot merge code built for different ISAs.
+inline namespace GFS_CPU_ISA {
 
 /// Applies Adam to each block as soon as its gradient is known (fused into the step's passes).
 /// moment1/moment2 mirror the parameters; `task` drives theta, `mask` drives phi, bias and e.
@@ -74,4 +81,5 @@ struct GradSink {
   void embedding(const T* grad_e) { std::copy(grad_e, grad_e + grad.embedding.size(), grad.embedding.begin()); }
 };
 
+}  // inline namespace GFS_CPU_ISA
 }  // namespace gfs::detail

@@ -1,0 +1,111 @@
+/// @file cpu_bench.cpp
+/// @brief CPU micro-benchmarks (Google Benchmark):
+///   BM_Philox            Philox4x32-10 blocks -> uniforms                       (items = uniforms)
+///   BM_GumbelMask        u -> g -> m for D features (the shared math)           (items = features)
+///   BM_CpuStep/D/B       one whole training step through the OpenMP backend,   (items = D x B,
+///                        forward + loss + backward + Adam, at batch B            bytes = parameter
+///                                                                                and state traffic)
+/// Run with --benchmark_format=json for batch jobs.
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+#include <numeric>
+#include <random>
+#include <vector>
+
+#include "backends/backend.hpp"
+#include "kernels/math.hpp"
+#include "kernels/philox.hpp"
+
+namespace {
+
+void BM_Philox(benchmark::State& state) {
+  const auto n = static_cast<std::int64_t>(state.range(0));
+  std::vector<float> u(static_cast<std::size_t>(n));
+  std::uint64_t step = 0;
+  for (auto _ : state) {
+    for (std::int64_t q = 0; q < n / 4; ++q) {
+      const gfs::kern::Philox4 b = gfs::kern::philox_block(7, step, static_cast<std::uint64_t>(q));
+      for (int k = 0; k < 4; ++k) u[static_cast<std::size_t>(4 * q + k)] = gfs::kern::uint_to_uniform(b.v[k]);
+    }
+    ++step;
+    benchmark::DoNotOptimize(u.data());
+  }
+  state.SetItemsProcessed(state.iterations() * n);
+}
+BENCHMARK(BM_Philox)->Arg(1 << 16);
+
+void BM_GumbelMask(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  std::vector<float> u(n), w(n), m(n);
+  std::mt19937 rng(1);
+  std::uniform_real_distribution<float> uni(0.0F, 1.0F);
+  for (std::size_t i = 0; i < n; ++i) u[i] = uni(rng), w[i] = uni(rng) - 0.5F;
+  for (auto _ : state) {
+#pragma omp simd
+    for (std::size_t i = 0; i < n; ++i)
+      m[i] = gfs::kern::gumbel_sigmoid_mask(w[i], gfs::kern::gumbel_noise(u[i]), 1.3F);
+    benchmark::DoNotOptimize(m.data());
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(n * 3 * sizeof(float)));
+}
+BENCHMARK(BM_GumbelMask)->Arg(1 << 16);
+
+/// One training step at (D, B): an epoch of 64 steps through the real backend, divided by 64.
+void BM_CpuStep(benchmark::State& state) {
+  const auto D = static_cast<std::int64_t>(state.range(0));
+  const int B = static_cast<int>(state.range(1));
+  const int steps = 64;
+  const std::int64_t rows = static_cast<std::int64_t>(B) * steps;
+  if (static_cast<double>(rows) * static_cast<double>(D) * 4 > 4e9) {
+    state.SkipWithError("data set would exceed 4 GB");
+    return;
+  }
+  gfs::detail::ModelShape shape;
+  shape.n_features = D;
+  shape.n_outputs = 2;
+  std::vector<float> x(static_cast<std::size_t>(rows * D));
+  std::mt19937 rng(1);
+  std::normal_distribution<float> normal;
+  for (float& v : x) v = normal(rng);
+  gfs::detail::Targets targets;
+  targets.labels.resize(static_cast<std::size_t>(rows));
+  for (std::int64_t i = 0; i < rows; ++i) targets.labels[static_cast<std::size_t>(i)] = static_cast<int>(i % 2);
+  targets.class_weight = {1.0F, 1.0F};
+  targets.n_outputs = 2;
+  const gfs::detail::Params<float> init = gfs::detail::initial_params(shape, 1);
+  gfs::detail::TrainSetup setup;
+  setup.x = x.data();
+  setup.n_rows = rows;
+  setup.shape = shape;
+  setup.targets = &targets;
+  setup.initial = &init;
+  setup.config.batch_size = B;
+  auto backend = gfs::detail::make_cpu_backend(0);
+  backend->setup(setup);
+  std::vector<std::int32_t> order(static_cast<std::size_t>(rows));
+  std::iota(order.begin(), order.end(), 0);
+  std::int64_t step = 0;
+  for (auto _ : state) {
+    const gfs::detail::EpochStats s = backend->train_epoch(order, 1.5F, step);
+    step += s.steps;
+  }
+  state.SetIterationTime(0);  // keep wall time: the per-step number is reported below
+  state.counters["us_per_step"] = benchmark::Counter(static_cast<double>(state.iterations()) * steps,
+                                                     benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["us_per_step"].value *= 1e6;
+  state.SetItemsProcessed(state.iterations() * steps * D * B);
+  // Per step, per feature: W0 and phi rows with both Adam moments read and written (6 x 2 x H0 x 4
+  // bytes at d_e = H0 = 32), plus the batch's x column.
+  state.SetBytesProcessed(state.iterations() * steps * D * (6 * 2 * 32 * 4 + B * 4));
+}
+BENCHMARK(BM_CpuStep)
+    ->ArgsProduct({{100, 1000, 10000, 100000, 1000000}, {1, 32, 1024}})
+    ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime()
+    ->UseRealTime();
+
+}  // namespace
+
+BENCHMARK_MAIN();
