@@ -18,26 +18,25 @@ namespace gfs::kern {
 /// Natural log of a positive, finite, normal float.
 GFS_HOST_DEVICE float log_poly(float x) {
   const std::uint32_t b = float_to_bits(x);
-  int e = static_cast<int>((b >> 23) & 0xFFU) - 127;
-  float f = bits_to_float((b & 0x7FFFFFU) | 0x3F800000U);  // f in [1, 2)
-  const bool big = f > 1.41421356F;                        // fold into [sqrt(1/2), sqrt(2))
-  f = big ? f * 0.5F : f;
-  e = big ? e + 1 : e;
+  const float f1 = bits_to_float((b & 0x7FFFFFU) | 0x3F800000U);  // in [1, 2)
+  // Fold into [sqrt(1/2), sqrt(2)) with a multiply by 1 or 1/2: no branch, so loops vectorise.
+  const float big = f1 > 1.41421356F ? 1.0F : 0.0F;
+  const float f = f1 * (1.0F - 0.5F * big);
+  const float ef = static_cast<float>(static_cast<int>((b >> 23) & 0xFFU) - 127) + big;
   // log f = 2 atanh(s) with s = (f-1)/(f+1), |s| <= 0.1716: the odd series to s^9 is exact to 3e-10.
   const float s = (f - 1.0F) / (f + 1.0F);
   const float s2 = s * s;
   const float tail = s2 * (0.33333333F + s2 * (0.2F + s2 * (0.14285715F + s2 * 0.11111111F)));
   const float log_f = 2.0F * s + 2.0F * s * tail;
-  const float ef = static_cast<float>(e);
   return ef * 0.693145752F + (log_f + ef * 1.42860677e-6F);  // ln 2 split hi + lo
 }
 
 /// e^x for any float x; saturates to 2^127-ish above 88 and to 2^-126-ish below -87 (both are
 /// far beyond what a sigmoid or a softmax can tell apart from the limit).
 GFS_HOST_DEVICE float exp_poly(float x) {
-  x = x > 88.0F ? 88.0F : x;
-  x = x < -87.0F ? -87.0F : x;
-  const float kf = floorf(x * 1.44269504F + 0.5F);
+  x = min_(max_(x, -87.0F), 88.0F);
+  // Round to nearest with the 1.5 * 2^23 trick: plain arithmetic, so the host loops vectorise.
+  const float kf = (x * 1.44269504F + 12582912.0F) - 12582912.0F;
   const float r = (x - kf * 0.693145752F) - kf * 1.42860677e-6F;  // |r| <= 0.347
   float p = 1.0F / 5040.0F;
   p = p * r + 1.0F / 720.0F;
@@ -59,22 +58,19 @@ GFS_HOST_DEVICE double gexp(double x) { return exp_(x); }
 // ---------------------------------------------------------------------------------------------
 // Gumbel-Sigmoid mask.
 
-/// Uniforms are kept inside [2^-32, 1 - 2^-24] so that neither log sees 0: g lies in about
-/// [-3.1, 16.6] (the extremes of what 32 random bits can express anyway).
+/// Keeps a uniform inside [2^-32, 1 - 2^-24], so that neither logarithm sees 0 (double path).
 template <typename T>
 GFS_HOST_DEVICE T clamp_uniform(T u) {
-  const T lo = T(2.3283064365386963e-10);
-  const T hi = T(1) - T(5.9604644775390625e-08);
-  u = u < lo ? lo : u;
-  return u > hi ? hi : u;
+  return min_(max_(u, T(2.3283064365386963e-10)), T(1) - T(5.9604644775390625e-08));
 }
 
-/// g = -log(-log u), a standard Gumbel sample from a uniform u.
-template <typename T>
-GFS_HOST_DEVICE T gumbel_noise(T u) {
-  u = clamp_uniform(u);
-  return -glog(-glog(u));
-}
+/// g = -log(-log u), a standard Gumbel sample from a uniform u in [0, 1].
+/// Float needs no clamp, and must not have one (it stops the host loops from vectorising):
+/// log_poly maps 0 (and -0) to -88.03, the bottom of the exponent range, instead of -inf, so
+/// u = 1 gives g = 88.03 and u = 0 gives g = -4.48 — finite, and the mask saturates as it should.
+GFS_HOST_DEVICE float gumbel_noise(float u) { return -log_poly(-log_poly(u)); }
+/// Double (the reference of the tests) clamps u: g then lies in about [-3.1, 16.6].
+GFS_HOST_DEVICE double gumbel_noise(double u) { return -log_(-log_(clamp_uniform(u))); }
 
 /// sigma(x) = 1 / (1 + e^-x); exact limits at +-infinity, never NaN for a non-NaN x.
 template <typename T>

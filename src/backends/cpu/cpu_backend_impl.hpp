@@ -55,7 +55,7 @@ class CpuBackend final : public Backend {
     base.target_features = cfg.target_features;
     base.seed = cfg.seed;
     EpochStats stats;
-    const int team = team_size(batch);
+    const int team = std::min(team_size(batch), team_cap_);
 #pragma omp parallel num_threads(team)
     for (std::int64_t i = 0; i < steps; ++i) {
       StepInput<float> in = base;
@@ -69,8 +69,7 @@ class CpuBackend final : public Backend {
                                                                cfg.adam_eps, in.step + 1),
                            cfg.train_embedding};
       cpu_step(in, params_, *ws_, sink);
-#pragma omp master
-      {
+      if (omp_get_thread_num() == 0) {  // ws_->terms is stable until the next step's first barrier
         stats.loss += ws_->terms.loss;
         stats.task_loss += ws_->terms.task_loss;
         stats.select_loss += ws_->terms.select_loss;
@@ -78,13 +77,25 @@ class CpuBackend final : public Backend {
         ++stats.steps;
       }
     }
+    adapt_team(team, steps);
     return stats;
   }
 
-  /// Threads for this problem: a step must carry enough work per thread to repay its three
-  /// barriers (~1 us each on an idle machine, up to a scheduler slice when cores are shared).
+  /// When the team kept waiting on descheduled members (the cores are busy with other work), the
+  /// next epochs run on one thread; every kRetry epochs the full team is tried again. Results do
+  /// not depend on the team size, so this changes only the speed.
+  void adapt_team(int team, std::int64_t steps) {
+    constexpr int kRetry = 20;
+    const int slow = ws_->barrier.take_slow_waits();
+    ++epochs_;
+    if (team > 1 && slow * 8 > steps) team_cap_ = 1;
+    if (epochs_ % kRetry == 0) team_cap_ = threads_;
+  }
+
+  /// Threads for this problem: a step must carry enough work per thread to repay its four
+  /// barriers (well under a microsecond each on an idle machine).
   [[nodiscard]] int team_size(int batch) const {
-    constexpr std::int64_t kWorkPerThread = 1 << 17;  // ~ D * H0 * (B + 4) multiply-adds
+    constexpr std::int64_t kWorkPerThread = 1 << 15;  // ~ D * H0 * (B + 4) multiply-adds
     const std::int64_t work = setup_.shape.n_features * setup_.shape.fan_out(0) * (batch + 4);
     const auto useful = static_cast<int>(std::clamp<std::int64_t>(work / kWorkPerThread, 1, 1 << 20));
     return std::max(1, std::min({threads_, ws_->chunks.count, useful}));
@@ -105,6 +116,8 @@ class CpuBackend final : public Backend {
 
  private:
   int threads_;
+  int team_cap_ = threads_;
+  int epochs_ = 0;
   TrainSetup setup_;
   Params<float> params_, moment1_, moment2_;
   std::unique_ptr<Workspace<float>> ws_;

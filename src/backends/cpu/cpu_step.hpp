@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "backends/cpu/team_barrier.hpp"
 #include "core/model.hpp"
 #include "gfs/config.hpp"
 #include "kernels/math.hpp"
@@ -78,7 +79,6 @@ struct Workspace {
   FeatureChunks chunks;
   int max_batch = 0;
   std::vector<T> logits, uniforms, mask;  // [D]
-  std::vector<T> masked_w0;               // [D, H0]: diag(m) W0
   std::vector<T> z_partial;               // [chunks, B, H0]
   std::vector<T> mask_partial;            // [chunks]
   std::vector<T> de_partial;              // [chunks, d_e]
@@ -88,6 +88,7 @@ struct Workspace {
   std::vector<T> tile_scratch;            // [chunks, tile_stride()]: phase C gradient tiles
   T dsel_dm = 0;                          // lambda * dL_select / dm_j (same for every j)
   StepTerms terms;
+  TeamBarrier barrier;
 
   Workspace(const ModelShape& s, int batch) : shape(s), chunks(s.n_features), max_batch(batch) {
     const auto D = static_cast<std::size_t>(s.n_features);
@@ -96,7 +97,6 @@ struct Workspace {
     logits.resize(D);
     uniforms.resize(D);
     mask.resize(D);
-    masked_w0.resize(D * h0);
     z_partial.resize(static_cast<std::size_t>(chunks.count) * batch * h0);
     mask_partial.resize(static_cast<std::size_t>(chunks.count));
     de_partial.resize(static_cast<std::size_t>(chunks.count) * de);
@@ -127,53 +127,53 @@ inline void owned_chunks(int n_chunks, int tid, int nthreads, int& first, int& l
   last = n_chunks * (tid + 1) / nthreads;
 }
 
-/// Phase A for chunk c: logits, noise, mask, diag(m) W0 and the chunk's partial of X_b diag(m) W0.
+/// Phase A for chunk c: logits, noise, mask, and the chunk's partial of X_b diag(m) W0 (the mask
+/// is applied to x on the fly: (x_bj m_j) W0_j, so diag(m) W0 is never stored).
 template <typename T>
 void mask_and_matmul_chunk(const StepInput<T>& in, const Params<T>& p, Workspace<T>& ws, int c) {
   const std::int64_t j0 = ws.chunks.begin(c), j1 = ws.chunks.end(c);
   const std::int64_t D = ws.shape.n_features;
   const int de = ws.shape.embedding_dim, h0 = ws.shape.fan_out(0);
   const T* e = p.embedding.data();
+  T* logits = ws.logits.data();
+  T* uniforms = ws.uniforms.data();
+  T* mask = ws.mask.data();
   for (std::int64_t j = j0; j < j1; ++j) {
     const T* phi = &p.mask_weight[static_cast<std::size_t>(j) * de];
-    T w = p.mask_bias[static_cast<std::size_t>(j)];
+    T w = 0;
+#pragma omp simd reduction(+ : w)
     for (int k = 0; k < de; ++k) w += phi[k] * e[k];
-    ws.logits[static_cast<std::size_t>(j)] = w;
+    logits[j] = p.mask_bias[static_cast<std::size_t>(j)] + w;
   }
   if (in.injected_uniforms != nullptr) {
-    for (std::int64_t j = j0; j < j1; ++j) ws.uniforms[j] = in.injected_uniforms[j];
+    std::copy(in.injected_uniforms + j0, in.injected_uniforms + j1, uniforms + j0);
   } else {
     kern::Philox4 block{};
     for (std::int64_t j = j0; j < j1; ++j) {
       if (j == j0 || (j & 3) == 0) block = kern::philox_block(in.seed, kern::kTrainStream + in.step, j >> 2);
-      ws.uniforms[j] = T(kern::uint_to_uniform(block.v[j & 3]));
+      uniforms[j] = T(kern::uint_to_uniform(block.v[j & 3]));
     }
   }
   T mask_sum = 0;
   const T tau = in.tau;
 #pragma omp simd reduction(+ : mask_sum)
   for (std::int64_t j = j0; j < j1; ++j) {
-    const T m = kern::gumbel_sigmoid_mask(ws.logits[j], kern::gumbel_noise(ws.uniforms[j]), tau);
-    ws.mask[j] = m;
+    const T m = kern::gumbel_sigmoid_mask(logits[j], kern::gumbel_noise(uniforms[j]), tau);
+    mask[j] = m;
     mask_sum += m;
   }
-  ws.mask_partial[c] = mask_sum;
-  for (std::int64_t j = j0; j < j1; ++j) {
-    const T m = ws.mask[j];
-    const T* w0 = &p.weight[0][static_cast<std::size_t>(j) * h0];
-    T* w0m = &ws.masked_w0[static_cast<std::size_t>(j) * h0];
-    for (int h = 0; h < h0; ++h) w0m[h] = m * w0[h];
-  }
+  ws.mask_partial[static_cast<std::size_t>(c)] = mask_sum;
   T* zp = &ws.z_partial[static_cast<std::size_t>(c) * ws.max_batch * h0];
   std::fill(zp, zp + static_cast<std::size_t>(in.batch) * h0, T(0));
+  const T* w0 = p.weight[0].data();
   for (int b = 0; b < in.batch; ++b) {
     const T* xr = in.x + static_cast<std::int64_t>(in.rows[b]) * D;
     T* z = zp + static_cast<std::size_t>(b) * h0;
     for (std::int64_t j = j0; j < j1; ++j) {
-      const T xv = xr[j];
-      const T* w0m = &ws.masked_w0[static_cast<std::size_t>(j) * h0];
+      const T xm = xr[j] * mask[j];
+      const T* w0j = w0 + j * h0;
 #pragma omp simd
-      for (int h = 0; h < h0; ++h) z[h] += xv * w0m[h];
+      for (int h = 0; h < h0; ++h) z[h] += xm * w0j[h];
     }
   }
 }
@@ -336,23 +336,23 @@ void feature_backward_chunk(const StepInput<T>& in, const Params<T>& p, Workspac
 /// one thread). Gradients go to `sink`; ws.terms holds the loss terms afterwards.
 template <typename T, typename Sink>
 void cpu_step(const StepInput<T>& in, Params<T>& p, Workspace<T>& ws, Sink& sink) {
-  const int tid = omp_get_thread_num(), nthreads = omp_get_num_threads();
+  const int tid = omp_get_thread_num(), team = omp_get_num_threads();
   int first = 0, last = 0;
-  step_detail::owned_chunks(ws.chunks.count, tid, nthreads, first, last);
+  step_detail::owned_chunks(ws.chunks.count, tid, team, first, last);
   for (int c = first; c < last; ++c) step_detail::mask_and_matmul_chunk(in, p, ws, c);
-#pragma omp barrier
-#pragma omp single
-  step_detail::head_forward_backward(in, p, ws, sink);
+  ws.barrier.wait(team);
+  if (tid == 0) step_detail::head_forward_backward(in, p, ws, sink);
+  ws.barrier.wait(team);
   for (int c = first; c < last; ++c) step_detail::feature_backward_chunk(in, p, ws, sink, c);
-#pragma omp barrier
-#pragma omp single
-  {
+  ws.barrier.wait(team);
+  if (tid == 0) {
     const int de = ws.shape.embedding_dim;
     std::fill(ws.grad_e.begin(), ws.grad_e.end(), T(0));
     for (int c = 0; c < ws.chunks.count; ++c)
       for (int k = 0; k < de; ++k) ws.grad_e[k] += ws.de_partial[static_cast<std::size_t>(c) * de + k];
     sink.embedding(ws.grad_e.data());
   }
+  ws.barrier.wait(team);
 }
 
 }  // inline namespace GFS_CPU_ISA
