@@ -23,6 +23,17 @@ struct Case {
 
 class GradientCheck : public ::testing::TestWithParam<Case> {};
 
+/// dL/dp by central differences, p being one parameter of prob (restored afterwards).
+double central_difference(StepProblem<double>& prob, double& p) {
+  const double saved = p;
+  p = saved + kStep;
+  const double up = prob.loss_and_grad(nullptr);
+  p = saved - kStep;
+  const double down = prob.loss_and_grad(nullptr);
+  p = saved;
+  return (up - down) / (2 * kStep);
+}
+
 /// Smallest |pre-activation| of the ReLU layers: a finite difference across a kink is meaningless,
 /// so a case whose pre-activations sit within a few steps of 0 is skipped on purpose.
 double distance_to_kink(const std::vector<std::vector<double>>& pre) {
@@ -51,14 +62,7 @@ TEST_P(GradientCheck, MatchesCentralDifferences) {
   for (std::size_t blk = 0; blk < p_blocks.size(); ++blk) {
     double worst = 0;
     for (std::size_t i = 0; i < p_blocks[blk]->size(); ++i) {
-      double& p = (*p_blocks[blk])[i];
-      const double saved = p;
-      p = saved + kStep;
-      const double up = prob.loss_and_grad(nullptr);
-      p = saved - kStep;
-      const double down = prob.loss_and_grad(nullptr);
-      p = saved;
-      const double numeric = (up - down) / (2 * kStep);
+      const double numeric = central_difference(prob, (*p_blocks[blk])[i]);
       const double exact = (*g_blocks[blk])[i];
       EXPECT_NEAR(exact, numeric, kAbsTol + kRelTol * std::abs(numeric))
           << names[blk] << "[" << i << "] (" << c.name << ")";
@@ -84,14 +88,7 @@ TEST(GradientCheck, ThreeHiddenLayersRegressionTwoOutputs) {
   detail::Params<double> analytic;
   prob.loss_and_grad(&analytic);
   ASSERT_GT(distance_to_kink(prob.last_pre), 1e3 * kStep);
-  double& p = prob.params.weight[2][3];
-  const double saved = p;
-  p = saved + kStep;
-  const double up = prob.loss_and_grad(nullptr);
-  p = saved - kStep;
-  const double down = prob.loss_and_grad(nullptr);
-  p = saved;
-  EXPECT_NEAR(analytic.weight[2][3], (up - down) / (2 * kStep), 1e-6);
+  EXPECT_NEAR(analytic.weight[2][3], central_difference(prob, prob.params.weight[2][3]), 1e-6);
 }
 
 TEST(GradientCheck, FloatStepAgreesWithDoubleReference) {
