@@ -54,6 +54,7 @@ class CpuBackend final : public Backend {
     base.penalty = cfg.penalty;
     base.target_features = cfg.target_features;
     base.seed = cfg.seed;
+    base.embedding_grad = cfg.train_embedding;
     EpochStats stats;
     const int team = std::min(team_size(batch), team_cap_);
 #pragma omp parallel num_threads(team)

@@ -51,6 +51,7 @@ struct StepInput {
   std::uint64_t seed = 0;
   std::int64_t step = 0;            ///< global step: the noise subsequence
   const T* injected_uniforms = nullptr;  ///< [D] tests only: replaces the Philox draw
+  bool embedding_grad = true;            ///< false skips dL/de (a frozen embedding never reads it)
 };
 
 /// Loss terms of one step.
@@ -317,13 +318,19 @@ void feature_backward_chunk(const StepInput<T>& in, const Params<T>& p, Workspac
       }
       grad_logit[i] = (dm + ws.dsel_dm) * kern::mask_grad_wrt_logit(m, in.tau);
     }
-    const T* phi = &p.mask_weight[static_cast<std::size_t>(t0) * de];
+    const T* __restrict phi = &p.mask_weight[static_cast<std::size_t>(t0) * de];
+    T* __restrict gphi = grad_phi;
+    T* __restrict dep = de_part;
     for (int i = 0; i < n; ++i) {
       const T dw = grad_logit[i];
 #pragma omp simd
-      for (int k = 0; k < de; ++k) {
-        de_part[k] += dw * phi[i * de + k];  // phi before its update
-        grad_phi[i * de + k] = dw * e[k];
+      for (int k = 0; k < de; ++k) gphi[i * de + k] = dw * e[k];
+    }
+    if (in.embedding_grad) {
+      for (int i = 0; i < n; ++i) {
+        const T dw = grad_logit[i];
+#pragma omp simd
+        for (int k = 0; k < de; ++k) dep[k] += dw * phi[i * de + k];  // phi before its update
       }
     }
     sink.features(t0, n, grad_w0, grad_phi, grad_logit);
