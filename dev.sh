@@ -53,7 +53,7 @@ case "$cmd" in
   test)
     deps
     dir=${BUILD_DIR:-build}
-    configure_build "$dir" -DGFS_CUDA="${GFS_CUDA:-AUTO}"
+    configure_build "$dir" -DGFS_CUDA="${GFS_CUDA:-AUTO}" -DGFS_BUILD_BENCH=ON  # + a benchmark smoke test
     run_tests "$dir"
     ;;
   sanitize)
