@@ -77,6 +77,8 @@ Config build_config(const SelectArgs& a) {
 }
 
 void print_summary(const Result& r, const io::Dataset& d, const std::string& output) {
+  // "auto" fell back to the CPU (or chose for another reason): say so in the job's log too.
+  if (!r.device_note.empty()) std::fprintf(stderr, "gfs select: %s\n", r.device_note.c_str());
   std::printf("selected %zu of %d features (%s, %.2f s on %s)", r.selected.size(), r.n_features,
               to_string(r.config.support).c_str(), r.fit_seconds, r.device.c_str());
   constexpr std::size_t kShow = 20;

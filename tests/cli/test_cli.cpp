@@ -177,5 +177,17 @@ TEST_F(Cli, ProgressLinesWhenNotATerminal) {
   EXPECT_EQ(q.all(), "");
 }
 
+TEST_F(Cli, AutoDeviceFallbackIsReportedInLogAndJson) {
+  const Outcome o = gfs({"select", "-i", data("small.csv"), "--target", "label", "-o", "auto.json", "--epochs", "2",
+                         "--device", "auto"});
+  ASSERT_EQ(o.code, 0) << o.all();
+  const nlohmann::json j = nlohmann::json::parse(slurp(dir_.path("auto.json")));
+  if (j["device"] != "cpu") GTEST_SKIP() << "auto chose " << j["device"] << ": nothing fell back";
+  ASSERT_TRUE(j.contains("device_note")) << j.dump();
+  const std::string note = j["device_note"];
+  EXPECT_NE(note.find("running on the CPU"), std::string::npos) << note;
+  EXPECT_NE(o.err.find(note), std::string::npos) << o.err;
+}
+
 }  // namespace
 }  // namespace gfs::cli::test
