@@ -155,8 +155,7 @@ template <typename T>
 AdamStep<T> adam_step_coefficients(double lr, double beta1, double beta2, double eps, long long t) {
   const double bc1 = 1.0 - std::pow(beta1, static_cast<double>(t));
   const double bc2 = 1.0 - std::pow(beta2, static_cast<double>(t));
-  return AdamStep<T>{T(beta1), T(beta2), T(1.0 - beta1), T(1.0 - beta2), T(lr / bc1),
-                     T(1.0 / std::sqrt(bc2)), T(eps)};
+  return AdamStep<T>{T(beta1), T(beta2), T(1.0 - beta1), T(1.0 - beta2), T(lr / bc1), T(1.0 / std::sqrt(bc2)), T(eps)};
 }
 
 template <typename T>
@@ -170,8 +169,6 @@ GFS_HOST_DEVICE void adam_update(T& param, T& m, T& v, T grad, const AdamStep<T>
 // Outputs after training.
 
 /// p = P(w + g > 0) = 1 - exp(-e^w), computed without cancellation for very negative w.
-GFS_HOST_DEVICE double selection_probability(double logit) {
-  return -expm1(-exp(logit));
-}
+GFS_HOST_DEVICE double selection_probability(double logit) { return -expm1(-exp(logit)); }
 
 }  // namespace gfs::kern

@@ -17,8 +17,7 @@ struct Philox4 {
   std::uint32_t v[4];
 };
 
-GFS_HOST_DEVICE void mul_hi_lo(std::uint32_t a, std::uint32_t b, std::uint32_t& hi,
-                               std::uint32_t& lo) {
+GFS_HOST_DEVICE void mul_hi_lo(std::uint32_t a, std::uint32_t b, std::uint32_t& hi, std::uint32_t& lo) {
   const std::uint64_t p = static_cast<std::uint64_t>(a) * b;
   hi = static_cast<std::uint32_t>(p >> 32);
   lo = static_cast<std::uint32_t>(p);
@@ -42,11 +41,9 @@ GFS_HOST_DEVICE Philox4 philox4x32_10(Philox4 ctr, std::uint32_t k0, std::uint32
 }
 
 /// Block `block` (4 words) of subsequence `subsequence` for `seed`.
-GFS_HOST_DEVICE Philox4 philox_block(std::uint64_t seed, std::uint64_t subsequence,
-                                     std::uint64_t block) {
+GFS_HOST_DEVICE Philox4 philox_block(std::uint64_t seed, std::uint64_t subsequence, std::uint64_t block) {
   const Philox4 ctr{{static_cast<std::uint32_t>(block), static_cast<std::uint32_t>(block >> 32),
-                     static_cast<std::uint32_t>(subsequence),
-                     static_cast<std::uint32_t>(subsequence >> 32)}};
+                     static_cast<std::uint32_t>(subsequence), static_cast<std::uint32_t>(subsequence >> 32)}};
   return philox4x32_10(ctr, static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32));
 }
 
@@ -65,8 +62,7 @@ inline constexpr std::uint64_t kInitStream = 1ULL << 63;
 inline constexpr std::uint64_t kShuffleStream = (1ULL << 63) | (1ULL << 62);
 
 /// Uniform number `index` of a subsequence (four per Philox block).
-GFS_HOST_DEVICE float philox_uniform(std::uint64_t seed, std::uint64_t subsequence,
-                                     std::uint64_t index) {
+GFS_HOST_DEVICE float philox_uniform(std::uint64_t seed, std::uint64_t subsequence, std::uint64_t index) {
   const Philox4 b = philox_block(seed, subsequence, index >> 2);
   return uint_to_uniform(b.v[index & 3U]);
 }

@@ -35,9 +35,9 @@ struct Config {
   ClassWeights class_weights = ClassWeights::kNone;
 
   // -- model -----------------------------------------------------------------------------------------
-  int embedding_dim = 32;           ///< d_e
+  int embedding_dim = 32;              ///< d_e
   std::vector<int> hidden = {32, 32};  ///< task MLP hidden sizes H1, H2, ...
-  bool train_embedding = true;      ///< paper: true; reference package: false
+  bool train_embedding = true;         ///< paper: true; reference package: false
 
   // -- training --------------------------------------------------------------------------------------
   int epochs = 200;
@@ -61,7 +61,7 @@ struct Config {
 
   // -- outputs ---------------------------------------------------------------------------------------
   SupportRule support = SupportRule::kMajority;
-  int n_draws = 1000;            ///< hard Gumbel draws behind the scores s_j
+  int n_draws = 1000;                 ///< hard Gumbel draws behind the scores s_j
   bool record_probabilities = false;  ///< keep every feature's p_j after each epoch (paper Figure 2)
 
   // -- execution -------------------------------------------------------------------------------------

@@ -48,8 +48,8 @@ GFS_API int gfs_set(gfs_selector* s, const char* key, const char* value);
 GFS_API int gfs_get(const gfs_selector* s, const char* key, char* buf, int64_t buf_size);
 
 /* x: [n_rows, n_features] row-major float32; y: class labels (as floats) or [n_rows, n_targets]. */
-GFS_API int gfs_fit(gfs_selector* s, const float* x, int64_t n_rows, int64_t n_features,
-                    const float* y, int32_t n_targets);
+GFS_API int gfs_fit(gfs_selector* s, const float* x, int64_t n_rows, int64_t n_features, const float* y,
+                    int32_t n_targets);
 
 GFS_API int gfs_n_features(const gfs_selector* s, int64_t* out);
 GFS_API int gfs_n_selected(const gfs_selector* s, int64_t* out);
@@ -63,8 +63,8 @@ GFS_API int gfs_get_ranking(const gfs_selector* s, int64_t* out, int64_t capacit
 GFS_API int gfs_get_device(const gfs_selector* s, char* buf, int64_t buf_size);
 
 /* out: [n_rows, n_selected] row-major, the selected columns of x. */
-GFS_API int gfs_transform(const gfs_selector* s, const float* x, int64_t n_rows, int64_t n_features,
-                          float* out, int64_t capacity);
+GFS_API int gfs_transform(const gfs_selector* s, const float* x, int64_t n_rows, int64_t n_features, float* out,
+                          int64_t capacity);
 
 #ifdef __cplusplus
 }

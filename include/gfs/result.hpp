@@ -12,31 +12,31 @@ namespace gfs {
 
 /// One epoch of training, averaged over its steps (losses) or read at its end (tau, mask).
 struct EpochRecord {
-  int epoch = 0;            ///< 1-based
-  float tau = 0;            ///< temperature used during this epoch
-  float loss = 0;           ///< mean total loss over the epoch's steps
-  float task_loss = 0;      ///< mean task loss
-  float select_loss = 0;    ///< mean selection penalty (before lambda)
-  float mean_mask = 0;      ///< mean of m over the epoch's steps and features
-  int n_active = 0;         ///< features with w_j > 0 at the end of the epoch
+  int epoch = 0;          ///< 1-based
+  float tau = 0;          ///< temperature used during this epoch
+  float loss = 0;         ///< mean total loss over the epoch's steps
+  float task_loss = 0;    ///< mean task loss
+  float select_loss = 0;  ///< mean selection penalty (before lambda)
+  float mean_mask = 0;    ///< mean of m over the epoch's steps and features
+  int n_active = 0;       ///< features with w_j > 0 at the end of the epoch
 };
 
 struct Result {
   int n_features = 0;
-  std::vector<float> logits;         ///< w_j = f_phi(e)_j                                [D]
-  std::vector<float> probabilities;  ///< p_j = P(w_j + g > 0) = 1 - exp(-exp(w_j))      [D]
-  std::vector<std::int32_t> scores;  ///< s_j: hard selections over n_draws draws         [D]
-  std::vector<int> selected;         ///< the support, ascending indices
-  std::vector<int> ranking;          ///< all features, most important first (by logit)
-  std::vector<EpochRecord> history;  ///< one record per epoch
+  std::vector<float> logits;               ///< w_j = f_phi(e)_j                                [D]
+  std::vector<float> probabilities;        ///< p_j = P(w_j + g > 0) = 1 - exp(-exp(w_j))      [D]
+  std::vector<std::int32_t> scores;        ///< s_j: hard selections over n_draws draws         [D]
+  std::vector<int> selected;               ///< the support, ascending indices
+  std::vector<int> ranking;                ///< all features, most important first (by logit)
+  std::vector<EpochRecord> history;        ///< one record per epoch
   std::vector<float> probability_history;  ///< [epochs, D] row-major, if record_probabilities
-  std::vector<float> feature_mean;   ///< standardisation statistics of the training data [D]
-  std::vector<float> feature_std;    ///< (empty when standardize is off)                [D]
-  int n_outputs = 0;                 ///< classes (classification) or target columns (regression)
-  std::string device;                ///< device that ran the fit, e.g. "cpu" or "cuda:0"
-  std::string device_note;           ///< e.g. why "auto" fell back to the CPU
+  std::vector<float> feature_mean;         ///< standardisation statistics of the training data [D]
+  std::vector<float> feature_std;          ///< (empty when standardize is off)                [D]
+  int n_outputs = 0;                       ///< classes (classification) or target columns (regression)
+  std::string device;                      ///< device that ran the fit, e.g. "cpu" or "cuda:0"
+  std::string device_note;                 ///< e.g. why "auto" fell back to the CPU
   double fit_seconds = 0;
-  Config config;                     ///< every hyper-parameter used
+  Config config;  ///< every hyper-parameter used
 };
 
 }  // namespace gfs

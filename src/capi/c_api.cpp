@@ -1,13 +1,12 @@
 /// @file c_api.cpp
 /// @brief The C API: every entry point runs inside GFS_API_BEGIN/END, so no exception escapes;
 ///        failures become a status code plus a thread-local message for gfs_last_error().
-#include "gfs/gfs.h"
-
 #include <cstring>
 #include <exception>
 #include <new>
 #include <string>
 
+#include "gfs/gfs.h"
 #include "gfs/selector.hpp"
 #include "gfs/version.hpp"
 
@@ -57,26 +56,26 @@ void copy_string(const std::string& s, char* buf, int64_t size) {
 
 }  // namespace
 
-#define GFS_API_BEGIN \
+#define GFS_API_BEGIN   \
   g_last_error.clear(); \
   try {
-#define GFS_API_END                                                              \
-  }                                                                              \
-  catch (const ApiError& e) {                                                    \
-    return fail(e.status, e.message);                                            \
-  }                                                                              \
-  catch (const gfs::Error& e) {                                                  \
-    return fail(static_cast<int>(e.code()), e.what());                           \
-  }                                                                              \
-  catch (const std::bad_alloc&) {                                                \
-    return fail(GFS_ERR_INVALID_DATA, "out of memory");                          \
-  }                                                                              \
-  catch (const std::exception& e) {                                              \
-    return fail(GFS_ERR_INTERNAL, std::string("internal error: ") + e.what());   \
-  }                                                                              \
-  catch (...) {                                                                  \
-    return fail(GFS_ERR_INTERNAL, "internal error: unknown exception");          \
-  }                                                                              \
+#define GFS_API_END                                                            \
+  }                                                                            \
+  catch (const ApiError& e) {                                                  \
+    return fail(e.status, e.message);                                          \
+  }                                                                            \
+  catch (const gfs::Error& e) {                                                \
+    return fail(static_cast<int>(e.code()), e.what());                         \
+  }                                                                            \
+  catch (const std::bad_alloc&) {                                              \
+    return fail(GFS_ERR_INVALID_DATA, "out of memory");                        \
+  }                                                                            \
+  catch (const std::exception& e) {                                            \
+    return fail(GFS_ERR_INTERNAL, std::string("internal error: ") + e.what()); \
+  }                                                                            \
+  catch (...) {                                                                \
+    return fail(GFS_ERR_INTERNAL, "internal error: unknown exception");        \
+  }                                                                            \
   return GFS_OK;
 
 extern "C" {

@@ -1,11 +1,12 @@
 /// @file config.cpp
 /// @brief Config: defaults, the reference preset, key/value access and validation.
+#include "gfs/config.hpp"
+
 #include <charconv>
 #include <cmath>
 #include <functional>
 #include <map>
 
-#include "gfs/config.hpp"
 #include "gfs/error.hpp"
 
 namespace gfs {
@@ -49,8 +50,7 @@ E parse_enum(const std::string& key, const std::string& v, const std::map<std::s
   bad(key, v, "one of " + all);
 }
 
-const std::map<std::string, Task> kTasks{{"classification", Task::kClassification},
-                                         {"regression", Task::kRegression}};
+const std::map<std::string, Task> kTasks{{"classification", Task::kClassification}, {"regression", Task::kRegression}};
 const std::map<std::string, Penalty> kPenalties{{"raw", Penalty::kRaw}, {"target", Penalty::kTarget}};
 const std::map<std::string, SupportRule> kSupports{
     {"majority", SupportRule::kMajority}, {"any", SupportRule::kAny}, {"top-k", SupportRule::kTopK}};
@@ -96,26 +96,45 @@ struct Field {
   std::function<std::string(const Config&)> get;
 };
 
-#define GFS_INT_FIELD(name) \
-  {#name, {[](Config& c, const std::string& k, const std::string& v) { c.name = static_cast<decltype(c.name)>(parse_int(k, v)); }, \
-           [](const Config& c) { return std::to_string(c.name); }}}
-#define GFS_FLOAT_FIELD(name) \
-  {#name, {[](Config& c, const std::string& k, const std::string& v) { c.name = parse_float(k, v); }, \
-           [](const Config& c) { return fmt(c.name); }}}
-#define GFS_BOOL_FIELD(name) \
-  {#name, {[](Config& c, const std::string& k, const std::string& v) { c.name = parse_bool(k, v); }, \
-           [](const Config& c) { return std::string(c.name ? "true" : "false"); }}}
-#define GFS_ENUM_FIELD(name, table) \
-  {#name, {[](Config& c, const std::string& k, const std::string& v) { c.name = parse_enum(k, v, table); }, \
-           [](const Config& c) { return name_of(c.name, table); }}}
+#define GFS_INT_FIELD(name)                                       \
+  {                                                               \
+#name, {                                                      \
+      [](Config& c, const std::string& k, const std::string& v) { \
+        c.name = static_cast<decltype(c.name)>(parse_int(k, v));  \
+      },                                                          \
+          [](const Config& c) { return std::to_string(c.name); }  \
+    }                                                             \
+  }
+#define GFS_FLOAT_FIELD(name)                                                                    \
+  {                                                                                              \
+#name, {                                                                                     \
+      [](Config& c, const std::string& k, const std::string& v) { c.name = parse_float(k, v); }, \
+          [](const Config& c) { return fmt(c.name); }                                            \
+    }                                                                                            \
+  }
+#define GFS_BOOL_FIELD(name)                                                                    \
+  {                                                                                             \
+#name, {                                                                                    \
+      [](Config& c, const std::string& k, const std::string& v) { c.name = parse_bool(k, v); }, \
+          [](const Config& c) { return std::string(c.name ? "true" : "false"); }                \
+    }                                                                                           \
+  }
+#define GFS_ENUM_FIELD(name, table)                                                                    \
+  {                                                                                                    \
+#name, {                                                                                           \
+      [](Config& c, const std::string& k, const std::string& v) { c.name = parse_enum(k, v, table); }, \
+          [](const Config& c) { return name_of(c.name, table); }                                       \
+    }                                                                                                  \
+  }
 
 const std::vector<std::pair<std::string, Field>>& fields() {
   static const std::vector<std::pair<std::string, Field>> table{
       GFS_ENUM_FIELD(task, kTasks),
       GFS_ENUM_FIELD(class_weights, kWeights),
       GFS_INT_FIELD(embedding_dim),
-      {"hidden", {[](Config& c, const std::string& k, const std::string& v) { c.hidden = parse_list(k, v); },
-                  [](const Config& c) { return join(c.hidden); }}},
+      {"hidden",
+       {[](Config& c, const std::string& k, const std::string& v) { c.hidden = parse_list(k, v); },
+        [](const Config& c) { return join(c.hidden); }}},
       GFS_BOOL_FIELD(train_embedding),
       GFS_INT_FIELD(epochs),
       GFS_INT_FIELD(batch_size),
@@ -132,18 +151,20 @@ const std::vector<std::pair<std::string, Field>>& fields() {
       GFS_FLOAT_FIELD(adam_beta1),
       GFS_FLOAT_FIELD(adam_beta2),
       GFS_FLOAT_FIELD(adam_eps),
-      {"seed", {[](Config& c, const std::string& k, const std::string& v) {
-                  std::uint64_t s = 0;
-                  const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), s);
-                  if (ec != std::errc() || ptr != v.data() + v.size() || v.empty()) bad(k, v, "a non-negative integer");
-                  c.seed = s;
-                },
-                [](const Config& c) { return std::to_string(c.seed); }}},
+      {"seed",
+       {[](Config& c, const std::string& k, const std::string& v) {
+          std::uint64_t s = 0;
+          const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), s);
+          if (ec != std::errc() || ptr != v.data() + v.size() || v.empty()) bad(k, v, "a non-negative integer");
+          c.seed = s;
+        },
+        [](const Config& c) { return std::to_string(c.seed); }}},
       GFS_ENUM_FIELD(support, kSupports),
       GFS_INT_FIELD(n_draws),
       GFS_BOOL_FIELD(record_probabilities),
-      {"device", {[](Config& c, const std::string&, const std::string& v) { c.device = Device::parse(v); },
-                  [](const Config& c) { return c.device.str(); }}},
+      {"device",
+       {[](Config& c, const std::string&, const std::string& v) { c.device = Device::parse(v); },
+        [](const Config& c) { return c.device.str(); }}},
       GFS_INT_FIELD(threads),
       GFS_BOOL_FIELD(verbose),
   };
@@ -227,15 +248,17 @@ Device Device::parse(const std::string& text) {
     const auto [ptr, ec] = std::from_chars(b, text.data() + text.size(), ordinal);
     if (ec == std::errc() && ptr == text.data() + text.size() && ordinal >= 0) return cuda(ordinal);
   }
-  throw Error(ErrorCode::kInvalidArgument,
-              "device '" + text + "' is not valid (expected auto, cpu, cuda or cuda:N)");
+  throw Error(ErrorCode::kInvalidArgument, "device '" + text + "' is not valid (expected auto, cpu, cuda or cuda:N)");
 }
 
 std::string Device::str() const {
   switch (kind) {
-    case DeviceKind::kCpu: return "cpu";
-    case DeviceKind::kCuda: return "cuda:" + std::to_string(ordinal);
-    case DeviceKind::kAuto: break;
+    case DeviceKind::kCpu:
+      return "cpu";
+    case DeviceKind::kCuda:
+      return "cuda:" + std::to_string(ordinal);
+    case DeviceKind::kAuto:
+      break;
   }
   return "auto";
 }

@@ -18,8 +18,8 @@ namespace {
 
 }  // namespace
 
-void check_inputs(const Config& cfg, const float* x, std::int64_t n_rows, std::int64_t n_features,
-                  const float* y, int n_targets) {
+void check_inputs(const Config& cfg, const float* x, std::int64_t n_rows, std::int64_t n_features, const float* y,
+                  int n_targets) {
   if (n_rows <= 0) invalid("the data has no rows (n_rows = " + std::to_string(n_rows) + ")");
   if (n_features <= 0) invalid("the data has no features (n_features = " + std::to_string(n_features) + ")");
   if (n_targets <= 0) invalid("n_targets must be at least 1");
@@ -31,8 +31,8 @@ void check_inputs(const Config& cfg, const float* x, std::int64_t n_rows, std::i
   if (n_rows > kMaxElements / n_features)
     invalid("a " + std::to_string(n_rows) + " x " + std::to_string(n_features) + " table does not fit in memory");
   if (n_rows < cfg.batch_size)
-    invalid("the data has " + std::to_string(n_rows) + " rows, fewer than batch_size = " +
-            std::to_string(cfg.batch_size) + ": lower batch_size");
+    invalid("the data has " + std::to_string(n_rows) +
+            " rows, fewer than batch_size = " + std::to_string(cfg.batch_size) + ": lower batch_size");
   // Scan for non-finite values in parallel; report the first in row-major order.
   std::int64_t first_bad = -1;
   const std::int64_t total = n_rows * n_features;

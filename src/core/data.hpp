@@ -12,8 +12,8 @@ namespace gfs::detail {
 
 /// Throws gfs::Error (kInvalidData) naming the first problem: null pointers, empty shapes, shapes
 /// that overflow memory, NaN/Inf in x or y (with row and column), fewer rows than batch_size.
-void check_inputs(const Config& cfg, const float* x, std::int64_t n_rows, std::int64_t n_features,
-                  const float* y, int n_targets);
+void check_inputs(const Config& cfg, const float* x, std::int64_t n_rows, std::int64_t n_features, const float* y,
+                  int n_targets);
 
 /// Per-column statistics (population std) and the standardised copy (x - mean) / (std + 1e-6).
 struct Standardized {

@@ -13,7 +13,7 @@ class InitStream {
  public:
   InitStream(std::uint64_t seed, std::uint64_t block) : seed_(seed), sub_(kern::kInitStream + block) {}
   double uniform() { return kern::uint_to_uniform(word()); }  // (0, 1]
-  double normal() {                                        // Box-Muller
+  double normal() {                                           // Box-Muller
     const double u1 = uniform(), u2 = uniform();
     return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
   }

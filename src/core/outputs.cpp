@@ -13,8 +13,7 @@ namespace gfs::detail {
 
 std::vector<float> selection_probabilities(const std::vector<float>& logits) {
   std::vector<float> p(logits.size());
-  for (std::size_t j = 0; j < logits.size(); ++j)
-    p[j] = static_cast<float>(kern::selection_probability(logits[j]));
+  for (std::size_t j = 0; j < logits.size(); ++j) p[j] = static_cast<float>(kern::selection_probability(logits[j]));
   return p;
 }
 
@@ -28,8 +27,8 @@ std::vector<std::int32_t> hard_draw_scores(const std::vector<float>& logits, std
 #pragma omp parallel for schedule(static)
   for (std::int64_t q = 0; q < n_blocks; ++q) {
     for (int d = 0; d < n_draws; ++d) {
-      const kern::Philox4 b = kern::philox_block(seed, kern::kScoreStream + static_cast<std::uint64_t>(d),
-                                                 static_cast<std::uint64_t>(q));
+      const kern::Philox4 b =
+          kern::philox_block(seed, kern::kScoreStream + static_cast<std::uint64_t>(d), static_cast<std::uint64_t>(q));
       for (int lane = 0; lane < 4 && 4 * q + lane < D; ++lane) {
         const auto j = static_cast<std::size_t>(4 * q + lane);
         const double u = kern::clamp_uniform(double(kern::uint_to_uniform(b.v[lane])));
@@ -47,8 +46,8 @@ std::vector<int> rank_by_logit(const std::vector<float>& logits) {
   return order;
 }
 
-std::vector<int> support_of(const std::vector<float>& logits, const std::vector<std::int32_t>& scores,
-                            SupportRule rule, int top_k) {
+std::vector<int> support_of(const std::vector<float>& logits, const std::vector<std::int32_t>& scores, SupportRule rule,
+                            int top_k) {
   std::vector<int> out;
   switch (rule) {
     case SupportRule::kMajority:

@@ -21,7 +21,7 @@ std::vector<std::int32_t> hard_draw_scores(const std::vector<float>& logits, std
 std::vector<int> rank_by_logit(const std::vector<float>& logits);
 
 /// The support under `rule` (ascending indices).
-std::vector<int> support_of(const std::vector<float>& logits, const std::vector<std::int32_t>& scores,
-                            SupportRule rule, int top_k);
+std::vector<int> support_of(const std::vector<float>& logits, const std::vector<std::int32_t>& scores, SupportRule rule,
+                            int top_k);
 
 }  // namespace gfs::detail

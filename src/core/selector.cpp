@@ -57,8 +57,7 @@ std::vector<float> Selector::transform(const float* x, std::int64_t n_rows, std:
   const auto k = r.selected.size();
   std::vector<float> out(static_cast<std::size_t>(n_rows) * k);
   for (std::int64_t i = 0; i < n_rows; ++i)
-    for (std::size_t s = 0; s < k; ++s)
-      out[static_cast<std::size_t>(i) * k + s] = x[i * n_features + r.selected[s]];
+    for (std::size_t s = 0; s < k; ++s) out[static_cast<std::size_t>(i) * k + s] = x[i * n_features + r.selected[s]];
   return out;
 }
 

@@ -19,9 +19,12 @@ namespace {
 /// The backend for the configured device; `note` says why "auto" chose what it chose.
 std::unique_ptr<Backend> open_backend(const Config& cfg, std::string& note) {
   switch (cfg.device.kind) {
-    case DeviceKind::kCpu: return make_cpu_backend(cfg.threads);
-    case DeviceKind::kCuda: return make_cuda_backend(cfg.device.ordinal);
-    case DeviceKind::kAuto: break;
+    case DeviceKind::kCpu:
+      return make_cpu_backend(cfg.threads);
+    case DeviceKind::kCuda:
+      return make_cuda_backend(cfg.device.ordinal);
+    case DeviceKind::kAuto:
+      break;
   }
   if (!built_with_cuda()) {
     note = "auto: this build has no CUDA backend, running on the CPU";
@@ -121,8 +124,8 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
 
   result.logits = logits;
   result.probabilities = selection_probabilities(logits);
-  const int n_draws = config.n_draws > 0 ? config.n_draws
-                                         : static_cast<int>((n_rows + config.batch_size - 1) / config.batch_size);
+  const int n_draws =
+      config.n_draws > 0 ? config.n_draws : static_cast<int>((n_rows + config.batch_size - 1) / config.batch_size);
   result.scores = hard_draw_scores(logits, config.seed, n_draws);
   result.selected = support_of(logits, result.scores, config.support, config.target_features);
   result.ranking = rank_by_logit(logits);

@@ -178,8 +178,8 @@ TEST_F(Cli, ProgressLinesWhenNotATerminal) {
 }
 
 TEST_F(Cli, AutoDeviceFallbackIsReportedInLogAndJson) {
-  const Outcome o = gfs({"select", "-i", data("small.csv"), "--target", "label", "-o", "auto.json", "--epochs", "2",
-                         "--device", "auto"});
+  const Outcome o = gfs(
+      {"select", "-i", data("small.csv"), "--target", "label", "-o", "auto.json", "--epochs", "2", "--device", "auto"});
   ASSERT_EQ(o.code, 0) << o.all();
   const nlohmann::json j = nlohmann::json::parse(slurp(dir_.path("auto.json")));
   if (j["device"] != "cpu") GTEST_SKIP() << "auto chose " << j["device"] << ": nothing fell back";

@@ -37,7 +37,8 @@ inline Synthetic make_classification(int rows, int cols, int n_informative, int 
     for (int c = 0; c < n_classes; ++c) {
       float v = 0;
       for (int k = 0; k < n_informative; ++k)
-        v += w[static_cast<std::size_t>(c * n_informative + k)] * s.x[static_cast<std::size_t>(i) * cols + s.informative[static_cast<std::size_t>(k)]];
+        v += w[static_cast<std::size_t>(c * n_informative + k)] *
+             s.x[static_cast<std::size_t>(i) * cols + s.informative[static_cast<std::size_t>(k)]];
       if (v > best_v) best_v = v, best = c;
     }
     s.y[static_cast<std::size_t>(i)] = static_cast<float>(best);

@@ -154,7 +154,8 @@ TEST(EndToEnd, TransformKeepsTheSelectedColumns) {
   ASSERT_EQ(t.size(), 100U * 3U);
   for (int i = 0; i < 100; ++i)
     for (int k = 0; k < 3; ++k)
-      EXPECT_EQ(t[static_cast<std::size_t>(i * 3 + k)], s.x[static_cast<std::size_t>(i * 20 + r.selected[static_cast<std::size_t>(k)])]);
+      EXPECT_EQ(t[static_cast<std::size_t>(i * 3 + k)],
+                s.x[static_cast<std::size_t>(i * 20 + r.selected[static_cast<std::size_t>(k)])]);
   EXPECT_THROW((void)sel.transform(s.x.data(), s.rows, 19), Error);
 }
 

@@ -74,14 +74,16 @@ TEST_P(GradientCheck, MatchesCentralDifferences) {
   EXPECT_GT(checked, 100);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    AllLossesAndPenalties, GradientCheck,
-    ::testing::Values(Case{"ce_raw", true, Penalty::kRaw, false, 4}, Case{"ce_target", true, Penalty::kTarget, false, 4},
-                      Case{"ce_weighted_raw", true, Penalty::kRaw, true, 4},
-                      Case{"ce_weighted_target", true, Penalty::kTarget, true, 3},
-                      Case{"mse_raw", false, Penalty::kRaw, false, 4}, Case{"mse_target", false, Penalty::kTarget, false, 4},
-                      Case{"ce_batch1", true, Penalty::kRaw, false, 1}, Case{"mse_batch1", false, Penalty::kRaw, false, 1}),
-    [](const ::testing::TestParamInfo<Case>& param_info) { return param_info.param.name; });
+INSTANTIATE_TEST_SUITE_P(AllLossesAndPenalties, GradientCheck,
+                         ::testing::Values(Case{"ce_raw", true, Penalty::kRaw, false, 4},
+                                           Case{"ce_target", true, Penalty::kTarget, false, 4},
+                                           Case{"ce_weighted_raw", true, Penalty::kRaw, true, 4},
+                                           Case{"ce_weighted_target", true, Penalty::kTarget, true, 3},
+                                           Case{"mse_raw", false, Penalty::kRaw, false, 4},
+                                           Case{"mse_target", false, Penalty::kTarget, false, 4},
+                                           Case{"ce_batch1", true, Penalty::kRaw, false, 1},
+                                           Case{"mse_batch1", false, Penalty::kRaw, false, 1}),
+                         [](const ::testing::TestParamInfo<Case>& param_info) { return param_info.param.name; });
 
 TEST(GradientCheck, ThreeHiddenLayersRegressionTwoOutputs) {
   StepProblem<double> prob(false, 9, 5, {6, 4, 3}, 2, 23);

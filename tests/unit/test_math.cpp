@@ -67,7 +67,8 @@ TEST(Math, MaskIsFiniteAndBoundedForTinyTemperature) {
 double ks_statistic(float w, float tau, int n) {
   std::vector<double> m(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i)
-    m[static_cast<std::size_t>(i)] = gumbel_sigmoid_mask(w, gumbel_noise(philox_uniform(17, 0, static_cast<std::uint64_t>(i))), tau);
+    m[static_cast<std::size_t>(i)] =
+        gumbel_sigmoid_mask(w, gumbel_noise(philox_uniform(17, 0, static_cast<std::uint64_t>(i))), tau);
   std::sort(m.begin(), m.end());
   double d = 0;
   for (int i = 0; i < n; ++i) {
@@ -91,7 +92,8 @@ TEST(GumbelSigmoid, KolmogorovSmirnovDetectsAWrongLogit) {
   std::vector<double> m(static_cast<std::size_t>(n));
   double d = 0;
   for (int i = 0; i < n; ++i)
-    m[static_cast<std::size_t>(i)] = gumbel_sigmoid_mask(0.3F, gumbel_noise(philox_uniform(17, 0, static_cast<std::uint64_t>(i))), 1.0F);
+    m[static_cast<std::size_t>(i)] =
+        gumbel_sigmoid_mask(0.3F, gumbel_noise(philox_uniform(17, 0, static_cast<std::uint64_t>(i))), 1.0F);
   std::sort(m.begin(), m.end());
   for (int i = 0; i < n; ++i) {
     const double t = std::clamp(m[static_cast<std::size_t>(i)], 1e-12, 1 - 1e-12);
@@ -105,7 +107,8 @@ TEST(GumbelSigmoid, HardMaskFrequencyIsSelectionProbability) {
   const int n = 100000;
   for (double w : {-1.5, 0.0, 0.8}) {
     int hits = 0;
-    for (int i = 0; i < n; ++i) hits += hard_mask(w, gumbel_noise(double(philox_uniform(3, 1, static_cast<std::uint64_t>(i))))) ? 1 : 0;
+    for (int i = 0; i < n; ++i)
+      hits += hard_mask(w, gumbel_noise(double(philox_uniform(3, 1, static_cast<std::uint64_t>(i))))) ? 1 : 0;
     const double p = selection_probability(w);
     EXPECT_NEAR(double(hits) / n, p, 4 * std::sqrt(p * (1 - p) / n)) << w;
   }

@@ -29,7 +29,8 @@ TEST(Philox, KnownAnswerPiDigits) {
 
 TEST(Philox, BlockLayoutPutsSeedInKeyAndSubsequenceInHighCounterWords) {
   const std::uint64_t seed = 0x0123456789abcdefULL, sub = 0x1122334455667788ULL, block = 0x99aabbccddeeff00ULL;
-  const Philox4 direct = philox4x32_10({{0xddeeff00U, 0x99aabbccU, 0x55667788U, 0x11223344U}}, 0x89abcdefU, 0x01234567U);
+  const Philox4 direct =
+      philox4x32_10({{0xddeeff00U, 0x99aabbccU, 0x55667788U, 0x11223344U}}, 0x89abcdefU, 0x01234567U);
   expect_block(philox_block(seed, sub, block), direct);
 }
 

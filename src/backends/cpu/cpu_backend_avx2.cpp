@@ -24,9 +24,9 @@
 #pragma GCC target("avx2,fma,bmi,bmi2,f16c,popcnt,sse4.2")
 #define GFS_CPU_TARGET_PUSHED
 #endif
+#include "backends/cpu/cpu_backend_impl.hpp"
 #include "backends/cpu/cpu_step.hpp"
 #include "backends/cpu/sinks.hpp"
-#include "backends/cpu/cpu_backend_impl.hpp"
 #ifdef GFS_CPU_TARGET_PUSHED
 #pragma GCC pop_options
 #endif

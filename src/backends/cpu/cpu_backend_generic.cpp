@@ -19,6 +19,6 @@
 #include "kernels/philox.hpp"
 
 #define GFS_CPU_ISA generic
+#include "backends/cpu/cpu_backend_impl.hpp"
 #include "backends/cpu/cpu_step.hpp"
 #include "backends/cpu/sinks.hpp"
-#include "backends/cpu/cpu_backend_impl.hpp"

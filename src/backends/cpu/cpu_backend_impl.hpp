@@ -63,12 +63,13 @@ class CpuBackend final : public Backend {
       in.rows = order.data() + i * batch;
       in.batch = static_cast<int>(std::min<std::int64_t>(batch, n - i * batch));
       in.step = first_step + i;
-      AdamSink<float> sink{params_, moment1_, moment2_,
-                           kern::adam_step_coefficients<float>(cfg.lr_task, cfg.adam_beta1, cfg.adam_beta2,
-                                                               cfg.adam_eps, in.step + 1),
-                           kern::adam_step_coefficients<float>(cfg.lr_mask, cfg.adam_beta1, cfg.adam_beta2,
-                                                               cfg.adam_eps, in.step + 1),
-                           cfg.train_embedding};
+      AdamSink<float> sink{
+          params_,
+          moment1_,
+          moment2_,
+          kern::adam_step_coefficients<float>(cfg.lr_task, cfg.adam_beta1, cfg.adam_beta2, cfg.adam_eps, in.step + 1),
+          kern::adam_step_coefficients<float>(cfg.lr_mask, cfg.adam_beta1, cfg.adam_beta2, cfg.adam_eps, in.step + 1),
+          cfg.train_embedding};
       cpu_step(in, params_, *ws_, sink);
       if (omp_get_thread_num() == 0) {  // ws_->terms is stable until the next step's first barrier
         stats.loss += ws_->terms.loss;

@@ -37,7 +37,7 @@ inline namespace GFS_CPU_ISA {
 /// Everything a step reads besides the parameters.
 template <typename T>
 struct StepInput {
-  const T* x = nullptr;              ///< [N, D] row-major
+  const T* x = nullptr;                ///< [N, D] row-major
   const std::int32_t* rows = nullptr;  ///< the batch's row indices [B]
   int batch = 0;
   const std::int32_t* labels = nullptr;  ///< classification [N]
@@ -49,7 +49,7 @@ struct StepInput {
   Penalty penalty = Penalty::kRaw;
   int target_features = 0;
   std::uint64_t seed = 0;
-  std::int64_t step = 0;            ///< global step: the noise subsequence
+  std::int64_t step = 0;                 ///< global step: the noise subsequence
   const T* injected_uniforms = nullptr;  ///< [D] tests only: replaces the Philox draw
   bool embedding_grad = true;            ///< false skips dL/de (a frozen embedding never reads it)
 };
@@ -281,8 +281,7 @@ void head_forward_backward(const StepInput<T>& in, const Params<T>& p, Workspace
 /// Phase C for chunk c: the feature side of the backward pass. Features go in tiles of kTile so
 /// the sink sees contiguous gradient blocks (long vector loops) that stay in L1.
 template <typename T, typename Sink>
-void feature_backward_chunk(const StepInput<T>& in, const Params<T>& p, Workspace<T>& ws, Sink& sink,
-                            int c) {
+void feature_backward_chunk(const StepInput<T>& in, const Params<T>& p, Workspace<T>& ws, Sink& sink, int c) {
   const std::int64_t j0 = ws.chunks.begin(c), j1 = ws.chunks.end(c), D = ws.shape.n_features;
   const int de = ws.shape.embedding_dim, h0 = ws.shape.fan_out(0);
   const T* dz0 = ws.dpre[0].data();
@@ -362,5 +361,5 @@ void cpu_step(const StepInput<T>& in, Params<T>& p, Workspace<T>& ws, Sink& sink
   ws.barrier.wait(team);
 }
 
-}  // inline namespace GFS_CPU_ISA
+}  // namespace GFS_CPU_ISA
 }  // namespace gfs::detail

@@ -81,5 +81,5 @@ struct GradSink {
   void embedding(const T* grad_e) { std::copy(grad_e, grad_e + grad.embedding.size(), grad.embedding.begin()); }
 };
 
-}  // inline namespace GFS_CPU_ISA
+}  // namespace GFS_CPU_ISA
 }  // namespace gfs::detail
