@@ -88,7 +88,7 @@ void BM_CpuStep(benchmark::State& state) {
   std::iota(order.begin(), order.end(), 0);
   std::int64_t step = 0;
   for (auto _ : state) {
-    const gfs::detail::EpochStats s = backend->train_epoch(order, 1.5F, step);
+    const gfs::detail::EpochStats s = backend->train_epoch(order, 1.5F, 1.0F, step);
     step += s.steps;
   }
   state.SetIterationTime(0);  // keep wall time: the per-step number is reported below

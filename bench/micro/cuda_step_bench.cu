@@ -77,10 +77,10 @@ void BM_CudaStepBatch1(benchmark::State& state) {
   std::vector<std::int32_t> order(static_cast<std::size_t>(n_rows));
   std::iota(order.begin(), order.end(), 0);
   std::int64_t step = 0;
-  step += backend->train_epoch(order, 2.0F, step).steps;  // warm-up: module loading, graph capture
+  step += backend->train_epoch(order, 2.0F, 1.0F, step).steps;  // warm-up: module loading, graph capture
   for (auto _ : state) {
     const auto t0 = std::chrono::steady_clock::now();
-    step += backend->train_epoch(order, 2.0F, step).steps;  // ends with a stream synchronisation
+    step += backend->train_epoch(order, 2.0F, 1.0F, step).steps;  // ends with a stream synchronisation
     const std::chrono::duration<double> dt = std::chrono::steady_clock::now() - t0;
     state.SetIterationTime(dt.count());
   }

@@ -18,6 +18,10 @@ enum class Task { kClassification, kRegression };
 enum class Penalty { kRaw, kTarget };
 /// Which features form the support after training.
 enum class SupportRule {
+  /// The kMajority features that also pass a held-out test: two task networks, each trained on
+  /// half of the rows and only those features, must lose accuracy on the other half when the
+  /// feature is replaced by its mean (z >= validation_z; the weakest are removed first).
+  kValidated,
   kMajority,  ///< w_j > 0, i.e. sigma(w_j) > 0.5 (paper section 3.5)
   kAny,       ///< s_j > 0 over n_draws hard draws (the reference package's rule)
   kTopK,      ///< the top_k features by logit
@@ -49,7 +53,12 @@ struct Config {
   bool standardize_targets = true;
   float tau0 = 2.0F;
   float tau_decay = 0.997F;  ///< alpha: tau <- tau * alpha after each epoch
-  float lambda = 1.0F;
+  /// Weight of the penalty. Negative ("auto", the default): 0.3 for the raw penalty, 1 for the
+  /// target penalty (paper and reference: 1; see README "Defaults"). A fit's Result holds the value used.
+  float lambda = -1.0F;
+  /// Fraction of the epochs trained with lambda = 0 before the penalty starts, so that the task
+  /// network learns what every feature is worth (e.g. an effect through x^2) before masks close.
+  float penalty_warmup = 0.1F;
   Penalty penalty = Penalty::kRaw;
   int target_features = 0;  ///< k for Penalty::kTarget and SupportRule::kTopK
   float lr_mask = 4e-3F;    ///< eta_1: phi and e
@@ -60,7 +69,11 @@ struct Config {
   std::uint64_t seed = 0;
 
   // -- outputs ---------------------------------------------------------------------------------------
-  SupportRule support = SupportRule::kMajority;
+  SupportRule support = SupportRule::kValidated;
+  /// kValidated: the z-score a candidate's held-out gain must reach. 1 is lenient on purpose: the
+  /// candidates have already survived the penalty; the test removes those the held-out rows do not
+  /// support (2 lost weak informative features on the demo data; see README "Selection quality").
+  float validation_z = 1.0F;
   int n_draws = 1000;                 ///< hard Gumbel draws behind the scores s_j
   bool record_probabilities = false;  ///< keep every feature's p_j after each epoch (paper Figure 2)
 
@@ -70,7 +83,7 @@ struct Config {
   bool verbose = false;
 
   /// The settings of gfs-network 0.3.1: batch 1, no shuffling, frozen embedding, reference class
-  /// weights, support rule "any", one score draw per batch of the training set.
+  /// weights, no penalty warm-up, support rule "any", one score draw per batch of the training set.
   GFS_API static Config reference();
 
   /// Sets one setting by its key (the names of the fields above, e.g. "batch_size", "lambda",
@@ -79,6 +92,8 @@ struct Config {
   GFS_API void set(const std::string& key, const std::string& value);
   /// Every setting as (key, value) text, in a stable order; set(key, value) reads each back.
   [[nodiscard]] GFS_API std::vector<std::pair<std::string, std::string>> items() const;
+  /// lambda, with "auto" (negative) resolved for the configured penalty.
+  [[nodiscard]] GFS_API float penalty_weight() const;
   /// Throws gfs::Error (kInvalidArgument) naming the first setting that is out of range.
   GFS_API void validate() const;
 };

@@ -27,6 +27,7 @@ struct Result {
   std::vector<float> probabilities;        ///< p_j = P(w_j + g > 0) = 1 - exp(-exp(w_j))      [D]
   std::vector<std::int32_t> scores;        ///< s_j: hard selections over n_draws draws         [D]
   std::vector<int> selected;               ///< the support, ascending indices
+  std::vector<int> candidates;             ///< support "validated": the majority set it tested
   std::vector<int> ranking;                ///< all features, most important first (by logit)
   std::vector<EpochRecord> history;        ///< one record per epoch
   std::vector<float> probability_history;  ///< [epochs, D] row-major, if record_probabilities

@@ -53,7 +53,9 @@ class GFS_API Selector {
   std::unique_ptr<Impl> impl_;
 };
 
-/// Support of a result under another rule (scores, logits and config are in the result).
+/// Support of a result under another rule (scores, logits and config are in the result). The
+/// held-out test of kValidated needs the data: for it, this returns the fit's own validated support
+/// and throws gfs::Error (kInvalidArgument) when the fit used another rule.
 GFS_API std::vector<int> support(const Result& result, SupportRule rule, int top_k);
 
 /// "0.1.0"

@@ -27,6 +27,7 @@ struct StepParams {
   std::int32_t stats_slot = 0;    ///< where task_head writes the loss terms (step within the epoch)
   std::uint64_t subsequence = 0;  ///< Philox subsequence: kTrainStream + global step
   float tau = 1.0F;
+  float lambda = 1.0F;           ///< weight of the selection penalty this step (0 in the warm-up)
   kern::AdamStep<float> task{};  ///< Adam scalars of theta (lr_task), step t = global step + 1
   kern::AdamStep<float> mask{};  ///< Adam scalars of phi, bias and e (lr_mask)
 };
@@ -107,10 +108,9 @@ struct HeadArgs {
   const std::int32_t* labels = nullptr;  ///< [N]
   const float* class_weight = nullptr;   ///< [C]
   const float* values = nullptr;         ///< [N, O]
-  float lambda = 1.0F;
   bool target_penalty = false;
   int target_features = 0;
-  float* dsel_dm = nullptr;  ///< out: lambda * dL_select/dm_j (the same for every j)
+  float* dsel_dm = nullptr;  ///< out: sp.lambda * dL_select/dm_j (the same for every j)
   float* stats = nullptr;    ///< out [steps, kStatsPerStep]
 };
 void launch_task_head(const HeadArgs& a, const StepParams* steps, const int* counter, cudaStream_t s);

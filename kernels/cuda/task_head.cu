@@ -78,9 +78,9 @@ __device__ void penalty_and_stats(const HeadArgs& a, const StepParams& sp, float
     dsel = 2.0F * gap / D;
   }
   if (threadIdx.x == 0) {
-    *a.dsel_dm = a.lambda * dsel;
+    *a.dsel_dm = sp.lambda * dsel;
     float* s = a.stats + static_cast<std::int64_t>(sp.stats_slot) * kStatsPerStep;
-    s[0] = task + a.lambda * select;
+    s[0] = task + sp.lambda * select;
     s[1] = task;
     s[2] = select;
     s[3] = mean_mask;

@@ -46,8 +46,10 @@ class Backend {
   virtual void setup(const TrainSetup& setup) = 0;
   /// One epoch. Batches are consecutive slices of `order` (row indices) of batch_size rows, the
   /// last one possibly shorter. Step i of the epoch draws its noise from subsequence
-  /// first_step + i of the seed's training stream and is Adam step first_step + i + 1.
-  virtual EpochStats train_epoch(const std::vector<std::int32_t>& order, float tau, std::int64_t first_step) = 0;
+  /// first_step + i of the seed's training stream and is Adam step first_step + i + 1. `tau` and
+  /// `lambda` (the penalty's weight: 0 during the warm-up) hold for the whole epoch.
+  virtual EpochStats train_epoch(const std::vector<std::int32_t>& order, float tau, float lambda,
+                                 std::int64_t first_step) = 0;
   /// Current logits w = phi e + b  [D].
   virtual void read_logits(std::vector<float>& logits) = 0;
   /// Current parameters (tests and checkpoints).

@@ -65,6 +65,7 @@ nlohmann::ordered_json result_to_json(const Result& r, const InputInfo& in) {
   j["n_features"] = r.n_features;
   j["n_selected"] = r.selected.size();
   j["selected"] = r.selected;
+  if (r.config.support == SupportRule::kValidated) j["candidates"] = r.candidates;
   if (!d.feature_names.empty()) {
     std::vector<std::string> names;
     for (int s : r.selected) names.push_back(d.feature_names[static_cast<std::size_t>(s)]);

@@ -26,8 +26,9 @@ void add_select(CLI::App& app, SelectArgs& a) {
                  "Aim for K features: switches the penalty to (mean mask - K/D)^2, and is the K of --support top-k")
       ->check(CLI::PositiveNumber);
   app.add_option("--support", a.support,
-                 "Which features form the result: majority (w_j > 0, default), any (s_j > 0), top-k")
-      ->check(CLI::IsMember({"majority", "any", "top-k"}));
+                 "Which features form the result: validated (default: the majority features that pass a held-out "
+                 "test), majority (w_j > 0), any (s_j > 0), top-k")
+      ->check(CLI::IsMember({"validated", "majority", "any", "top-k"}));
   app.add_option("--seed", a.seed, "Random seed (same seed, same data, same device: same result)");
   app.add_option("--threads", a.threads, "CPU threads (0 = all cores; in Slurm jobs use $SLURM_CPUS_PER_TASK)")
       ->check(CLI::NonNegativeNumber);
@@ -79,8 +80,9 @@ Config build_config(const SelectArgs& a) {
 void print_summary(const Result& r, const io::Dataset& d, const std::string& output) {
   // "auto" fell back to the CPU (or chose for another reason): say so in the job's log too.
   if (!r.device_note.empty()) std::fprintf(stderr, "gfs select: %s\n", r.device_note.c_str());
-  std::printf("selected %zu of %d features (%s, %.2f s on %s)", r.selected.size(), r.n_features,
-              to_string(r.config.support).c_str(), r.fit_seconds, r.device.c_str());
+  std::printf("selected %zu of %d features (%s", r.selected.size(), r.n_features, to_string(r.config.support).c_str());
+  if (r.config.support == SupportRule::kValidated) std::printf(": %zu candidates tested", r.candidates.size());
+  std::printf(", %.2f s on %s)", r.fit_seconds, r.device.c_str());
   constexpr std::size_t kShow = 20;
   for (std::size_t i = 0; i < r.selected.size() && i < kShow; ++i) {
     const int s = r.selected[i];

@@ -52,8 +52,10 @@ E parse_enum(const std::string& key, const std::string& v, const std::map<std::s
 
 const std::map<std::string, Task> kTasks{{"classification", Task::kClassification}, {"regression", Task::kRegression}};
 const std::map<std::string, Penalty> kPenalties{{"raw", Penalty::kRaw}, {"target", Penalty::kTarget}};
-const std::map<std::string, SupportRule> kSupports{
-    {"majority", SupportRule::kMajority}, {"any", SupportRule::kAny}, {"top-k", SupportRule::kTopK}};
+const std::map<std::string, SupportRule> kSupports{{"validated", SupportRule::kValidated},
+                                                   {"majority", SupportRule::kMajority},
+                                                   {"any", SupportRule::kAny},
+                                                   {"top-k", SupportRule::kTopK}};
 const std::map<std::string, ClassWeights> kWeights{
     {"none", ClassWeights::kNone}, {"balanced", ClassWeights::kBalanced}, {"reference", ClassWeights::kReference}};
 
@@ -143,7 +145,13 @@ const std::vector<std::pair<std::string, Field>>& fields() {
       GFS_BOOL_FIELD(standardize_targets),
       GFS_FLOAT_FIELD(tau0),
       GFS_FLOAT_FIELD(tau_decay),
-      GFS_FLOAT_FIELD(lambda),
+      {"lambda",
+       {[](Config& c, const std::string& k, const std::string& v) {
+          c.lambda = v == "auto" ? -1.0F : parse_float(k, v);
+          if (v != "auto" && c.lambda < 0) bad(k, v, "a number >= 0 or 'auto'");
+        },
+        [](const Config& c) { return c.lambda < 0 ? std::string("auto") : fmt(c.lambda); }}},
+      GFS_FLOAT_FIELD(penalty_warmup),
       GFS_ENUM_FIELD(penalty, kPenalties),
       GFS_INT_FIELD(target_features),
       GFS_FLOAT_FIELD(lr_mask),
@@ -160,6 +168,7 @@ const std::vector<std::pair<std::string, Field>>& fields() {
         },
         [](const Config& c) { return std::to_string(c.seed); }}},
       GFS_ENUM_FIELD(support, kSupports),
+      GFS_FLOAT_FIELD(validation_z),
       GFS_INT_FIELD(n_draws),
       GFS_BOOL_FIELD(record_probabilities),
       {"device",
@@ -191,6 +200,8 @@ Config Config::reference() {
   c.lr_task = 3e-4F;
   c.train_embedding = false;
   c.class_weights = ClassWeights::kReference;
+  c.lambda = 1.0F;
+  c.penalty_warmup = 0.0F;
   c.support = SupportRule::kAny;
   c.n_draws = 0;  // one hard draw per training batch, as the reference's scores
   return c;
@@ -210,6 +221,11 @@ std::vector<std::pair<std::string, std::string>> Config::items() const {
   return out;
 }
 
+float Config::penalty_weight() const {
+  if (lambda >= 0) return lambda;
+  return penalty == Penalty::kTarget ? 1.0F : 0.3F;
+}
+
 void Config::validate() const {
   require(embedding_dim >= 1 && embedding_dim <= 4096, "embedding_dim", "must be in 1..4096");
   require(!hidden.empty(), "hidden", "needs at least one hidden layer size (e.g. 32,32)");
@@ -218,7 +234,10 @@ void Config::validate() const {
   require(batch_size >= 1, "batch_size", "must be at least 1");
   require(std::isfinite(tau0) && tau0 > 0, "tau0", "must be a positive number");
   require(std::isfinite(tau_decay) && tau_decay > 0 && tau_decay <= 1, "tau_decay", "must be in (0, 1]");
-  require(std::isfinite(lambda) && lambda >= 0, "lambda", "must be >= 0");
+  require(std::isfinite(lambda), "lambda", "must be a finite number >= 0 (or 'auto')");
+  require(std::isfinite(penalty_warmup) && penalty_warmup >= 0 && penalty_warmup < 1, "penalty_warmup",
+          "must be in [0, 1) (a fraction of the epochs)");
+  require(std::isfinite(validation_z), "validation_z", "must be a finite number");
   require(target_features >= 0, "target_features", "must be >= 0");
   require(penalty != Penalty::kTarget || target_features >= 1, "target_features",
           "must be set (>= 1) for penalty 'target'");

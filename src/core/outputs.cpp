@@ -50,6 +50,7 @@ std::vector<int> support_of(const std::vector<float>& logits, const std::vector<
                             int top_k) {
   std::vector<int> out;
   switch (rule) {
+    case SupportRule::kValidated:  // its candidates; the trainer runs the held-out test on them
     case SupportRule::kMajority:
       for (std::size_t j = 0; j < logits.size(); ++j)
         if (logits[j] > 0) out.push_back(static_cast<int>(j));

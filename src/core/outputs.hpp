@@ -20,7 +20,7 @@ std::vector<std::int32_t> hard_draw_scores(const std::vector<float>& logits, std
 /// All features by decreasing logit (ties: lower index first).
 std::vector<int> rank_by_logit(const std::vector<float>& logits);
 
-/// The support under `rule` (ascending indices).
+/// The support under `rule` (ascending indices); kValidated gives the candidates (= kMajority).
 std::vector<int> support_of(const std::vector<float>& logits, const std::vector<std::int32_t>& scores, SupportRule rule,
                             int top_k);
 

@@ -10,6 +10,7 @@
 #include "backends/backend.hpp"
 #include "core/data.hpp"
 #include "core/outputs.hpp"
+#include "core/validation.hpp"
 #include "gfs/error.hpp"
 #include "kernels/philox.hpp"
 
@@ -50,6 +51,29 @@ void shuffle_rows(std::vector<std::int32_t>& order, std::uint64_t seed, int epoc
   }
 }
 
+/// lambda for epoch `epoch` (1-based): 0 during the warm-up, then the configured weight.
+float epoch_lambda(const Config& cfg, int epoch) {
+  const auto warmup = static_cast<int>(std::lround(static_cast<double>(cfg.penalty_warmup) * cfg.epochs));
+  return epoch <= warmup ? 0.0F : cfg.penalty_weight();
+}
+
+/// The schedule of a fit on a prepared backend: shuffling, tau annealing, the penalty's warm-up,
+/// global steps. `after_epoch(epoch, tau, stats)` returns false to stop early.
+template <typename AfterEpoch>
+void run_epochs(Backend& backend, const Config& cfg, std::int64_t n_rows, AfterEpoch&& after_epoch) {
+  std::vector<std::int32_t> order(static_cast<std::size_t>(n_rows));
+  std::iota(order.begin(), order.end(), 0);
+  std::int64_t step = 0;
+  float tau = cfg.tau0;
+  for (int epoch = 1; epoch <= cfg.epochs; ++epoch) {
+    if (cfg.shuffle) shuffle_rows(order, cfg.seed, epoch);
+    const EpochStats stats = backend.train_epoch(order, tau, epoch_lambda(cfg, epoch), step);
+    step += stats.steps;
+    if (!after_epoch(epoch, tau, stats)) break;
+    tau *= cfg.tau_decay;
+  }
+}
+
 EpochRecord make_record(int epoch, float tau, const EpochStats& s, const std::vector<float>& logits) {
   EpochRecord r;
   const double steps = s.steps > 0 ? static_cast<double>(s.steps) : 1.0;
@@ -73,6 +97,7 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
 
   Result result;
   result.config = config;
+  result.config.lambda = config.penalty_weight();
   result.n_features = static_cast<int>(n_features);
   Standardized st;
   const float* train_x = x;
@@ -103,24 +128,17 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
   setup.config = config;
   backend->setup(setup);
 
-  std::vector<std::int32_t> order(static_cast<std::size_t>(n_rows));
-  std::iota(order.begin(), order.end(), 0);
   std::vector<float> logits;
-  std::int64_t step = 0;
-  float tau = config.tau0;
-  for (int epoch = 1; epoch <= config.epochs; ++epoch) {
-    if (config.shuffle) shuffle_rows(order, config.seed, epoch);
-    const EpochStats stats = backend->train_epoch(order, tau, step);
-    step += stats.steps;
+  run_epochs(*backend, config, n_rows, [&](int epoch, float tau, const EpochStats& stats) {
     backend->read_logits(logits);
     result.history.push_back(make_record(epoch, tau, stats, logits));
     if (config.record_probabilities) {
       const std::vector<float> p = selection_probabilities(logits);
       result.probability_history.insert(result.probability_history.end(), p.begin(), p.end());
     }
-    tau *= config.tau_decay;
-    if (progress && !progress(result.history.back(), config.epochs)) break;
-  }
+    return !progress || progress(result.history.back(), config.epochs);
+  });
+  backend.reset();
 
   result.logits = logits;
   result.probabilities = selection_probabilities(logits);
@@ -128,6 +146,31 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
       config.n_draws > 0 ? config.n_draws : static_cast<int>((n_rows + config.batch_size - 1) / config.batch_size);
   result.scores = hard_draw_scores(logits, config.seed, n_draws);
   result.selected = support_of(logits, result.scores, config.support, config.target_features);
+  if (config.support == SupportRule::kValidated) {
+    result.candidates = result.selected;
+    // The validation networks run on the fit's device (one backend each, opened like the fit's).
+    const NetworkTrainer train_network = [&](const Config& cfg, const float* xs, std::int64_t rows,
+                                             const ModelShape& sub_shape, const Targets& t,
+                                             const Params<float>& init_params) {
+      std::string ignored;
+      std::unique_ptr<Backend> b = open_backend(cfg, ignored);
+      TrainSetup s;
+      s.x = xs;
+      s.n_rows = rows;
+      s.shape = sub_shape;
+      s.targets = &t;
+      s.initial = &init_params;
+      s.config = cfg;
+      b->setup(s);
+      run_epochs(*b, cfg, rows, [](int, float, const EpochStats&) { return true; });
+      Params<float> trained;
+      b->read_params(trained);
+      return trained;
+    };
+    result.selected = validate_candidates(config, train_x, n_rows, n_features, targets, targets.n_outputs,
+                                          result.candidates, train_network)
+                          .kept;
+  }
   result.ranking = rank_by_logit(logits);
   result.fit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;

@@ -1,6 +1,7 @@
 /// @file test_cli.cpp
 /// @brief `gfs` on good input: every format, the result.json schema, determinism, the transform
 ///        round trip, the demo, --version and --help.
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "cli_test_util.hpp"
@@ -97,6 +98,23 @@ TEST_F(Cli, SameSeedSameResult) {
   EXPECT_EQ(runs[0].dump(), runs[1].dump());
 }
 
+TEST_F(Cli, DefaultSupportIsValidatedAndListsItsCandidates) {
+  const Outcome r =
+      gfs({"select", "-i", data("small.csv"), "-t", "label", "-o", "r.json", "--epochs", "4", "--seed", "3"});
+  ASSERT_EQ(r.code, 0) << r.all();
+  EXPECT_NE(r.out.find("candidates tested"), std::string::npos) << r.out;
+  const json j = json::parse(slurp(dir_.path("r.json")));
+  EXPECT_EQ(j["config"]["support"], "validated");
+  EXPECT_EQ(j["config"]["lambda"], "0.3");  // "auto" for the raw penalty, resolved in the result
+  EXPECT_EQ(j["config"]["penalty_warmup"], "0.1");
+  ASSERT_TRUE(j.contains("candidates"));
+  const auto candidates = j["candidates"].get<std::vector<int>>();
+  const auto selected = j["selected"].get<std::vector<int>>();
+  EXPECT_TRUE(std::includes(candidates.begin(), candidates.end(), selected.begin(), selected.end()));
+  const auto logits = j["logits"].get<std::vector<float>>();
+  for (int c : candidates) EXPECT_GT(logits[static_cast<std::size_t>(c)], 0.0F) << c;  // the majority set
+}
+
 TEST_F(Cli, SettingsAndReferencePreset) {
   const Outcome r = gfs(cat({"select", "-i", data("small.csv"), "-t", "label", "-o", "r.json", "--reference", "--set",
                              "hidden=8,4", "--set", "n_draws=50", "--batch-size", "16", "--lambda", "0.5"},
@@ -109,6 +127,8 @@ TEST_F(Cli, SettingsAndReferencePreset) {
   EXPECT_EQ(j["config"]["lambda"], "0.5");
   EXPECT_EQ(j["config"]["support"], "any");  // from --reference
   EXPECT_EQ(j["config"]["shuffle"], "false");
+  EXPECT_EQ(j["config"]["penalty_warmup"], "0");
+  EXPECT_FALSE(j.contains("candidates"));
 }
 
 TEST_F(Cli, TransformRoundTrip) {

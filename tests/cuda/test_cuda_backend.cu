@@ -91,7 +91,7 @@ Trained train(Backend& backend, const Fit& fit, int epochs) {
   std::int64_t step = 0;
   for (int e = 0; e < epochs; ++e) {
     std::shuffle(order.begin(), order.end(), rng);
-    t.epochs.push_back(backend.train_epoch(order, tau, step));
+    t.epochs.push_back(backend.train_epoch(order, tau, fit.setup.config.lambda, step));
     step += t.epochs.back().steps;
     tau *= 0.997F;
   }
@@ -193,7 +193,7 @@ TEST(CudaBackendErrors, ReadBeforeSetupIsAnInternalError) {
   EXPECT_EQ(gpu->name(), "cuda:0");
   std::vector<float> logits;
   EXPECT_THROW(gpu->read_logits(logits), Error);
-  EXPECT_THROW((void)gpu->train_epoch({0}, 1.0F, 0), Error);
+  EXPECT_THROW((void)gpu->train_epoch({0}, 1.0F, 1.0F, 0), Error);
 }
 
 TEST(CudaBackendErrors, TooLargeEmbeddingIsRejected) {

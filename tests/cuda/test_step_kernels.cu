@@ -182,6 +182,7 @@ struct DeviceStep {
     sp.stats_slot = 0;
     sp.subsequence = 0;
     sp.tau = p.input.tau;
+    sp.lambda = p.input.lambda;
     sp.task = p.task;
     sp.mask = p.mask;
     steps.upload({sp});
@@ -230,7 +231,6 @@ struct DeviceStep {
     h.labels = labels.get();
     h.class_weight = class_weight.get();
     h.values = values.get();
-    h.lambda = p.input.lambda;
     h.target_penalty = c.target_penalty;
     h.target_features = p.input.target_features;
     h.dsel_dm = dsel.get();

@@ -47,7 +47,7 @@ inline Synthetic make_classification(int rows, int cols, int n_informative, int 
 }
 
 /// y = sum of linear and saturating (tanh) effects of the informative features, plus a little noise.
-/// (Even effects such as f^2 - 1 have no linear trace; see the closing notes of the quality issue.)
+/// (Even effects: make_regression_with_even_effect.)
 inline Synthetic make_regression(int rows, int cols, int n_informative, unsigned seed) {
   Synthetic s;
   s.rows = rows;
@@ -66,6 +66,27 @@ inline Synthetic make_regression(int rows, int cols, int n_informative, unsigned
       v += (k % 2 == 0) ? 2.0F * f : 2.0F * std::tanh(2.0F * f);
     }
     s.y[static_cast<std::size_t>(i)] = v + 0.1F * normal(rng);
+  }
+  return s;
+}
+
+/// y = 2 f_a + 2 tanh(2 f_b) + 2 (f_c^2 - 1) + noise: f_c acts only through an even effect, which
+/// has no linear trace; the network must learn the square before the penalty closes its mask.
+inline Synthetic make_regression_with_even_effect(int rows, int cols, unsigned seed) {
+  Synthetic s;
+  s.rows = rows;
+  s.cols = cols;
+  s.informative = {3, cols / 2, cols - 4};
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> normal;
+  s.x.resize(static_cast<std::size_t>(rows) * cols);
+  s.y.resize(static_cast<std::size_t>(rows));
+  for (int i = 0; i < rows; ++i) {
+    const float* row = s.x.data() + static_cast<std::size_t>(i) * cols;
+    for (int j = 0; j < cols; ++j) s.x[static_cast<std::size_t>(i) * cols + j] = normal(rng);
+    const float a = row[s.informative[0]], b = row[s.informative[1]], c = row[s.informative[2]];
+    s.y[static_cast<std::size_t>(i)] =
+        2.0F * a + 2.0F * std::tanh(2.0F * b) + 2.0F * (c * c - 1.0F) + 0.1F * normal(rng);
   }
   return s;
 }

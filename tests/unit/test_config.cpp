@@ -84,7 +84,22 @@ TEST(Config, PaperConstantsAreDefaults) {
   EXPECT_FLOAT_EQ(c.adam_beta1, 0.9F);
   EXPECT_FLOAT_EQ(c.adam_beta2, 0.999F);
   EXPECT_FLOAT_EQ(c.adam_eps, 1e-8F);
-  EXPECT_EQ(c.support, SupportRule::kMajority);
+  EXPECT_EQ(c.support, SupportRule::kValidated);
+  EXPECT_FLOAT_EQ(c.penalty_warmup, 0.1F);
+}
+
+TEST(Config, LambdaAutoDependsOnThePenalty) {
+  Config c;
+  EXPECT_FLOAT_EQ(c.penalty_weight(), 0.3F);
+  c.penalty = Penalty::kTarget;
+  EXPECT_FLOAT_EQ(c.penalty_weight(), 1.0F);
+  c.set("lambda", "0.5");
+  EXPECT_FLOAT_EQ(c.penalty_weight(), 0.5F);
+  c.set("lambda", "auto");
+  EXPECT_FLOAT_EQ(c.penalty_weight(), 1.0F);
+  EXPECT_THROW(c.set("lambda", "-0.5"), Error);
+  c.set("penalty_warmup", "1");  // a fraction of the epochs: 1 would never apply the penalty
+  EXPECT_THROW(c.validate(), Error);
 }
 
 TEST(Device, ParseAndPrint) {

@@ -167,10 +167,64 @@ TEST(EndToEnd, SupportRulesDifferAsDocumented) {
   const Result& r = sel.fit(s.x.data(), s.rows, s.cols, s.y.data());
   const std::vector<int> majority = support(r, SupportRule::kMajority, 0);
   const std::vector<int> any = support(r, SupportRule::kAny, 0);
-  EXPECT_EQ(majority, r.selected);
+  // The default rule tests the majority set on held-out rows and keeps a subset of it.
+  EXPECT_EQ(majority, r.candidates);
+  EXPECT_TRUE(std::includes(majority.begin(), majority.end(), r.selected.begin(), r.selected.end()));
+  EXPECT_EQ(support(r, SupportRule::kValidated, 0), r.selected);
   // w_j > 0 means p_j > 0.63, so with 1000 draws a majority feature is always in "any".
   EXPECT_TRUE(std::includes(any.begin(), any.end(), majority.begin(), majority.end()));
   EXPECT_EQ(support(r, SupportRule::kTopK, 5).size(), 5U);
+
+  // Without the data the held-out test cannot be run after the fact.
+  c.support = SupportRule::kMajority;
+  const Result m = Selector(c).fit(s.x.data(), s.rows, s.cols, s.y.data());
+  EXPECT_EQ(m.selected, majority);
+  EXPECT_TRUE(m.candidates.empty());
+  EXPECT_THROW((void)support(m, SupportRule::kValidated, 0), Error);
+}
+
+TEST(EndToEnd, RegressionFindsAnEvenEffect) {
+  const Synthetic s = make_regression_with_even_effect(600, 60, 21);
+  Config c = default_config();
+  c.task = Task::kRegression;
+  const Result with = Selector(c).fit(s.x.data(), s.rows, s.cols, s.y.data());
+  EXPECT_EQ(quality(with, s.informative).recall, 1.0) << "selected " << with.selected.size();
+  EXPECT_LE(with.selected.size(), 2 * s.informative.size());
+}
+
+TEST(EndToEnd, WarmUpEpochsTrainWithoutThePenalty) {
+  const Synthetic s = make_classification(200, 30, 3, 2, 8);
+  Config c = quick_config();
+  c.epochs = 20;
+  c.penalty_warmup = 0.25F;  // epochs 1..5
+  const Result r = Selector(c).fit(s.x.data(), s.rows, s.cols, s.y.data());
+  ASSERT_EQ(r.history.size(), 20U);
+  for (const EpochRecord& e : r.history) {
+    EXPECT_GT(e.select_loss, 0.0F);
+    if (e.epoch <= 5) {
+      EXPECT_EQ(e.loss, e.task_loss) << "epoch " << e.epoch;
+    } else {
+      EXPECT_NEAR(e.loss, e.task_loss + 0.3F * e.select_loss, 1e-4F * e.loss) << "epoch " << e.epoch;
+    }
+  }
+  EXPECT_FLOAT_EQ(r.config.lambda, 0.3F);  // "auto" resolved for the raw penalty
+}
+
+TEST(EndToEnd, ValidatedSupportDropsNoiseThatTheMajorityRuleKeeps) {
+  const Synthetic s = make_classification(800, 40, 4, 2, 14);
+  Config c = default_config();
+  c.lambda = 0.0F;  // no penalty: the majority set holds many noise features
+  const Result r = Selector(c).fit(s.x.data(), s.rows, s.cols, s.y.data());
+  auto noise = [&](const std::vector<int>& set) {
+    return static_cast<std::size_t>(std::count_if(set.begin(), set.end(), [&](int j) {
+      return !std::binary_search(s.informative.begin(), s.informative.end(), j);
+    }));
+  };
+  ASSERT_GE(noise(r.candidates), 3U) << "the premise: noise among the candidates";
+  EXPECT_LE(noise(r.selected), 1U);
+  EXPECT_EQ(quality(r, s.informative).recall, 1.0);
+  // Same seed, same result.
+  EXPECT_EQ(Selector(c).fit(s.x.data(), s.rows, s.cols, s.y.data()).selected, r.selected);
 }
 
 }  // namespace

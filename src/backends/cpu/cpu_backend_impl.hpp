@@ -37,7 +37,8 @@ class CpuBackend final : public Backend {
     ws_ = std::make_unique<Workspace<float>>(s.shape, batch);
   }
 
-  EpochStats train_epoch(const std::vector<std::int32_t>& order, float tau, std::int64_t first_step) override {
+  EpochStats train_epoch(const std::vector<std::int32_t>& order, float tau, float lambda,
+                         std::int64_t first_step) override {
     const Config& cfg = setup_.config;
     const auto n = static_cast<std::int64_t>(order.size());
     const int batch = ws_->max_batch;
@@ -50,7 +51,7 @@ class CpuBackend final : public Backend {
     base.values = t.values.data();
     base.classification = t.classification;
     base.tau = tau;
-    base.lambda = cfg.lambda;
+    base.lambda = lambda;
     base.penalty = cfg.penalty;
     base.target_features = cfg.target_features;
     base.seed = cfg.seed;

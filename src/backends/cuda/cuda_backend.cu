@@ -4,7 +4,7 @@
 ///
 /// setup() allocates everything once (one arena) and uploads X, the targets and the parameters.
 /// train_epoch() uploads the epoch's row order and a table of per-step scalars (noise subsequence,
-/// tau, Adam coefficients), replays the captured step graph once per step, and downloads the
+/// tau, lambda, Adam coefficients), replays the captured step graph once per step, and downloads the
 /// per-step loss terms once at the end. The step itself is written once, in enqueue_step().
 #include <climits>
 #include <cstdlib>
@@ -101,7 +101,8 @@ class CudaBackend final : public Backend {
   [[nodiscard]] std::string name() const override { return "cuda:" + std::to_string(ordinal_); }
 
   void setup(const TrainSetup& s) override;
-  EpochStats train_epoch(const std::vector<std::int32_t>& order, float tau, std::int64_t first_step) override;
+  EpochStats train_epoch(const std::vector<std::int32_t>& order, float tau, float lambda,
+                         std::int64_t first_step) override;
   void read_logits(std::vector<float>& logits) override;
   void read_params(Params<float>& params) override;
 
@@ -112,7 +113,7 @@ class CudaBackend final : public Backend {
   void prepare_kernel_args();
   void enqueue_step();
   void capture_step_graph();
-  void fill_step_table(std::int64_t n, std::int64_t steps, float tau, std::int64_t first_step);
+  void fill_step_table(std::int64_t n, std::int64_t steps, float tau, float lambda, std::int64_t first_step);
   [[nodiscard]] cudaStream_t stream() const { return stream_.get(); }
 
   int ordinal_;
@@ -317,7 +318,6 @@ void CudaBackend::prepare_kernel_args() {
   h.labels = s.labels;
   h.class_weight = s.class_weight;
   h.values = s.values;
-  h.lambda = setup_.config.lambda;
   h.target_penalty = setup_.config.penalty == Penalty::kTarget;
   h.target_features = setup_.config.target_features;
   h.dsel_dm = s.dsel_dm;
@@ -385,7 +385,8 @@ void CudaBackend::capture_step_graph() {
   (void)cudaGetLastError();  // a failed capture leaves a non-sticky error behind
 }
 
-void CudaBackend::fill_step_table(std::int64_t n, std::int64_t steps, float tau, std::int64_t first_step) {
+void CudaBackend::fill_step_table(std::int64_t n, std::int64_t steps, float tau, float lambda,
+                                  std::int64_t first_step) {
   const Config& cfg = setup_.config;
   for (std::int64_t i = 0; i < steps; ++i) {
     const std::int64_t step = first_step + i;
@@ -395,12 +396,14 @@ void CudaBackend::fill_step_table(std::int64_t n, std::int64_t steps, float tau,
     p.stats_slot = static_cast<std::int32_t>(i);
     p.subsequence = kern::kTrainStream + static_cast<std::uint64_t>(step);
     p.tau = tau;
+    p.lambda = lambda;
     p.task = kern::adam_step_coefficients<float>(cfg.lr_task, cfg.adam_beta1, cfg.adam_beta2, cfg.adam_eps, step + 1);
     p.mask = kern::adam_step_coefficients<float>(cfg.lr_mask, cfg.adam_beta1, cfg.adam_beta2, cfg.adam_eps, step + 1);
   }
 }
 
-EpochStats CudaBackend::train_epoch(const std::vector<std::int32_t>& order, float tau, std::int64_t first_step) {
+EpochStats CudaBackend::train_epoch(const std::vector<std::int32_t>& order, float tau, float lambda,
+                                    std::int64_t first_step) {
   if (host_steps_.size() == 0) throw Error(ErrorCode::kInternal, "CUDA backend: train_epoch() before setup()");
   const auto n = static_cast<std::int64_t>(order.size());
   if (n > n_rows_) throw Error(ErrorCode::kInternal, "CUDA backend: epoch order longer than the data");
@@ -415,7 +418,7 @@ EpochStats CudaBackend::train_epoch(const std::vector<std::int32_t>& order, floa
   cuda::DeviceScope scope(ordinal_);
   const cudaStream_t st = stream();
   const std::int64_t steps = cuda::ceil_div(n, batch_);
-  fill_step_table(n, steps, tau, first_step);
+  fill_step_table(n, steps, tau, lambda, first_step);
   GFS_CUDA_CHECK(cudaMemcpyAsync(scratch_.order, host_order_.data(), static_cast<std::size_t>(n) * sizeof(std::int32_t),
                                  cudaMemcpyHostToDevice, st));
   GFS_CUDA_CHECK(cudaMemcpyAsync(scratch_.steps, host_steps_.data(),
