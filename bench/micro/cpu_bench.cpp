@@ -5,6 +5,9 @@
 ///   BM_CpuStep/D/B       one whole training step through the OpenMP backend,   (items = D x B,
 ///                        forward + loss + backward + Adam, at batch B            bytes = parameter
 ///                                                                                and state traffic)
+///   BM_AdamFloor/D/T     the exact dense Adam update of W0 [D, 32], phi [D, 32] and the bias [D]
+///                        alone, gradients formed on the fly (rank 1, as at batch 1), on T threads:
+///                        the floor under any exact step at batch 1 with a frozen embedding
 /// Run with --benchmark_format=json for batch jobs.
 #include <benchmark/benchmark.h>
 
@@ -105,6 +108,50 @@ BENCHMARK(BM_CpuStep)
     ->Unit(benchmark::kMillisecond)
     ->MeasureProcessCPUTime()
     ->UseRealTime();
+
+/// One Adam pass over rows [D, width] with gradient row[j] * col[k]; cloned per instruction set
+/// (the library's own kernels are compiled the same way).
+__attribute__((target_clones("avx512f", "avx2", "default"))) void adam_pass(float* p, float* m, float* v,
+                                                                            const float* row, const float* col,
+                                                                            std::size_t D, std::size_t width,
+                                                                            const gfs::kern::AdamStep<float>& s,
+                                                                            int threads) {
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (std::size_t j = 0; j < D; ++j) {
+    const float a = row[j];
+    float* pj = p + j * width;
+    float* mj = m + j * width;
+    float* vj = v + j * width;
+#pragma omp simd
+    for (std::size_t k = 0; k < width; ++k) gfs::kern::adam_update(pj[k], mj[k], vj[k], a * col[k], s);
+  }
+}
+
+/// Adam over the feature-side blocks only: what a batch-1 step must read and write at the least
+/// (value, first and second moment of every parameter), with nothing else in the step.
+void BM_AdamFloor(benchmark::State& state) {
+  const auto D = static_cast<std::size_t>(state.range(0));
+  const int threads = static_cast<int>(state.range(1));
+  constexpr std::size_t kWidth = 32;  // H0 = d_e = 32
+  const std::size_t n = D * (2 * kWidth + 1);
+  std::vector<float> p(n, 0.01F), m(n, 0.0F), v(n, 0.0F), row(D), col(2 * kWidth + 1);
+  std::mt19937 rng(1);
+  std::normal_distribution<float> normal;
+  for (float& a : row) a = normal(rng);
+  for (float& b : col) b = normal(rng);
+  long long t = 0;
+  for (auto _ : state) {
+    const auto s = gfs::kern::adam_step_coefficients<float>(1e-3, 0.9, 0.999, 1e-8, ++t);
+    adam_pass(p.data(), m.data(), v.data(), row.data(), col.data(), D, col.size(), s, threads);
+    benchmark::DoNotOptimize(p.data());
+  }
+  state.counters["us_per_step"] = benchmark::Counter(static_cast<double>(state.iterations()),
+                                                     benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["us_per_step"].value *= 1e6;
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(n * 6 * sizeof(float)));
+}
+BENCHMARK(BM_AdamFloor)->ArgsProduct({{1000, 10000}, {1, 2}})->Unit(benchmark::kMicrosecond)->UseRealTime();
 
 }  // namespace
 

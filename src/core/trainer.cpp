@@ -41,6 +41,22 @@ std::unique_ptr<Backend> open_backend(const Config& cfg, std::string& note) {
   return make_cpu_backend(cfg.threads);
 }
 
+/// A backend for `cfg`'s device with the data and initial parameters of one fit on it (pointers
+/// must outlive the backend).
+std::unique_ptr<Backend> ready_backend(const Config& cfg, const float* x, std::int64_t n_rows, const ModelShape& shape,
+                                       const Targets& targets, const Params<float>& init, std::string& note) {
+  std::unique_ptr<Backend> backend = open_backend(cfg, note);
+  TrainSetup setup;
+  setup.x = x;
+  setup.n_rows = n_rows;
+  setup.shape = shape;
+  setup.targets = &targets;
+  setup.initial = &init;
+  setup.config = cfg;
+  backend->setup(setup);
+  return backend;
+}
+
 /// Fisher-Yates from the seed's shuffle stream: the same order for the same seed and epoch.
 void shuffle_rows(std::vector<std::int32_t>& order, std::uint64_t seed, int epoch) {
   const std::uint64_t sub = kern::kShuffleStream + static_cast<std::uint64_t>(epoch);
@@ -117,16 +133,8 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
   shape.n_outputs = targets.n_outputs;
   const Params<float> init = initial_params(shape, config.seed);
 
-  std::unique_ptr<Backend> backend = open_backend(config, result.device_note);
+  std::unique_ptr<Backend> backend = ready_backend(config, train_x, n_rows, shape, targets, init, result.device_note);
   result.device = backend->name();
-  TrainSetup setup;
-  setup.x = train_x;
-  setup.n_rows = n_rows;
-  setup.shape = shape;
-  setup.targets = &targets;
-  setup.initial = &init;
-  setup.config = config;
-  backend->setup(setup);
 
   std::vector<float> logits;
   run_epochs(*backend, config, n_rows, [&](int epoch, float tau, const EpochStats& stats) {
@@ -153,15 +161,7 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
                                              const ModelShape& sub_shape, const Targets& t,
                                              const Params<float>& init_params) {
       std::string ignored;
-      std::unique_ptr<Backend> b = open_backend(cfg, ignored);
-      TrainSetup s;
-      s.x = xs;
-      s.n_rows = rows;
-      s.shape = sub_shape;
-      s.targets = &t;
-      s.initial = &init_params;
-      s.config = cfg;
-      b->setup(s);
+      std::unique_ptr<Backend> b = ready_backend(cfg, xs, rows, sub_shape, t, init_params, ignored);
       run_epochs(*b, cfg, rows, [](int, float, const EpochStats&) { return true; });
       Params<float> trained;
       b->read_params(trained);
