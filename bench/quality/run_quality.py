@@ -145,6 +145,10 @@ def selection_quality(support, data):
         hits = len(set(support.tolist()) & set(data.informative.tolist()))
         out["precision"] = hits / len(support) if len(support) else float("nan")
         out["recall"] = hits / len(data.informative)
+    if data.signal is not None and len(data.signal):
+        hits = len(set(support.tolist()) & set(data.signal.tolist()))
+        out["precision_signal"] = hits / len(support) if len(support) else float("nan")
+        out["recall_signal"] = hits / len(data.signal)
     return out
 
 
@@ -176,7 +180,7 @@ def write_csv(path: Path, rows):
     path.parent.mkdir(parents=True, exist_ok=True)
     fields = ["dataset", "variant", "task", "fold", "selector", "model", "metric", "value",
               "n_selected", "n_features", "n_real", "k", "select_seconds", "frac_real",
-              "precision", "recall"]
+              "precision", "recall", "precision_signal", "recall_signal"]
     tmp = path.with_suffix(".csv.tmp")
     with open(tmp, "w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=fields, restval="")
