@@ -21,8 +21,12 @@ constexpr std::uint64_t kSeedStride = 0x9E3779B97F4A7C15ULL;
 /// The validation networks' mask logits: 0, where the Gumbel-Sigmoid mask is most random (the
 /// initial state of a fit). Logits of 2, 4 and 10 kept the same features on the demo data.
 constexpr double kFrozenLogit = 0.0;
-/// Remove at most this share of the failing candidates per round (at least one).
+/// Per round, remove the weakest 1/8 of the failing candidates (at least one); while more than
+/// kManyFailing fail or more than kManyActive remain, the weakest half (a short fit leaves
+/// thousands of candidates, and each round costs |candidates| x N forward passes of the network).
 constexpr std::size_t kRemoveShare = 8;
+constexpr std::size_t kManyFailing = 64;
+constexpr std::size_t kManyActive = 256;
 
 /// E[sigma((logit + g) / tau)] for standard Gumbel g: the mean of a mask whose logit is frozen, the
 /// scale the networks saw each column at (dropout's rule: evaluate with the expected mask).
@@ -49,21 +53,31 @@ std::vector<std::int64_t> split_order(std::int64_t n, std::uint64_t seed) {
   return order;
 }
 
+/// The hot loops of the test are cloned per instruction set (the CPU backend's kernels are compiled
+/// per instruction set too).
+#define GFS_VALIDATION_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+
 /// Loss of one row from its first-layer pre-activation z0 [H0] (ReLU MLP, as in training).
-double loss_from_z0(const Params<float>& net, const ModelShape& shape, const double* z0, std::int64_t row,
-                    const Targets& t, std::vector<double>& a, std::vector<double>& b) {
+/// `a` and `b` are scratch rows of at least the widest layer (resized here once).
+GFS_VALIDATION_CLONES double loss_from_z0(const Params<double>& net, const ModelShape& shape, const double* z0,
+                                          std::int64_t row, const Targets& t, std::vector<double>& a,
+                                          std::vector<double>& b) {
   const int n_layers = shape.n_layers();
-  a.assign(z0, z0 + shape.fan_out(0));
+  const auto width = static_cast<std::size_t>(std::max(shape.max_width(), shape.fan_out(0)));
+  if (a.size() < width) a.resize(width), b.resize(width);
+  std::copy(z0, z0 + shape.fan_out(0), a.begin());
   for (int l = 1; l < n_layers; ++l) {
     const auto li = static_cast<std::size_t>(l);
     const auto fi = static_cast<std::size_t>(shape.fan_in(l));
     const auto fo = static_cast<std::size_t>(shape.fan_out(l));
-    b.assign(net.bias[li].begin(), net.bias[li].end());
+    const double* __restrict in = a.data();
+    double* __restrict out = b.data();
+    const double* __restrict bias = net.bias[li].data();
+    for (std::size_t o = 0; o < fo; ++o) out[o] = bias[o];
     for (std::size_t k = 0; k < fi; ++k) {
-      const double h = std::max(a[k], 0.0);  // ReLU of the previous layer
-      if (h == 0.0) continue;
-      const float* w = net.weight[li].data() + k * fo;
-      for (std::size_t o = 0; o < fo; ++o) b[o] += h * w[o];
+      const double h = std::max(in[k], 0.0);  // ReLU of the previous layer
+      const double* __restrict w = net.weight[li].data() + k * fo;
+      for (std::size_t o = 0; o < fo; ++o) out[o] += h * w[o];
     }
     a.swap(b);
   }
@@ -86,8 +100,8 @@ double loss_from_z0(const Params<float>& net, const ModelShape& shape, const dou
 }
 
 /// z0 = b0 + sum over the active columns k of x_k * w0_scaled[k].
-void first_layer(const Params<float>& net, const std::vector<double>& w0_scaled, const float* x_row,
-                 const std::vector<char>& active, int h0, double* z0) {
+GFS_VALIDATION_CLONES void first_layer(const Params<double>& net, const std::vector<double>& w0_scaled,
+                                       const float* x_row, const std::vector<char>& active, int h0, double* z0) {
   for (int o = 0; o < h0; ++o) z0[o] = net.bias[0][static_cast<std::size_t>(o)];
   for (std::size_t k = 0; k < active.size(); ++k) {
     if (!active[k] || x_row[k] == 0.0F) continue;
@@ -99,7 +113,7 @@ void first_layer(const Params<float>& net, const std::vector<double>& w0_scaled,
 
 /// One half's network with its held-out rows (candidate columns only).
 struct HeldOut {
-  Params<float> net;
+  Params<double> net;              ///< the trained network, in double for the loss differences
   std::vector<double> w0_scaled;   ///< [C, H0] = mean mask * W0
   std::vector<float> x;            ///< [rows, C] held-out rows
   std::vector<std::int64_t> rows;  ///< their row numbers in the fit's data (for the targets)
@@ -135,7 +149,8 @@ Targets subset(const Targets& t, const std::vector<std::int64_t>& rows, int n_ou
 }
 
 /// Recomputes z0 and the base losses of every held-out row with the current active set.
-void refresh(HeldOut& h, const ModelShape& shape, const Targets& t, const std::vector<char>& active, int threads) {
+GFS_VALIDATION_CLONES void refresh(HeldOut& h, const ModelShape& shape, const Targets& t,
+                                   const std::vector<char>& active, int threads) {
   const int h0 = shape.fan_out(0);
   const auto n = static_cast<std::int64_t>(h.rows.size());
   const auto C = static_cast<std::size_t>(shape.n_features);
@@ -155,8 +170,9 @@ void refresh(HeldOut& h, const ModelShape& shape, const Targets& t, const std::v
 }
 
 /// One-sided z of "dropping column j raises the held-out loss", over both halves' rows.
-double drop_z(const std::vector<HeldOut>& halves, const ModelShape& shape, const Targets& t, std::size_t j,
-              std::vector<double>& z, std::vector<double>& a, std::vector<double>& b) {
+GFS_VALIDATION_CLONES double drop_z(const std::vector<HeldOut>& halves, const ModelShape& shape, const Targets& t,
+                                    std::size_t j, std::vector<double>& z, std::vector<double>& a,
+                                    std::vector<double>& b) {
   const int h0 = shape.fan_out(0);
   const auto C = static_cast<std::size_t>(shape.n_features);
   double sum = 0, sum_sq = 0, base_sum = 0;
@@ -194,10 +210,11 @@ std::vector<double> row_losses(const Params<float>& net, const ModelShape& shape
   const int h0 = shape.fan_out(0);
   const auto C = static_cast<std::size_t>(shape.n_features);
   const std::vector<char> active(C, 1);
+  const Params<double> netd = net.cast<double>();
   std::vector<double> z0(static_cast<std::size_t>(h0)), a, b, out;
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    first_layer(net, w0_scaled, x + i * C, active, h0, z0.data());
-    out.push_back(loss_from_z0(net, shape, z0.data(), rows[i], targets, a, b));
+    first_layer(netd, w0_scaled, x + i * C, active, h0, z0.data());
+    out.push_back(loss_from_z0(netd, shape, z0.data(), rows[i], targets, a, b));
   }
   return out;
 }
@@ -247,7 +264,8 @@ ValidationOutcome validate_candidates(const Config& config, const float* x, std:
     const std::vector<float> x_train = gather(x, n_features, train_rows, candidates);
     const Targets t_train = subset(targets, train_rows, n_outputs);
     HeldOut& h = halves[static_cast<std::size_t>(a)];
-    h.net = train_network(sub, x_train.data(), static_cast<std::int64_t>(train_rows.size()), shape, t_train, init);
+    h.net = train_network(sub, x_train.data(), static_cast<std::int64_t>(train_rows.size()), shape, t_train, init)
+                .cast<double>();
     h.w0_scaled.assign(h.net.weight[0].begin(), h.net.weight[0].end());
     for (double& w : h.w0_scaled) w *= mask_mean;
     h.x = gather(x, n_features, test_rows, candidates);
@@ -271,7 +289,9 @@ ValidationOutcome validate_candidates(const Config& config, const float* x, std:
       if (active[j] && z[j] < config.validation_z) failing.push_back(j);
     if (failing.empty()) break;
     std::stable_sort(failing.begin(), failing.end(), [&](std::size_t p, std::size_t q) { return z[p] < z[q]; });
-    const std::size_t remove = std::max<std::size_t>(1, failing.size() / kRemoveShare);
+    const auto n_active = static_cast<std::size_t>(std::count(active.begin(), active.end(), 1));
+    const std::size_t share = failing.size() > kManyFailing || n_active > kManyActive ? 2 : kRemoveShare;
+    const std::size_t remove = std::max<std::size_t>(1, failing.size() / share);
     for (std::size_t r = 0; r < remove; ++r) active[failing[r]] = 0;
   }
   out.kept.clear();
@@ -279,5 +299,7 @@ ValidationOutcome validate_candidates(const Config& config, const float* x, std:
     if (active[j]) out.kept.push_back(candidates[j]);
   return out;
 }
+
+#undef GFS_VALIDATION_CLONES
 
 }  // namespace gfs::detail
