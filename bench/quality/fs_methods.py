@@ -7,8 +7,11 @@ returns the kept column indices.
               (regression) on z-scored data; keeps features with a non-zero coefficient;
 - rf:         random-forest impurity importance (100 trees), top k;
 - reference:  the reference package (gfs-network 0.3.1), its own rule (score > 0);
-- gfs_auto:   `gfs select` with its defaults (raw penalty, majority rule: the count found by the
-              method itself);
+- autonfs:    its successor autonfs 1.0.0 with balance="auto" (its back-off of the penalty weight on
+              a held-out split, 5 seeds per step), its own rule (score > 0); only when installed
+              (`pip install --no-deps --target DIR autonfs==1.0.0`, then --autonfs-path DIR);
+- gfs_auto:   `gfs select` with its defaults (raw penalty, lambda auto, support "validated": the
+              count found by the method itself);
 - gfs_topk:   `gfs select --target-features k --support top-k` (target penalty, top k by logit).
 
 For gfs and the reference, regression targets are z-scored with the training fold's mean and
@@ -27,7 +30,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fig3"))
 import gfs_harness as gh  # noqa: E402
 
-ALL_SELECTORS = ("none", "anova_f", "l1", "rf", "reference", "gfs_auto", "gfs_topk")
+ALL_SELECTORS = ("none", "anova_f", "l1", "rf", "reference", "autonfs", "gfs_auto", "gfs_topk")
 
 
 @dataclass
@@ -44,6 +47,7 @@ class Context:
     reference: object = None           # gfs_harness.Reference or None
     ref_epochs: int = 200
     ref_batch_size: int = 32
+    autonfs: object = None             # gfs_harness.Reference (kind "autonfs") or None
 
 
 @dataclass
@@ -133,6 +137,17 @@ def _reference(X, y, ctx) -> Selection:
     return Selection(np.flatnonzero(scores > 0), time.perf_counter() - start)
 
 
+def _autonfs(X, y, ctx) -> Selection:
+    if ctx.autonfs is None:
+        raise gh.HarnessError("the autonfs selector was asked for but the package is missing")
+    import torch
+    torch.manual_seed(ctx.seed)
+    start = time.perf_counter()
+    scores = ctx.autonfs.fit(X.astype(np.float32), _selector_targets(y, ctx.task), task=ctx.task,
+                             epochs=ctx.ref_epochs, batch_size=ctx.ref_batch_size, balance="auto")
+    return Selection(np.flatnonzero(scores > 0), time.perf_counter() - start)
+
+
 def select(name: str, X: np.ndarray, y: np.ndarray, ctx: Context) -> Selection:
     """Run selector `name` on the training fold (X, y)."""
     if name == "none":
@@ -145,6 +160,8 @@ def select(name: str, X: np.ndarray, y: np.ndarray, ctx: Context) -> Selection:
         return _timed(lambda: _rf(X, y, ctx))
     if name == "reference":
         return _reference(X, y, ctx)
+    if name == "autonfs":
+        return _autonfs(X, y, ctx)
     if name == "gfs_auto":
         return _gfs(X, y, ctx, top_k=False)
     if name == "gfs_topk":

@@ -103,8 +103,9 @@ def informative_table(rows, args):
     if not sel_rows:
         return "", {}
     groups = _group(sel_rows, "dataset", "variant", "selector")
+    order = {name: i for i, name in enumerate(list(args.datasets) + list(args.variants) + list(args.selectors))}
     body, summary = [], {}
-    for (d, v, s), g in groups.items():
+    for (d, v, s), g in sorted(groups.items(), key=lambda kv: tuple(order.get(x, 99) for x in kv[0])):
         p, r = _mean(g, "precision"), _mean(g, "recall")
         ps, rs = _mean(g, "precision_signal"), _mean(g, "recall_signal")
         summary[f"{d}/{v}/{s}"] = {"precision": p, "recall": r, "precision_signal": ps,

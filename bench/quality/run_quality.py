@@ -67,6 +67,12 @@ def parse_args(argv=None):
     p.add_argument("--ref-threads", type=int, default=1,
                    help="torch threads of the reference (1: its per-step tensors are tiny, and "
                         "2 threads ran up to 10x slower on a busy 2-core machine)")
+    p.add_argument("--autonfs-path", default=None,
+                   help="folder of `pip install --no-deps --target DIR autonfs==1.0.0` (the "
+                        "autonfs selector is skipped when it cannot be imported)")
+    p.add_argument("--merge", type=Path, default=None,
+                   help="a previous run's quality_raw.csv: its rows of selectors not run now join "
+                        "the tables (to add a selector to a finished run)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--no-figures", action="store_true", help="skip Figures 2 and 4")
     p.add_argument("--out", type=Path, default=None,
@@ -189,6 +195,19 @@ def write_csv(path: Path, rows):
     tmp.replace(path)
 
 
+def read_merge(args):
+    """Rows of --merge for the data sets, variants and models of this run, minus the selectors
+    this run computes itself."""
+    if args.merge is None:
+        return []
+    with open(args.merge, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    keep = [r for r in rows if r["selector"] not in args.selectors and r["dataset"] in args.datasets
+            and r["variant"] in args.variants and r["model"] in args.models]
+    print(f"[quality] merged {len(keep)} rows of {args.merge}", flush=True)
+    return keep
+
+
 def main(argv=None):
     args = parse_args(argv)
     warnings.filterwarnings("ignore", category=UserWarning)
@@ -203,19 +222,29 @@ def main(argv=None):
         reference = gh.load_reference("gfs_network", threads=args.ref_threads)
         if reference is None:
             args.selectors.remove("reference")
+    autonfs = None
+    if "autonfs" in args.selectors:
+        autonfs = gh.load_reference("autonfs", autonfs_path=args.autonfs_path,
+                                    threads=args.ref_threads)
+        if autonfs is None:
+            args.selectors.remove("autonfs")
     info = gh.machine_info(gfs)
+    if autonfs is not None:
+        info["autonfs"] = f"{autonfs.version} {autonfs.note}".strip()
     rows, start = [], time.perf_counter()
+    merged = read_merge(args)
     try:
         with tempfile.TemporaryDirectory(prefix="gfs_quality_") as tmp:
             base_ctx = sel.Context(task="", k=0, seed=args.seed, workdir=Path(tmp), gfs=gfs,
                                    gfs_epochs=args.gfs_epochs, gfs_batch_size=args.gfs_batch_size,
                                    threads=args.threads, reference=reference,
-                                   ref_epochs=args.ref_epochs, ref_batch_size=args.ref_batch_size)
+                                   ref_epochs=args.ref_epochs, ref_batch_size=args.ref_batch_size,
+                                   autonfs=autonfs)
             for name in args.datasets:
                 for variant in args.variants:
                     data = datasets.load(name, variant, args.corrupt_scale)
                     run_dataset(args, data, base_ctx, rows)
-                    write_csv(args.out / "quality_raw.csv", rows)
+                    write_csv(args.out / "quality_raw.csv", merged + rows)
             fig_summary = {} if args.no_figures else figures.run_figures(args, gfs, args.out,
                                                                          Path(tmp))
     except gh.HarnessError as exc:
@@ -224,7 +253,11 @@ def main(argv=None):
     info["benchmark_seconds"] = round(time.perf_counter() - start, 1)
     info["loadavg_1min_at_end"] = round(os.getloadavg()[0], 2)
     settings = {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}
-    tables = report.build(rows, args, fig_summary)
+    if merged:
+        info["merged_from"] = str(args.merge)
+        present = {r["selector"] for r in merged} | set(args.selectors)
+        args.selectors = [s for s in sel.ALL_SELECTORS if s in present]
+    tables = report.build(merged + rows, args, fig_summary)
     gh.write_text(args.out / "quality_tables.md",
                   tables["markdown"] + "\n" + gh.machine_markdown(info))
     gh.write_json(args.out / "quality.json", {"settings": settings, "machine": info,
