@@ -140,6 +140,19 @@ int gfs_get_selected(const gfs_selector* s, int64_t* out, int64_t capacity) {
   GFS_API_END
 }
 
+int gfs_n_candidates(const gfs_selector* s, int64_t* out) {
+  GFS_API_BEGIN
+  if (out == nullptr) throw ApiError{GFS_ERR_INVALID_ARGUMENT, "out is NULL"};
+  *out = static_cast<int64_t>(fitted_result(s).candidates.size());
+  GFS_API_END
+}
+
+int gfs_get_candidates(const gfs_selector* s, int64_t* out, int64_t capacity) {
+  GFS_API_BEGIN
+  copy_out(fitted_result(s).candidates, out, capacity, "gfs_get_candidates");
+  GFS_API_END
+}
+
 int gfs_get_scores(const gfs_selector* s, int32_t* out, int64_t capacity) {
   GFS_API_BEGIN
   copy_out(fitted_result(s).scores, out, capacity, "gfs_get_scores");

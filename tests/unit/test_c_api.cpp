@@ -47,6 +47,13 @@ TEST(CApi, RoundTripMatchesCppApi) {
   EXPECT_EQ(probs, r.probabilities);
   EXPECT_EQ(std::vector<int32_t>(r.scores.begin(), r.scores.end()), scores);
   for (std::size_t i = 0; i < selected.size(); ++i) EXPECT_EQ(selected[i], r.selected[i]);
+  int64_t n_candidates = 0;
+  ASSERT_EQ(gfs_n_candidates(h, &n_candidates), GFS_OK);  // the default rule: "validated"
+  ASSERT_EQ(n_candidates, static_cast<int64_t>(r.candidates.size()));
+  ASSERT_GE(n_candidates, k);
+  std::vector<int64_t> candidates(static_cast<std::size_t>(n_candidates));
+  ASSERT_EQ(gfs_get_candidates(h, candidates.data(), n_candidates), GFS_OK);
+  for (std::size_t i = 0; i < candidates.size(); ++i) EXPECT_EQ(candidates[i], r.candidates[i]);
   char dev[16];
   ASSERT_EQ(gfs_get_device(h, dev, sizeof dev), GFS_OK);
   EXPECT_STREQ(dev, "cpu");
