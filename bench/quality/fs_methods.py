@@ -125,26 +125,15 @@ def _gfs(X, y, ctx, top_k: bool) -> Selection:
                      note=f"process wall {run.wall_seconds:.2f} s")
 
 
-def _reference(X, y, ctx) -> Selection:
-    if ctx.reference is None:
-        raise gh.HarnessError("the reference selector was asked for but the package is missing")
+def _package(name, package, X, y, ctx, **fit_args) -> Selection:
+    """A reference package (gfs_harness.Reference) with its own rule, score > 0."""
+    if package is None:
+        raise gh.HarnessError(f"the {name} selector was asked for but the package is missing")
     import torch
     torch.manual_seed(ctx.seed)
     start = time.perf_counter()
-    scores = ctx.reference.fit(X.astype(np.float32), _selector_targets(y, ctx.task),
-                               task=ctx.task, epochs=ctx.ref_epochs,
-                               batch_size=ctx.ref_batch_size)
-    return Selection(np.flatnonzero(scores > 0), time.perf_counter() - start)
-
-
-def _autonfs(X, y, ctx) -> Selection:
-    if ctx.autonfs is None:
-        raise gh.HarnessError("the autonfs selector was asked for but the package is missing")
-    import torch
-    torch.manual_seed(ctx.seed)
-    start = time.perf_counter()
-    scores = ctx.autonfs.fit(X.astype(np.float32), _selector_targets(y, ctx.task), task=ctx.task,
-                             epochs=ctx.ref_epochs, batch_size=ctx.ref_batch_size, balance="auto")
+    scores = package.fit(X.astype(np.float32), _selector_targets(y, ctx.task), task=ctx.task,
+                         epochs=ctx.ref_epochs, batch_size=ctx.ref_batch_size, **fit_args)
     return Selection(np.flatnonzero(scores > 0), time.perf_counter() - start)
 
 
@@ -159,9 +148,9 @@ def select(name: str, X: np.ndarray, y: np.ndarray, ctx: Context) -> Selection:
     if name == "rf":
         return _timed(lambda: _rf(X, y, ctx))
     if name == "reference":
-        return _reference(X, y, ctx)
+        return _package(name, ctx.reference, X, y, ctx)
     if name == "autonfs":
-        return _autonfs(X, y, ctx)
+        return _package(name, ctx.autonfs, X, y, ctx, balance="auto")
     if name == "gfs_auto":
         return _gfs(X, y, ctx, top_k=False)
     if name == "gfs_topk":

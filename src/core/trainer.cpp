@@ -10,6 +10,7 @@
 #include "backends/backend.hpp"
 #include "core/data.hpp"
 #include "core/outputs.hpp"
+#include "core/shuffle.hpp"
 #include "core/validation.hpp"
 #include "gfs/error.hpp"
 #include "kernels/philox.hpp"
@@ -57,16 +58,6 @@ std::unique_ptr<Backend> ready_backend(const Config& cfg, const float* x, std::i
   return backend;
 }
 
-/// Fisher-Yates from the seed's shuffle stream: the same order for the same seed and epoch.
-void shuffle_rows(std::vector<std::int32_t>& order, std::uint64_t seed, int epoch) {
-  const std::uint64_t sub = kern::kShuffleStream + static_cast<std::uint64_t>(epoch);
-  for (std::size_t i = order.size(); i > 1; --i) {
-    const kern::Philox4 b = kern::philox_block(seed, sub, i);
-    const std::uint64_t r = (static_cast<std::uint64_t>(b.v[0]) << 32) | b.v[1];
-    std::swap(order[i - 1], order[r % i]);
-  }
-}
-
 /// lambda for epoch `epoch` (1-based): 0 during the warm-up, then the configured weight.
 float epoch_lambda(const Config& cfg, int epoch) {
   const auto warmup = static_cast<int>(std::lround(static_cast<double>(cfg.penalty_warmup) * cfg.epochs));
@@ -82,7 +73,8 @@ void run_epochs(Backend& backend, const Config& cfg, std::int64_t n_rows, AfterE
   std::int64_t step = 0;
   float tau = cfg.tau0;
   for (int epoch = 1; epoch <= cfg.epochs; ++epoch) {
-    if (cfg.shuffle) shuffle_rows(order, cfg.seed, epoch);
+    // Each epoch shuffles with its own subsequence of the shuffle stream.
+    if (cfg.shuffle) philox_shuffle(order, cfg.seed, kern::kShuffleStream + static_cast<std::uint64_t>(epoch));
     const EpochStats stats = backend.train_epoch(order, tau, epoch_lambda(cfg, epoch), step);
     step += stats.steps;
     if (!after_epoch(epoch, tau, stats)) break;
@@ -167,9 +159,8 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
       b->read_params(trained);
       return trained;
     };
-    result.selected = validate_candidates(config, train_x, n_rows, n_features, targets, targets.n_outputs,
-                                          result.candidates, train_network)
-                          .kept;
+    result.selected =
+        validate_candidates(config, train_x, n_rows, n_features, targets, result.candidates, train_network).kept;
   }
   result.ranking = rank_by_logit(logits);
   result.fit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -9,6 +9,8 @@
 #include <limits>
 #include <numeric>
 
+#include "core/shuffle.hpp"
+#include "kernels/math.hpp"
 #include "kernels/philox.hpp"
 
 namespace gfs::detail {
@@ -33,23 +35,16 @@ constexpr std::size_t kManyActive = 256;
 double expected_mask(double tau, double logit) {
   constexpr int kPoints = 4096;  // midpoint rule over u in (0, 1); error far below float's
   double sum = 0;
-  for (int i = 0; i < kPoints; ++i) {
-    const double u = (i + 0.5) / kPoints;
-    const double g = -std::log(-std::log(u));
-    sum += 1.0 / (1.0 + std::exp(-(logit + g) / tau));
-  }
+  for (int i = 0; i < kPoints; ++i)
+    sum += kern::gumbel_sigmoid_mask(logit, kern::gumbel_noise((i + 0.5) / kPoints), tau);
   return sum / kPoints;
 }
 
-/// Rows 0..n-1 in an order drawn from the seed (Fisher-Yates on the split stream).
+/// Rows 0..n-1 in an order drawn from the seed (on the split stream).
 std::vector<std::int64_t> split_order(std::int64_t n, std::uint64_t seed) {
   std::vector<std::int64_t> order(static_cast<std::size_t>(n));
   std::iota(order.begin(), order.end(), 0);
-  for (auto i = static_cast<std::uint64_t>(n); i > 1; --i) {
-    const kern::Philox4 b = kern::philox_block(seed, kSplitStream, i);
-    const std::uint64_t r = (static_cast<std::uint64_t>(b.v[0]) << 32) | b.v[1];
-    std::swap(order[i - 1], order[r % i]);
-  }
+  philox_shuffle(order, seed, kSplitStream);
   return order;
 }
 
@@ -130,12 +125,13 @@ std::vector<float> gather(const float* x, std::int64_t n_features, const std::ve
   return out;
 }
 
-Targets subset(const Targets& t, const std::vector<std::int64_t>& rows, int n_outputs) {
+/// The targets of rows `rows` (classification keeps every class and its weight).
+Targets subset(const Targets& t, const std::vector<std::int64_t>& rows) {
   Targets s;
   s.classification = t.classification;
   s.class_weight = t.class_weight;
   s.n_outputs = t.n_outputs;
-  const auto n_out = static_cast<std::size_t>(n_outputs);
+  const auto n_out = static_cast<std::size_t>(t.n_outputs);
   for (std::int64_t r : rows) {
     const auto ri = static_cast<std::size_t>(r);
     if (t.classification) {
@@ -220,7 +216,7 @@ std::vector<double> row_losses(const Params<float>& net, const ModelShape& shape
 }
 
 ValidationOutcome validate_candidates(const Config& config, const float* x, std::int64_t n_rows,
-                                      std::int64_t n_features, const Targets& targets, int n_outputs,
+                                      std::int64_t n_features, const Targets& targets,
                                       const std::vector<int>& candidates, const NetworkTrainer& train_network) {
   ValidationOutcome out;
   out.kept = candidates;
@@ -237,7 +233,7 @@ ValidationOutcome validate_candidates(const Config& config, const float* x, std:
   shape.n_features = static_cast<std::int64_t>(candidates.size());
   shape.embedding_dim = config.embedding_dim;
   shape.hidden = config.hidden;
-  shape.n_outputs = n_outputs;
+  shape.n_outputs = targets.n_outputs;
 
   // The networks: the fit's task network and schedule, masks frozen at logit 0, no penalty.
   Config sub = config;
@@ -262,7 +258,7 @@ ValidationOutcome validate_candidates(const Config& config, const float* x, std:
     std::fill(init.mask_weight.begin(), init.mask_weight.end(), 0.0F);
     std::fill(init.mask_bias.begin(), init.mask_bias.end(), static_cast<float>(kFrozenLogit));
     const std::vector<float> x_train = gather(x, n_features, train_rows, candidates);
-    const Targets t_train = subset(targets, train_rows, n_outputs);
+    const Targets t_train = subset(targets, train_rows);
     HeldOut& h = halves[static_cast<std::size_t>(a)];
     h.net = train_network(sub, x_train.data(), static_cast<std::int64_t>(train_rows.size()), shape, t_train, init)
                 .cast<double>();

@@ -38,7 +38,7 @@ inline constexpr std::int64_t kMinValidationRows = 8;
 
 /// x: the standardised training data [n_rows, n_features]; candidates ascending.
 ValidationOutcome validate_candidates(const Config& config, const float* x, std::int64_t n_rows,
-                                      std::int64_t n_features, const Targets& targets, int n_outputs,
+                                      std::int64_t n_features, const Targets& targets,
                                       const std::vector<int>& candidates, const NetworkTrainer& train_network);
 
 /// Per-row losses of a task network (mask and first layer folded: row k of `w0_scaled` is

@@ -130,7 +130,7 @@ TEST(Validation, KeepsTheColumnTheNetworkNeedsAndDropsTheIgnoredOnes) {
   cfg.hidden = shape.hidden;
   int calls = 0;
   std::vector<std::int64_t> rows_seen;
-  const ValidationOutcome v = validate_candidates(cfg, x.data(), n, d, t, 1, {1, 3, 4}, fixed(net, &calls, &rows_seen));
+  const ValidationOutcome v = validate_candidates(cfg, x.data(), n, d, t, {1, 3, 4}, fixed(net, &calls, &rows_seen));
   EXPECT_TRUE(v.tested);
   EXPECT_EQ(v.kept, (std::vector<int>{1}));
   EXPECT_EQ(calls, 2);
@@ -162,7 +162,7 @@ TEST(Validation, KeepsOneOfTwoRedundantCopies) {
   cfg.hidden = shape.hidden;
   int calls = 0;
   std::vector<std::int64_t> rows_seen;
-  const ValidationOutcome v = validate_candidates(cfg, x.data(), n, d, t, 1, {0, 2}, fixed(net, &calls, &rows_seen));
+  const ValidationOutcome v = validate_candidates(cfg, x.data(), n, d, t, {0, 2}, fixed(net, &calls, &rows_seen));
   ASSERT_EQ(v.kept.size(), 1U);
   EXPECT_EQ(v.kept[0], 2);  // equal evidence: the lower index goes first, the copy stays
 }
@@ -179,7 +179,7 @@ TEST(Validation, TooFewRowsKeepTheCandidates) {
   ModelShape shape;
   shape.n_features = 2;
   const ValidationOutcome v =
-      validate_candidates(Config{}, x.data(), 10, 3, t, 2, {0, 2}, fixed(hand_network(shape), &calls, &rows_seen));
+      validate_candidates(Config{}, x.data(), 10, 3, t, {0, 2}, fixed(hand_network(shape), &calls, &rows_seen));
   EXPECT_FALSE(v.tested);
   EXPECT_EQ(v.kept, (std::vector<int>{0, 2}));
   EXPECT_EQ(calls, 0);
