@@ -109,8 +109,21 @@ GFS_HOST_DEVICE T relu_backward(T pre_activation, T grad_out) {
   return pre_activation > T(0) ? grad_out : T(0);
 }
 
+/// out[o] = bias[o] + sum_i in[i] * w[i * fo + o] for one row: i outer, o inner, the summation
+/// order every implementation of the task network's forward pass uses.
+template <typename T>
+GFS_HOST_DEVICE void dense_row(const T* in, const T* w, const T* bias, int fi, int fo, T* out) {
+  for (int o = 0; o < fo; ++o) out[o] = bias[o];
+  for (int i = 0; i < fi; ++i) {
+    const T a = in[i];
+    const T* wr = w + static_cast<long long>(i) * fo;
+    for (int o = 0; o < fo; ++o) out[o] += a * wr[o];
+  }
+}
+
 /// Softmax cross-entropy of one row of `n` logits against class `label`. Returns the row loss
-/// (unscaled); writes d(scale * loss)/dz into grad. Stable: shifts by the row maximum.
+/// (unscaled); writes d(scale * loss)/dz into grad unless grad is null. Stable: shifts by the row
+/// maximum.
 template <typename T>
 GFS_HOST_DEVICE T softmax_xent_row(const T* z, int n, int label, T scale, T* grad) {
   T zmax = z[0];
@@ -118,24 +131,50 @@ GFS_HOST_DEVICE T softmax_xent_row(const T* z, int n, int label, T scale, T* gra
   T sum = 0;
   for (int c = 0; c < n; ++c) sum += exp_(z[c] - zmax);
   const T log_sum = log_(sum);
-  for (int c = 0; c < n; ++c) {
-    const T p = exp_(z[c] - zmax - log_sum);
-    grad[c] = scale * (p - (c == label ? T(1) : T(0)));
+  if (grad != nullptr) {
+    for (int c = 0; c < n; ++c) {
+      const T p = exp_(z[c] - zmax - log_sum);
+      grad[c] = scale * (p - (c == label ? T(1) : T(0)));
+    }
   }
   return log_sum + zmax - z[label];
 }
 
 /// Squared error of one row of `n` outputs. Returns the row's sum of squares; writes
-/// d(scale * loss)/dz into grad.
-template <typename T>
-GFS_HOST_DEVICE T squared_error_row(const T* z, const T* target, int n, T scale, T* grad) {
+/// d(scale * loss)/dz into grad unless grad is null.
+template <typename T, typename Target>
+GFS_HOST_DEVICE T squared_error_row(const T* z, const Target* target, int n, T scale, T* grad) {
   T loss = 0;
   for (int c = 0; c < n; ++c) {
-    const T diff = z[c] - target[c];
+    const T diff = z[c] - T(target[c]);
     loss += diff * diff;
-    grad[c] = scale * T(2) * diff;
+    if (grad != nullptr) grad[c] = scale * T(2) * diff;
   }
   return loss;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Selection penalty.
+
+/// mean: the paper's mean_j m_j (its "raw" mode); target: (mean_j m_j - k/D)^2 for a requested k.
+enum class SelectPenalty : int { kMean = 0, kTarget = 1 };
+
+/// The penalty's value, its derivative with respect to every m_j (the same for each j), and the
+/// mean mask, from the sum of the masks over all D columns of the fit.
+template <typename T>
+struct PenaltyTerms {
+  T value, grad_per_mask, mean_mask;
+};
+
+/// `n_features` is the fit's whole D, also when the caller holds only a block of its columns.
+template <typename T>
+GFS_HOST_DEVICE PenaltyTerms<T> selection_penalty(SelectPenalty kind, T mask_sum, T n_features, T target_features) {
+  const T mean_mask = mask_sum / n_features;
+  if (kind == SelectPenalty::kTarget) {
+    const T gap = mean_mask - target_features / n_features;
+    return {gap * gap, T(2) * gap / n_features, mean_mask};
+  }
+  return {mean_mask, T(1) / n_features, mean_mask};
 }
 
 // ---------------------------------------------------------------------------------------------

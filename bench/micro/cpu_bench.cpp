@@ -16,7 +16,7 @@
 #include <random>
 #include <vector>
 
-#include "backends/backend.hpp"
+#include "backends/backends.hpp"
 #include "kernels/math.hpp"
 #include "kernels/philox.hpp"
 
@@ -65,33 +65,34 @@ void BM_CpuStep(benchmark::State& state) {
     state.SkipWithError("data set would exceed 4 GB");
     return;
   }
-  gfs::detail::ModelShape shape;
+  gfs::train::ModelShape shape;
   shape.n_features = D;
   shape.n_outputs = 2;
   std::vector<float> x(static_cast<std::size_t>(rows * D));
   std::mt19937 rng(1);
   std::normal_distribution<float> normal;
   for (float& v : x) v = normal(rng);
-  gfs::detail::Targets targets;
+  gfs::train::Targets targets;
   targets.labels.resize(static_cast<std::size_t>(rows));
   for (std::int64_t i = 0; i < rows; ++i) targets.labels[static_cast<std::size_t>(i)] = static_cast<int>(i % 2);
   targets.class_weight = {1.0F, 1.0F};
   targets.n_outputs = 2;
-  const gfs::detail::Params<float> init = gfs::detail::initial_params(shape, 1);
-  gfs::detail::TrainSetup setup;
+  const gfs::train::TrainState init(gfs::train::initial_params(shape, 1));
+  gfs::train::TrainSetup setup;
   setup.x = x.data();
   setup.n_rows = rows;
   setup.shape = shape;
   setup.targets = &targets;
-  setup.initial = &init;
-  setup.config.batch_size = B;
+  setup.state = &init;
+  setup.features = gfs::train::FeatureBlock::whole(D);
+  setup.plan.batch_size = B;
   auto backend = gfs::detail::make_cpu_backend(0);
   backend->setup(setup);
   std::vector<std::int32_t> order(static_cast<std::size_t>(rows));
   std::iota(order.begin(), order.end(), 0);
   std::int64_t step = 0;
   for (auto _ : state) {
-    const gfs::detail::EpochStats s = backend->train_epoch(order, 1.5F, 1.0F, step);
+    const gfs::train::EpochStats s = backend->train_epoch(order, 1.5F, 1.0F, step);
     step += s.steps;
   }
   state.SetIterationTime(0);  // keep wall time: the per-step number is reported below

@@ -16,7 +16,7 @@
 #include <random>
 #include <vector>
 
-#include "backends/backend.hpp"
+#include "backends/backends.hpp"
 #include "gfs/device.hpp"
 #include "kernels/cuda/cuda_check.cuh"
 #include "kernels/cuda/masked_matmul.cuh"
@@ -24,7 +24,7 @@
 
 namespace {
 
-using gfs::detail::Params;
+using gfs::train::Params;
 
 /// Elapsed milliseconds of `body` on the default stream, measured with CUDA events.
 template <typename F>
@@ -53,25 +53,26 @@ void BM_CudaStepBatch1(benchmark::State& state) {
   if (skip_without_gpu(state)) return;
   const auto D = static_cast<std::int64_t>(state.range(0));
   const int n_rows = 256;  // steps per timed epoch
-  gfs::detail::ModelShape shape;
+  gfs::train::ModelShape shape;
   shape.n_features = D;
   shape.n_outputs = 2;
   std::mt19937 rng(1);
   std::normal_distribution<float> normal;
   std::vector<float> x(static_cast<std::size_t>(n_rows) * static_cast<std::size_t>(D));
   for (float& v : x) v = normal(rng);
-  gfs::detail::Targets targets;
+  gfs::train::Targets targets;
   targets.n_outputs = 2;
   targets.class_weight = {1.0F, 1.0F};
   for (int i = 0; i < n_rows; ++i) targets.labels.push_back(i % 2);
-  const Params<float> initial = gfs::detail::initial_params(shape, 1);
-  gfs::detail::TrainSetup setup;
+  const gfs::train::TrainState initial(gfs::train::initial_params(shape, 1));
+  gfs::train::TrainSetup setup;
   setup.x = x.data();
   setup.n_rows = n_rows;
   setup.shape = shape;
   setup.targets = &targets;
-  setup.initial = &initial;
-  setup.config.batch_size = 1;
+  setup.state = &initial;
+  setup.features = gfs::train::FeatureBlock::whole(D);
+  setup.plan.batch_size = 1;
   auto backend = gfs::detail::make_cuda_backend(0);
   backend->setup(setup);
   std::vector<std::int32_t> order(static_cast<std::size_t>(n_rows));

@@ -70,20 +70,16 @@ __device__ void penalty_and_stats(const HeadArgs& a, const StepParams& sp, float
   float local = 0.0F;
   for (int c = threadIdx.x; c < a.n_mask_partials; c += blockDim.x) local += a.mask_partial[c];
   const float mask_sum = block_sum(local, scratch);
-  const float D = static_cast<float>(a.batch.n_features), mean_mask = mask_sum / D;
-  float select = mean_mask, dsel = 1.0F / D;
-  if (a.target_penalty) {
-    const float gap = mean_mask - static_cast<float>(a.target_features) / D;
-    select = gap * gap;
-    dsel = 2.0F * gap / D;
-  }
+  const kern::PenaltyTerms<float> pen =
+      kern::selection_penalty(a.target_penalty ? kern::SelectPenalty::kTarget : kern::SelectPenalty::kMean, mask_sum,
+                              static_cast<float>(a.batch.n_features), static_cast<float>(a.target_features));
   if (threadIdx.x == 0) {
-    *a.dsel_dm = sp.lambda * dsel;
+    *a.dsel_dm = sp.lambda * pen.grad_per_mask;
     float* s = a.stats + static_cast<std::int64_t>(sp.stats_slot) * kStatsPerStep;
-    s[0] = task + sp.lambda * select;
+    s[0] = task + sp.lambda * pen.value;
     s[1] = task;
-    s[2] = select;
-    s[3] = mean_mask;
+    s[2] = pen.value;
+    s[3] = pen.mean_mask;
   }
 }
 

@@ -5,10 +5,12 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/model.hpp"
+#include "train/model.hpp"
 #include "gfs/config.hpp"
 
 namespace gfs::detail {
+
+using train::Targets;
 
 /// Throws gfs::Error (kInvalidData) naming the first problem: null pointers, empty shapes, shapes
 /// that overflow memory, NaN/Inf in x or y (with row and column), fewer rows than batch_size.

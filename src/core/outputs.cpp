@@ -2,6 +2,8 @@
 /// @brief Probabilities, hard-draw scores, ranking and support from the final logits.
 #include "core/outputs.hpp"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -17,14 +19,15 @@ std::vector<float> selection_probabilities(const std::vector<float>& logits) {
   return p;
 }
 
-std::vector<std::int32_t> hard_draw_scores(const std::vector<float>& logits, std::uint64_t seed, int n_draws) {
+std::vector<std::int32_t> hard_draw_scores(const std::vector<float>& logits, std::uint64_t seed, int n_draws,
+                                           int threads) {
   const auto D = static_cast<std::int64_t>(logits.size());
   std::vector<double> threshold(logits.size());
   for (std::size_t j = 0; j < logits.size(); ++j) threshold[j] = std::exp(-std::exp(double(logits[j])));
   std::vector<std::int32_t> scores(logits.size(), 0);
   const std::int64_t n_blocks = (D + 3) / 4;
   // Parallel over blocks of four features; each block walks all draws, so counts need no atomics.
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) num_threads(threads > 0 ? threads : omp_get_max_threads())
   for (std::int64_t q = 0; q < n_blocks; ++q) {
     for (int d = 0; d < n_draws; ++d) {
       const kern::Philox4 b =
@@ -44,30 +47,6 @@ std::vector<int> rank_by_logit(const std::vector<float>& logits) {
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return logits[a] > logits[b]; });
   return order;
-}
-
-std::vector<int> support_of(const std::vector<float>& logits, const std::vector<std::int32_t>& scores, SupportRule rule,
-                            int top_k) {
-  std::vector<int> out;
-  switch (rule) {
-    case SupportRule::kValidated:  // its candidates; the trainer runs the held-out test on them
-    case SupportRule::kMajority:
-      for (std::size_t j = 0; j < logits.size(); ++j)
-        if (logits[j] > 0) out.push_back(static_cast<int>(j));
-      break;
-    case SupportRule::kAny:
-      for (std::size_t j = 0; j < scores.size(); ++j)
-        if (scores[j] > 0) out.push_back(static_cast<int>(j));
-      break;
-    case SupportRule::kTopK: {
-      const std::vector<int> rank = rank_by_logit(logits);
-      const auto k = std::min<std::size_t>(static_cast<std::size_t>(std::max(top_k, 0)), rank.size());
-      out.assign(rank.begin(), rank.begin() + static_cast<std::ptrdiff_t>(k));
-      std::sort(out.begin(), out.end());
-      break;
-    }
-  }
-  return out;
 }
 
 }  // namespace gfs::detail

@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <vector>
 
-#include "gfs/config.hpp"
 
 namespace gfs::detail {
 
@@ -15,13 +14,10 @@ std::vector<float> selection_probabilities(const std::vector<float>& logits);
 /// s_j = number of the n_draws hard Gumbel draws (tau -> 0) in which w_j + g > 0. Draw d uses
 /// subsequence kScoreStream + d of the seed. The event w + g > 0 is tested as u > exp(-e^w),
 /// which is the same event and needs no logarithm per draw.
-std::vector<std::int32_t> hard_draw_scores(const std::vector<float>& logits, std::uint64_t seed, int n_draws);
+std::vector<std::int32_t> hard_draw_scores(const std::vector<float>& logits, std::uint64_t seed, int n_draws,
+                                           int threads = 0);
 
 /// All features by decreasing logit (ties: lower index first).
 std::vector<int> rank_by_logit(const std::vector<float>& logits);
-
-/// The support under `rule` (ascending indices); kValidated gives the candidates (= kMajority).
-std::vector<int> support_of(const std::vector<float>& logits, const std::vector<std::int32_t>& scores, SupportRule rule,
-                            int top_k);
 
 }  // namespace gfs::detail

@@ -4,7 +4,7 @@
 
 #include <new>
 
-#include "core/outputs.hpp"
+#include "core/support.hpp"
 #include "core/trainer.hpp"
 #include "gfs/version.hpp"
 

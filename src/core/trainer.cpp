@@ -1,88 +1,39 @@
 /// @file trainer.cpp
-/// @brief fit(): check -> standardise -> initialise -> epochs on the backend -> outputs.
+/// @brief fit(): check -> standardise -> plan -> epochs on the backend -> outputs -> support.
 #include "core/trainer.hpp"
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <memory>
-#include <numeric>
 
-#include "backends/backend.hpp"
+#include "backends/backends.hpp"
 #include "core/data.hpp"
 #include "core/outputs.hpp"
-#include "core/shuffle.hpp"
-#include "core/validation.hpp"
+#include "core/plan.hpp"
+#include "core/support.hpp"
 #include "gfs/error.hpp"
-#include "kernels/philox.hpp"
+#include "train/backend.hpp"
+#include "train/schedule.hpp"
 
 namespace gfs::detail {
 namespace {
 
-/// The backend for the configured device; `note` says why "auto" chose what it chose.
-std::unique_ptr<Backend> open_backend(const Config& cfg, std::string& note) {
-  switch (cfg.device.kind) {
-    case DeviceKind::kCpu:
-      return make_cpu_backend(cfg.threads);
-    case DeviceKind::kCuda:
-      return make_cuda_backend(cfg.device.ordinal);
-    case DeviceKind::kAuto:
-      break;
-  }
-  if (!built_with_cuda()) {
-    note = "auto: this build has no CUDA backend, running on the CPU";
-  } else if (cuda_device_count() == 0) {
-    note = "auto: no usable CUDA device found, running on the CPU";
-  } else {
-    try {
-      return make_cuda_backend(0);
-    } catch (const Error& e) {
-      note = std::string("auto: CUDA device unusable (") + e.what() + "), running on the CPU";
-    }
-  }
-  return make_cpu_backend(cfg.threads);
-}
-
-/// A backend for `cfg`'s device with the data and initial parameters of one fit on it (pointers
-/// must outlive the backend).
-std::unique_ptr<Backend> ready_backend(const Config& cfg, const float* x, std::int64_t n_rows, const ModelShape& shape,
-                                       const Targets& targets, const Params<float>& init, std::string& note) {
-  std::unique_ptr<Backend> backend = open_backend(cfg, note);
-  TrainSetup setup;
+/// Hands `backend` one fit's data and starting state (pointers must outlive the backend).
+void prepare(train::Backend& backend, const train::Plan& plan, const float* x, std::int64_t n_rows,
+             const train::ModelShape& shape, const train::Targets& targets, const train::TrainState& state) {
+  train::TrainSetup setup;
   setup.x = x;
   setup.n_rows = n_rows;
+  setup.features = train::FeatureBlock::whole(shape.n_features);
   setup.shape = shape;
   setup.targets = &targets;
-  setup.initial = &init;
-  setup.config = cfg;
-  backend->setup(setup);
-  return backend;
+  setup.state = &state;
+  setup.plan = plan;
+  backend.setup(setup);
 }
 
-/// lambda for epoch `epoch` (1-based): 0 during the warm-up, then the configured weight.
-float epoch_lambda(const Config& cfg, int epoch) {
-  const auto warmup = static_cast<int>(std::lround(static_cast<double>(cfg.penalty_warmup) * cfg.epochs));
-  return epoch <= warmup ? 0.0F : cfg.penalty_weight();
-}
-
-/// The schedule of a fit on a prepared backend: shuffling, tau annealing, the penalty's warm-up,
-/// global steps. `after_epoch(epoch, tau, stats)` returns false to stop early.
-template <typename AfterEpoch>
-void run_epochs(Backend& backend, const Config& cfg, std::int64_t n_rows, AfterEpoch&& after_epoch) {
-  std::vector<std::int32_t> order(static_cast<std::size_t>(n_rows));
-  std::iota(order.begin(), order.end(), 0);
-  std::int64_t step = 0;
-  float tau = cfg.tau0;
-  for (int epoch = 1; epoch <= cfg.epochs; ++epoch) {
-    // Each epoch shuffles with its own subsequence of the shuffle stream.
-    if (cfg.shuffle) philox_shuffle(order, cfg.seed, kern::kShuffleStream + static_cast<std::uint64_t>(epoch));
-    const EpochStats stats = backend.train_epoch(order, tau, epoch_lambda(cfg, epoch), step);
-    step += stats.steps;
-    if (!after_epoch(epoch, tau, stats)) break;
-    tau *= cfg.tau_decay;
-  }
-}
-
-EpochRecord make_record(int epoch, float tau, const EpochStats& s, const std::vector<float>& logits) {
+EpochRecord make_record(int epoch, float tau, const train::EpochStats& s, const std::vector<float>& logits) {
   EpochRecord r;
   const double steps = s.steps > 0 ? static_cast<double>(s.steps) : 1.0;
   r.epoch = epoch;
@@ -93,6 +44,25 @@ EpochRecord make_record(int epoch, float tau, const EpochStats& s, const std::ve
   r.mean_mask = static_cast<float>(s.mean_mask / steps);
   for (float w : logits) r.n_active += w > 0 ? 1 : 0;
   return r;
+}
+
+/// A non-finite loss or logit ends the fit with an error: no fit may end "successfully" with NaN.
+void check_finite(const EpochRecord& r, const std::vector<float>& logits) {
+  bool finite = std::isfinite(r.loss) && std::isfinite(r.task_loss);
+  for (float w : logits) finite = finite && std::isfinite(w);
+  if (!finite)
+    throw Error(ErrorCode::kInvalidData,
+                "training diverged at epoch " + std::to_string(r.epoch) +
+                    " (the loss or a logit is no longer finite): lower lr_task or lr_mask, raise tau_decay "
+                    "towards 1, or check the data for extreme values");
+}
+
+/// Progress for Config::verbose without a callback: a line per tenth of the epochs, on stderr.
+void log_epoch(const EpochRecord& r, int epochs) {
+  const int every = std::max(1, epochs / 10);
+  if (r.epoch % every != 0 && r.epoch != epochs) return;
+  std::fprintf(stderr, "gfs: epoch %d/%d  loss %.4f  task %.4f  tau %.3f  features on %d\n", r.epoch, epochs,
+               static_cast<double>(r.loss), static_cast<double>(r.task_loss), static_cast<double>(r.tau), r.n_active);
 }
 
 }  // namespace
@@ -115,27 +85,31 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
     result.feature_mean = st.mean;
     result.feature_std = st.std;
   }
-  const Targets targets = make_targets(config, y, n_rows, n_targets);
+  const train::Targets targets = make_targets(config, y, n_rows, n_targets);
   result.n_outputs = targets.n_outputs;
 
-  ModelShape shape;
-  shape.n_features = n_features;
-  shape.embedding_dim = config.embedding_dim;
-  shape.hidden = config.hidden;
-  shape.n_outputs = targets.n_outputs;
-  const Params<float> init = initial_params(shape, config.seed);
+  const train::Plan plan = make_plan(config);
+  const train::ModelShape shape = make_shape(config, n_features, targets.n_outputs);
+  const train::TrainState initial(train::initial_params(shape, plan.seed));
 
-  std::unique_ptr<Backend> backend = ready_backend(config, train_x, n_rows, shape, targets, init, result.device_note);
+  // "auto" is resolved once: the validation networks run on the device the fit ran on.
+  OpenedBackend opened = open_backend(config.device, config.threads);
+  result.device_note = opened.note;
+  std::unique_ptr<train::Backend> backend = std::move(opened.backend);
   result.device = backend->name();
+  prepare(*backend, plan, train_x, n_rows, shape, targets, initial);
 
+  train::Schedule schedule(plan, n_rows);
   std::vector<float> logits;
-  run_epochs(*backend, config, n_rows, [&](int epoch, float tau, const EpochStats& stats) {
+  train::run_epochs(*backend, schedule, train::Position{}, [&](int epoch, float tau, const train::EpochStats& stats) {
     backend->read_logits(logits);
     result.history.push_back(make_record(epoch, tau, stats, logits));
+    check_finite(result.history.back(), logits);
     if (config.record_probabilities) {
       const std::vector<float> p = selection_probabilities(logits);
       result.probability_history.insert(result.probability_history.end(), p.begin(), p.end());
     }
+    if (config.verbose && !progress) log_epoch(result.history.back(), config.epochs);
     return !progress || progress(result.history.back(), config.epochs);
   });
   backend.reset();
@@ -144,24 +118,26 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
   result.probabilities = selection_probabilities(logits);
   const int n_draws =
       config.n_draws > 0 ? config.n_draws : static_cast<int>((n_rows + config.batch_size - 1) / config.batch_size);
-  result.scores = hard_draw_scores(logits, config.seed, n_draws);
-  result.selected = support_of(logits, result.scores, config.support, config.target_features);
-  if (config.support == SupportRule::kValidated) {
-    result.candidates = result.selected;
-    // The validation networks run on the fit's device (one backend each, opened like the fit's).
-    const NetworkTrainer train_network = [&](const Config& cfg, const float* xs, std::int64_t rows,
-                                             const ModelShape& sub_shape, const Targets& t,
-                                             const Params<float>& init_params) {
-      std::string ignored;
-      std::unique_ptr<Backend> b = ready_backend(cfg, xs, rows, sub_shape, t, init_params, ignored);
-      run_epochs(*b, cfg, rows, [](int, float, const EpochStats&) { return true; });
-      Params<float> trained;
-      b->read_params(trained);
-      return trained;
-    };
-    result.selected =
-        validate_candidates(config, train_x, n_rows, n_features, targets, result.candidates, train_network).kept;
-  }
+  result.scores = hard_draw_scores(logits, config.seed, n_draws, config.threads);
+
+  SupportData data;
+  data.x = train_x;
+  data.n_rows = n_rows;
+  data.n_features = n_features;
+  data.targets = &targets;
+  data.train_network = [&](const train::Plan& sub, const float* xs, std::int64_t rows,
+                           const train::ModelShape& sub_shape, const train::Targets& t,
+                           const train::Params<float>& init) {
+    std::unique_ptr<train::Backend> b = make_backend(opened.device, config.threads);
+    const train::TrainState state(init);
+    prepare(*b, sub, xs, rows, sub_shape, t, state);
+    train::Schedule sub_schedule(sub, rows);
+    train::run_epochs(*b, sub_schedule, train::Position{}, [](int, float, const train::EpochStats&) { return true; });
+    return b;
+  };
+  Support support = select_support(config, logits, result.scores, data);
+  result.selected = std::move(support.selected);
+  result.candidates = std::move(support.candidates);
   result.ranking = rank_by_logit(logits);
   result.fit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;

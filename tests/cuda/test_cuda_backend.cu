@@ -11,16 +11,17 @@
 #include <random>
 #include <vector>
 
-#include "backends/backend.hpp"
+#include "backends/backends.hpp"
 #include "cuda_test_util.cuh"
 #include "gfs/error.hpp"
+#include "train/schedule.hpp"
 
 namespace gfs::test {
 namespace {
 
-using detail::Backend;
-using detail::EpochStats;
-using detail::Params;
+using train::Backend;
+using train::EpochStats;
+using train::Params;
 
 struct FitCase {
   const char* name;
@@ -28,16 +29,16 @@ struct FitCase {
   int n_rows;
   int n_features;
   int batch;
-  Penalty penalty;
+  kern::SelectPenalty penalty;
 };
 
 /// A small synthetic fit: the label (or target) depends on features 0..2 only.
 struct Fit {
-  detail::ModelShape shape;
+  train::ModelShape shape;
   std::vector<float> x;
-  detail::Targets targets;
-  Params<float> initial;
-  detail::TrainSetup setup;
+  train::Targets targets;
+  train::TrainState initial;
+  train::TrainSetup setup;
 
   explicit Fit(const FitCase& c, std::uint64_t seed = 3) {
     std::mt19937 rng(static_cast<unsigned>(seed));
@@ -60,17 +61,18 @@ struct Fit {
       }
     }
     if (c.classification) targets.class_weight = {1.0F, 2.0F, 0.5F};
-    initial = detail::initial_params(shape, seed);
+    initial = train::TrainState(train::initial_params(shape, seed));
     setup.x = x.data();
     setup.n_rows = c.n_rows;
+    setup.features = train::FeatureBlock::whole(c.n_features);
     setup.shape = shape;
     setup.targets = &targets;
-    setup.initial = &initial;
-    setup.config.task = c.classification ? Task::kClassification : Task::kRegression;
-    setup.config.batch_size = c.batch;
-    setup.config.penalty = c.penalty;
-    setup.config.target_features = 5;
-    setup.config.seed = seed;
+    setup.state = &initial;
+    setup.plan.batch_size = c.batch;
+    setup.plan.penalty = c.penalty;
+    setup.plan.target_features = 5;
+    setup.plan.lambda = c.penalty == kern::SelectPenalty::kTarget ? 1.0F : 0.3F;  // the library's resolved values
+    setup.plan.seed = seed;
   }
 };
 
@@ -80,23 +82,21 @@ struct Trained {
   Params<float> params;
 };
 
-/// The trainer's schedule in miniature: shuffled order per epoch, tau annealed, global steps.
+/// `epochs` epochs of the fit's schedule (train::Schedule, as every fit runs it).
 Trained train(Backend& backend, const Fit& fit, int epochs) {
   backend.setup(fit.setup);
   Trained t;
-  std::vector<std::int32_t> order(static_cast<std::size_t>(fit.setup.n_rows));
-  std::iota(order.begin(), order.end(), 0);
-  std::mt19937 rng(17);
-  float tau = 2.0F;
-  std::int64_t step = 0;
-  for (int e = 0; e < epochs; ++e) {
-    std::shuffle(order.begin(), order.end(), rng);
-    t.epochs.push_back(backend.train_epoch(order, tau, fit.setup.config.lambda, step));
-    step += t.epochs.back().steps;
-    tau *= 0.997F;
-  }
+  train::Plan plan = fit.setup.plan;
+  plan.epochs = epochs;
+  train::Schedule schedule(plan, fit.setup.n_rows);
+  train::run_epochs(backend, schedule, train::Position{}, [&](int, float, const EpochStats& stats) {
+    t.epochs.push_back(stats);
+    return true;
+  });
   backend.read_logits(t.logits);
-  backend.read_params(t.params);
+  train::TrainState state;
+  backend.export_state(state);
+  t.params = state.values;
   return t;
 }
 
@@ -111,13 +111,7 @@ bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
   return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
 }
 
-bool same_bits(const Params<float>& a, const Params<float>& b) {
-  bool same = same_bits(a.embedding, b.embedding) && same_bits(a.mask_weight, b.mask_weight) &&
-              same_bits(a.mask_bias, b.mask_bias);
-  for (std::size_t l = 0; l < a.weight.size(); ++l)
-    same = same && same_bits(a.weight[l], b.weight[l]) && same_bits(a.bias[l], b.bias[l]);
-  return same;
-}
+bool same_bits(const Params<float>& a, const Params<float>& b) { return same_bits(a.flat, b.flat); }
 
 /// Names the case in test listings (instead of its bytes).
 void PrintTo(const FitCase& c, std::ostream* os) { *os << c.name; }
@@ -133,10 +127,11 @@ TEST_P(CudaBackendFit, MatchesCpuBackend) {
   const Trained got = train(*gpu, fit, 3);
   constexpr double kRel = 1e-3;  // a few hundred Adam steps apart in summation order and FMA
   EXPECT_TRUE(close_scaled(got.logits, want.logits, kRel)) << "logits";
-  EXPECT_TRUE(close_scaled(got.params.mask_weight, want.params.mask_weight, kRel)) << "phi";
-  EXPECT_TRUE(close_scaled(got.params.embedding, want.params.embedding, kRel)) << "embedding";
+  EXPECT_TRUE(close_scaled(got.params.mask_weight.to_vector(), want.params.mask_weight.to_vector(), kRel)) << "phi";
+  EXPECT_TRUE(close_scaled(got.params.embedding.to_vector(), want.params.embedding.to_vector(), kRel)) << "embedding";
   for (std::size_t l = 0; l < want.params.weight.size(); ++l)
-    EXPECT_TRUE(close_scaled(got.params.weight[l], want.params.weight[l], kRel)) << "weight[" << l << "]";
+    EXPECT_TRUE(close_scaled(got.params.weight[l].to_vector(), want.params.weight[l].to_vector(), kRel))
+        << "weight[" << l << "]";
   for (std::size_t e = 0; e < want.epochs.size(); ++e) {
     EXPECT_EQ(got.epochs[e].steps, want.epochs[e].steps);
     EXPECT_NEAR(got.epochs[e].loss, want.epochs[e].loss, kRel * std::fabs(want.epochs[e].loss)) << "epoch " << e;
@@ -166,10 +161,10 @@ TEST_P(CudaBackendFit, RerunIsBitIdenticalWithAndWithoutGraphs) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Paths, CudaBackendFit,
-                         ::testing::Values(FitCase{"gemv_batch1_ce", true, 64, 301, 1, Penalty::kRaw},
-                                           FitCase{"gemv_short_last_batch_mse", false, 50, 257, 7, Penalty::kTarget},
-                                           FitCase{"cublas_batch32_ce", true, 100, 1030, 32, Penalty::kTarget},
-                                           FitCase{"cublas_short_last_batch_mse", false, 70, 513, 20, Penalty::kRaw}),
+                         ::testing::Values(FitCase{"gemv_batch1_ce", true, 64, 301, 1, kern::SelectPenalty::kMean},
+                                           FitCase{"gemv_short_last_batch_mse", false, 50, 257, 7, kern::SelectPenalty::kTarget},
+                                           FitCase{"cublas_batch32_ce", true, 100, 1030, 32, kern::SelectPenalty::kTarget},
+                                           FitCase{"cublas_short_last_batch_mse", false, 70, 513, 20, kern::SelectPenalty::kMean}),
                          [](const ::testing::TestParamInfo<FitCase>& info) { return std::string(info.param.name); });
 
 TEST(CudaBackendErrors, MissingDeviceIsExplained) {
@@ -198,7 +193,7 @@ TEST(CudaBackendErrors, ReadBeforeSetupIsAnInternalError) {
 
 TEST(CudaBackendErrors, TooLargeEmbeddingIsRejected) {
   GFS_REQUIRE_GPU();
-  FitCase c{"x", true, 8, 16, 1, Penalty::kRaw};
+  FitCase c{"x", true, 8, 16, 1, kern::SelectPenalty::kMean};
   Fit fit(c);
   fit.setup.shape.embedding_dim = 4096;
   auto gpu = detail::make_cuda_backend(0);

@@ -21,7 +21,7 @@
 namespace gfs::test {
 namespace {
 
-using detail::Params;
+using train::Params;
 
 struct Case {
   const char* name;
@@ -39,7 +39,7 @@ struct Case {
 /// A random problem with non-zero Adam state (m2 > 0 makes the update smooth in the gradient, so
 /// comparing parameters is meaningful; m1 = 0 so m1 after the step is exactly 0.1 * gradient).
 struct Problem {
-  detail::ModelShape shape;
+  train::ModelShape shape;
   Params<float> params, m1, m2;
   std::vector<float> x, values, class_weight, uniforms;
   std::vector<std::int32_t> labels, rows;
@@ -66,7 +66,7 @@ struct Problem {
     }
     m1 = Params<float>::zeros(shape);
     m2 = Params<float>::zeros(shape);
-    m2.for_each_block([&](std::vector<float>& v) {
+    m2.for_each_block([&](train::Span<float> v) {
       for (float& e : v) e = 1e-6F * (0.5F + uni(rng));
     });
     x.resize(static_cast<std::size_t>(n) * c.n_features);
@@ -87,8 +87,8 @@ struct Problem {
     input.classification = c.classification;
     input.tau = 0.8F;
     input.lambda = 0.7F;
-    input.penalty = c.target_penalty ? Penalty::kTarget : Penalty::kRaw;
-    input.target_features = c.n_features / 10;
+    input.penalty = c.target_penalty ? kern::SelectPenalty::kTarget : kern::SelectPenalty::kMean;
+    input.target_features = static_cast<float>(c.n_features / 10);
     input.injected_uniforms = uniforms.data();
     task = kern::adam_step_coefficients<float>(3e-4, 0.9, 0.999, 1e-8, 3);
     mask = kern::adam_step_coefficients<float>(4e-3, 0.9, 0.999, 1e-8, 3);
@@ -110,16 +110,16 @@ struct DeviceModel {
       bias.push_back(block(v.bias[l], m1.bias[l], m2.bias[l]));
     }
   }
-  float* put(const std::vector<float>& host) {
-    store.push_back(std::make_unique<DeviceVec<float>>(host));
+  float* put(train::Span<const float> host) {
+    store.push_back(std::make_unique<DeviceVec<float>>(host.to_vector()));
     return store.back()->get();
   }
-  cuda::AdamBlock block(const std::vector<float>& v, const std::vector<float>& a, const std::vector<float>& b) {
+  cuda::AdamBlock block(train::Span<const float> v, train::Span<const float> a, train::Span<const float> b) {
     return cuda::AdamBlock{put(v), put(a), put(b)};
   }
   /// Downloads value (which = 0), moment 1 (1) or moment 2 (2) into `out` (shaped like Params).
   void read(int which, Params<float>& out) const {
-    auto get = [which](const cuda::AdamBlock& blk, std::vector<float>& dst) {
+    auto get = [which](const cuda::AdamBlock& blk, train::Span<float> dst) {
       const float* src = which == 0 ? blk.value : which == 1 ? blk.m1 : blk.m2;
       GFS_CUDA_CHECK(cudaMemcpy(dst.data(), src, dst.size() * sizeof(float), cudaMemcpyDeviceToHost));
     };
@@ -232,7 +232,7 @@ struct DeviceStep {
     h.class_weight = class_weight.get();
     h.values = values.get();
     h.target_penalty = c.target_penalty;
-    h.target_features = p.input.target_features;
+    h.target_features = static_cast<int>(p.input.target_features);
     h.dsel_dm = dsel.get();
     h.stats = stats.get();
     cuda::launch_task_head(h, steps.get(), counter.get(), nullptr);
@@ -258,12 +258,12 @@ struct DeviceStep {
 }
 
 void expect_params_close(const Params<float>& got, const Params<float>& ref, const char* what) {
-  EXPECT_TRUE(close_block(got.embedding, ref.embedding)) << what << " embedding";
-  EXPECT_TRUE(close_block(got.mask_weight, ref.mask_weight)) << what << " phi";
-  EXPECT_TRUE(close_block(got.mask_bias, ref.mask_bias)) << what << " mask bias";
+  EXPECT_TRUE(close_block(got.embedding.to_vector(), ref.embedding.to_vector())) << what << " embedding";
+  EXPECT_TRUE(close_block(got.mask_weight.to_vector(), ref.mask_weight.to_vector())) << what << " phi";
+  EXPECT_TRUE(close_block(got.mask_bias.to_vector(), ref.mask_bias.to_vector())) << what << " mask bias";
   for (std::size_t l = 0; l < ref.weight.size(); ++l) {
-    EXPECT_TRUE(close_block(got.weight[l], ref.weight[l])) << what << " weight[" << l << "]";
-    EXPECT_TRUE(close_block(got.bias[l], ref.bias[l])) << what << " bias[" << l << "]";
+    EXPECT_TRUE(close_block(got.weight[l].to_vector(), ref.weight[l].to_vector())) << what << " weight[" << l << "]";
+    EXPECT_TRUE(close_block(got.bias[l].to_vector(), ref.bias[l].to_vector())) << what << " bias[" << l << "]";
   }
 }
 

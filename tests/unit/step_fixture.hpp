@@ -10,15 +10,15 @@
 
 #include "backends/cpu/cpu_step.hpp"
 #include "backends/cpu/sinks.hpp"
-#include "core/model.hpp"
+#include "train/model.hpp"
 
 namespace gfs::test {
 
 /// A problem with every parameter block non-zero (phi included) so no gradient path is trivially 0.
 template <typename T>
 struct StepProblem {
-  detail::ModelShape shape;
-  detail::Params<T> params;
+  train::ModelShape shape;
+  train::Params<T> params;
   std::vector<T> x, values, class_weight, uniforms;
   std::vector<std::int32_t> labels, rows;
   detail::StepInput<T> input;
@@ -33,8 +33,8 @@ struct StepProblem {
     shape.embedding_dim = 4;
     shape.hidden = std::move(hidden);
     shape.n_outputs = outputs;
-    params = detail::Params<T>::zeros(shape);
-    params.for_each_block([&](std::vector<T>& v) {
+    params = train::Params<T>(shape);
+    params.for_each_block([&](train::Span<T> v) {
       for (T& p : v) p = T(0.5 * normal(rng));
     });
     x.resize(static_cast<std::size_t>(n) * d);
@@ -61,8 +61,8 @@ struct StepProblem {
   }
 
   /// Loss and gradients of one step at the current parameters (single thread unless threads > 1).
-  double loss_and_grad(detail::Params<T>* grad, int threads = 1) {
-    detail::Params<T> sink_grad = detail::Params<T>::zeros(shape);
+  double loss_and_grad(train::Params<T>* grad, int threads = 1) {
+    train::Params<T> sink_grad(shape);
     detail::Workspace<T> ws(shape, input.batch);
     detail::GradSink<T> sink{sink_grad};
 #pragma omp parallel num_threads(threads)

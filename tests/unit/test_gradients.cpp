@@ -16,7 +16,7 @@ constexpr double kRelTol = 1e-5;
 struct Case {
   std::string name;
   bool classification;
-  Penalty penalty;
+  kern::SelectPenalty penalty;
   bool weighted;
   int batch;
 };
@@ -49,21 +49,21 @@ TEST_P(GradientCheck, MatchesCentralDifferences) {
   prob.input.penalty = c.penalty;
   prob.input.target_features = 2;
   if (c.weighted) prob.class_weight = {0.5, 2.0, 1.25};
-  detail::Params<double> analytic;
+  train::Params<double> analytic;
   prob.loss_and_grad(&analytic);
   if (distance_to_kink(prob.last_pre) < 1e3 * kStep) GTEST_SKIP() << "a ReLU pre-activation sits on its kink";
 
   // Walk every block of params and analytic in the same order.
-  std::vector<std::vector<double>*> p_blocks, g_blocks;
-  prob.params.for_each_block([&](std::vector<double>& v) { p_blocks.push_back(&v); });
-  analytic.for_each_block([&](std::vector<double>& v) { g_blocks.push_back(&v); });
+  std::vector<train::Span<double>> p_blocks, g_blocks;
+  prob.params.for_each_block([&](train::Span<double> v) { p_blocks.push_back(v); });
+  analytic.for_each_block([&](train::Span<double> v) { g_blocks.push_back(v); });
   const char* names[] = {"embedding", "mask_weight", "mask_bias", "W0", "b0", "W1", "b1", "W2", "b2"};
   int checked = 0;
   for (std::size_t blk = 0; blk < p_blocks.size(); ++blk) {
     double worst = 0;
-    for (std::size_t i = 0; i < p_blocks[blk]->size(); ++i) {
-      const double numeric = central_difference(prob, (*p_blocks[blk])[i]);
-      const double exact = (*g_blocks[blk])[i];
+    for (std::size_t i = 0; i < p_blocks[blk].size(); ++i) {
+      const double numeric = central_difference(prob, p_blocks[blk][i]);
+      const double exact = g_blocks[blk][i];
       EXPECT_NEAR(exact, numeric, kAbsTol + kRelTol * std::abs(numeric))
           << names[blk] << "[" << i << "] (" << c.name << ")";
       worst = std::max(worst, std::abs(exact - numeric));
@@ -75,19 +75,19 @@ TEST_P(GradientCheck, MatchesCentralDifferences) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllLossesAndPenalties, GradientCheck,
-                         ::testing::Values(Case{"ce_raw", true, Penalty::kRaw, false, 4},
-                                           Case{"ce_target", true, Penalty::kTarget, false, 4},
-                                           Case{"ce_weighted_raw", true, Penalty::kRaw, true, 4},
-                                           Case{"ce_weighted_target", true, Penalty::kTarget, true, 3},
-                                           Case{"mse_raw", false, Penalty::kRaw, false, 4},
-                                           Case{"mse_target", false, Penalty::kTarget, false, 4},
-                                           Case{"ce_batch1", true, Penalty::kRaw, false, 1},
-                                           Case{"mse_batch1", false, Penalty::kRaw, false, 1}),
+                         ::testing::Values(Case{"ce_raw", true, kern::SelectPenalty::kMean, false, 4},
+                                           Case{"ce_target", true, kern::SelectPenalty::kTarget, false, 4},
+                                           Case{"ce_weighted_raw", true, kern::SelectPenalty::kMean, true, 4},
+                                           Case{"ce_weighted_target", true, kern::SelectPenalty::kTarget, true, 3},
+                                           Case{"mse_raw", false, kern::SelectPenalty::kMean, false, 4},
+                                           Case{"mse_target", false, kern::SelectPenalty::kTarget, false, 4},
+                                           Case{"ce_batch1", true, kern::SelectPenalty::kMean, false, 1},
+                                           Case{"mse_batch1", false, kern::SelectPenalty::kMean, false, 1}),
                          [](const ::testing::TestParamInfo<Case>& param_info) { return param_info.param.name; });
 
 TEST(GradientCheck, ThreeHiddenLayersRegressionTwoOutputs) {
   StepProblem<double> prob(false, 9, 5, {6, 4, 3}, 2, 23);
-  detail::Params<double> analytic;
+  train::Params<double> analytic;
   prob.loss_and_grad(&analytic);
   ASSERT_GT(distance_to_kink(prob.last_pre), 1e3 * kStep);
   EXPECT_NEAR(analytic.weight[2][3], central_difference(prob, prob.params.weight[2][3]), 1e-6);
@@ -96,8 +96,8 @@ TEST(GradientCheck, ThreeHiddenLayersRegressionTwoOutputs) {
 TEST(GradientCheck, FloatStepAgreesWithDoubleReference) {
   StepProblem<double> ref(true, 40, 8);
   StepProblem<float> f(true, 40, 8);
-  detail::Params<double> g_ref;
-  detail::Params<float> g_f;
+  train::Params<double> g_ref;
+  train::Params<float> g_f;
   const double loss_ref = ref.loss_and_grad(&g_ref);
   const double loss_f = f.loss_and_grad(&g_f);
   EXPECT_NEAR(loss_f, loss_ref, 1e-5 * std::abs(loss_ref) + 1e-6);
@@ -109,7 +109,7 @@ TEST(GradientCheck, FloatStepAgreesWithDoubleReference) {
 
 TEST(GradientCheck, ThreadCountDoesNotChangeAnyBit) {
   StepProblem<float> one(true, 300, 6), two(true, 300, 6);
-  detail::Params<float> g1, g2;
+  train::Params<float> g1, g2;
   EXPECT_EQ(one.loss_and_grad(&g1, 1), two.loss_and_grad(&g2, 2));
   EXPECT_EQ(g1.embedding, g2.embedding);
   EXPECT_EQ(g1.mask_weight, g2.mask_weight);

@@ -1,16 +1,28 @@
-// The held-out test behind support rule "validated" (src/core/validation.cpp).
+// The held-out test behind support rule "validated" (src/core/validation.cpp) and the evidence
+// it reads from a backend (train::Backend::column_evidence).
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <initializer_list>
 #include <random>
 
+#include "backends/backends.hpp"
 #include "core/validation.hpp"
 
 namespace gfs::detail {
 namespace {
 
+using train::ModelShape;
+using train::Params;
+using train::Targets;
+
 /// A network whose parameters the test writes by hand (mask blocks unused by the test).
-Params<float> hand_network(const ModelShape& shape) { return Params<float>::zeros(shape); }
+Params<float> hand_network(const ModelShape& shape) { return Params<float>(shape); }
+
+void set(train::Span<float> block, std::initializer_list<float> values) {
+  ASSERT_EQ(block.size(), values.size());
+  std::copy(values.begin(), values.end(), block.begin());
+}
 
 /// Standard-normal columns [rows, cols].
 std::vector<float> gaussian(std::int64_t rows, std::int64_t cols, unsigned seed) {
@@ -21,93 +33,134 @@ std::vector<float> gaussian(std::int64_t rows, std::int64_t cols, unsigned seed)
   return x;
 }
 
-/// A trainer that ignores the data and returns a fixed network (the test's hypothesis).
+/// A CPU backend that holds `net` without training it (its data are x [n, shape.n_features]).
+std::unique_ptr<train::Backend> holding(const Params<float>& net, const float* x, std::int64_t n,
+                                        const Targets& t) {
+  auto backend = make_cpu_backend(1);
+  const train::TrainState state(net);
+  train::TrainSetup setup;
+  setup.x = x;
+  setup.n_rows = n;
+  setup.shape = net.shape();
+  setup.features = train::FeatureBlock::whole(net.shape().n_features);
+  setup.targets = &t;
+  setup.state = &state;
+  setup.plan.batch_size = 1;
+  backend->setup(setup);
+  return backend;
+}
+
+/// A trainer that ignores the data and returns a backend holding a fixed network (the test's
+/// hypothesis).
 NetworkTrainer fixed(const Params<float>& net, int* calls, std::vector<std::int64_t>* rows_seen) {
-  return [net, calls, rows_seen](const Config& cfg, const float*, std::int64_t n, const ModelShape& shape,
-                                 const Targets&, const Params<float>& init) {
-    EXPECT_FLOAT_EQ(cfg.lambda, 0.0F);
-    EXPECT_FLOAT_EQ(cfg.lr_mask, 0.0F);
+  return [net, calls, rows_seen](const train::Plan& plan, const float* x, std::int64_t n, const ModelShape& shape,
+                                 const Targets& t, const Params<float>& init) {
+    EXPECT_FLOAT_EQ(plan.lambda, 0.0F);
+    EXPECT_FLOAT_EQ(plan.lr_mask, 0.0F);
+    EXPECT_EQ(plan.warmup_epochs, 0);
+    EXPECT_FALSE(plan.train_embedding);
     for (float b : init.mask_bias) EXPECT_EQ(b, 0.0F);  // masks frozen at logit 0
     EXPECT_EQ(net.weight[0].size(), static_cast<std::size_t>(shape.n_features * shape.fan_out(0)));
     ++*calls;
     rows_seen->push_back(n);
-    return net;
+    return holding(net, x, n, t);
   };
 }
 
-TEST(Validation, RowLossesMatchADirectForwardPass) {
-  ModelShape shape;
-  shape.n_features = 3;
-  shape.hidden = {4, 2};
-  shape.n_outputs = 3;
-  std::mt19937 rng(5);
-  std::uniform_real_distribution<float> uni(-1, 1);
-  Params<float> net = hand_network(shape);
-  net.for_each_block([&](std::vector<float>& v) {
-    for (float& w : v) w = uni(rng);
-  });
-  const std::vector<float> x = gaussian(6, 3, 2);
-  std::vector<double> w0(net.weight[0].begin(), net.weight[0].end());
-  for (double& w : w0) w *= 0.7;
-  Targets t;
-  t.classification = true;
-  t.labels = {0, 2, 1, 1, 0, 2, 1, 0};
-  t.class_weight = {1.0F, 2.0F, 0.5F};
-  t.n_outputs = 3;
-  const std::vector<std::int64_t> rows = {7, 1, 2, 3, 4, 5};  // row numbers select the labels
-  const std::vector<double> got = row_losses(net, shape, w0, x.data(), rows, t);
-  ASSERT_EQ(got.size(), 6U);
-  for (std::size_t i = 0; i < 6; ++i) {
-    double h1[4], h2[2], o[3];
-    for (int a = 0; a < 4; ++a) {
-      double z = net.bias[0][a];
-      for (int k = 0; k < 3; ++k) z += x[i * 3 + k] * 0.7 * double(net.weight[0][k * 4 + a]);
-      h1[a] = z > 0 ? z : 0;
-    }
-    for (int b = 0; b < 2; ++b) {
-      double z = net.bias[1][b];
-      for (int a = 0; a < 4; ++a) z += h1[a] * net.weight[1][a * 2 + b];
-      h2[b] = z > 0 ? z : 0;
-    }
-    for (int c = 0; c < 3; ++c) {
-      o[c] = net.bias[2][c];
-      for (int b = 0; b < 2; ++b) o[c] += h2[b] * net.weight[2][b * 3 + c];
-    }
-    const int label = t.labels[static_cast<std::size_t>(rows[i])];
-    const double lse = std::log(std::exp(o[0]) + std::exp(o[1]) + std::exp(o[2]));
-    EXPECT_NEAR(got[i], t.class_weight[label] * (lse - o[label]), 1e-12) << "row " << i;
-  }
-
-  // Regression with two outputs: the mean squared error over the outputs.
-  shape.n_outputs = 2;
-  Params<float> reg = hand_network(shape);
-  reg.for_each_block([&](std::vector<float>& v) {
-    for (float& w : v) w = uni(rng);
-  });
-  Targets tr;
-  tr.classification = false;
-  tr.n_outputs = 2;
-  tr.values = {0.5F, -1.0F, 2.0F, 0.25F};
-  const std::vector<double> w0r(reg.weight[0].begin(), reg.weight[0].end());
-  const std::vector<double> l = row_losses(reg, shape, w0r, x.data(), {1}, tr);
-  double h1[4], h2[2];
+/// The loss of one row of x [*, 3] under a hand-written forward pass in double (first layer scaled
+/// by `scale`, column `drop` replaced by 0 unless -1).
+double direct_loss(const Params<float>& net, const float* row, double scale, int drop, const Targets& t,
+                   std::int64_t target_row) {
+  double h1[4], h2[2], o[3];
   for (int a = 0; a < 4; ++a) {
-    double z = reg.bias[0][a];
-    for (int k = 0; k < 3; ++k) z += x[k] * double(reg.weight[0][k * 4 + a]);
+    double z = net.bias[0][a];
+    for (int k = 0; k < 3; ++k)
+      if (k != drop) z += row[k] * scale * double(net.weight[0][k * 4 + a]);
     h1[a] = z > 0 ? z : 0;
   }
   for (int b = 0; b < 2; ++b) {
-    double z = reg.bias[1][b];
-    for (int a = 0; a < 4; ++a) z += h1[a] * reg.weight[1][a * 2 + b];
+    double z = net.bias[1][b];
+    for (int a = 0; a < 4; ++a) z += h1[a] * net.weight[1][a * 2 + b];
     h2[b] = z > 0 ? z : 0;
   }
-  double se = 0;
-  for (int c = 0; c < 2; ++c) {
-    double o = reg.bias[2][c];
-    for (int b = 0; b < 2; ++b) o += h2[b] * reg.weight[2][b * 2 + c];
-    se += (o - tr.values[2 + c]) * (o - tr.values[2 + c]);
+  const int n_out = t.n_outputs;
+  for (int c = 0; c < n_out; ++c) {
+    o[c] = net.bias[2][c];
+    for (int b = 0; b < 2; ++b) o[c] += h2[b] * net.weight[2][b * n_out + c];
   }
-  EXPECT_NEAR(l[0], se / 2, 1e-12);
+  const auto r = static_cast<std::size_t>(target_row);
+  if (t.classification) {
+    const int label = t.labels[r];
+    const double lse = std::log(std::exp(o[0]) + std::exp(o[1]) + std::exp(o[2]));
+    return t.class_weight[static_cast<std::size_t>(label)] * (lse - o[label]);
+  }
+  double se = 0;
+  for (int c = 0; c < n_out; ++c) se += (o[c] - t.values[r * n_out + c]) * (o[c] - t.values[r * n_out + c]);
+  return se / n_out;
+}
+
+/// The evidence a backend reports equals the loss differences of a direct forward pass, for
+/// class-weighted cross-entropy and for a two-output mean squared error; inactive columns are
+/// left out of the base loss.
+TEST(Validation, ColumnEvidenceMatchesADirectForwardPass) {
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<float> uni(-1, 1);
+  const std::vector<float> x = gaussian(6, 3, 2);
+  const std::vector<std::int64_t> rows = {7, 1, 2, 3, 4, 5};  // row numbers select the targets
+  Targets ce;
+  ce.classification = true;
+  ce.labels = {0, 2, 1, 1, 0, 2, 1, 0};
+  ce.class_weight = {1.0F, 2.0F, 0.5F};
+  ce.n_outputs = 3;
+  Targets mse;
+  mse.classification = false;
+  mse.n_outputs = 2;
+  for (int i = 0; i < 16; ++i) mse.values.push_back(uni(rng));
+  for (const Targets* t : {&ce, &mse}) {
+    ModelShape shape;
+    shape.n_features = 3;
+    shape.hidden = {4, 2};
+    shape.n_outputs = t->n_outputs;
+    Params<float> net = hand_network(shape);
+    net.for_each_block([&](train::Span<float> v) {
+      for (float& w : v) w = uni(rng);
+    });
+    auto backend = holding(net, x.data(), 6, *t);
+    const train::HeldOutRows held{x.data(), rows.data(), 6, t, 0.7};
+    for (const std::vector<char>& active : {std::vector<char>{1, 1, 1}, std::vector<char>{1, 0, 1}}) {
+      train::ColumnEvidence ev;
+      backend->column_evidence(held, active, 2, ev);
+      ASSERT_EQ(ev.sum.size(), 3U);
+      EXPECT_EQ(ev.n_rows, 6);
+      const int off = active[1] ? -1 : 1;  // an inactive column is already dropped
+      double base_abs = 0;
+      for (int j = 0; j < 3; ++j) {
+        double sum = 0, sum_sq = 0;
+        for (std::size_t i = 0; i < 6; ++i) {
+          const double base = direct_loss(net, &x[i * 3], 0.7, off, *t, rows[i]);
+          if (j == 0) base_abs += std::abs(base);
+          // Dropping column j on top of the inactive one (a 3-column network: drop both by hand).
+          double dropped = 0;
+          if (off < 0) {
+            dropped = direct_loss(net, &x[i * 3], 0.7, j, *t, rows[i]);
+          } else {
+            float row[3] = {x[i * 3], x[i * 3 + 1], x[i * 3 + 2]};
+            row[off] = 0;
+            dropped = direct_loss(net, row, 0.7, j, *t, rows[i]);
+          }
+          sum += dropped - base;
+          sum_sq += (dropped - base) * (dropped - base);
+        }
+        if (!active[static_cast<std::size_t>(j)]) {
+          EXPECT_EQ(ev.sum[static_cast<std::size_t>(j)], 0.0);
+          continue;
+        }
+        EXPECT_NEAR(ev.sum[static_cast<std::size_t>(j)], sum, 1e-12) << "column " << j;
+        EXPECT_NEAR(ev.sum_sq[static_cast<std::size_t>(j)], sum_sq, 1e-12) << "column " << j;
+      }
+      EXPECT_NEAR(ev.base_abs_sum, base_abs, 1e-12);
+    }
+  }
 }
 
 /// y = x_1 (column 1 of 5); candidates {1, 3, 4}: a network that passes candidate 0 through
@@ -123,9 +176,9 @@ TEST(Validation, KeepsTheColumnTheNetworkNeedsAndDropsTheIgnoredOnes) {
   shape.n_features = 3;
   shape.hidden = {2, 2};
   Params<float> net = hand_network(shape);
-  net.weight[0] = {1, -1, 0, 0, 0, 0};  // candidate 0 -> (x, -x); candidates 1, 2 -> nothing
-  net.weight[1] = {1, 0, 0, 1};
-  net.weight[2] = {1, -1};
+  set(net.weight[0], {1, -1, 0, 0, 0, 0});  // candidate 0 -> (x, -x); candidates 1, 2 -> nothing
+  set(net.weight[1], {1, 0, 0, 1});
+  set(net.weight[2], {1, -1});
   Config cfg;
   cfg.hidden = shape.hidden;
   int calls = 0;
@@ -155,9 +208,9 @@ TEST(Validation, KeepsOneOfTwoRedundantCopies) {
   shape.hidden = {3, 1};
   Params<float> net = hand_network(shape);
   // h = (relu(x_a), relu(-x_a), relu(x_b - x_a)); out = relu(h0 - h1 + h2) = max(x_a, x_b, 0)
-  net.weight[0] = {1, -1, -1, 0, 0, 1};
-  net.weight[1] = {1, -1, 1};
-  net.weight[2] = {1};
+  set(net.weight[0], {1, -1, -1, 0, 0, 1});
+  set(net.weight[1], {1, -1, 1});
+  set(net.weight[2], {1});
   Config cfg;
   cfg.hidden = shape.hidden;
   int calls = 0;

@@ -2,23 +2,65 @@
 /// @brief Picks the CPU backend variant for the instruction sets this processor supports.
 #include <memory>
 
-#include "backends/backend.hpp"
+#include "backends/backends.hpp"
+#include "train/backend.hpp"
 
 namespace gfs::detail {
 
-std::unique_ptr<Backend> make_cpu_backend_avx512(int threads);
-std::unique_ptr<Backend> make_cpu_backend_avx2(int threads);
-std::unique_ptr<Backend> make_cpu_backend_generic(int threads);
+std::unique_ptr<train::Backend> make_cpu_backend_avx512(int threads);
+std::unique_ptr<train::Backend> make_cpu_backend_avx2(int threads);
+std::unique_ptr<train::Backend> make_cpu_backend_generic(int threads);
+void cpu_column_evidence_avx512(const train::Params<float>&, const train::HeldOutRows&, const std::vector<char>&, int,
+                                train::ColumnEvidence&);
+void cpu_column_evidence_avx2(const train::Params<float>&, const train::HeldOutRows&, const std::vector<char>&, int,
+                              train::ColumnEvidence&);
+void cpu_column_evidence_generic(const train::Params<float>&, const train::HeldOutRows&, const std::vector<char>&, int,
+                                 train::ColumnEvidence&);
 
-std::unique_ptr<Backend> make_cpu_backend(int threads) {
+namespace {
+
+enum class Isa { kAvx512, kAvx2, kGeneric };
+
+Isa best_isa() {
 #if defined(__x86_64__) && defined(__GNUC__)
   __builtin_cpu_init();
   if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
       __builtin_cpu_supports("avx512dq"))
-    return make_cpu_backend_avx512(threads);
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return make_cpu_backend_avx2(threads);
+    return Isa::kAvx512;
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return Isa::kAvx2;
 #endif
+  return Isa::kGeneric;
+}
+
+}  // namespace
+
+std::unique_ptr<train::Backend> make_cpu_backend(int threads) {
+  switch (best_isa()) {
+    case Isa::kAvx512:
+      return make_cpu_backend_avx512(threads);
+    case Isa::kAvx2:
+      return make_cpu_backend_avx2(threads);
+    case Isa::kGeneric:
+      break;
+  }
   return make_cpu_backend_generic(threads);
 }
 
 }  // namespace gfs::detail
+
+namespace gfs::train {
+
+void cpu_column_evidence(const Params<float>& params, const HeldOutRows& held_out, const std::vector<char>& active,
+                         int threads, ColumnEvidence& out) {
+  switch (detail::best_isa()) {
+    case detail::Isa::kAvx512:
+      return detail::cpu_column_evidence_avx512(params, held_out, active, threads, out);
+    case detail::Isa::kAvx2:
+      return detail::cpu_column_evidence_avx2(params, held_out, active, threads, out);
+    case detail::Isa::kGeneric:
+      break;
+  }
+  detail::cpu_column_evidence_generic(params, held_out, active, threads, out);
+}
+
+}  // namespace gfs::train

@@ -8,13 +8,17 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <cmath>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
-#include "backends/backend.hpp"
-#include "core/model.hpp"
+#include "gfs/error.hpp"
+#include "train/backend.hpp"
+#include "train/model.hpp"
 #include "kernels/math.hpp"
 #include "kernels/philox.hpp"
 
@@ -26,6 +30,7 @@
 #endif
 #include "backends/cpu/cpu_backend_impl.hpp"
 #include "backends/cpu/cpu_step.hpp"
+#include "backends/cpu/evidence.hpp"
 #include "backends/cpu/sinks.hpp"
 #ifdef GFS_CPU_TARGET_PUSHED
 #pragma GCC pop_options

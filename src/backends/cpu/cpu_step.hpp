@@ -2,14 +2,16 @@
 /// @brief One GFSNetwork training step on the CPU, written once for float (training) and double
 ///        (the finite-difference reference of the tests), fused feature-wise for OpenMP.
 ///
-/// Every thread of an OpenMP team calls cpu_step(); features are cut into a fixed number of chunks
-/// (independent of the thread count, so results do not depend on it) and each thread owns a
-/// contiguous range of chunks. Per step:
+/// Every thread of an OpenMP team calls cpu_step(); the columns are the fit's fixed chunks
+/// (train::ColumnChunks, independent of the thread count, so results do not depend on it), the
+/// backend holds a range of them (a train::FeatureBlock, all of them unless columns are split
+/// between backends) and each thread owns a contiguous range of those. Per step:
 ///   A  [parallel, per chunk]  w = phi e + b, Philox noise, mask m, masked matmul partial sums
-///   B  [one thread]           reduce partials, task MLP forward, loss, task MLP backward -> dz0
+///   B  [one thread]           exchange the partials (train::Reduce), add them in chunk order, task
+///                             MLP forward, loss, penalty, task MLP backward -> dz0
 ///   C  [parallel, per chunk]  feature-side backward: G_j = X_b[:,j]^T dz0, dW0_j, dm_j, dw_j, de;
 ///                             hand the gradients to the Sink (Adam, or store them for tests)
-///   D  [one thread]           reduce de, hand it to the Sink
+///   D  [one thread]           exchange and add the de partials, hand de to the Sink
 /// The Sink decides what happens to gradients, so the tests check exactly the code that trains.
 #pragma once
 
@@ -17,13 +19,15 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 #include "backends/cpu/team_barrier.hpp"
-#include "core/model.hpp"
-#include "gfs/config.hpp"
 #include "kernels/math.hpp"
 #include "kernels/philox.hpp"
+#include "train/model.hpp"
+#include "train/plan.hpp"
+#include "train/reduce.hpp"
 
 #ifndef GFS_CPU_ISA
 #define GFS_CPU_ISA portable
@@ -34,10 +38,15 @@ namespace gfs::detail {
 // cpu_backend_<isa>.cpp): distinct names, so the linker cannot merge code built for different ISAs.
 inline namespace GFS_CPU_ISA {
 
+using train::ColumnChunks;
+using train::FeatureBlock;
+using train::ModelShape;
+using train::Params;
+
 /// Everything a step reads besides the parameters.
 template <typename T>
 struct StepInput {
-  const T* x = nullptr;                ///< [N, D] row-major
+  const T* x = nullptr;                ///< the block's columns of row r start at x + r * x_stride
   const std::int32_t* rows = nullptr;  ///< the batch's row indices [B]
   int batch = 0;
   const std::int32_t* labels = nullptr;  ///< classification [N]
@@ -46,12 +55,13 @@ struct StepInput {
   bool classification = true;
   T tau = 1;
   T lambda = 1;
-  Penalty penalty = Penalty::kRaw;
-  int target_features = 0;
+  kern::SelectPenalty penalty = kern::SelectPenalty::kMean;
+  T target_features = 0;
   std::uint64_t seed = 0;
   std::int64_t step = 0;                 ///< global step: the noise subsequence
   const T* injected_uniforms = nullptr;  ///< [D] tests only: replaces the Philox draw
   bool embedding_grad = true;            ///< false skips dL/de (a frozen embedding never reads it)
+  train::Reduce* reduce = nullptr;       ///< joins column blocks; nullptr: this block is every column
 };
 
 /// Loss terms of one step.
@@ -59,29 +69,20 @@ struct StepTerms {
   double loss = 0, task_loss = 0, select_loss = 0, mean_mask = 0;
 };
 
-/// Fixed chunking of the feature axis: about 32 features or more per chunk, at most 64 chunks.
-struct FeatureChunks {
-  int count = 1;
-  std::int64_t n_features = 0;
-  FeatureChunks() = default;
-  explicit FeatureChunks(std::int64_t d)
-      : count(static_cast<int>(std::clamp<std::int64_t>(d / 32, 1, 64))), n_features(d) {}
-  [[nodiscard]] std::int64_t begin(int c) const { return n_features * c / count; }
-  [[nodiscard]] std::int64_t end(int c) const { return n_features * (c + 1) / count; }
-};
-
 /// Features per tile of phase C.
 inline constexpr int kTile = 64;
 
-/// Scratch of a step, sized once for the largest batch.
+/// Scratch of a step, sized once for the largest batch. Columns are the block's (local index
+/// j = global index - block.first()); partial sums have a slot for every chunk of the fit.
 template <typename T>
 struct Workspace {
   ModelShape shape;
-  FeatureChunks chunks;
+  FeatureBlock block;
+  ColumnChunks chunks;  ///< the fit's
+  std::int64_t first = 0;
   int max_batch = 0;
-  std::vector<T> logits, uniforms, mask;  // [D]
-  std::vector<T> z_partial;               // [chunks, B, H0]
-  std::vector<T> mask_partial;            // [chunks]
+  std::vector<T> logits, uniforms, mask;  // [count]
+  std::vector<T> forward_partial;         // [chunks, forward_slot()]: sum of m, then z0 [B, H0]
   std::vector<T> de_partial;              // [chunks, d_e]
   std::vector<std::vector<T>> pre, post;  // per layer [B, fan_out]: z and relu(z)
   std::vector<std::vector<T>> dpre;       // per layer [B, fan_out]: dL/dz
@@ -91,15 +92,16 @@ struct Workspace {
   StepTerms terms;
   TeamBarrier barrier;
 
-  Workspace(const ModelShape& s, int batch) : shape(s), chunks(s.n_features), max_batch(batch) {
+  Workspace(const ModelShape& s, int batch) : Workspace(s, FeatureBlock::whole(s.n_features), batch) {}
+  Workspace(const ModelShape& s, const FeatureBlock& b, int batch)
+      : shape(s), block(b), chunks(b.total), first(b.first()), max_batch(batch) {
     const auto D = static_cast<std::size_t>(s.n_features);
     const auto h0 = static_cast<std::size_t>(s.fan_out(0));
     const auto de = static_cast<std::size_t>(s.embedding_dim);
     logits.resize(D);
     uniforms.resize(D);
     mask.resize(D);
-    z_partial.resize(static_cast<std::size_t>(chunks.count) * batch * h0);
-    mask_partial.resize(static_cast<std::size_t>(chunks.count));
+    forward_partial.resize(static_cast<std::size_t>(chunks.count) * forward_slot());
     de_partial.resize(static_cast<std::size_t>(chunks.count) * de);
     std::size_t widest = 0;
     for (int l = 0; l < s.n_layers(); ++l) {
@@ -114,6 +116,13 @@ struct Workspace {
     grad_e.resize(de);
     tile_scratch.resize(static_cast<std::size_t>(chunks.count) * tile_stride());
   }
+  /// Floats per chunk of forward_partial: the chunk's sum of m, then its z0 partial [max_batch, H0].
+  [[nodiscard]] std::size_t forward_slot() const {
+    return 1 + static_cast<std::size_t>(max_batch) * static_cast<std::size_t>(shape.fan_out(0));
+  }
+  /// Local columns of chunk c.
+  [[nodiscard]] std::int64_t begin(int c) const { return chunks.begin(c) - first; }
+  [[nodiscard]] std::int64_t end(int c) const { return chunks.end(c) - first; }
   /// A tile's gradients: dW0 [kTile, H0], dphi [kTile, d_e], dw [kTile].
   [[nodiscard]] std::size_t tile_stride() const {
     return static_cast<std::size_t>(kTile) * (shape.fan_out(0) + shape.embedding_dim + 1);
@@ -122,18 +131,18 @@ struct Workspace {
 
 namespace step_detail {
 
-/// The chunks [first, last) owned by thread `tid` of `nthreads`.
-inline void owned_chunks(int n_chunks, int tid, int nthreads, int& first, int& last) {
-  first = n_chunks * tid / nthreads;
-  last = n_chunks * (tid + 1) / nthreads;
+/// The chunks [first, last) of the block's [c0, c1) owned by thread `tid` of `nthreads`.
+inline void owned_chunks(int c0, int c1, int tid, int nthreads, int& first, int& last) {
+  const int n = c1 - c0;
+  first = c0 + n * tid / nthreads;
+  last = c0 + n * (tid + 1) / nthreads;
 }
 
 /// Phase A for chunk c: logits, noise, mask, and the chunk's partial of X_b diag(m) W0 (the mask
 /// is applied to x on the fly: (x_bj m_j) W0_j, so diag(m) W0 is never stored).
 template <typename T>
 void mask_and_matmul_chunk(const StepInput<T>& in, const Params<T>& p, Workspace<T>& ws, int c) {
-  const std::int64_t j0 = ws.chunks.begin(c), j1 = ws.chunks.end(c);
-  const std::int64_t D = ws.shape.n_features;
+  const std::int64_t j0 = ws.begin(c), j1 = ws.end(c), stride = ws.block.x_stride;
   const int de = ws.shape.embedding_dim, h0 = ws.shape.fan_out(0);
   const T* e = p.embedding.data();
   T* logits = ws.logits.data();
@@ -149,10 +158,12 @@ void mask_and_matmul_chunk(const StepInput<T>& in, const Params<T>& p, Workspace
   if (in.injected_uniforms != nullptr) {
     std::copy(in.injected_uniforms + j0, in.injected_uniforms + j1, uniforms + j0);
   } else {
+    // Keyed by the global column index: a block draws exactly the whole matrix's noise.
     kern::Philox4 block{};
     for (std::int64_t j = j0; j < j1; ++j) {
-      if (j == j0 || (j & 3) == 0) block = kern::philox_block(in.seed, kern::kTrainStream + in.step, j >> 2);
-      uniforms[j] = T(kern::uint_to_uniform(block.v[j & 3]));
+      const auto g = static_cast<std::uint64_t>(ws.first + j);
+      if (j == j0 || (g & 3) == 0) block = kern::philox_block(in.seed, kern::kTrainStream + in.step, g >> 2);
+      uniforms[j] = T(kern::uint_to_uniform(block.v[g & 3]));
     }
   }
   T mask_sum = 0;
@@ -163,12 +174,13 @@ void mask_and_matmul_chunk(const StepInput<T>& in, const Params<T>& p, Workspace
     mask[j] = m;
     mask_sum += m;
   }
-  ws.mask_partial[static_cast<std::size_t>(c)] = mask_sum;
-  T* zp = &ws.z_partial[static_cast<std::size_t>(c) * ws.max_batch * h0];
+  T* slot = &ws.forward_partial[static_cast<std::size_t>(c) * ws.forward_slot()];
+  slot[0] = mask_sum;
+  T* zp = slot + 1;
   std::fill(zp, zp + static_cast<std::size_t>(in.batch) * h0, T(0));
   const T* w0 = p.weight[0].data();
   for (int b = 0; b < in.batch; ++b) {
-    const T* xr = in.x + static_cast<std::int64_t>(in.rows[b]) * D;
+    const T* xr = in.x + static_cast<std::int64_t>(in.rows[b]) * stride;
     T* z = zp + static_cast<std::size_t>(b) * h0;
     for (std::int64_t j = j0; j < j1; ++j) {
       const T xm = xr[j] * mask[j];
@@ -211,12 +223,20 @@ template <typename T, typename Sink>
 void head_forward_backward(const StepInput<T>& in, const Params<T>& p, Workspace<T>& ws, Sink& sink) {
   const ModelShape& s = ws.shape;
   const int B = in.batch, L = s.n_layers(), h0 = s.fan_out(0);
+  const std::size_t slot = ws.forward_slot();
+  // Chunks held by other column blocks arrive here (Reduce); then every participant adds all
+  // chunks in the same order.
+  if constexpr (std::is_same_v<T, float>)
+    if (in.reduce != nullptr)
+      in.reduce->exchange(train::Reduce::Point::kForward, ws.forward_partial.data(), slot,
+                        1 + static_cast<std::size_t>(B) * h0, ws.block.first_chunk, ws.block.last_chunk,
+                        ws.chunks.count);
   // Layer 0 pre-activation: bias + sum of the chunk partials, in chunk order.
   T* z0 = ws.pre[0].data();
   for (int b = 0; b < B; ++b)
     for (int h = 0; h < h0; ++h) z0[b * h0 + h] = p.bias[0][h];
   for (int c = 0; c < ws.chunks.count; ++c) {
-    const T* zp = &ws.z_partial[static_cast<std::size_t>(c) * ws.max_batch * h0];
+    const T* zp = &ws.forward_partial[static_cast<std::size_t>(c) * slot + 1];
     for (int i = 0; i < B * h0; ++i) z0[i] += zp[i];
   }
   for (int l = 0; l < L; ++l) {
@@ -224,14 +244,7 @@ void head_forward_backward(const StepInput<T>& in, const Params<T>& p, Workspace
     T* z = ws.pre[l].data();
     if (l > 0) {
       const T* a = ws.post[l - 1].data();
-      for (int b = 0; b < B; ++b) {
-        for (int o = 0; o < fo; ++o) z[b * fo + o] = p.bias[l][o];
-        for (int i = 0; i < fi; ++i) {
-          const T ai = a[b * fi + i];
-          const T* wr = &p.weight[l][static_cast<std::size_t>(i) * fo];
-          for (int o = 0; o < fo; ++o) z[b * fo + o] += ai * wr[o];
-        }
-      }
+      for (int b = 0; b < B; ++b) kern::dense_row(a + b * fi, p.weight[l].data(), p.bias[l].data(), fi, fo, z + b * fo);
     }
     if (l + 1 < L)
       for (int i = 0; i < B * fo; ++i) ws.post[l][i] = kern::relu(z[i]);
@@ -266,23 +279,18 @@ void head_forward_backward(const StepInput<T>& in, const Params<T>& p, Workspace
   sink.layer(0, nullptr, ws.grad_b.data());  // W0 is handled feature by feature in phase C
 
   T mask_sum = 0;
-  for (int c = 0; c < ws.chunks.count; ++c) mask_sum += ws.mask_partial[c];
-  const T D = T(s.n_features), mean_mask = mask_sum / D;
-  T select = mean_mask, dsel = T(1) / D;
-  if (in.penalty == Penalty::kTarget) {
-    const T gap = mean_mask - T(in.target_features) / D;
-    select = gap * gap;
-    dsel = T(2) * gap / D;
-  }
-  ws.dsel_dm = in.lambda * dsel;
-  ws.terms = StepTerms{double(task + in.lambda * select), double(task), double(select), double(mean_mask)};
+  for (int c = 0; c < ws.chunks.count; ++c) mask_sum += ws.forward_partial[static_cast<std::size_t>(c) * slot];
+  const kern::PenaltyTerms<T> pen = kern::selection_penalty(in.penalty, mask_sum, T(ws.block.total), in.target_features);
+  ws.dsel_dm = in.lambda * pen.grad_per_mask;
+  ws.terms =
+      StepTerms{double(task + in.lambda * pen.value), double(task), double(pen.value), double(pen.mean_mask)};
 }
 
 /// Phase C for chunk c: the feature side of the backward pass. Features go in tiles of kTile so
 /// the sink sees contiguous gradient blocks (long vector loops) that stay in L1.
 template <typename T, typename Sink>
 void feature_backward_chunk(const StepInput<T>& in, const Params<T>& p, Workspace<T>& ws, Sink& sink, int c) {
-  const std::int64_t j0 = ws.chunks.begin(c), j1 = ws.chunks.end(c), D = ws.shape.n_features;
+  const std::int64_t j0 = ws.begin(c), j1 = ws.end(c), stride = ws.block.x_stride;
   const int de = ws.shape.embedding_dim, h0 = ws.shape.fan_out(0);
   const T* dz0 = ws.dpre[0].data();
   const T* e = p.embedding.data();
@@ -296,7 +304,7 @@ void feature_backward_chunk(const StepInput<T>& in, const Params<T>& p, Workspac
     // G_j = sum_b x[b, j] dz0[b, :], kept in grad_w0 until it is scaled by m_j below.
     std::fill(grad_w0, grad_w0 + n * h0, T(0));
     for (int b = 0; b < in.batch; ++b) {
-      const T* xr = in.x + static_cast<std::int64_t>(in.rows[b]) * D + t0;
+      const T* xr = in.x + static_cast<std::int64_t>(in.rows[b]) * stride + t0;
       const T* dz = dz0 + b * h0;
       for (int i = 0; i < n; ++i) {
         const T xv = xr[i];
@@ -344,7 +352,7 @@ template <typename T, typename Sink>
 void cpu_step(const StepInput<T>& in, Params<T>& p, Workspace<T>& ws, Sink& sink) {
   const int tid = omp_get_thread_num(), team = omp_get_num_threads();
   int first = 0, last = 0;
-  step_detail::owned_chunks(ws.chunks.count, tid, team, first, last);
+  step_detail::owned_chunks(ws.block.first_chunk, ws.block.last_chunk, tid, team, first, last);
   for (int c = first; c < last; ++c) step_detail::mask_and_matmul_chunk(in, p, ws, c);
   ws.barrier.wait(team);
   if (tid == 0) step_detail::head_forward_backward(in, p, ws, sink);
@@ -353,6 +361,10 @@ void cpu_step(const StepInput<T>& in, Params<T>& p, Workspace<T>& ws, Sink& sink
   ws.barrier.wait(team);
   if (tid == 0) {
     const int de = ws.shape.embedding_dim;
+    if constexpr (std::is_same_v<T, float>)
+      if (in.reduce != nullptr && in.embedding_grad)
+        in.reduce->exchange(train::Reduce::Point::kBackward, ws.de_partial.data(), static_cast<std::size_t>(de),
+                          static_cast<std::size_t>(de), ws.block.first_chunk, ws.block.last_chunk, ws.chunks.count);
     std::fill(ws.grad_e.begin(), ws.grad_e.end(), T(0));
     for (int c = 0; c < ws.chunks.count; ++c)
       for (int k = 0; k < de; ++k) ws.grad_e[k] += ws.de_partial[static_cast<std::size_t>(c) * de + k];

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 
-#include "core/model.hpp"
+#include "train/model.hpp"
 #include "kernels/math.hpp"
 
 #ifndef GFS_CPU_ISA
@@ -16,6 +16,8 @@ namespace gfs::detail {
 // Each instruction-set variant of the CPU backend gets its own copy of these templates (see
 // cpu_backend_<isa>.cpp): distinct names, so the linker cannot merge code built for different ISAs.
 inline namespace GFS_CPU_ISA {
+
+using train::Params;
 
 /// Applies Adam to each block as soon as its gradient is known (fused into the step's passes).
 /// moment1/moment2 mirror the parameters; `task` drives theta, `mask` drives phi, bias and e.

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "backends/backend.hpp"
+#include "backends/backends.hpp"
 #include "backends/cuda/device_memory.cuh"
 #include "gfs/error.hpp"
 #include "kernels/cuda/cuda_check.cuh"
@@ -23,6 +23,14 @@ namespace gfs::detail {
 namespace {
 
 using cuda::AdamBlock;
+using train::ColumnEvidence;
+using train::EpochStats;
+using train::HeldOutRows;
+using train::ModelShape;
+using train::Params;
+using train::TrainSetup;
+using train::Targets;
+using train::TrainState;
 
 /// The largest embedding the kernels' shared-memory layout takes (feature_shared_bytes).
 constexpr int kMaxEmbeddingDim = 1024;
@@ -62,8 +70,14 @@ struct DeviceScratch {
 void upload(float* dst, const std::vector<float>& src, cudaStream_t s) {
   GFS_CUDA_CHECK(cudaMemcpyAsync(dst, src.data(), src.size() * sizeof(float), cudaMemcpyHostToDevice, s));
 }
-void download(std::vector<float>& dst, const float* src, cudaStream_t s) {
+void upload(float* dst, train::Span<const float> src, cudaStream_t s) {
+  GFS_CUDA_CHECK(cudaMemcpyAsync(dst, src.data(), src.size() * sizeof(float), cudaMemcpyHostToDevice, s));
+}
+void download(train::Span<float> dst, const float* src, cudaStream_t s) {
   GFS_CUDA_CHECK(cudaMemcpyAsync(dst.data(), src, dst.size() * sizeof(float), cudaMemcpyDeviceToHost, s));
+}
+void download(std::vector<float>& dst, const float* src, cudaStream_t s) {
+  download(train::Span<float>(dst.data(), dst.size()), src, s);
 }
 
 /// CUDA graphs are on unless GFS_CUDA_GRAPHS=0 (debugging, or timing the launches themselves).
@@ -76,7 +90,7 @@ bool graphs_enabled() {
 #endif
 }
 
-class CudaBackend final : public Backend {
+class CudaBackend final : public train::Backend {
  public:
   explicit CudaBackend(int ordinal) : ordinal_(ordinal) {
     cuda::DeviceScope scope(ordinal_);
@@ -104,12 +118,16 @@ class CudaBackend final : public Backend {
   EpochStats train_epoch(const std::vector<std::int32_t>& order, float tau, float lambda,
                          std::int64_t first_step) override;
   void read_logits(std::vector<float>& logits) override;
-  void read_params(Params<float>& params) override;
+  void export_state(TrainState& state) override;
+  void import_state(const TrainState& state) override;
+  void column_evidence(const HeldOutRows& held_out, const std::vector<char>& active, int threads,
+                       ColumnEvidence& out) override;
 
  private:
   void validate(const TrainSetup& s) const;
   void plan_memory();
   void upload_fit(const TrainSetup& s);
+  void upload_state(const TrainState& state);
   void prepare_kernel_args();
   void enqueue_step();
   void capture_step_graph();
@@ -129,6 +147,7 @@ class CudaBackend final : public Backend {
   std::int64_t n_rows_ = 0;
   int batch_ = 1;  // rows allocated per batch: min(batch_size, N)
   std::int64_t max_steps_ = 0;
+  std::int64_t adam_step_ = 0;  // Adam steps taken (exported with the state)
   bool small_path_ = true;  // GEMV masked matmul, else gather + cuBLAS
   cuda::GemvChunks chunks_;
   int feature_blocks_ = 1;
@@ -149,8 +168,11 @@ class CudaBackend final : public Backend {
 
 void CudaBackend::validate(const TrainSetup& s) const {
   const ModelShape& sh = s.shape;
-  if (s.x == nullptr || s.targets == nullptr || s.initial == nullptr || s.n_rows < 1 || sh.n_features < 1)
+  if (s.x == nullptr || s.targets == nullptr || s.state == nullptr || s.n_rows < 1 || sh.n_features < 1)
     throw Error(ErrorCode::kInternal, "CUDA backend: setup() called without data, targets or parameters");
+  if (!s.features.is_whole() || s.reduce != nullptr || s.features.x_stride != sh.n_features)
+    throw Error(ErrorCode::kInvalidArgument,
+                "the CUDA backend trains every column of a dense matrix; column blocks run on the CPU backend");
   if (sh.n_features > INT_MAX || s.n_rows > INT_MAX)
     throw Error(ErrorCode::kInvalidArgument, "the CUDA backend takes at most " + std::to_string(INT_MAX) +
                                                  " rows and features (cuBLAS uses 32-bit sizes); use --device cpu");
@@ -164,7 +186,7 @@ void CudaBackend::validate(const TrainSetup& s) const {
   for (int l = 0; l < sh.n_layers(); ++l)
     if (sh.fan_out(l) < 1)
       throw Error(ErrorCode::kInvalidArgument, "every hidden size and n_outputs must be at least 1");
-  if (s.config.batch_size < 1) throw Error(ErrorCode::kInvalidArgument, "batch_size must be at least 1");
+  if (s.plan.batch_size < 1) throw Error(ErrorCode::kInvalidArgument, "batch_size must be at least 1");
 }
 
 void CudaBackend::setup(const TrainSetup& s) {
@@ -177,7 +199,7 @@ void CudaBackend::setup(const TrainSetup& s) {
   setup_ = s;
   shape_ = s.shape;
   n_rows_ = s.n_rows;
-  batch_ = static_cast<int>(std::min<std::int64_t>(s.config.batch_size, s.n_rows));
+  batch_ = static_cast<int>(std::min<std::int64_t>(s.plan.batch_size, s.n_rows));
   max_steps_ = cuda::ceil_div(n_rows_, batch_);
   small_path_ = cuda::use_small_batch_path(batch_, shape_.fan_out(0), shape_.embedding_dim);
   chunks_ = cuda::gemv_chunks(shape_.n_features, sm_count_);
@@ -244,17 +266,27 @@ void CudaBackend::plan_memory() {
   arena_.reserve(s.counter, 1);
 }
 
+void CudaBackend::upload_state(const TrainState& state) {
+  const cudaStream_t st = stream();
+  auto put = [&](DeviceParams& d, const Params<float>& p) {
+    upload(d.embedding.value, p.embedding, st);
+    upload(d.mask_weight.value, p.mask_weight, st);
+    upload(d.mask_bias.value, p.mask_bias, st);
+    for (std::size_t l = 0; l < p.weight.size(); ++l) {
+      upload(d.weight[l].value, p.weight[l], st);
+      upload(d.bias[l].value, p.bias[l], st);
+    }
+  };
+  put(value_, state.values);
+  put(moment1_, state.moment1);
+  put(moment2_, state.moment2);
+  adam_step_ = state.step;
+}
+
 void CudaBackend::upload_fit(const TrainSetup& s) {
   const cudaStream_t st = stream();
-  const Params<float>& p = *s.initial;
-  upload(value_.embedding.value, p.embedding, st);
-  upload(value_.mask_weight.value, p.mask_weight, st);
-  upload(value_.mask_bias.value, p.mask_bias, st);
-  for (std::size_t l = 0; l < p.weight.size(); ++l) {
-    upload(value_.weight[l].value, p.weight[l], st);
-    upload(value_.bias[l].value, p.bias[l], st);
-  }
-  // Give every value block its moments (the arena zeroed them: Adam starts at zero).
+  upload_state(*s.state);
+  // Give every value block its moments.
   auto attach = [](AdamBlock& v, const AdamBlock& m1, const AdamBlock& m2) {
     v.m1 = m1.value;
     v.m2 = m2.value;
@@ -286,7 +318,7 @@ void CudaBackend::prepare_kernel_args() {
   mask_args_ = cuda::MaskArgs{shape_.n_features,
                               de,
                               h0,
-                              setup_.config.seed,
+                              setup_.plan.seed,
                               value_.embedding.value,
                               value_.mask_weight.value,
                               value_.mask_bias.value,
@@ -318,8 +350,8 @@ void CudaBackend::prepare_kernel_args() {
   h.labels = s.labels;
   h.class_weight = s.class_weight;
   h.values = s.values;
-  h.target_penalty = setup_.config.penalty == Penalty::kTarget;
-  h.target_features = setup_.config.target_features;
+  h.target_penalty = setup_.plan.penalty == kern::SelectPenalty::kTarget;
+  h.target_features = static_cast<int>(setup_.plan.target_features);
   h.dsel_dm = s.dsel_dm;
   h.stats = s.stats;
 
@@ -338,7 +370,7 @@ void CudaBackend::prepare_kernel_args() {
                                     value_.mask_bias,
                                     s.de_partial};
   embedding_args_ =
-      cuda::EmbeddingArgs{de, feature_blocks_, setup_.config.train_embedding, s.de_partial, value_.embedding, nullptr};
+      cuda::EmbeddingArgs{de, feature_blocks_, setup_.plan.train_embedding, s.de_partial, value_.embedding, nullptr};
 }
 
 /// The launches of one step, in order; everything step-dependent is read on the device.
@@ -387,7 +419,7 @@ void CudaBackend::capture_step_graph() {
 
 void CudaBackend::fill_step_table(std::int64_t n, std::int64_t steps, float tau, float lambda,
                                   std::int64_t first_step) {
-  const Config& cfg = setup_.config;
+  const train::Plan& cfg = setup_.plan;
   for (std::int64_t i = 0; i < steps; ++i) {
     const std::int64_t step = first_step + i;
     cuda::StepParams& p = host_steps_[static_cast<std::size_t>(i)];
@@ -447,6 +479,7 @@ EpochStats CudaBackend::train_epoch(const std::vector<std::int32_t>& order, floa
     stats.mean_mask += t[3];
   }
   stats.steps = steps;
+  adam_step_ = first_step + steps;
   return stats;
 }
 
@@ -459,24 +492,48 @@ void CudaBackend::read_logits(std::vector<float>& logits) {
   GFS_CUDA_CHECK(cudaStreamSynchronize(stream()));
 }
 
-void CudaBackend::read_params(Params<float>& params) {
+void CudaBackend::export_state(TrainState& state) {
   cuda::DeviceScope scope(ordinal_);
-  if (scratch_.logits == nullptr) throw Error(ErrorCode::kInternal, "CUDA backend: read_params() before setup()");
-  params = Params<float>::zeros(shape_);
+  if (scratch_.logits == nullptr) throw Error(ErrorCode::kInternal, "CUDA backend: export_state() before setup()");
+  state = TrainState(Params<float>(shape_));
   const cudaStream_t st = stream();
-  download(params.embedding, value_.embedding.value, st);
-  download(params.mask_weight, value_.mask_weight.value, st);
-  download(params.mask_bias, value_.mask_bias.value, st);
-  for (std::size_t l = 0; l < params.weight.size(); ++l) {
-    download(params.weight[l], value_.weight[l].value, st);
-    download(params.bias[l], value_.bias[l].value, st);
-  }
+  auto get = [&](Params<float>& p, const DeviceParams& d) {
+    download(p.embedding, d.embedding.value, st);
+    download(p.mask_weight, d.mask_weight.value, st);
+    download(p.mask_bias, d.mask_bias.value, st);
+    for (std::size_t l = 0; l < p.weight.size(); ++l) {
+      download(p.weight[l], d.weight[l].value, st);
+      download(p.bias[l], d.bias[l].value, st);
+    }
+  };
+  get(state.values, value_);
+  get(state.moment1, moment1_);
+  get(state.moment2, moment2_);
   GFS_CUDA_CHECK(cudaStreamSynchronize(st));
+  state.step = adam_step_;
+}
+
+void CudaBackend::import_state(const TrainState& state) {
+  cuda::DeviceScope scope(ordinal_);
+  if (scratch_.logits == nullptr) throw Error(ErrorCode::kInternal, "CUDA backend: import_state() before setup()");
+  const std::size_t n = train::ParamLayout(shape_).size;
+  if (state.values.flat.size() != n || state.moment1.flat.size() != n || state.moment2.flat.size() != n)
+    throw Error(ErrorCode::kInvalidArgument, "CUDA backend: the imported training state has another shape");
+  upload_state(state);
+  GFS_CUDA_CHECK(cudaStreamSynchronize(stream()));
+}
+
+/// The evidence runs on the host (a few forward passes per held-out row and column, in double).
+void CudaBackend::column_evidence(const HeldOutRows& held_out, const std::vector<char>& active, int threads,
+                                  ColumnEvidence& out) {
+  TrainState state;
+  export_state(state);
+  train::cpu_column_evidence(state.values, held_out, active, threads, out);
 }
 
 }  // namespace
 
-std::unique_ptr<Backend> make_cuda_backend(int ordinal) {
+std::unique_ptr<train::Backend> make_cuda_backend(int ordinal) {
   int count = 0;
   const cudaError_t status = cudaGetDeviceCount(&count);
   if (status != cudaSuccess) {

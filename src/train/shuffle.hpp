@@ -8,7 +8,7 @@
 
 #include "kernels/philox.hpp"
 
-namespace gfs::detail {
+namespace gfs::train {
 
 /// Permutes `items` in place: the same seed and subsequence give the same order on every machine.
 /// Swap i - 1 draws its 64-bit number from Philox block i of the subsequence.
@@ -21,4 +21,4 @@ void philox_shuffle(std::vector<Item>& items, std::uint64_t seed, std::uint64_t 
   }
 }
 
-}  // namespace gfs::detail
+}  // namespace gfs::train

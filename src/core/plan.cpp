@@ -1,0 +1,39 @@
+/// @file plan.cpp
+/// @brief Config -> train::Plan.
+#include "core/plan.hpp"
+
+#include <cmath>
+
+namespace gfs::detail {
+
+train::Plan make_plan(const Config& c) {
+  train::Plan p;
+  p.seed = c.seed;
+  p.epochs = c.epochs;
+  p.batch_size = c.batch_size;
+  p.shuffle = c.shuffle;
+  p.tau0 = c.tau0;
+  p.tau_decay = c.tau_decay;
+  p.lambda = c.penalty_weight();
+  p.warmup_epochs = static_cast<int>(std::lround(static_cast<double>(c.penalty_warmup) * c.epochs));
+  p.penalty = c.penalty == Penalty::kTarget ? kern::SelectPenalty::kTarget : kern::SelectPenalty::kMean;
+  p.target_features = static_cast<float>(c.target_features);
+  p.lr_mask = c.lr_mask;
+  p.lr_task = c.lr_task;
+  p.adam_beta1 = c.adam_beta1;
+  p.adam_beta2 = c.adam_beta2;
+  p.adam_eps = c.adam_eps;
+  p.train_embedding = c.train_embedding;
+  return p;
+}
+
+train::ModelShape make_shape(const Config& c, std::int64_t n_features, int n_outputs) {
+  train::ModelShape s;
+  s.n_features = n_features;
+  s.embedding_dim = c.embedding_dim;
+  s.hidden = c.hidden;
+  s.n_outputs = n_outputs;
+  return s;
+}
+
+}  // namespace gfs::detail

@@ -1,0 +1,48 @@
+/// @file support.cpp
+/// @brief The support rules.
+#include "core/support.hpp"
+
+#include <algorithm>
+
+#include "core/outputs.hpp"
+
+namespace gfs::detail {
+
+std::vector<int> support_of(const std::vector<float>& logits, const std::vector<std::int32_t>& scores, SupportRule rule,
+                            int top_k) {
+  std::vector<int> out;
+  switch (rule) {
+    case SupportRule::kValidated:  // its candidates; select_support runs the held-out test on them
+    case SupportRule::kMajority:
+      for (std::size_t j = 0; j < logits.size(); ++j)
+        if (logits[j] > 0) out.push_back(static_cast<int>(j));
+      break;
+    case SupportRule::kAny:
+      for (std::size_t j = 0; j < scores.size(); ++j)
+        if (scores[j] > 0) out.push_back(static_cast<int>(j));
+      break;
+    case SupportRule::kTopK: {
+      const std::vector<int> rank = rank_by_logit(logits);
+      const auto k = std::min<std::size_t>(static_cast<std::size_t>(std::max(top_k, 0)), rank.size());
+      out.assign(rank.begin(), rank.begin() + static_cast<std::ptrdiff_t>(k));
+      std::sort(out.begin(), out.end());
+      break;
+    }
+  }
+  return out;
+}
+
+Support select_support(const Config& config, const std::vector<float>& logits, const std::vector<std::int32_t>& scores,
+                       const SupportData& data) {
+  Support s;
+  s.selected = support_of(logits, scores, config.support, config.target_features);
+  if (config.support == SupportRule::kValidated) {
+    s.candidates = s.selected;
+    s.selected = validate_candidates(config, data.x, data.n_rows, data.n_features, *data.targets, s.candidates,
+                                     data.train_network)
+                     .kept;
+  }
+  return s;
+}
+
+}  // namespace gfs::detail

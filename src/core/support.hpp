@@ -1,0 +1,35 @@
+/// @file support.hpp
+/// @brief Every support rule in one place: which features a fit selects.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/validation.hpp"
+#include "gfs/config.hpp"
+
+namespace gfs::detail {
+
+/// The support under a rule that needs only the fit's outputs (ascending indices). kValidated and
+/// kMajority give the majority set (w_j > 0): the validated rule's candidates.
+std::vector<int> support_of(const std::vector<float>& logits, const std::vector<std::int32_t>& scores, SupportRule rule,
+                            int top_k);
+
+/// What the held-out test of kValidated needs (unused by the other rules).
+struct SupportData {
+  const float* x = nullptr;  ///< the standardised training data [n_rows, n_features]
+  std::int64_t n_rows = 0, n_features = 0;
+  const train::Targets* targets = nullptr;
+  NetworkTrainer train_network;
+};
+
+struct Support {
+  std::vector<int> selected;    ///< ascending
+  std::vector<int> candidates;  ///< kValidated: the majority set it tested; empty otherwise
+};
+
+/// The support of a fit under config.support.
+Support select_support(const Config& config, const std::vector<float>& logits, const std::vector<std::int32_t>& scores,
+                       const SupportData& data);
+
+}  // namespace gfs::detail

@@ -1,0 +1,97 @@
+/// @file backend.hpp
+/// @brief The device seam: what every backend (CPU/OpenMP, CUDA) implements.
+///
+/// core/ owns the fit: it resolves the user's Config into a Plan, builds the Schedule and calls a
+/// backend epoch by epoch. A backend owns the data and the training state on its device and runs
+/// whole epochs, because a step at batch 1 is latency-bound and must not round-trip through the
+/// host. Within an epoch each step is: sample mask (+ logits) -> masked matmul + task MLP -> loss
+/// and its gradient -> task-MLP backward + Adam -> feature-side backward + Adam -> embedding Adam.
+/// State flows both ways (export_state / import_state), so a fit can be checkpointed, resumed or
+/// moved; a backend may hold only a block of the columns, with a Reduce joining the blocks.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "train/model.hpp"
+#include "train/plan.hpp"
+#include "train/reduce.hpp"
+#include "train/schedule.hpp"
+
+namespace gfs::train {
+
+/// What a backend needs to train; pointers stay valid until the next setup() or destruction.
+struct TrainSetup {
+  const float* x = nullptr;  ///< standardised data of the block's columns, rows `features.x_stride` apart (host)
+  std::int64_t n_rows = 0;
+  FeatureBlock features;
+  ModelShape shape;  ///< shape.n_features == features.count()
+  const Targets* targets = nullptr;
+  const TrainState* state = nullptr;  ///< where training starts (a fresh state or an imported one)
+  Plan plan;
+  Reduce* reduce = nullptr;  ///< nullptr: the block is the whole matrix
+};
+
+/// Held-out rows for the evidence of support rule "validated": x [n_rows, shape.n_features] (the
+/// model's columns), `rows` their indices into `targets`.
+struct HeldOutRows {
+  const float* x = nullptr;
+  const std::int64_t* rows = nullptr;
+  std::int64_t n_rows = 0;
+  const Targets* targets = nullptr;
+  double mask_scale = 1;  ///< every column's first-layer weights are scaled by its expected mask
+};
+
+/// Per column j: the sums over the held-out rows of d = loss(x_j replaced by 0) - loss, and of d^2.
+struct ColumnEvidence {
+  std::vector<double> sum, sum_sq;  ///< [n_features]; 0 for inactive columns
+  double base_abs_sum = 0;          ///< sum of |loss| over the rows (the rounding scale)
+  std::int64_t n_rows = 0;
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  /// "cpu" or "cuda:N".
+  [[nodiscard]] virtual std::string name() const = 0;
+  /// Copies data, targets and the state to the device; allocates all the fit needs.
+  virtual void setup(const TrainSetup& setup) = 0;
+  /// One epoch. Batches are consecutive slices of `order` (row indices) of batch_size rows, the
+  /// last one possibly shorter. Step i of the epoch draws its noise from subsequence
+  /// first_step + i of the seed's training stream and is Adam step first_step + i + 1. `tau` and
+  /// `lambda` (the penalty's weight: 0 during the warm-up) hold for the whole epoch.
+  virtual EpochStats train_epoch(const std::vector<std::int32_t>& order, float tau, float lambda,
+                                 std::int64_t first_step) = 0;
+  /// Current logits w = phi e + b of the block's columns [count].
+  virtual void read_logits(std::vector<float>& logits) = 0;
+  /// The whole training state (values, moments, step).
+  virtual void export_state(TrainState& state) = 0;
+  /// Replaces the training state (same shape as setup()'s); training continues from it exactly.
+  virtual void import_state(const TrainState& state) = 0;
+  /// The held-out evidence of every active column under the current parameters (double precision).
+  virtual void column_evidence(const HeldOutRows& held_out, const std::vector<char>& active, int threads,
+                               ColumnEvidence& out) = 0;
+};
+
+/// Runs epochs from+1 .. schedule.epochs() on a prepared backend. after_epoch(epoch, tau, stats)
+/// returns false to stop early. Returns the last epoch run.
+template <typename AfterEpoch>
+int run_epochs(Backend& backend, Schedule& schedule, Position from, AfterEpoch&& after_epoch) {
+  int epoch = from.epochs_done;
+  while (epoch < schedule.epochs()) {
+    ++epoch;
+    const float tau = schedule.tau(epoch);
+    const EpochStats stats =
+        backend.train_epoch(schedule.order(epoch), tau, schedule.lambda(epoch), schedule.first_step(epoch));
+    if (!after_epoch(epoch, tau, stats)) break;
+  }
+  return epoch;
+}
+
+/// The held-out evidence on the CPU from a model's parameters (what a backend without a device
+/// implementation of column_evidence calls; defined by the CPU backend, per instruction set).
+void cpu_column_evidence(const Params<float>& params, const HeldOutRows& held_out, const std::vector<char>& active,
+                         int threads, ColumnEvidence& out);
+
+}  // namespace gfs::train

@@ -1,0 +1,42 @@
+/// @file schedule.cpp
+/// @brief Schedule: tau, lambda, row order and step numbers per epoch.
+#include "train/schedule.hpp"
+
+#include <numeric>
+
+#include "train/shuffle.hpp"
+
+namespace gfs::train {
+
+Schedule::Schedule(const Plan& plan, std::int64_t n_rows) : plan_(plan) {
+  const std::int64_t batch = std::min<std::int64_t>(std::max(plan.batch_size, 1), n_rows);
+  steps_per_epoch_ = n_rows > 0 ? (n_rows + batch - 1) / batch : 0;
+  tau_.assign(static_cast<std::size_t>(std::max(plan.epochs, 0)) + 1, plan.tau0);
+  for (std::size_t e = 2; e < tau_.size(); ++e) tau_[e] = tau_[e - 1] * plan.tau_decay;
+  order_.resize(static_cast<std::size_t>(n_rows));
+  std::iota(order_.begin(), order_.end(), 0);
+}
+
+float Schedule::tau(int epoch) const {
+  if (epoch >= 1 && static_cast<std::size_t>(epoch) < tau_.size()) return tau_[static_cast<std::size_t>(epoch)];
+  float t = plan_.tau0;  // beyond the plan (never in a fit; kept total for tests)
+  for (int e = 2; e <= epoch; ++e) t *= plan_.tau_decay;
+  return t;
+}
+
+float Schedule::lambda(int epoch) const { return epoch <= plan_.warmup_epochs ? 0.0F : plan_.lambda; }
+
+const std::vector<std::int32_t>& Schedule::order(int epoch) {
+  if (!plan_.shuffle) return order_;
+  if (epoch < order_epoch_) {
+    std::iota(order_.begin(), order_.end(), 0);
+    order_epoch_ = 0;
+  }
+  // Each epoch shuffles with its own subsequence of the shuffle stream.
+  for (int e = order_epoch_ + 1; e <= epoch; ++e)
+    philox_shuffle(order_, plan_.seed, kern::kShuffleStream + static_cast<std::uint64_t>(e));
+  order_epoch_ = epoch;
+  return order_;
+}
+
+}  // namespace gfs::train
