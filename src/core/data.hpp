@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "train/model.hpp"
 #include "gfs/config.hpp"
+#include "train/model.hpp"
 
 namespace gfs::detail {
 

@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <vector>
 
-
 namespace gfs::detail {
 
 /// p_j = 1 - exp(-e^{w_j}).

@@ -73,7 +73,7 @@ struct Half {
   std::vector<float> x_train;
   train::Targets t_train;
   std::unique_ptr<train::Backend> network;
-  std::vector<float> x_test;         ///< [rows, C]
+  std::vector<float> x_test;       ///< [rows, C]
   std::vector<std::int64_t> rows;  ///< their row numbers in the fit's data (for the targets)
 };
 
@@ -117,8 +117,7 @@ ValidationOutcome validate_candidates(const Config& config, const float* x, std:
   for (auto& p : part) std::sort(p.begin(), p.end());
 
   const train::Plan fit_plan = make_plan(config);
-  const train::ModelShape shape =
-      make_shape(config, static_cast<std::int64_t>(candidates.size()), targets.n_outputs);
+  const train::ModelShape shape = make_shape(config, static_cast<std::int64_t>(candidates.size()), targets.n_outputs);
 
   // The networks: the fit's task network and schedule, masks frozen at logit 0, no penalty.
   train::Plan sub = fit_plan;
@@ -136,13 +135,15 @@ ValidationOutcome validate_candidates(const Config& config, const float* x, std:
     const std::vector<std::int64_t>& train_rows = part[a];
     Half& h = halves[a];
     sub.seed = config.seed + kSeedStride * static_cast<std::uint64_t>(a + 1);
-    sub.batch_size = static_cast<int>(std::min<std::int64_t>(fit_plan.batch_size, static_cast<std::int64_t>(train_rows.size())));
+    sub.batch_size =
+        static_cast<int>(std::min<std::int64_t>(fit_plan.batch_size, static_cast<std::int64_t>(train_rows.size())));
     train::Params<float> init = train::initial_params(shape, sub.seed);
     std::fill(init.mask_weight.begin(), init.mask_weight.end(), 0.0F);
     std::fill(init.mask_bias.begin(), init.mask_bias.end(), static_cast<float>(kFrozenLogit));
     h.x_train = gather(x, n_features, train_rows, candidates);
     h.t_train = subset(targets, train_rows);
-    h.network = train_network(sub, h.x_train.data(), static_cast<std::int64_t>(train_rows.size()), shape, h.t_train, init);
+    h.network =
+        train_network(sub, h.x_train.data(), static_cast<std::int64_t>(train_rows.size()), shape, h.t_train, init);
     h.rows = part[1 - a];
     h.x_test = gather(x, n_features, h.rows, candidates);
   }

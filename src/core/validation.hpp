@@ -7,11 +7,11 @@
 /// single column. Each network is scored on the other half, so every row is held out once.
 ///
 /// The networks are trained on the fit's device and their evidence is computed there
-/// (train::Backend::column_evidence). A candidate's evidence is the per-row loss increase when its column is replaced by its mean
-/// (0 after standardisation), paired over all N held-out rows: z = mean / (sd / sqrt(N)). The
-/// weakest candidates with z < validation_z are removed and the rest re-tested, until every
-/// remaining one passes. Removing the weakest first keeps one of two copies of a useful feature:
-/// with both present neither is needed, once one is gone the other is.
+/// (train::Backend::column_evidence). A candidate's evidence is the per-row loss increase when its column is replaced
+/// by its mean (0 after standardisation), paired over all N held-out rows: z = mean / (sd / sqrt(N)). The weakest
+/// candidates with z < validation_z are removed and the rest re-tested, until every remaining one passes. Removing the
+/// weakest first keeps one of two copies of a useful feature: with both present neither is needed, once one is gone the
+/// other is.
 #pragma once
 
 #include <cstdint>

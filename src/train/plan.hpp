@@ -54,9 +54,7 @@ struct FeatureBlock {
   std::int64_t x_stride = 0;  ///< floats between rows of the block's x (which starts at its column 0)
 
   /// The whole matrix, X stored densely [N, D].
-  static FeatureBlock whole(std::int64_t d) {
-    return FeatureBlock{d, 0, ColumnChunks(d).count, d};
-  }
+  static FeatureBlock whole(std::int64_t d) { return FeatureBlock{d, 0, ColumnChunks(d).count, d}; }
   /// Chunks [c0, c1) of a fit with d columns, X given with row stride `stride`.
   static FeatureBlock chunks(std::int64_t d, int c0, int c1, std::int64_t stride) {
     return FeatureBlock{d, c0, c1, stride};

@@ -10,8 +10,7 @@ namespace gfs::train {
 class LocalReduce::Member final : public Reduce {
  public:
   explicit Member(LocalReduce& group) : group_(group) {}
-  void exchange(Point, float* slots, std::size_t stride, std::size_t used, int first, int last,
-                int n_chunks) override {
+  void exchange(Point, float* slots, std::size_t stride, std::size_t used, int first, int last, int n_chunks) override {
     group_.exchange(slots, slots, stride, used, first, last, n_chunks);
   }
 

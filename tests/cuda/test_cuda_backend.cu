@@ -160,12 +160,13 @@ TEST_P(CudaBackendFit, RerunIsBitIdenticalWithAndWithoutGraphs) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Paths, CudaBackendFit,
-                         ::testing::Values(FitCase{"gemv_batch1_ce", true, 64, 301, 1, kern::SelectPenalty::kMean},
-                                           FitCase{"gemv_short_last_batch_mse", false, 50, 257, 7, kern::SelectPenalty::kTarget},
-                                           FitCase{"cublas_batch32_ce", true, 100, 1030, 32, kern::SelectPenalty::kTarget},
-                                           FitCase{"cublas_short_last_batch_mse", false, 70, 513, 20, kern::SelectPenalty::kMean}),
-                         [](const ::testing::TestParamInfo<FitCase>& info) { return std::string(info.param.name); });
+INSTANTIATE_TEST_SUITE_P(
+    Paths, CudaBackendFit,
+    ::testing::Values(FitCase{"gemv_batch1_ce", true, 64, 301, 1, kern::SelectPenalty::kMean},
+                      FitCase{"gemv_short_last_batch_mse", false, 50, 257, 7, kern::SelectPenalty::kTarget},
+                      FitCase{"cublas_batch32_ce", true, 100, 1030, 32, kern::SelectPenalty::kTarget},
+                      FitCase{"cublas_short_last_batch_mse", false, 70, 513, 20, kern::SelectPenalty::kMean}),
+    [](const ::testing::TestParamInfo<FitCase>& info) { return std::string(info.param.name); });
 
 TEST(CudaBackendErrors, MissingDeviceIsExplained) {
   EXPECT_TRUE(built_with_cuda());

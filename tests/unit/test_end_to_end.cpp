@@ -1,4 +1,5 @@
-// Whole fits on synthetic data with known informative features.
+// Whole fits on synthetic data with known informative features, written once and run on every
+// device present: the CPU always, CUDA device 0 where there is one (skipped with a message otherwise).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -20,22 +21,28 @@ Quality quality(const Result& r, const std::vector<int>& truth) {
   return {double(hits) / truth.size(), r.selected.empty() ? 0.0 : double(hits) / r.selected.size(), r.selected.size()};
 }
 
-/// The library's defaults, on the CPU, with a fixed seed.
-Config default_config() {
-  Config c;
-  c.seed = 3;
-  c.device = Device::cpu();
-  return c;
-}
+class EndToEnd : public ::testing::TestWithParam<Device> {
+ protected:
+  void SetUp() override {
+    if (GetParam().kind == DeviceKind::kCuda && cuda_device_count() == 0)
+      GTEST_SKIP() << "no CUDA device: the end-to-end tests run on the CPU only";
+  }
+  /// The library's defaults, on the test's device, with a fixed seed.
+  Config default_config() const {
+    Config c;
+    c.seed = 3;
+    c.device = GetParam();
+    return c;
+  }
+  /// Fewer epochs, for tests about the mechanics rather than the quality.
+  Config quick_config() const {
+    Config c = default_config();
+    c.epochs = 40;
+    return c;
+  }
+};
 
-/// Fewer epochs, for tests about the mechanics rather than the quality.
-Config quick_config() {
-  Config c = default_config();
-  c.epochs = 40;
-  return c;
-}
-
-TEST(EndToEnd, ClassificationFindsTheInformativeFeatures) {
+TEST_P(EndToEnd, ClassificationFindsTheInformativeFeatures) {
   const Synthetic s = make_classification(600, 200, 8, 3, 5);
   Selector sel(default_config());
   const Result& r = sel.fit(s.x.data(), s.rows, s.cols, s.y.data());
@@ -46,7 +53,7 @@ TEST(EndToEnd, ClassificationFindsTheInformativeFeatures) {
   EXPECT_LT(r.history.back().task_loss, r.history.front().task_loss);
 }
 
-TEST(EndToEnd, RegressionFindsTheInformativeFeatures) {
+TEST_P(EndToEnd, RegressionFindsTheInformativeFeatures) {
   const Synthetic s = make_regression(600, 100, 4, 9);
   Config c = default_config();
   c.task = Task::kRegression;
@@ -57,7 +64,7 @@ TEST(EndToEnd, RegressionFindsTheInformativeFeatures) {
   EXPECT_LE(q.selected, 3 * s.informative.size());
 }
 
-TEST(EndToEnd, TargetPenaltyAndTopKSelectExactlyK) {
+TEST_P(EndToEnd, TargetPenaltyAndTopKSelectExactlyK) {
   const Synthetic s = make_classification(400, 120, 6, 2, 12);
   Config c = default_config();
   c.penalty = Penalty::kTarget;
@@ -69,7 +76,7 @@ TEST(EndToEnd, TargetPenaltyAndTopKSelectExactlyK) {
   EXPECT_GE(quality(r, s.informative).recall, 0.8);
 }
 
-TEST(EndToEnd, SameSeedGivesBitIdenticalLogitsAndOtherSeedDoesNot) {
+TEST_P(EndToEnd, SameSeedGivesBitIdenticalLogitsAndOtherSeedDoesNot) {
   const Synthetic s = make_classification(300, 80, 4, 2, 2);
   Config c = quick_config();
   c.epochs = 15;
@@ -82,7 +89,7 @@ TEST(EndToEnd, SameSeedGivesBitIdenticalLogitsAndOtherSeedDoesNot) {
   EXPECT_NE(a.logits, other.logits);
 }
 
-TEST(EndToEnd, ThreadCountDoesNotChangeTheResult) {
+TEST_P(EndToEnd, ThreadCountDoesNotChangeTheResult) {
   const Synthetic s = make_classification(300, 400, 4, 2, 2);
   Config c = quick_config();
   c.epochs = 5;
@@ -93,11 +100,11 @@ TEST(EndToEnd, ThreadCountDoesNotChangeTheResult) {
   EXPECT_EQ(one.logits, two.logits);
 }
 
-TEST(EndToEnd, ReferencePresetTrainsWithFrozenEmbeddingAndAnyRule) {
+TEST_P(EndToEnd, ReferencePresetTrainsWithFrozenEmbeddingAndAnyRule) {
   const Synthetic s = make_classification(200, 40, 4, 2, 8);
   Config c = Config::reference();
   c.epochs = 3;
-  c.device = Device::cpu();
+  c.device = GetParam();
   Selector sel(c);
   const Result& r = sel.fit(s.x.data(), s.rows, s.cols, s.y.data());
   EXPECT_EQ(r.history.size(), 3U);
@@ -106,7 +113,7 @@ TEST(EndToEnd, ReferencePresetTrainsWithFrozenEmbeddingAndAnyRule) {
     EXPECT_EQ(std::binary_search(r.selected.begin(), r.selected.end(), j), r.scores[static_cast<std::size_t>(j)] > 0);
 }
 
-TEST(EndToEnd, ResultIsConsistent) {
+TEST_P(EndToEnd, ResultIsConsistent) {
   const Synthetic s = make_classification(200, 30, 3, 2, 1);
   Config c = quick_config();
   c.epochs = 10;
@@ -116,7 +123,7 @@ TEST(EndToEnd, ResultIsConsistent) {
   ASSERT_EQ(r.logits.size(), 30U);
   EXPECT_EQ(r.probability_history.size(), 10U * 30U);
   EXPECT_EQ(r.ranking.size(), 30U);
-  EXPECT_EQ(r.device, "cpu");
+  EXPECT_EQ(r.device, GetParam().str());
   EXPECT_TRUE(std::is_sorted(r.selected.begin(), r.selected.end()));
   for (std::size_t i = 1; i < r.ranking.size(); ++i)
     EXPECT_GE(r.logits[static_cast<std::size_t>(r.ranking[i - 1])], r.logits[static_cast<std::size_t>(r.ranking[i])]);
@@ -130,7 +137,7 @@ TEST(EndToEnd, ResultIsConsistent) {
     EXPECT_NEAR(r.history[e].tau, 2.0 * std::pow(0.997, double(e)), 1e-5);
 }
 
-TEST(EndToEnd, ProgressCallbackCanStopEarly) {
+TEST_P(EndToEnd, ProgressCallbackCanStopEarly) {
   const Synthetic s = make_classification(100, 20, 2, 2, 1);
   Config c = quick_config();
   Selector sel(c);
@@ -142,7 +149,7 @@ TEST(EndToEnd, ProgressCallbackCanStopEarly) {
   EXPECT_EQ(sel.fit(s.x.data(), s.rows, s.cols, s.y.data()).history.size(), 4U);
 }
 
-TEST(EndToEnd, TransformKeepsTheSelectedColumns) {
+TEST_P(EndToEnd, TransformKeepsTheSelectedColumns) {
   const Synthetic s = make_classification(100, 20, 2, 2, 1);
   Config c = quick_config();
   c.support = SupportRule::kTopK;
@@ -159,7 +166,7 @@ TEST(EndToEnd, TransformKeepsTheSelectedColumns) {
   EXPECT_THROW((void)sel.transform(s.x.data(), s.rows, 19), Error);
 }
 
-TEST(EndToEnd, SupportRulesDifferAsDocumented) {
+TEST_P(EndToEnd, SupportRulesDifferAsDocumented) {
   const Synthetic s = make_classification(300, 60, 4, 2, 6);
   Config c = quick_config();
   c.epochs = 40;
@@ -183,7 +190,7 @@ TEST(EndToEnd, SupportRulesDifferAsDocumented) {
   EXPECT_THROW((void)support(m, SupportRule::kValidated, 0), Error);
 }
 
-TEST(EndToEnd, RegressionFindsAnEvenEffect) {
+TEST_P(EndToEnd, RegressionFindsAnEvenEffect) {
   const Synthetic s = make_regression_with_even_effect(600, 60, 21);
   Config c = default_config();
   c.task = Task::kRegression;
@@ -192,7 +199,7 @@ TEST(EndToEnd, RegressionFindsAnEvenEffect) {
   EXPECT_LE(with.selected.size(), 2 * s.informative.size());
 }
 
-TEST(EndToEnd, WarmUpEpochsTrainWithoutThePenalty) {
+TEST_P(EndToEnd, WarmUpEpochsTrainWithoutThePenalty) {
   const Synthetic s = make_classification(200, 30, 3, 2, 8);
   Config c = quick_config();
   c.epochs = 20;
@@ -210,7 +217,7 @@ TEST(EndToEnd, WarmUpEpochsTrainWithoutThePenalty) {
   EXPECT_FLOAT_EQ(r.config.lambda, 0.3F);  // "auto" resolved for the raw penalty
 }
 
-TEST(EndToEnd, ValidatedSupportDropsNoiseThatTheMajorityRuleKeeps) {
+TEST_P(EndToEnd, ValidatedSupportDropsNoiseThatTheMajorityRuleKeeps) {
   const Synthetic s = make_classification(800, 40, 4, 2, 14);
   Config c = default_config();
   c.lambda = 0.0F;  // no penalty: the majority set holds many noise features
@@ -226,6 +233,11 @@ TEST(EndToEnd, ValidatedSupportDropsNoiseThatTheMajorityRuleKeeps) {
   // Same seed, same result.
   EXPECT_EQ(Selector(c).fit(s.x.data(), s.rows, s.cols, s.y.data()).selected, r.selected);
 }
+
+INSTANTIATE_TEST_SUITE_P(Devices, EndToEnd, ::testing::Values(Device::cpu(), Device::cuda(0)),
+                         [](const ::testing::TestParamInfo<Device>& param_info) {
+                           return param_info.param.kind == DeviceKind::kCuda ? std::string("cuda") : std::string("cpu");
+                         });
 
 }  // namespace
 }  // namespace gfs::test

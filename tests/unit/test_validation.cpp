@@ -34,8 +34,7 @@ std::vector<float> gaussian(std::int64_t rows, std::int64_t cols, unsigned seed)
 }
 
 /// A CPU backend that holds `net` without training it (its data are x [n, shape.n_features]).
-std::unique_ptr<train::Backend> holding(const Params<float>& net, const float* x, std::int64_t n,
-                                        const Targets& t) {
+std::unique_ptr<train::Backend> holding(const Params<float>& net, const float* x, std::int64_t n, const Targets& t) {
   auto backend = make_cpu_backend(1);
   const train::TrainState state(net);
   train::TrainSetup setup;

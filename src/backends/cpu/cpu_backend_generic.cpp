@@ -17,10 +17,10 @@
 #include <vector>
 
 #include "gfs/error.hpp"
-#include "train/backend.hpp"
-#include "train/model.hpp"
 #include "kernels/math.hpp"
 #include "kernels/philox.hpp"
+#include "train/backend.hpp"
+#include "train/model.hpp"
 
 #define GFS_CPU_ISA generic
 #include "backends/cpu/cpu_backend_impl.hpp"

@@ -134,8 +134,8 @@ class CpuBackend final : public train::Backend {
   void export_state(TrainState& state) override { state = state_; }
 
   void import_state(const TrainState& state) override {
-    if (state.values.flat.size() != state_.values.flat.size() || state.moment1.flat.size() != state.values.flat.size() ||
-        state.moment2.flat.size() != state.values.flat.size())
+    if (state.values.flat.size() != state_.values.flat.size() ||
+        state.moment1.flat.size() != state.values.flat.size() || state.moment2.flat.size() != state.values.flat.size())
       throw Error(ErrorCode::kInvalidArgument, "CPU backend: the imported training state has another shape");
     state_ = state;
   }
@@ -161,8 +161,7 @@ std::unique_ptr<train::Backend> GFS_CPU_CAT(make_cpu_backend_, GFS_CPU_ISA)(int 
 }
 
 void GFS_CPU_CAT(cpu_column_evidence_, GFS_CPU_ISA)(const train::Params<float>& params, const HeldOutRows& held_out,
-                                                    const std::vector<char>& active, int threads,
-                                                    ColumnEvidence& out) {
+                                                    const std::vector<char>& active, int threads, ColumnEvidence& out) {
   detail::column_evidence(params, held_out, active, threads, out);
 }
 

@@ -229,8 +229,8 @@ void head_forward_backward(const StepInput<T>& in, const Params<T>& p, Workspace
   if constexpr (std::is_same_v<T, float>)
     if (in.reduce != nullptr)
       in.reduce->exchange(train::Reduce::Point::kForward, ws.forward_partial.data(), slot,
-                        1 + static_cast<std::size_t>(B) * h0, ws.block.first_chunk, ws.block.last_chunk,
-                        ws.chunks.count);
+                          1 + static_cast<std::size_t>(B) * h0, ws.block.first_chunk, ws.block.last_chunk,
+                          ws.chunks.count);
   // Layer 0 pre-activation: bias + sum of the chunk partials, in chunk order.
   T* z0 = ws.pre[0].data();
   for (int b = 0; b < B; ++b)
@@ -280,10 +280,10 @@ void head_forward_backward(const StepInput<T>& in, const Params<T>& p, Workspace
 
   T mask_sum = 0;
   for (int c = 0; c < ws.chunks.count; ++c) mask_sum += ws.forward_partial[static_cast<std::size_t>(c) * slot];
-  const kern::PenaltyTerms<T> pen = kern::selection_penalty(in.penalty, mask_sum, T(ws.block.total), in.target_features);
+  const kern::PenaltyTerms<T> pen =
+      kern::selection_penalty(in.penalty, mask_sum, T(ws.block.total), in.target_features);
   ws.dsel_dm = in.lambda * pen.grad_per_mask;
-  ws.terms =
-      StepTerms{double(task + in.lambda * pen.value), double(task), double(pen.value), double(pen.mean_mask)};
+  ws.terms = StepTerms{double(task + in.lambda * pen.value), double(task), double(pen.value), double(pen.mean_mask)};
 }
 
 /// Phase C for chunk c: the feature side of the backward pass. Features go in tiles of kTile so
@@ -364,7 +364,7 @@ void cpu_step(const StepInput<T>& in, Params<T>& p, Workspace<T>& ws, Sink& sink
     if constexpr (std::is_same_v<T, float>)
       if (in.reduce != nullptr && in.embedding_grad)
         in.reduce->exchange(train::Reduce::Point::kBackward, ws.de_partial.data(), static_cast<std::size_t>(de),
-                          static_cast<std::size_t>(de), ws.block.first_chunk, ws.block.last_chunk, ws.chunks.count);
+                            static_cast<std::size_t>(de), ws.block.first_chunk, ws.block.last_chunk, ws.chunks.count);
     std::fill(ws.grad_e.begin(), ws.grad_e.end(), T(0));
     for (int c = 0; c < ws.chunks.count; ++c)
       for (int k = 0; k < de; ++k) ws.grad_e[k] += ws.de_partial[static_cast<std::size_t>(c) * de + k];

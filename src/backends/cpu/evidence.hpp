@@ -97,7 +97,7 @@ inline void column_evidence(const Params<float>& params, const train::HeldOutRow
   out.n_rows = n;
   out.base_abs_sum = 0;
   for (double l : base) out.base_abs_sum += std::abs(l);
-  // Per column: the loss with the column removed, against the base, over every row.
+    // Per column: the loss with the column removed, against the base, over every row.
 #pragma omp parallel num_threads(threads)
   {
     std::vector<double> z(static_cast<std::size_t>(h0)), a, b;

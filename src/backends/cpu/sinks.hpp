@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <cstdint>
 
-#include "train/model.hpp"
 #include "kernels/math.hpp"
+#include "train/model.hpp"
 
 #ifndef GFS_CPU_ISA
 #define GFS_CPU_ISA portable

@@ -28,8 +28,8 @@ using train::EpochStats;
 using train::HeldOutRows;
 using train::ModelShape;
 using train::Params;
-using train::TrainSetup;
 using train::Targets;
+using train::TrainSetup;
 using train::TrainState;
 
 /// The largest embedding the kernels' shared-memory layout takes (feature_shared_bytes).
@@ -148,7 +148,7 @@ class CudaBackend final : public train::Backend {
   int batch_ = 1;  // rows allocated per batch: min(batch_size, N)
   std::int64_t max_steps_ = 0;
   std::int64_t adam_step_ = 0;  // Adam steps taken (exported with the state)
-  bool small_path_ = true;  // GEMV masked matmul, else gather + cuBLAS
+  bool small_path_ = true;      // GEMV masked matmul, else gather + cuBLAS
   cuda::GemvChunks chunks_;
   int feature_blocks_ = 1;
 

@@ -1,0 +1,239 @@
+// The training contract (src/train/): state export -> import -> continue, column blocks keyed by
+// global ids, and the reduce policy joining blocks.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "backends/backends.hpp"
+#include "gfs/error.hpp"
+#include "step_fixture.hpp"
+#include "train/backend.hpp"
+#include "train/schedule.hpp"
+
+namespace gfs::test {
+namespace {
+
+/// A classification problem on `cols` columns (two informative) with the fit's plan.
+struct Problem {
+  std::int64_t rows = 0, cols = 0;
+  std::vector<float> x;
+  train::Targets targets;
+  train::ModelShape shape;
+  train::Plan plan;
+
+  Problem(std::int64_t n, std::int64_t d, unsigned seed) : rows(n), cols(d) {
+    std::mt19937 rng(seed);
+    std::normal_distribution<float> normal;
+    x.resize(static_cast<std::size_t>(n * d));
+    for (float& v : x) v = normal(rng);
+    targets.n_outputs = 2;
+    targets.class_weight = {1.0F, 1.0F};
+    for (std::int64_t i = 0; i < n; ++i)
+      targets.labels.push_back(x[static_cast<std::size_t>(i * d + 1)] - x[static_cast<std::size_t>(i * d + d - 2)] > 0);
+    shape.n_features = d;
+    shape.embedding_dim = 8;
+    shape.hidden = {16, 8};
+    shape.n_outputs = 2;
+    plan.seed = 7;
+    plan.epochs = 6;
+    plan.batch_size = 16;
+    plan.warmup_epochs = 1;
+    plan.lambda = 0.5F;
+  }
+
+  /// A CPU backend set up on columns `block` from `state`.
+  std::unique_ptr<train::Backend> backend(const train::TrainState& state, const train::FeatureBlock& block,
+                                          train::Reduce* reduce = nullptr, int threads = 1) const {
+    auto b = detail::make_cpu_backend(threads);
+    train::TrainSetup s;
+    s.x = x.data() + block.first();
+    s.n_rows = rows;
+    s.features = block;
+    s.shape = shape;
+    s.shape.n_features = block.count();
+    s.targets = &targets;
+    s.state = &state;
+    s.plan = plan;
+    s.reduce = reduce;
+    b->setup(s);
+    return b;
+  }
+};
+
+struct Trained {
+  std::vector<train::EpochStats> stats;
+  std::vector<float> logits;
+  train::TrainState state;
+};
+
+Trained run(train::Backend& b, const Problem& p, train::Position from, int until) {
+  train::Plan plan = p.plan;
+  plan.epochs = until;
+  train::Schedule schedule(plan, p.rows);
+  Trained r;
+  train::run_epochs(b, schedule, from, [&](int, float, const train::EpochStats& s) {
+    r.stats.push_back(s);
+    return true;
+  });
+  b.read_logits(r.logits);
+  b.export_state(r.state);
+  return r;
+}
+
+TEST(Contract, ExportImportContinueEqualsAnUninterruptedFit) {
+  const Problem p(96, 70, 3);
+  const train::TrainState fresh(train::initial_params(p.shape, p.plan.seed));
+  const auto whole = train::FeatureBlock::whole(p.cols);
+  auto straight = p.backend(fresh, whole);
+  const Trained all = run(*straight, p, {}, 6);
+
+  auto first = p.backend(fresh, whole);
+  const Trained head = run(*first, p, {}, 3);
+  EXPECT_EQ(head.state.step, 3 * train::Schedule(p.plan, p.rows).steps_per_epoch());
+  // A new backend from the exported state (as a checkpoint would), continuing at epoch 4.
+  auto second = p.backend(head.state, whole);
+  const Trained tail = run(*second, p, train::Position{3}, 6);
+  ASSERT_EQ(tail.stats.size(), 3U);
+  EXPECT_EQ(tail.logits, all.logits);
+  EXPECT_EQ(tail.state.values.flat, all.state.values.flat);
+  EXPECT_EQ(tail.state.moment1.flat, all.state.moment1.flat);
+  EXPECT_EQ(tail.state.moment2.flat, all.state.moment2.flat);
+  EXPECT_EQ(tail.state.step, all.state.step);
+  for (std::size_t e = 0; e < 3; ++e) EXPECT_EQ(tail.stats[e].loss, all.stats[e + 3].loss) << "epoch " << e + 4;
+
+  // import_state on a live backend rewinds it: the same three epochs again give the same bits.
+  second->import_state(head.state);
+  const Trained again = run(*second, p, train::Position{3}, 6);
+  EXPECT_EQ(again.logits, all.logits);
+  // A state of another shape is refused.
+  Problem other(96, 71, 3);
+  EXPECT_THROW(second->import_state(train::TrainState(train::initial_params(other.shape, 1))), Error);
+}
+
+TEST(Contract, BlockInitialisationIsTheWholeModelsRows) {
+  train::ModelShape whole;
+  whole.n_features = 203;
+  whole.embedding_dim = 5;
+  whole.hidden = {7, 3};
+  const train::Params<float> all = train::initial_params(whole, 42);
+  const train::Params<float> part = train::initial_params(whole, 42, 61, 90);
+  EXPECT_EQ(part.embedding, all.embedding);
+  EXPECT_EQ(part.mask_bias, train::Span<const float>(all.mask_bias.data() + 61, 90));
+  EXPECT_EQ(part.weight[0], train::Span<const float>(all.weight[0].data() + 61 * 7, 90 * 7));
+  EXPECT_EQ(part.weight[1], all.weight[1]);
+  EXPECT_EQ(part.bias[2], all.bias[2]);
+}
+
+TEST(Contract, ColumnBlockDrawsTheWholeMatrixNoiseForItsColumns) {
+  // The production phase A (logits, Philox noise, mask) on a whole workspace and on a block of
+  // chunks whose first column is not a multiple of 4 (the noise comes in blocks of 4 columns).
+  StepProblem<float> prob(true, 333, 4);
+  prob.input.injected_uniforms = nullptr;  // the real Philox stream
+  prob.input.seed = 99;
+  prob.input.step = 12345;
+  detail::Workspace<float> all(prob.shape, prob.input.batch);
+  for (int c = 0; c < all.chunks.count; ++c)
+    detail::step_detail::mask_and_matmul_chunk(prob.input, prob.params, all, c);
+  const train::ColumnChunks chunks(prob.shape.n_features);
+  const auto block = train::FeatureBlock::chunks(prob.shape.n_features, 3, 7, prob.shape.n_features);
+  ASSERT_NE(block.first() % 4, 0) << "pick chunks whose first column splits a Philox block";
+  train::ModelShape part_shape = prob.shape;
+  part_shape.n_features = block.count();
+  // The block's parameters are the whole model's rows for its columns.
+  train::Params<float> part(part_shape);
+  std::copy(prob.params.embedding.begin(), prob.params.embedding.end(), part.embedding.begin());
+  const auto de = static_cast<std::size_t>(prob.shape.embedding_dim);
+  const auto h0 = static_cast<std::size_t>(prob.shape.fan_out(0));
+  const auto f = static_cast<std::size_t>(block.first()), n = static_cast<std::size_t>(block.count());
+  std::copy_n(prob.params.mask_weight.begin() + f * de, n * de, part.mask_weight.begin());
+  std::copy_n(prob.params.mask_bias.begin() + f, n, part.mask_bias.begin());
+  std::copy_n(prob.params.weight[0].begin() + f * h0, n * h0, part.weight[0].begin());
+  detail::StepInput<float> in = prob.input;
+  in.x = prob.x.data() + block.first();
+  detail::Workspace<float> ws(part_shape, block, prob.input.batch);
+  for (int c = block.first_chunk; c < block.last_chunk; ++c)
+    detail::step_detail::mask_and_matmul_chunk(in, part, ws, c);
+  for (std::size_t j = 0; j < n; ++j) {
+    EXPECT_EQ(ws.uniforms[j], all.uniforms[f + j]) << "column " << f + j;
+    EXPECT_EQ(ws.mask[j], all.mask[f + j]) << "column " << f + j;
+  }
+  // Its partial sums are those of the same chunks in the whole workspace.
+  const std::size_t slot = all.forward_slot();
+  for (int c = block.first_chunk; c < block.last_chunk; ++c)
+    for (std::size_t i = 0; i < 1 + static_cast<std::size_t>(prob.input.batch) * h0; ++i)
+      EXPECT_EQ(ws.forward_partial[c * slot + i], all.forward_partial[c * slot + i]) << "chunk " << c;
+}
+
+TEST(Contract, TwoColumnBlocksJoinedByALocalReduceTrainExactlyLikeOne) {
+  const Problem p(80, 150, 5);
+  const train::TrainState fresh(train::initial_params(p.shape, p.plan.seed));
+  auto whole_backend = p.backend(fresh, train::FeatureBlock::whole(p.cols), nullptr, 2);
+  const Trained whole = run(*whole_backend, p, {}, p.plan.epochs);
+
+  const int n_chunks = train::ColumnChunks(p.cols).count;
+  ASSERT_GE(n_chunks, 2);
+  const int split = n_chunks / 2 + 1;  // unequal halves
+  const train::FeatureBlock blocks[2] = {train::FeatureBlock::chunks(p.cols, 0, split, p.cols),
+                                         train::FeatureBlock::chunks(p.cols, split, n_chunks, p.cols)};
+  train::LocalReduce reduce(2);
+  Trained parts[2];
+  std::vector<std::thread> ranks;
+  for (int r = 0; r < 2; ++r) {
+    ranks.emplace_back([&, r] {
+      const auto& b = blocks[r];
+      const train::TrainState start(train::initial_params(p.shape, p.plan.seed, b.first(), b.count()));
+      auto backend = p.backend(start, b, &reduce.participant(r));
+      parts[r] = run(*backend, p, {}, p.plan.epochs);
+    });
+  }
+  for (auto& t : ranks) t.join();
+
+  std::vector<float> joined = parts[0].logits;
+  joined.insert(joined.end(), parts[1].logits.begin(), parts[1].logits.end());
+  EXPECT_EQ(joined, whole.logits);  // the partials are added in the same fixed order: exact
+  for (int r = 0; r < 2; ++r) {
+    const auto& ps = parts[r].state.values;
+    const auto& ws = whole.state.values;
+    EXPECT_EQ(ps.embedding, ws.embedding) << "rank " << r;
+    for (std::size_t l = 1; l < ws.weight.size(); ++l) EXPECT_EQ(ps.weight[l], ws.weight[l]) << "rank " << r;
+    EXPECT_EQ(ps.bias[0], ws.bias[0]);
+    ASSERT_EQ(parts[r].stats.size(), whole.stats.size());
+    for (std::size_t e = 0; e < whole.stats.size(); ++e) {
+      EXPECT_EQ(parts[r].stats[e].loss, whole.stats[e].loss) << "rank " << r << " epoch " << e + 1;
+      EXPECT_EQ(parts[r].stats[e].mean_mask, whole.stats[e].mean_mask);
+    }
+  }
+  const auto f1 = static_cast<std::size_t>(blocks[1].first());
+  const auto h0 = static_cast<std::size_t>(p.shape.fan_out(0));
+  EXPECT_EQ(parts[1].state.values.weight[0],
+            train::Span<const float>(whole.state.values.weight[0].data() + f1 * h0, blocks[1].count() * h0));
+}
+
+TEST(Contract, ScheduleIsTheFitsAndResumable) {
+  train::Plan plan;
+  plan.epochs = 30;
+  plan.warmup_epochs = 3;
+  plan.lambda = 0.25F;
+  plan.tau0 = 2.0F;
+  plan.tau_decay = 0.9F;
+  plan.batch_size = 7;
+  train::Schedule s(plan, 50);
+  EXPECT_EQ(s.steps_per_epoch(), 8);
+  EXPECT_EQ(s.first_step(4), 24);
+  float tau = plan.tau0;  // the float product the loop has always used
+  for (int e = 1; e <= 30; ++e, tau *= plan.tau_decay) EXPECT_EQ(s.tau(e), tau) << e;
+  EXPECT_EQ(s.lambda(3), 0.0F);
+  EXPECT_EQ(s.lambda(4), 0.25F);
+  const std::vector<std::int32_t> at9 = s.order(9);
+  (void)s.order(12);
+  EXPECT_EQ(s.order(9), at9);  // asking for an earlier epoch replays the shuffles
+  train::Schedule fresh(plan, 50);
+  EXPECT_EQ(fresh.order(9), at9);
+  EXPECT_NE(fresh.order(10), at9);
+}
+
+}  // namespace
+}  // namespace gfs::test
