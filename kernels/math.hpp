@@ -166,15 +166,19 @@ struct PenaltyTerms {
   T value, grad_per_mask, mean_mask;
 };
 
-/// `n_features` is the fit's whole D, also when the caller holds only a block of its columns.
+/// `n_features` is the fit's whole D, also when the caller holds only a block of its columns. The
+/// mean penalty is sum_j m_j / norm: norm = D is the paper's mean; another norm keeps the push per
+/// feature from fading as D grows (gfs::PenaltyScale).
 template <typename T>
-GFS_HOST_DEVICE PenaltyTerms<T> selection_penalty(SelectPenalty kind, T mask_sum, T n_features, T target_features) {
+GFS_HOST_DEVICE PenaltyTerms<T> selection_penalty(SelectPenalty kind, T mask_sum, T n_features, T target_features,
+                                                  T norm) {
   const T mean_mask = mask_sum / n_features;
   if (kind == SelectPenalty::kTarget) {
     const T gap = mean_mask - target_features / n_features;
     return {gap * gap, T(2) * gap / n_features, mean_mask};
   }
-  return {mean_mask, T(1) / n_features, mean_mask};
+  if (norm == n_features) return {mean_mask, T(1) / n_features, mean_mask};
+  return {mask_sum / norm, T(1) / norm, mean_mask};
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -16,6 +16,13 @@ namespace gfs {
 enum class Task { kClassification, kRegression };
 /// Selection penalty: kRaw = mean_j m_j; kTarget = (mean_j m_j - k/D)^2.
 enum class Penalty { kRaw, kTarget };
+/// How the selection penalty is normalised: its weight per mask is lambda / norm.
+enum class PenaltyScale {
+  kMean,    ///< norm = D: lambda * mean_j m_j (the paper; the push per feature fades as D grows)
+  kRows,    ///< norm = N / ln D: lambda * (ln D / N) * sum_j m_j, the scale of the largest chance
+            ///< gain of a noise column among D (a universal threshold), so it does not fade with D
+  kColumn,  ///< norm = 1: lambda per open feature
+};
 /// Which features form the support after training.
 enum class SupportRule {
   /// The kMajority features that also pass a held-out test: two task networks, each trained on
@@ -25,6 +32,10 @@ enum class SupportRule {
   kMajority,  ///< w_j > 0, i.e. sigma(w_j) > 0.5 (paper section 3.5)
   kAny,       ///< s_j > 0 over n_draws hard draws (the reference package's rule)
   kTopK,      ///< the top_k features by logit
+  /// Stability selection: `members` models, each trained on one half of the rows (complementary
+  /// halves), trained together; a feature is kept when at least `stability_threshold` of the
+  /// members keep it (w_j > 0) (Meinshausen & Buehlmann 2010; Shah & Samworth 2013).
+  kStability,
 };
 /// Class weights of the cross-entropy.
 enum class ClassWeights {
@@ -60,6 +71,10 @@ struct Config {
   /// network learns what every feature is worth (e.g. an effect through x^2) before masks close.
   float penalty_warmup = 0.1F;
   Penalty penalty = Penalty::kRaw;
+  /// How the raw penalty is normalised (its weight per mask is lambda / norm); see PenaltyScale.
+  PenaltyScale penalty_scale = PenaltyScale::kMean;
+  /// Fraction of the epochs over which lambda rises linearly from 0 after the warm-up (0: at once).
+  float penalty_ramp = 0.0F;
   int target_features = 0;  ///< k for Penalty::kTarget and SupportRule::kTopK
   float lr_mask = 4e-3F;    ///< eta_1: phi and e
   float lr_task = 1e-3F;    ///< eta_2: theta (the paper: 3e-4 at batch 1; see README "Defaults")
@@ -74,6 +89,8 @@ struct Config {
   /// candidates have already survived the penalty; the test removes those the held-out rows do not
   /// support (2 lost weak informative features on the demo data; see README "Selection quality").
   float validation_z = 1.0F;
+  int members = 8;                    ///< kStability: models on complementary halves (even)
+  float stability_threshold = 0.6F;   ///< kStability: the share of members that must keep a feature
   int n_draws = 1000;                 ///< hard Gumbel draws behind the scores s_j
   bool record_probabilities = false;  ///< keep every feature's p_j after each epoch (paper Figure 2)
 
@@ -102,5 +119,6 @@ GFS_API std::string to_string(Task t);
 GFS_API std::string to_string(Penalty p);
 GFS_API std::string to_string(SupportRule s);
 GFS_API std::string to_string(ClassWeights w);
+GFS_API std::string to_string(PenaltyScale s);
 
 }  // namespace gfs

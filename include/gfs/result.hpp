@@ -23,11 +23,17 @@ struct EpochRecord {
 
 struct Result {
   int n_features = 0;
-  std::vector<float> logits;               ///< w_j = f_phi(e)_j                                [D]
-  std::vector<float> probabilities;        ///< p_j = P(w_j + g > 0) = 1 - exp(-exp(w_j))      [D]
-  std::vector<std::int32_t> scores;        ///< s_j: hard selections over n_draws draws         [D]
-  std::vector<int> selected;               ///< the support, ascending indices
-  std::vector<int> candidates;             ///< support "validated": the majority set it tested
+  std::vector<float> logits;         ///< w_j = f_phi(e)_j (stability: the members' mean) [D]
+  std::vector<float> probabilities;  ///< p_j = P(w_j + g > 0) = 1 - exp(-exp(w_j))      [D]
+  std::vector<std::int32_t> scores;  ///< s_j: hard selections over n_draws draws         [D]
+  std::vector<int> selected;         ///< the support, ascending indices
+  std::vector<int> candidates;       ///< support "validated": the majority set it tested
+  /// support "stability": the share of the members that kept each feature (w_j > 0)    [D]
+  std::vector<float> frequencies;
+  double mean_member_selected = 0;         ///< support "stability": q, the members' mean number kept
+  double expected_false_selections = 0;    ///< support "stability": the Meinshausen-Buehlmann bound
+                                           ///< q^2 / ((2 threshold - 1) D) on the expected number of
+                                           ///< noise features kept (+inf for a threshold <= 1/2)
   std::vector<int> ranking;                ///< all features, most important first (by logit)
   std::vector<EpochRecord> history;        ///< one record per epoch
   std::vector<float> probability_history;  ///< [epochs, D] row-major, if record_probabilities

@@ -110,6 +110,7 @@ struct HeadArgs {
   const float* values = nullptr;         ///< [N, O]
   bool target_penalty = false;
   int target_features = 0;
+  float penalty_norm = 0;    ///< the mean penalty is sum_j m_j / penalty_norm (0: D)
   float* dsel_dm = nullptr;  ///< out: sp.lambda * dL_select/dm_j (the same for every j)
   float* stats = nullptr;    ///< out [steps, kStatsPerStep]
 };

@@ -70,9 +70,10 @@ __device__ void penalty_and_stats(const HeadArgs& a, const StepParams& sp, float
   float local = 0.0F;
   for (int c = threadIdx.x; c < a.n_mask_partials; c += blockDim.x) local += a.mask_partial[c];
   const float mask_sum = block_sum(local, scratch);
+  const float D = static_cast<float>(a.batch.n_features);
   const kern::PenaltyTerms<float> pen =
-      kern::selection_penalty(a.target_penalty ? kern::SelectPenalty::kTarget : kern::SelectPenalty::kMean, mask_sum,
-                              static_cast<float>(a.batch.n_features), static_cast<float>(a.target_features));
+      kern::selection_penalty(a.target_penalty ? kern::SelectPenalty::kTarget : kern::SelectPenalty::kMean, mask_sum, D,
+                              static_cast<float>(a.target_features), a.penalty_norm > 0.0F ? a.penalty_norm : D);
   if (threadIdx.x == 0) {
     *a.dsel_dm = sp.lambda * pen.grad_per_mask;
     float* s = a.stats + static_cast<std::int64_t>(sp.stats_slot) * kStatsPerStep;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -66,6 +67,17 @@ nlohmann::ordered_json result_to_json(const Result& r, const InputInfo& in) {
   j["n_selected"] = r.selected.size();
   j["selected"] = r.selected;
   if (r.config.support == SupportRule::kValidated) j["candidates"] = r.candidates;
+  if (r.config.support == SupportRule::kStability) {
+    nlohmann::ordered_json st;
+    st["members"] = r.config.members;
+    st["threshold"] = tidy(r.config.stability_threshold);
+    st["mean_member_selected"] = r.mean_member_selected;
+    // JSON has no infinity: a bound that does not apply (threshold <= 1/2) is null.
+    st["expected_false_selections"] =
+        std::isfinite(r.expected_false_selections) ? nlohmann::ordered_json(r.expected_false_selections) : nullptr;
+    st["frequencies"] = floats(r.frequencies);
+    j["stability"] = st;
+  }
   if (!d.feature_names.empty()) {
     std::vector<std::string> names;
     for (int s : r.selected) names.push_back(d.feature_names[static_cast<std::size_t>(s)]);

@@ -27,8 +27,9 @@ void add_select(CLI::App& app, SelectArgs& a) {
       ->check(CLI::PositiveNumber);
   app.add_option("--support", a.support,
                  "Which features form the result: validated (default: the majority features that pass a held-out "
-                 "test), majority (w_j > 0), any (s_j > 0), top-k")
-      ->check(CLI::IsMember({"validated", "majority", "any", "top-k"}));
+                 "test), stability (kept by enough of the members trained on halves of the rows), majority "
+                 "(w_j > 0), any (s_j > 0), top-k")
+      ->check(CLI::IsMember({"validated", "stability", "majority", "any", "top-k"}));
   app.add_option("--seed", a.seed, "Random seed (same seed, same data, same device: same result)");
   app.add_option("--threads", a.threads, "CPU threads (0 = all cores; in Slurm jobs use $SLURM_CPUS_PER_TASK)")
       ->check(CLI::NonNegativeNumber);

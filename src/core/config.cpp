@@ -55,7 +55,10 @@ const std::map<std::string, Penalty> kPenalties{{"raw", Penalty::kRaw}, {"target
 const std::map<std::string, SupportRule> kSupports{{"validated", SupportRule::kValidated},
                                                    {"majority", SupportRule::kMajority},
                                                    {"any", SupportRule::kAny},
-                                                   {"top-k", SupportRule::kTopK}};
+                                                   {"top-k", SupportRule::kTopK},
+                                                   {"stability", SupportRule::kStability}};
+const std::map<std::string, PenaltyScale> kScales{
+    {"mean", PenaltyScale::kMean}, {"rows", PenaltyScale::kRows}, {"column", PenaltyScale::kColumn}};
 const std::map<std::string, ClassWeights> kWeights{
     {"none", ClassWeights::kNone}, {"balanced", ClassWeights::kBalanced}, {"reference", ClassWeights::kReference}};
 
@@ -153,6 +156,8 @@ const std::vector<std::pair<std::string, Field>>& fields() {
         [](const Config& c) { return c.lambda < 0 ? std::string("auto") : fmt(c.lambda); }}},
       GFS_FLOAT_FIELD(penalty_warmup),
       GFS_ENUM_FIELD(penalty, kPenalties),
+      GFS_ENUM_FIELD(penalty_scale, kScales),
+      GFS_FLOAT_FIELD(penalty_ramp),
       GFS_INT_FIELD(target_features),
       GFS_FLOAT_FIELD(lr_mask),
       GFS_FLOAT_FIELD(lr_task),
@@ -169,6 +174,8 @@ const std::vector<std::pair<std::string, Field>>& fields() {
         [](const Config& c) { return std::to_string(c.seed); }}},
       GFS_ENUM_FIELD(support, kSupports),
       GFS_FLOAT_FIELD(validation_z),
+      GFS_INT_FIELD(members),
+      GFS_FLOAT_FIELD(stability_threshold),
       GFS_INT_FIELD(n_draws),
       GFS_BOOL_FIELD(record_probabilities),
       {"device",
@@ -202,6 +209,8 @@ Config Config::reference() {
   c.class_weights = ClassWeights::kReference;
   c.lambda = 1.0F;
   c.penalty_warmup = 0.0F;
+  c.penalty_scale = PenaltyScale::kMean;
+  c.penalty_ramp = 0.0F;
   c.support = SupportRule::kAny;
   c.n_draws = 0;  // one hard draw per training batch, as the reference's scores
   return c;
@@ -249,6 +258,11 @@ void Config::validate() const {
   require(adam_beta2 >= 0 && adam_beta2 < 1, "adam_beta2", "must be in [0, 1)");
   require(adam_eps > 0, "adam_eps", "must be > 0");
   require(n_draws >= 0, "n_draws", "must be >= 0 (0: one draw per training batch)");
+  require(std::isfinite(penalty_ramp) && penalty_ramp >= 0 && penalty_ramp <= 1, "penalty_ramp", "must be in [0, 1]");
+  require(members >= 2 && members <= 1024 && members % 2 == 0, "members",
+          "must be an even number in 2..1024 (complementary pairs of halves)");
+  require(std::isfinite(stability_threshold) && stability_threshold > 0 && stability_threshold <= 1,
+          "stability_threshold", "must be in (0, 1]");
   require(threads >= 0, "threads", "must be >= 0 (0: all cores)");
 }
 
@@ -256,6 +270,7 @@ std::string to_string(Task t) { return name_of(t, kTasks); }
 std::string to_string(Penalty p) { return name_of(p, kPenalties); }
 std::string to_string(SupportRule s) { return name_of(s, kSupports); }
 std::string to_string(ClassWeights w) { return name_of(w, kWeights); }
+std::string to_string(PenaltyScale s) { return name_of(s, kScales); }
 
 Device Device::parse(const std::string& text) {
   if (text == "auto") return automatic();

@@ -6,7 +6,7 @@
 
 namespace gfs::detail {
 
-train::Plan make_plan(const Config& c) {
+train::Plan make_plan(const Config& c, std::int64_t n_rows, std::int64_t n_features) {
   train::Plan p;
   p.seed = c.seed;
   p.epochs = c.epochs;
@@ -16,6 +16,19 @@ train::Plan make_plan(const Config& c) {
   p.tau_decay = c.tau_decay;
   p.lambda = c.penalty_weight();
   p.warmup_epochs = static_cast<int>(std::lround(static_cast<double>(c.penalty_warmup) * c.epochs));
+  p.ramp_epochs = static_cast<int>(std::lround(static_cast<double>(c.penalty_ramp) * c.epochs));
+  const auto D = static_cast<double>(n_features), N = static_cast<double>(n_rows);
+  switch (c.penalty_scale) {
+    case PenaltyScale::kMean:
+      p.penalty_norm = static_cast<float>(D);
+      break;
+    case PenaltyScale::kRows:  // lambda * (ln D / N) per open feature
+      p.penalty_norm = static_cast<float>(N / std::max(std::log(D), 1.0));
+      break;
+    case PenaltyScale::kColumn:
+      p.penalty_norm = 1.0F;
+      break;
+  }
   p.penalty = c.penalty == Penalty::kTarget ? kern::SelectPenalty::kTarget : kern::SelectPenalty::kMean;
   p.target_features = static_cast<float>(c.target_features);
   p.lr_mask = c.lr_mask;

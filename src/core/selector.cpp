@@ -62,10 +62,11 @@ std::vector<float> Selector::transform(const float* x, std::int64_t n_rows, std:
 }
 
 std::vector<int> support(const Result& result, SupportRule rule, int top_k) {
-  if (rule == SupportRule::kValidated) {
-    if (result.config.support != SupportRule::kValidated)
-      throw Error(ErrorCode::kInvalidArgument,
-                  "support 'validated' needs the training data: fit with support=validated to get it");
+  if (rule == SupportRule::kValidated || rule == SupportRule::kStability) {
+    if (result.config.support != rule)
+      throw Error(ErrorCode::kInvalidArgument, "support '" + to_string(rule) +
+                                                   "' needs the training data: fit with support=" + to_string(rule) +
+                                                   " to get it");
     return result.selected;
   }
   return detail::support_of(result.logits, result.scores, rule, top_k);

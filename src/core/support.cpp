@@ -13,6 +13,7 @@ std::vector<int> support_of(const std::vector<float>& logits, const std::vector<
   std::vector<int> out;
   switch (rule) {
     case SupportRule::kValidated:  // its candidates; select_support runs the held-out test on them
+    case SupportRule::kStability:  // needs the members (core/stability.cpp): the logits' majority here
     case SupportRule::kMajority:
       for (std::size_t j = 0; j < logits.size(); ++j)
         if (logits[j] > 0) out.push_back(static_cast<int>(j));

@@ -2,6 +2,7 @@
 /// @brief fit(): check -> standardise -> plan -> epochs on the backend -> outputs -> support.
 #include "core/trainer.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -11,6 +12,7 @@
 #include "core/data.hpp"
 #include "core/outputs.hpp"
 #include "core/plan.hpp"
+#include "core/stability.hpp"
 #include "core/support.hpp"
 #include "gfs/error.hpp"
 #include "train/backend.hpp"
@@ -57,6 +59,29 @@ void check_finite(const EpochRecord& r, const std::vector<float>& logits) {
                     "towards 1, or check the data for extreme values");
 }
 
+/// The members' epoch as one record: the mean of their sums (each member has the same steps).
+train::EpochStats mean_stats(const std::vector<train::EpochStats>& members) {
+  train::EpochStats m;
+  const double n = static_cast<double>(members.size());
+  for (const train::EpochStats& s : members) {
+    m.loss += s.loss / n;
+    m.task_loss += s.task_loss / n;
+    m.select_loss += s.select_loss / n;
+    m.mean_mask += s.mean_mask / n;
+    m.steps = s.steps;
+  }
+  return m;
+}
+
+/// Stability's ranking: by selection frequency, then by the members' mean logit.
+std::vector<int> rank_by_frequency(const std::vector<float>& frequency, const std::vector<float>& logits) {
+  std::vector<int> order = rank_by_logit(logits);
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+    return frequency[static_cast<std::size_t>(a)] > frequency[static_cast<std::size_t>(b)];
+  });
+  return order;
+}
+
 /// Progress for Config::verbose without a callback: a line per tenth of the epochs, on stderr.
 void log_epoch(const EpochRecord& r, int epochs) {
   const int every = std::max(1, epochs / 10);
@@ -88,21 +113,9 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
   const train::Targets targets = make_targets(config, y, n_rows, n_targets);
   result.n_outputs = targets.n_outputs;
 
-  const train::Plan plan = make_plan(config);
-  const train::ModelShape shape = make_shape(config, n_features, targets.n_outputs);
-  const train::TrainState initial(train::initial_params(shape, plan.seed));
-
-  // "auto" is resolved once: the validation networks run on the device the fit ran on.
-  OpenedBackend opened = open_backend(config.device, config.threads);
-  result.device_note = opened.note;
-  std::unique_ptr<train::Backend> backend = std::move(opened.backend);
-  result.device = backend->name();
-  prepare(*backend, plan, train_x, n_rows, shape, targets, initial);
-
-  train::Schedule schedule(plan, n_rows);
-  std::vector<float> logits;
-  train::run_epochs(*backend, schedule, train::Position{}, [&](int epoch, float tau, const train::EpochStats& stats) {
-    backend->read_logits(logits);
+  const int n_draws =
+      config.n_draws > 0 ? config.n_draws : static_cast<int>((n_rows + config.batch_size - 1) / config.batch_size);
+  const auto record = [&](int epoch, float tau, const train::EpochStats& stats, const std::vector<float>& logits) {
     result.history.push_back(make_record(epoch, tau, stats, logits));
     check_finite(result.history.back(), logits);
     if (config.record_probabilities) {
@@ -111,34 +124,74 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
     }
     if (config.verbose && !progress) log_epoch(result.history.back(), config.epochs);
     return !progress || progress(result.history.back(), config.epochs);
-  });
-  backend.reset();
-
-  result.logits = logits;
-  result.probabilities = selection_probabilities(logits);
-  const int n_draws =
-      config.n_draws > 0 ? config.n_draws : static_cast<int>((n_rows + config.batch_size - 1) / config.batch_size);
-  result.scores = hard_draw_scores(logits, config.seed, n_draws, config.threads);
-
-  SupportData data;
-  data.x = train_x;
-  data.n_rows = n_rows;
-  data.n_features = n_features;
-  data.targets = &targets;
-  data.train_network = [&](const train::Plan& sub, const float* xs, std::int64_t rows,
-                           const train::ModelShape& sub_shape, const train::Targets& t,
-                           const train::Params<float>& init) {
-    std::unique_ptr<train::Backend> b = make_backend(opened.device, config.threads);
-    const train::TrainState state(init);
-    prepare(*b, sub, xs, rows, sub_shape, t, state);
-    train::Schedule sub_schedule(sub, rows);
-    train::run_epochs(*b, sub_schedule, train::Position{}, [](int, float, const train::EpochStats&) { return true; });
-    return b;
   };
-  Support support = select_support(config, logits, result.scores, data);
-  result.selected = std::move(support.selected);
-  result.candidates = std::move(support.candidates);
-  result.ranking = rank_by_logit(logits);
+
+  if (config.support == SupportRule::kStability) {
+    // "auto" resolved once, as for one model: every member runs on the device it chose.
+    OpenedBackend probe = open_backend(config.device, config.threads);
+    result.device_note = probe.note;
+    probe.backend.reset();
+    std::vector<float> mean;
+    const MemberFit fit = fit_members(
+        config, train_x, n_rows, n_features, targets, probe.device,
+        [&](int epoch, float tau, const std::vector<train::EpochStats>& stats, const std::vector<float>& logits) {
+          mean = stability_of(MemberFit{logits, config.members, ""}, n_features, 1.0F).mean_logits;
+          return record(epoch, tau, mean_stats(stats), mean);
+        });
+    result.device = fit.device;
+    Stability stab = stability_of(fit, n_features, config.stability_threshold);
+    result.logits = stab.mean_logits;
+    result.probabilities = selection_probabilities(result.logits);
+    result.scores = hard_draw_scores(result.logits, config.seed, n_draws, config.threads);
+    result.selected = std::move(stab.selected);
+    result.frequencies = std::move(stab.frequencies);
+    result.mean_member_selected = stab.mean_member_selected;
+    result.expected_false_selections = stab.expected_false_selections;
+    result.ranking = rank_by_frequency(result.frequencies, result.logits);
+  } else {
+    const train::Plan plan = make_plan(config, n_rows, n_features);
+    const train::ModelShape shape = make_shape(config, n_features, targets.n_outputs);
+    const train::TrainState initial(train::initial_params(shape, plan.seed));
+
+    // "auto" is resolved once: the validation networks run on the device the fit ran on.
+    OpenedBackend opened = open_backend(config.device, config.threads);
+    result.device_note = opened.note;
+    std::unique_ptr<train::Backend> backend = std::move(opened.backend);
+    result.device = backend->name();
+    prepare(*backend, plan, train_x, n_rows, shape, targets, initial);
+
+    train::Schedule schedule(plan, n_rows);
+    std::vector<float> logits;
+    train::run_epochs(*backend, schedule, train::Position{}, [&](int epoch, float tau, const train::EpochStats& stats) {
+      backend->read_logits(logits);
+      return record(epoch, tau, stats, logits);
+    });
+    backend.reset();
+
+    result.logits = logits;
+    result.probabilities = selection_probabilities(logits);
+    result.scores = hard_draw_scores(logits, config.seed, n_draws, config.threads);
+
+    SupportData data;
+    data.x = train_x;
+    data.n_rows = n_rows;
+    data.n_features = n_features;
+    data.targets = &targets;
+    data.train_network = [&](const train::Plan& sub, const float* xs, std::int64_t rows,
+                             const train::ModelShape& sub_shape, const train::Targets& t,
+                             const train::Params<float>& init) {
+      std::unique_ptr<train::Backend> b = make_backend(opened.device, config.threads);
+      const train::TrainState state(init);
+      prepare(*b, sub, xs, rows, sub_shape, t, state);
+      train::Schedule sub_schedule(sub, rows);
+      train::run_epochs(*b, sub_schedule, train::Position{}, [](int, float, const train::EpochStats&) { return true; });
+      return b;
+    };
+    Support support = select_support(config, logits, result.scores, data);
+    result.selected = std::move(support.selected);
+    result.candidates = std::move(support.candidates);
+    result.ranking = rank_by_logit(logits);
+  }
   result.fit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
 }

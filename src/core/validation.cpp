@@ -116,7 +116,7 @@ ValidationOutcome validate_candidates(const Config& config, const float* x, std:
   std::vector<std::int64_t> part[2] = {{order.begin(), order.begin() + half}, {order.begin() + half, order.end()}};
   for (auto& p : part) std::sort(p.begin(), p.end());
 
-  const train::Plan fit_plan = make_plan(config);
+  const train::Plan fit_plan = make_plan(config, n_rows, n_features);
   const train::ModelShape shape = make_shape(config, static_cast<std::int64_t>(candidates.size()), targets.n_outputs);
 
   // The networks: the fit's task network and schedule, masks frozen at logit 0, no penalty.

@@ -31,6 +31,23 @@ struct TrainSetup {
   const TrainState* state = nullptr;  ///< where training starts (a fresh state or an imported one)
   Plan plan;
   Reduce* reduce = nullptr;  ///< nullptr: the block is the whole matrix
+  /// Several models trained together (stability members): member m draws its noise from
+  /// member_seeds[m] instead of plan.seed and starts from member m of *state (state->values.members
+  /// == member_seeds.size()). Empty: one model.
+  std::vector<std::uint64_t> member_seeds;
+  [[nodiscard]] int members() const { return member_seeds.empty() ? 1 : static_cast<int>(member_seeds.size()); }
+};
+
+/// One epoch of every member: member m's batches are consecutive slices of *orders[m] (row
+/// indices into x) of plan.batch_size rows, the last one possibly shorter; every member has the
+/// same number of steps. Step i draws its noise from subsequence first_step + i of the member's
+/// training stream and is Adam step first_step + i + 1. `tau` and `lambda` (the penalty's weight:
+/// 0 during the warm-up) hold for the whole epoch.
+struct EpochWork {
+  std::vector<const std::vector<std::int32_t>*> orders;
+  float tau = 1;
+  float lambda = 0;
+  std::int64_t first_step = 0;
 };
 
 /// Held-out rows for the evidence of support rule "validated": x [n_rows, shape.n_features] (the
@@ -57,19 +74,23 @@ class Backend {
   [[nodiscard]] virtual std::string name() const = 0;
   /// Copies data, targets and the state to the device; allocates all the fit needs.
   virtual void setup(const TrainSetup& setup) = 0;
-  /// One epoch. Batches are consecutive slices of `order` (row indices) of batch_size rows, the
-  /// last one possibly shorter. Step i of the epoch draws its noise from subsequence
-  /// first_step + i of the seed's training stream and is Adam step first_step + i + 1. `tau` and
-  /// `lambda` (the penalty's weight: 0 during the warm-up) hold for the whole epoch.
-  virtual EpochStats train_epoch(const std::vector<std::int32_t>& order, float tau, float lambda,
-                                 std::int64_t first_step) = 0;
-  /// Current logits w = phi e + b of the block's columns [count].
+  /// How many members one setup() takes (1: the backend trains one model at a time).
+  [[nodiscard]] virtual int max_members() const = 0;
+  /// One epoch of every member (EpochWork); stats[m] sums member m's steps.
+  virtual void train_members(const EpochWork& work, std::vector<EpochStats>& stats) = 0;
+  /// One epoch of a one-model setup: the batches are consecutive slices of `order`.
+  EpochStats train_epoch(const std::vector<std::int32_t>& order, float tau, float lambda, std::int64_t first_step) {
+    std::vector<EpochStats> stats;
+    train_members(EpochWork{{&order}, tau, lambda, first_step}, stats);
+    return stats.at(0);
+  }
+  /// Current logits w = phi e + b of the block's columns, member after member [members, count].
   virtual void read_logits(std::vector<float>& logits) = 0;
   /// The whole training state (values, moments, step).
   virtual void export_state(TrainState& state) = 0;
   /// Replaces the training state (same shape as setup()'s); training continues from it exactly.
   virtual void import_state(const TrainState& state) = 0;
-  /// The held-out evidence of every active column under the current parameters (double precision).
+  /// The held-out evidence of every active column under member 0's parameters (double precision).
   virtual void column_evidence(const HeldOutRows& held_out, const std::vector<char>& active, int threads,
                                ColumnEvidence& out) = 0;
 };

@@ -98,41 +98,18 @@ class Span {
   std::size_t size_ = 0;
 };
 
-/// Every parameter of one model in one flat buffer (`flat`), with a named view per block.
+/// Named views of every parameter block of one model laid out by a ParamLayout at `base`.
 template <typename T>
-struct Params {
-  ParamLayout layout;
-  std::vector<T> flat;
+struct ParamView {
   Span<T> embedding, mask_weight, mask_bias;
   std::vector<Span<T>> weight, bias;
 
-  Params() = default;
-  /// All zeros.
-  explicit Params(const ModelShape& s) : layout(s), flat(layout.size, T(0)) { bind(); }
-  Params(const ParamLayout& l, std::vector<T> values) : layout(l), flat(std::move(values)) { bind(); }
-  Params(const Params& o) : layout(o.layout), flat(o.flat) { bind(); }
-  Params(Params&& o) noexcept : layout(std::move(o.layout)), flat(std::move(o.flat)) { bind(); }
-  Params& operator=(const Params& o) {
-    if (this != &o) {
-      layout = o.layout;
-      flat = o.flat;
-      bind();
-    }
-    return *this;
-  }
-  Params& operator=(Params&& o) noexcept {
-    layout = std::move(o.layout);
-    flat = std::move(o.flat);
-    bind();
-    return *this;
-  }
-
-  static Params zeros(const ModelShape& s) { return Params(s); }
-  [[nodiscard]] const ModelShape& shape() const { return layout.shape; }
+  ParamView() = default;
+  ParamView(const ParamLayout& layout, T* base) { bind(layout, base); }
 
   /// Calls f(Span<T>) for each block in layout order (tests walk every parameter).
   template <typename F>
-  void for_each_block(F&& f) {
+  void for_each_block(F&& f) const {
     f(embedding);
     f(mask_weight);
     f(mask_bias);
@@ -142,14 +119,8 @@ struct Params {
     }
   }
 
-  template <typename U>
-  [[nodiscard]] Params<U> cast() const {
-    return Params<U>(layout, std::vector<U>(flat.begin(), flat.end()));
-  }
-
- private:
-  void bind() {
-    T* base = flat.data();
+ protected:
+  void bind(const ParamLayout& layout, T* base) {
     const ModelShape& s = layout.shape;
     embedding = {base + layout.embedding, static_cast<std::size_t>(s.embedding_dim)};
     mask_weight = {base + layout.mask_weight, static_cast<std::size_t>(s.n_features) * s.embedding_dim};
@@ -161,6 +132,69 @@ struct Params {
       bias.emplace_back(base + layout.bias[l], layout.bias_size(static_cast<int>(l)));
     }
   }
+};
+
+/// The parameters of `members` models of one shape in one flat buffer [members, layout.size]
+/// (`flat`); the named views (inherited) are member 0's, member(m) gives member m's. Most fits hold
+/// one member; stability selection trains several together.
+template <typename T>
+struct Params : ParamView<T> {
+  ParamLayout layout;
+  int members = 1;
+  std::vector<T> flat;
+
+  Params() = default;
+  /// All zeros.
+  explicit Params(const ModelShape& s, int n_members = 1)
+      : layout(s), members(n_members), flat(layout.size * static_cast<std::size_t>(n_members), T(0)) {
+    rebind();
+  }
+  Params(const ParamLayout& l, std::vector<T> values)
+      : layout(l), members(l.size > 0 ? static_cast<int>(values.size() / l.size) : 1), flat(std::move(values)) {
+    rebind();
+  }
+  Params(const Params& o) : ParamView<T>(), layout(o.layout), members(o.members), flat(o.flat) { rebind(); }
+  Params(Params&& o) noexcept
+      : ParamView<T>(), layout(std::move(o.layout)), members(o.members), flat(std::move(o.flat)) {
+    rebind();
+  }
+  Params& operator=(const Params& o) {
+    if (this != &o) {
+      layout = o.layout;
+      members = o.members;
+      flat = o.flat;
+      rebind();
+    }
+    return *this;
+  }
+  Params& operator=(Params&& o) noexcept {
+    layout = std::move(o.layout);
+    members = o.members;
+    flat = std::move(o.flat);
+    rebind();
+    return *this;
+  }
+
+  static Params zeros(const ModelShape& s) { return Params(s); }
+  [[nodiscard]] const ModelShape& shape() const { return layout.shape; }
+  /// Member m's parameters.
+  [[nodiscard]] ParamView<T> member(int m) { return ParamView<T>(layout, flat.data() + layout.size * m); }
+  [[nodiscard]] ParamView<const T> member(int m) const {
+    return ParamView<const T>(layout, flat.data() + layout.size * m);
+  }
+  /// Member m alone, as a one-member Params.
+  [[nodiscard]] Params copy_member(int m) const {
+    const auto first = flat.begin() + static_cast<std::ptrdiff_t>(layout.size * static_cast<std::size_t>(m));
+    return Params(layout, std::vector<T>(first, first + static_cast<std::ptrdiff_t>(layout.size)));
+  }
+
+  template <typename U>
+  [[nodiscard]] Params<U> cast() const {
+    return Params<U>(layout, std::vector<U>(flat.begin(), flat.end()));
+  }
+
+ private:
+  void rebind() { this->bind(layout, flat.data()); }
 };
 
 /// The initialisation of SPEC section 1, drawn from the seed's init stream (host only).

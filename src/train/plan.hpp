@@ -21,8 +21,10 @@ struct Plan {
   bool shuffle = true;
   float tau0 = 2.0F;
   float tau_decay = 0.997F;
-  float lambda = 0.3F;    ///< weight of the penalty after the warm-up
-  int warmup_epochs = 0;  ///< epochs 1..warmup_epochs train with lambda = 0
+  float lambda = 0.3F;     ///< weight of the penalty after the warm-up (and the ramp)
+  int warmup_epochs = 0;   ///< epochs 1..warmup_epochs train with lambda = 0
+  int ramp_epochs = 0;     ///< then lambda rises linearly to its weight over this many epochs
+  float penalty_norm = 0;  ///< the mean penalty is sum_j m_j / penalty_norm (the fit's D: the paper)
   kern::SelectPenalty penalty = kern::SelectPenalty::kMean;
   float target_features = 0;  ///< k of the target penalty
   float lr_mask = 4e-3F;      ///< eta_1: phi, the mask biases and e
@@ -72,9 +74,9 @@ struct TrainState {
   std::int64_t step = 0;  ///< Adam steps taken
 
   TrainState() = default;
-  /// A fresh state: `values`, zero moments, step 0.
+  /// A fresh state: `values` (one or more members), zero moments, step 0.
   explicit TrainState(Params<float> initial)
-      : values(std::move(initial)), moment1(values.shape()), moment2(values.shape()) {}
+      : values(std::move(initial)), moment1(values.shape(), values.members), moment2(values.shape(), values.members) {}
 };
 
 }  // namespace gfs::train

@@ -24,7 +24,12 @@ float Schedule::tau(int epoch) const {
   return t;
 }
 
-float Schedule::lambda(int epoch) const { return epoch <= plan_.warmup_epochs ? 0.0F : plan_.lambda; }
+float Schedule::lambda(int epoch) const {
+  if (epoch <= plan_.warmup_epochs) return 0.0F;
+  const int into = epoch - plan_.warmup_epochs;
+  if (into >= plan_.ramp_epochs) return plan_.lambda;
+  return plan_.lambda * static_cast<float>(into) / static_cast<float>(plan_.ramp_epochs);
+}
 
 const std::vector<std::int32_t>& Schedule::order(int epoch) {
   if (!plan_.shuffle) return order_;

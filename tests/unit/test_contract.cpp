@@ -237,3 +237,67 @@ TEST(Contract, ScheduleIsTheFitsAndResumable) {
 
 }  // namespace
 }  // namespace gfs::test
+
+namespace gfs::test {
+namespace {
+
+TEST(Members, TrainedTogetherEqualEachTrainedAlone) {
+  const Problem p(90, 100, 9);
+  const int M = 3;
+  const std::vector<std::uint64_t> seeds = {11, 12, 13};
+  train::Params<float> init(p.shape, M);
+  for (int m = 0; m < M; ++m) {
+    const train::Params<float> one = train::initial_params(p.shape, seeds[static_cast<std::size_t>(m)]);
+    std::copy(one.flat.begin(), one.flat.end(), init.flat.begin() + static_cast<std::ptrdiff_t>(init.layout.size * m));
+  }
+  // Member m trains on its own 40 rows, in its own order.
+  std::vector<std::vector<std::int32_t>> orders(M);
+  for (int m = 0; m < M; ++m)
+    for (int i = 0; i < 40; ++i) orders[static_cast<std::size_t>(m)].push_back((7 * i + 13 * m) % 90);
+  const train::TrainState together_state(init);
+  auto together = detail::make_cpu_backend(2);
+  train::TrainSetup s;
+  s.x = p.x.data();
+  s.n_rows = p.rows;
+  s.features = train::FeatureBlock::whole(p.cols);
+  s.shape = p.shape;
+  s.targets = &p.targets;
+  s.state = &together_state;
+  s.plan = p.plan;
+  s.member_seeds = seeds;
+  ASSERT_GE(together->max_members(), M);
+  together->setup(s);
+  std::vector<train::EpochStats> stats;
+  for (int epoch = 1; epoch <= 3; ++epoch) {
+    train::EpochWork work{{&orders[0], &orders[1], &orders[2]}, 1.5F, epoch > 1 ? 0.5F : 0.0F, (epoch - 1) * 3};
+    together->train_members(work, stats);
+  }
+  std::vector<float> logits;
+  together->read_logits(logits);
+  ASSERT_EQ(logits.size(), static_cast<std::size_t>(M * p.cols));
+  for (int m = 0; m < M; ++m) {
+    const train::TrainState alone_state(init.copy_member(m));
+    auto alone = detail::make_cpu_backend(1);
+    train::TrainSetup a = s;
+    a.state = &alone_state;
+    a.member_seeds.clear();
+    a.plan.seed = seeds[static_cast<std::size_t>(m)];
+    alone->setup(a);
+    train::EpochStats last;
+    for (int epoch = 1; epoch <= 3; ++epoch)
+      last = alone->train_epoch(orders[static_cast<std::size_t>(m)], 1.5F, epoch > 1 ? 0.5F : 0.0F, (epoch - 1) * 3);
+    std::vector<float> own;
+    alone->read_logits(own);
+    EXPECT_EQ(own, std::vector<float>(logits.begin() + m * p.cols, logits.begin() + (m + 1) * p.cols))
+        << "member " << m;
+    EXPECT_EQ(last.loss, stats[static_cast<std::size_t>(m)].loss) << "member " << m;
+    train::TrainState st;
+    alone->export_state(st);
+    train::TrainState all;
+    together->export_state(all);
+    EXPECT_EQ(st.moment2.flat, all.moment2.copy_member(m).flat) << "member " << m;
+  }
+}
+
+}  // namespace
+}  // namespace gfs::test

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <utility>
 
 #include "backends/cpu/cpu_step.hpp"
 #include "backends/cpu/evidence.hpp"
@@ -36,66 +37,95 @@ class CpuBackend final : public train::Backend {
 
   [[nodiscard]] std::string name() const override { return "cpu"; }
 
+  [[nodiscard]] int max_members() const override { return 1 << 16; }
+
   void setup(const TrainSetup& s) override {
+    const int members = s.members();
     if (s.x == nullptr || s.targets == nullptr || s.state == nullptr || s.n_rows < 1 ||
-        s.shape.n_features != s.features.count() || s.features.x_stride < s.features.count())
+        s.shape.n_features != s.features.count() || s.features.x_stride < s.features.count() ||
+        s.state->values.members != members)
       throw Error(ErrorCode::kInternal, "CPU backend: setup() with missing data or an inconsistent column block");
-    if (!s.features.is_whole() && s.reduce == nullptr)
-      throw Error(ErrorCode::kInternal, "CPU backend: a column block needs a reduce policy");
+    if (!s.features.is_whole() && (s.reduce == nullptr || members != 1))
+      throw Error(ErrorCode::kInternal, "CPU backend: a column block needs a reduce policy and one member");
     setup_ = s;
     state_ = *s.state;
     const int batch = static_cast<int>(std::min<std::int64_t>(s.plan.batch_size, s.n_rows));
-    ws_ = std::make_unique<Workspace<float>>(s.shape, s.features, batch);
+    ws_.clear();
+    for (int m = 0; m < members; ++m) ws_.push_back(std::make_unique<Workspace<float>>(s.shape, s.features, batch));
   }
 
-  EpochStats train_epoch(const std::vector<std::int32_t>& order, float tau, float lambda,
-                         std::int64_t first_step) override {
+  void train_members(const train::EpochWork& work, std::vector<EpochStats>& stats) override {
     const train::Plan& plan = setup_.plan;
-    const auto n = static_cast<std::int64_t>(order.size());
-    const int batch = ws_->max_batch;
+    const int members = setup_.members();
+    if (ws_.empty() || static_cast<int>(work.orders.size()) != members)
+      throw Error(ErrorCode::kInternal, "CPU backend: train_members() needs one row order per member, after setup()");
+    const auto n = static_cast<std::int64_t>(work.orders[0]->size());
+    for (const auto* o : work.orders)
+      if (static_cast<std::int64_t>(o->size()) != n)
+        throw Error(ErrorCode::kInternal, "CPU backend: members' epochs must have the same number of rows");
+    const int batch = ws_[0]->max_batch;
     const std::int64_t steps = (n + batch - 1) / batch;
     const train::Targets& t = *setup_.targets;
-    StepInput<float> base;
-    base.x = setup_.x;
-    base.labels = t.labels.data();
-    base.class_weight = t.class_weight.data();
-    base.values = t.values.data();
-    base.classification = t.classification;
-    base.tau = tau;
-    base.lambda = lambda;
-    base.penalty = plan.penalty;
-    base.target_features = plan.target_features;
-    base.seed = plan.seed;
-    base.embedding_grad = plan.train_embedding;
-    base.reduce = setup_.reduce;
-    EpochStats stats;
+    std::vector<StepInput<float>> base(static_cast<std::size_t>(members));
+    std::vector<train::ParamView<float>> values, m1, m2;
+    std::vector<Workspace<float>*> ws;
+    for (int m = 0; m < members; ++m) {
+      StepInput<float>& b = base[static_cast<std::size_t>(m)];
+      b.x = setup_.x;
+      b.labels = t.labels.data();
+      b.class_weight = t.class_weight.data();
+      b.values = t.values.data();
+      b.classification = t.classification;
+      b.tau = work.tau;
+      b.lambda = work.lambda;
+      b.penalty = plan.penalty;
+      b.target_features = plan.target_features;
+      b.penalty_norm = plan.penalty_norm;
+      b.seed = setup_.member_seeds.empty() ? plan.seed : setup_.member_seeds[static_cast<std::size_t>(m)];
+      b.embedding_grad = plan.train_embedding;
+      b.reduce = setup_.reduce;
+      values.push_back(state_.values.member(m));
+      m1.push_back(state_.moment1.member(m));
+      m2.push_back(state_.moment2.member(m));
+      ws.push_back(ws_[static_cast<std::size_t>(m)].get());
+    }
+    stats.assign(static_cast<std::size_t>(members), EpochStats{});
     const int team = std::min(team_size(batch), team_cap_);
 #pragma omp parallel num_threads(team)
-    for (std::int64_t i = 0; i < steps; ++i) {
-      StepInput<float> in = base;
-      in.rows = order.data() + i * batch;
-      in.batch = static_cast<int>(std::min<std::int64_t>(batch, n - i * batch));
-      in.step = first_step + i;
-      AdamSink<float> sink{state_.values,
-                           state_.moment1,
-                           state_.moment2,
-                           kern::adam_step_coefficients<float>(plan.lr_task, plan.adam_beta1, plan.adam_beta2,
-                                                               plan.adam_eps, in.step + 1),
-                           kern::adam_step_coefficients<float>(plan.lr_mask, plan.adam_beta1, plan.adam_beta2,
-                                                               plan.adam_eps, in.step + 1),
-                           plan.train_embedding};
-      cpu_step(in, state_.values, *ws_, sink);
-      if (omp_get_thread_num() == 0) {  // ws_->terms is stable until the next step's first barrier
-        stats.loss += ws_->terms.loss;
-        stats.task_loss += ws_->terms.task_loss;
-        stats.select_loss += ws_->terms.select_loss;
-        stats.mean_mask += ws_->terms.mean_mask;
-        ++stats.steps;
+    {
+      std::vector<StepInput<float>> in = base;
+      std::vector<AdamSink<float>> sinks;
+      for (std::int64_t i = 0; i < steps; ++i) {
+        const std::int64_t step = work.first_step + i;
+        const auto task = kern::adam_step_coefficients<float>(plan.lr_task, plan.adam_beta1, plan.adam_beta2,
+                                                              plan.adam_eps, step + 1);
+        const auto mask = kern::adam_step_coefficients<float>(plan.lr_mask, plan.adam_beta1, plan.adam_beta2,
+                                                              plan.adam_eps, step + 1);
+        sinks.clear();
+        for (int m = 0; m < members; ++m) {
+          StepInput<float>& s = in[static_cast<std::size_t>(m)];
+          s.rows = work.orders[static_cast<std::size_t>(m)]->data() + i * batch;
+          s.batch = static_cast<int>(std::min<std::int64_t>(batch, n - i * batch));
+          s.step = step;
+          const auto mi = static_cast<std::size_t>(m);
+          sinks.push_back(AdamSink<float>{values[mi], m1[mi], m2[mi], task, mask, plan.train_embedding});
+        }
+        cpu_step_members(in.data(), values.data(), ws.data(), sinks.data(), members);
+        if (omp_get_thread_num() == 0) {  // the terms are stable until the next step's first barrier
+          for (int m = 0; m < members; ++m) {
+            const StepTerms& terms = ws[static_cast<std::size_t>(m)]->terms;
+            EpochStats& st = stats[static_cast<std::size_t>(m)];
+            st.loss += terms.loss;
+            st.task_loss += terms.task_loss;
+            st.select_loss += terms.select_loss;
+            st.mean_mask += terms.mean_mask;
+            ++st.steps;
+          }
+        }
       }
     }
-    state_.step = first_step + steps;
+    state_.step = work.first_step + steps;
     adapt_team(team, steps);
-    return stats;
   }
 
   /// When the team kept waiting on descheduled members (the cores are busy with other work), the
@@ -103,7 +133,7 @@ class CpuBackend final : public train::Backend {
   /// not depend on the team size, so this changes only the speed.
   void adapt_team(int team, std::int64_t steps) {
     constexpr int kRetry = 20;
-    const int slow = ws_->barrier.take_slow_waits();
+    const int slow = ws_[0]->barrier.take_slow_waits();
     ++epochs_;
     if (team > 1 && slow * 8 > steps) team_cap_ = 1;
     if (epochs_ % kRetry == 0) team_cap_ = threads_;
@@ -113,21 +143,24 @@ class CpuBackend final : public train::Backend {
   /// barriers (well under a microsecond each on an idle machine).
   [[nodiscard]] int team_size(int batch) const {
     constexpr std::int64_t kWorkPerThread = 1 << 15;  // ~ D * H0 * (B + 4) multiply-adds
-    const std::int64_t work = setup_.shape.n_features * setup_.shape.fan_out(0) * (batch + 4);
+    const std::int64_t work = setup_.shape.n_features * setup_.shape.fan_out(0) * (batch + 4) * setup_.members();
     const auto useful = static_cast<int>(std::clamp<std::int64_t>(work / kWorkPerThread, 1, 1 << 20));
-    const int chunks = setup_.features.last_chunk - setup_.features.first_chunk;
+    const int chunks = (setup_.features.last_chunk - setup_.features.first_chunk) * setup_.members();
     return std::max(1, std::min({threads_, chunks, useful}));
   }
 
   void read_logits(std::vector<float>& logits) override {
-    const Params<float>& p = state_.values;
     const auto D = static_cast<std::size_t>(setup_.shape.n_features);
     const auto de = static_cast<std::size_t>(setup_.shape.embedding_dim);
-    logits.resize(D);
-    for (std::size_t j = 0; j < D; ++j) {
-      float w = p.mask_bias[j];
-      for (std::size_t k = 0; k < de; ++k) w += p.mask_weight[j * de + k] * p.embedding[k];
-      logits[j] = w;
+    logits.resize(D * static_cast<std::size_t>(setup_.members()));
+    for (int m = 0; m < setup_.members(); ++m) {
+      const train::ParamView<const float> p = std::as_const(state_.values).member(m);
+      float* out = logits.data() + D * static_cast<std::size_t>(m);
+      for (std::size_t j = 0; j < D; ++j) {
+        float w = p.mask_bias[j];
+        for (std::size_t k = 0; k < de; ++k) w += p.mask_weight[j * de + k] * p.embedding[k];
+        out[j] = w;
+      }
     }
   }
 
@@ -151,7 +184,7 @@ class CpuBackend final : public train::Backend {
   int epochs_ = 0;
   TrainSetup setup_;
   TrainState state_;
-  std::unique_ptr<Workspace<float>> ws_;
+  std::vector<std::unique_ptr<Workspace<float>>> ws_;  // one per member
 };
 
 }  // namespace

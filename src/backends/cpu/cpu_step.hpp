@@ -42,6 +42,7 @@ using train::ColumnChunks;
 using train::FeatureBlock;
 using train::ModelShape;
 using train::Params;
+using train::ParamView;
 
 /// Everything a step reads besides the parameters.
 template <typename T>
@@ -57,6 +58,7 @@ struct StepInput {
   T lambda = 1;
   kern::SelectPenalty penalty = kern::SelectPenalty::kMean;
   T target_features = 0;
+  T penalty_norm = 0;  ///< the mean penalty is sum_j m_j / penalty_norm (0: the fit's D)
   std::uint64_t seed = 0;
   std::int64_t step = 0;                 ///< global step: the noise subsequence
   const T* injected_uniforms = nullptr;  ///< [D] tests only: replaces the Philox draw
@@ -141,7 +143,7 @@ inline void owned_chunks(int c0, int c1, int tid, int nthreads, int& first, int&
 /// Phase A for chunk c: logits, noise, mask, and the chunk's partial of X_b diag(m) W0 (the mask
 /// is applied to x on the fly: (x_bj m_j) W0_j, so diag(m) W0 is never stored).
 template <typename T>
-void mask_and_matmul_chunk(const StepInput<T>& in, const Params<T>& p, Workspace<T>& ws, int c) {
+void mask_and_matmul_chunk(const StepInput<T>& in, const ParamView<T>& p, Workspace<T>& ws, int c) {
   const std::int64_t j0 = ws.begin(c), j1 = ws.end(c), stride = ws.block.x_stride;
   const int de = ws.shape.embedding_dim, h0 = ws.shape.fan_out(0);
   const T* e = p.embedding.data();
@@ -220,7 +222,7 @@ T task_loss_and_grad(const StepInput<T>& in, Workspace<T>& ws) {
 
 /// Phase B: reduce the partial sums, run the task MLP forward and backward, set the penalty.
 template <typename T, typename Sink>
-void head_forward_backward(const StepInput<T>& in, const Params<T>& p, Workspace<T>& ws, Sink& sink) {
+void head_forward_backward(const StepInput<T>& in, const ParamView<T>& p, Workspace<T>& ws, Sink& sink) {
   const ModelShape& s = ws.shape;
   const int B = in.batch, L = s.n_layers(), h0 = s.fan_out(0);
   const std::size_t slot = ws.forward_slot();
@@ -280,8 +282,9 @@ void head_forward_backward(const StepInput<T>& in, const Params<T>& p, Workspace
 
   T mask_sum = 0;
   for (int c = 0; c < ws.chunks.count; ++c) mask_sum += ws.forward_partial[static_cast<std::size_t>(c) * slot];
-  const kern::PenaltyTerms<T> pen =
-      kern::selection_penalty(in.penalty, mask_sum, T(ws.block.total), in.target_features);
+  const T D = T(ws.block.total);
+  const kern::PenaltyTerms<T> pen = kern::selection_penalty(in.penalty, mask_sum, D, in.target_features,
+                                                            in.penalty_norm > T(0) ? in.penalty_norm : D);
   ws.dsel_dm = in.lambda * pen.grad_per_mask;
   ws.terms = StepTerms{double(task + in.lambda * pen.value), double(task), double(pen.value), double(pen.mean_mask)};
 }
@@ -289,7 +292,7 @@ void head_forward_backward(const StepInput<T>& in, const Params<T>& p, Workspace
 /// Phase C for chunk c: the feature side of the backward pass. Features go in tiles of kTile so
 /// the sink sees contiguous gradient blocks (long vector loops) that stay in L1.
 template <typename T, typename Sink>
-void feature_backward_chunk(const StepInput<T>& in, const Params<T>& p, Workspace<T>& ws, Sink& sink, int c) {
+void feature_backward_chunk(const StepInput<T>& in, const ParamView<T>& p, Workspace<T>& ws, Sink& sink, int c) {
   const std::int64_t j0 = ws.begin(c), j1 = ws.end(c), stride = ws.block.x_stride;
   const int de = ws.shape.embedding_dim, h0 = ws.shape.fan_out(0);
   const T* dz0 = ws.dpre[0].data();
@@ -346,31 +349,47 @@ void feature_backward_chunk(const StepInput<T>& in, const Params<T>& p, Workspac
 
 }  // namespace step_detail
 
-/// One step; call from every thread of an OpenMP parallel region (or outside one: then it runs on
-/// one thread). Gradients go to `sink`; ws.terms holds the loss terms afterwards.
+/// One step of `members` models at once (stability members trained together): member m reads
+/// in[m] and p[m], works in *ws[m] and hands its gradients to sink[m]. Call from every thread of
+/// an OpenMP parallel region (or outside one: then it runs on one thread). The team shares the
+/// (member, chunk) pairs of the feature-wise phases and the members' heads; the barrier is
+/// ws[0]'s. ws[m]->terms holds member m's loss terms afterwards. Results do not depend on the team
+/// size: each member's arithmetic is the one-model step's, in the same order.
 template <typename T, typename Sink>
-void cpu_step(const StepInput<T>& in, Params<T>& p, Workspace<T>& ws, Sink& sink) {
+void cpu_step_members(const StepInput<T>* in, const ParamView<T>* p, Workspace<T>* const* ws, Sink* sink, int members) {
   const int tid = omp_get_thread_num(), team = omp_get_num_threads();
+  Workspace<T>& lead = *ws[0];
+  const int c0 = lead.block.first_chunk, per = lead.block.last_chunk - c0;
   int first = 0, last = 0;
-  step_detail::owned_chunks(ws.block.first_chunk, ws.block.last_chunk, tid, team, first, last);
-  for (int c = first; c < last; ++c) step_detail::mask_and_matmul_chunk(in, p, ws, c);
-  ws.barrier.wait(team);
-  if (tid == 0) step_detail::head_forward_backward(in, p, ws, sink);
-  ws.barrier.wait(team);
-  for (int c = first; c < last; ++c) step_detail::feature_backward_chunk(in, p, ws, sink, c);
-  ws.barrier.wait(team);
-  if (tid == 0) {
-    const int de = ws.shape.embedding_dim;
+  step_detail::owned_chunks(0, per * members, tid, team, first, last);
+  for (int i = first; i < last; ++i)
+    step_detail::mask_and_matmul_chunk(in[i / per], p[i / per], *ws[i / per], c0 + i % per);
+  lead.barrier.wait(team);
+  for (int m = tid; m < members; m += team) step_detail::head_forward_backward(in[m], p[m], *ws[m], sink[m]);
+  lead.barrier.wait(team);
+  for (int i = first; i < last; ++i)
+    step_detail::feature_backward_chunk(in[i / per], p[i / per], *ws[i / per], sink[i / per], c0 + i % per);
+  lead.barrier.wait(team);
+  for (int m = tid; m < members; m += team) {
+    Workspace<T>& w = *ws[m];
+    const int de = w.shape.embedding_dim;
     if constexpr (std::is_same_v<T, float>)
-      if (in.reduce != nullptr && in.embedding_grad)
-        in.reduce->exchange(train::Reduce::Point::kBackward, ws.de_partial.data(), static_cast<std::size_t>(de),
-                            static_cast<std::size_t>(de), ws.block.first_chunk, ws.block.last_chunk, ws.chunks.count);
-    std::fill(ws.grad_e.begin(), ws.grad_e.end(), T(0));
-    for (int c = 0; c < ws.chunks.count; ++c)
-      for (int k = 0; k < de; ++k) ws.grad_e[k] += ws.de_partial[static_cast<std::size_t>(c) * de + k];
-    sink.embedding(ws.grad_e.data());
+      if (in[m].reduce != nullptr && in[m].embedding_grad)
+        in[m].reduce->exchange(train::Reduce::Point::kBackward, w.de_partial.data(), static_cast<std::size_t>(de),
+                               static_cast<std::size_t>(de), w.block.first_chunk, w.block.last_chunk, w.chunks.count);
+    std::fill(w.grad_e.begin(), w.grad_e.end(), T(0));
+    for (int c = 0; c < w.chunks.count; ++c)
+      for (int k = 0; k < de; ++k) w.grad_e[k] += w.de_partial[static_cast<std::size_t>(c) * de + k];
+    sink[m].embedding(w.grad_e.data());
   }
-  ws.barrier.wait(team);
+  lead.barrier.wait(team);
+}
+
+/// One step of one model (see cpu_step_members).
+template <typename T, typename Sink>
+void cpu_step(const StepInput<T>& in, const ParamView<T>& p, Workspace<T>& ws, Sink& sink) {
+  Workspace<T>* w = &ws;
+  cpu_step_members(&in, &p, &w, &sink, 1);
 }
 
 }  // namespace GFS_CPU_ISA

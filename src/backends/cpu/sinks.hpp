@@ -23,9 +23,9 @@ using train::Params;
 /// moment1/moment2 mirror the parameters; `task` drives theta, `mask` drives phi, bias and e.
 template <typename T>
 struct AdamSink {
-  Params<T>& params;
-  Params<T>& moment1;
-  Params<T>& moment2;
+  train::ParamView<T> params;
+  train::ParamView<T> moment1;
+  train::ParamView<T> moment2;
   kern::AdamStep<T> task;
   kern::AdamStep<T> mask;
   bool train_embedding = true;
@@ -66,7 +66,7 @@ struct AdamSink {
 /// Stores every gradient in a Params-shaped block (for finite-difference checks).
 template <typename T>
 struct GradSink {
-  Params<T>& grad;
+  train::ParamView<T> grad;
 
   void layer(int l, const T* grad_w, const T* grad_b) {
     const auto li = static_cast<std::size_t>(l);

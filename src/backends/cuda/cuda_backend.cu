@@ -115,8 +115,8 @@ class CudaBackend final : public train::Backend {
   [[nodiscard]] std::string name() const override { return "cuda:" + std::to_string(ordinal_); }
 
   void setup(const TrainSetup& s) override;
-  EpochStats train_epoch(const std::vector<std::int32_t>& order, float tau, float lambda,
-                         std::int64_t first_step) override;
+  [[nodiscard]] int max_members() const override { return 1; }
+  void train_members(const train::EpochWork& work, std::vector<EpochStats>& stats) override;
   void read_logits(std::vector<float>& logits) override;
   void export_state(TrainState& state) override;
   void import_state(const TrainState& state) override;
@@ -173,6 +173,8 @@ void CudaBackend::validate(const TrainSetup& s) const {
   if (!s.features.is_whole() || s.reduce != nullptr || s.features.x_stride != sh.n_features)
     throw Error(ErrorCode::kInvalidArgument,
                 "the CUDA backend trains every column of a dense matrix; column blocks run on the CPU backend");
+  if (s.members() != 1 || s.state->values.members != 1)
+    throw Error(ErrorCode::kInternal, "CUDA backend: one member per setup() (see max_members())");
   if (sh.n_features > INT_MAX || s.n_rows > INT_MAX)
     throw Error(ErrorCode::kInvalidArgument, "the CUDA backend takes at most " + std::to_string(INT_MAX) +
                                                  " rows and features (cuBLAS uses 32-bit sizes); use --device cpu");
@@ -352,6 +354,7 @@ void CudaBackend::prepare_kernel_args() {
   h.values = s.values;
   h.target_penalty = setup_.plan.penalty == kern::SelectPenalty::kTarget;
   h.target_features = static_cast<int>(setup_.plan.target_features);
+  h.penalty_norm = setup_.plan.penalty_norm;
   h.dsel_dm = s.dsel_dm;
   h.stats = s.stats;
 
@@ -434,13 +437,17 @@ void CudaBackend::fill_step_table(std::int64_t n, std::int64_t steps, float tau,
   }
 }
 
-EpochStats CudaBackend::train_epoch(const std::vector<std::int32_t>& order, float tau, float lambda,
-                                    std::int64_t first_step) {
+void CudaBackend::train_members(const train::EpochWork& work, std::vector<EpochStats>& out) {
   if (host_steps_.size() == 0) throw Error(ErrorCode::kInternal, "CUDA backend: train_epoch() before setup()");
+  if (work.orders.size() != 1) throw Error(ErrorCode::kInternal, "CUDA backend: one member per setup()");
+  out.assign(1, EpochStats{});
+  EpochStats& stats = out[0];
+  const std::vector<std::int32_t>& order = *work.orders[0];
+  const float tau = work.tau, lambda = work.lambda;
+  const std::int64_t first_step = work.first_step;
   const auto n = static_cast<std::int64_t>(order.size());
   if (n > n_rows_) throw Error(ErrorCode::kInternal, "CUDA backend: epoch order longer than the data");
-  EpochStats stats;
-  if (n == 0) return stats;
+  if (n == 0) return;
   for (std::int64_t i = 0; i < n; ++i) {
     const std::int32_t r = order[static_cast<std::size_t>(i)];
     if (r < 0 || r >= n_rows_)
@@ -480,7 +487,6 @@ EpochStats CudaBackend::train_epoch(const std::vector<std::int32_t>& order, floa
   }
   stats.steps = steps;
   adam_step_ = first_step + steps;
-  return stats;
 }
 
 void CudaBackend::read_logits(std::vector<float>& logits) {
