@@ -7,7 +7,7 @@ C++17/CUDA core of libgfs, as a scikit-learn selector.
 
 ``gfs.plot`` draws the paper's Figures 2 and 4 from a fitted selector (needs matplotlib).
 """
-from . import _core
+from . import _core, plot
 from ._selector import GFSSelector
 
 __version__ = _core.version()

@@ -283,8 +283,16 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         (classification) or [n_samples] / [n_samples, n_targets] real targets (regression).
         """
         regression = self.task == "regression"
+        # Two rows at least: one row has no spread to standardise and nothing to hold out.
         X, y = _validate_data(
-            self, X, y, dtype=np.float32, order="C", multi_output=regression, y_numeric=regression
+            self,
+            X,
+            y,
+            dtype=np.float32,
+            order="C",
+            multi_output=regression,
+            y_numeric=regression,
+            ensure_min_samples=2,
         )
         if regression:
             targets = np.ascontiguousarray(y, dtype=np.float32)
