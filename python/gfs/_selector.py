@@ -294,30 +294,32 @@ class GFSSelector(SelectorMixin, BaseEstimator):
             y_numeric=regression,
             ensure_min_samples=2,
         )
+        classes = None
         if regression:
             targets = np.ascontiguousarray(y, dtype=np.float32)
             n_targets = 1 if targets.ndim == 1 else targets.shape[1]
-            if hasattr(self, "classes_"):
-                del self.classes_
         else:
             check_classification_targets(y)
-            self.classes_, codes = np.unique(y, return_inverse=True)
-            if len(self.classes_) < 2:
-                raise ValueError(
-                    f"y holds one class only ({self.classes_[0]!r}): classification needs at least two"
-                )
+            classes, codes = np.unique(y, return_inverse=True)
+            if len(classes) < 2:
+                raise ValueError(f"y holds one class only ({classes[0]!r}): classification needs at least two")
             targets = codes.astype(np.float32)
             n_targets = 1
         self._warn_unused_count()
 
-        self.seed_ = self._draw_seed()
-        settings = self._settings(X.shape[1], self.seed_)
+        seed = self._draw_seed()
         progress = _Progress() if self.verbose else None
         try:
-            result = _core.fit(settings, X, targets, n_targets, progress)
+            result = _core.fit(self._settings(X.shape[1], seed), X, targets, n_targets, progress)
         finally:
             if progress is not None:
                 progress.close()
+        # Only a fit that succeeded changes the fitted attributes.
+        self.seed_ = seed
+        if classes is not None:
+            self.classes_ = classes
+        elif hasattr(self, "classes_"):
+            del self.classes_
         self._keep(result)
         return self
 
