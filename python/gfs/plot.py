@@ -38,7 +38,7 @@ def probabilities(selector, ax=None, max_labels=10):
         )
     plt = _pyplot()
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 4))
+        _, ax = plt.subplots(figsize=(8, 4))
     history = np.asarray(history)
     epochs = np.arange(1, history.shape[0] + 1)
     names = _feature_names(selector)
@@ -57,7 +57,7 @@ def probabilities(selector, ax=None, max_labels=10):
     ax.set_xlim(epochs[0], epochs[-1])
     ax.set_title(f"{len(selected)} of {history.shape[1]} features selected")
     if len(selected) or warmup >= 1:
-        ax.legend(loc="best", fontsize="small")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False)
     return ax
 
 
