@@ -2,6 +2,7 @@
 import numbers
 import os
 import sys
+import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -237,6 +238,21 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         self.random_state = random_state
         self.verbose = verbose
 
+    @classmethod
+    def reference(cls, **params):
+        """A selector with the settings of the reference package gfs-network 0.3.1
+        (``Config::reference()``, ``gfs select --reference``): batch size 1, no shuffling, a frozen
+        embedding, λ = 1 with no warm-up, the reference's class weights and support rule "any".
+        ``params`` override any of them."""
+        defaults = dict(_core.config_items())
+        by_key = {key: name for name, key in CONFIG_KEYS.items()}
+        preset = {
+            by_key[key]: _argument_value(text)
+            for key, text in _core.reference_items()
+            if text != defaults[key]
+        }
+        return cls(**{**preset, **params})
+
     # -- settings ----------------------------------------------------------------------------------
 
     def _setting_text(self, name, n_features, seed):
@@ -255,7 +271,7 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         if name == "hidden_layer_sizes":
             sizes = (value,) if isinstance(value, numbers.Integral) else tuple(value)
             return ",".join(str(int(h)) for h in sizes)
-        if isinstance(value, (bool, np.bool_)) or name in ("verbose",):
+        if isinstance(value, (bool, np.bool_)) or name == "verbose":
             return _bool_text(value)
         if isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):
             return repr(float(value))
@@ -325,8 +341,6 @@ class GFSSelector(SelectorMixin, BaseEstimator):
 
     def _warn_unused_count(self):
         if self.n_features_to_select is not None and self.penalty != "target" and self.support != "top-k":
-            import warnings
-
             warnings.warn(
                 "n_features_to_select is used only with penalty='target' or support='top-k'; "
                 f"with penalty={self.penalty!r} and support={self.support!r} the count is found "
@@ -373,6 +387,18 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.target_tags.required = True
         return tags
+
+
+def _argument_value(text):
+    """A setting's text (Config::items) as a constructor argument's value."""
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    if "," in text:
+        return tuple(int(h) for h in text.split(","))
+    return {"true": True, "false": False, "auto": None, "none": None}.get(text, text)
 
 
 def _target_count(value, n_features):

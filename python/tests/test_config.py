@@ -91,22 +91,10 @@ def test_special_values():
     assert items(device="cuda:1")["device"] == "cuda:1"
 
 
-def test_reference_preset_is_reachable():
-    """Config::reference() (gfs-network 0.3.1's settings) is expressible with arguments alone."""
-    reference = dict(_core.reference_items())
-    by_key = {key: name for name, key in CONFIG_KEYS.items()}
-    params = {}
-    for key, text in reference.items():
-        if text != library_defaults()[key]:
-            params[by_key[key]] = _parse(text)
-    items = dict(_core.config_items(GFSSelector(**params)._settings(n_features=10, seed=0)))
-    assert items == reference
-
-
-def _parse(text):
-    for kind in (int, float):
-        try:
-            return kind(text)
-        except ValueError:
-            pass
-    return {"true": True, "false": False}.get(text, text)
+def test_reference_preset():
+    """GFSSelector.reference() has Config::reference()'s settings (gfs-network 0.3.1's)."""
+    selector = GFSSelector.reference(random_state=0)
+    assert selector.batch_size == 1 and selector.class_weight == "reference" and selector.support == "any"
+    items = dict(_core.config_items(selector._settings(n_features=10, seed=0)))
+    assert items == dict(_core.reference_items())
+    assert GFSSelector.reference(epochs=3).epochs == 3
