@@ -1,4 +1,5 @@
 """GFSSelector: selection, input handling, fitted attributes, pickling, determinism."""
+import ctypes
 import importlib.metadata
 import pickle
 
@@ -15,6 +16,10 @@ INFORMATIVE = [0, 1, 2, 3, 4]
 
 
 def test_version_is_the_librarys():
+    # The module carries libgfs's objects, C API included: ask gfs_version() itself.
+    c_api = ctypes.CDLL(_core.__file__)
+    c_api.gfs_version.restype = ctypes.c_char_p
+    assert gfs.__version__ == c_api.gfs_version().decode()
     assert gfs.__version__ == _core.version()
     assert gfs.__version__ == importlib.metadata.version("gfs")
     assert gfs.__version__.count(".") == 2
