@@ -56,7 +56,7 @@ python_tests() {
   local venv=build-python/venv
   [ -x "$venv/bin/python" ] || /usr/bin/python3 -m venv --system-site-packages "$venv"
   # pip >= 23.1 for -C (config settings); satisfied requirements are not downloaded again.
-  "$venv/bin/python" -m pip install -q --disable-pip-version-check "pip>=23.1" "scikit-build-core>=0.10" "nanobind>=2.4"
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check "pip>=23.1" "scikit-build-core>=0.10.7" "nanobind>=2.4"
   CMAKE_BUILD_PARALLEL_LEVEL=$JOBS "$venv/bin/python" -m pip install -q --disable-pip-version-check \
     --no-build-isolation --no-deps --force-reinstall \
     -C build-dir=build-python/cmake -C cmake.define.GFS_CUDA="${GFS_PYTHON_CUDA:-OFF}" -C cmake.define.GFS_WERROR=ON .
