@@ -137,6 +137,9 @@ nb::dict fit(const Settings& settings, const Matrix& x, const Targets& y, int n_
     selector.fit(x.data(), n_rows, n_features, y.data(), n_targets);
   }
   if (pending) throw std::move(*pending);
+  // A Ctrl-C during the work after the last epoch (scores, the held-out test) is raised here too,
+  // so an interrupted fit never returns a result.
+  if (PyErr_CheckSignals() != 0) throw nb::python_error();
   gfs::Result result = selector.result();
   return result_to_dict(std::move(result));
 }
