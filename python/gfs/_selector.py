@@ -297,6 +297,9 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         X: array-like (numpy float32/float64 in C or F order, pandas DataFrame, lists); a C-contiguous
         float32 array is passed to the library without a copy. y: class labels of any type
         (classification) or [n_samples] / [n_samples, n_targets] real targets (regression).
+
+        The library trains with the GIL released. Ctrl-C stops training after the current epoch and
+        raises KeyboardInterrupt; an interrupted or failed fit leaves the fitted attributes as they were.
         """
         regression = self.task == "regression"
         # Two rows at least: one row has no spread to standardise and nothing to hold out.
