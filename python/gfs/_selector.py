@@ -1,0 +1,459 @@
+"""GFSSelector: libgfs's GFSNetwork as a scikit-learn feature selector."""
+import numbers
+import os
+import sys
+import warnings
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.feature_selection import SelectorMixin
+from sklearn.utils import check_random_state
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted
+
+from . import _core
+
+try:  # scikit-learn >= 1.6
+    from sklearn.utils.validation import validate_data as _validate_data
+except ImportError:  # scikit-learn < 1.6: the estimator's own method
+
+    def _validate_data(estimator, *args, **kwargs):
+        return estimator._validate_data(*args, **kwargs)
+
+
+#: Every constructor argument and the gfs::Config key it sets (Config::set(key, value)). A setting
+#: added to Config needs one constructor argument and one line here; the tests fail until it has them.
+CONFIG_KEYS = {
+    "task": "task",
+    "n_features_to_select": "target_features",
+    "penalty_weight": "lambda",
+    "penalty": "penalty",
+    "penalty_warmup": "penalty_warmup",
+    "support": "support",
+    "validation_z": "validation_z",
+    "epochs": "epochs",
+    "batch_size": "batch_size",
+    "hidden_layer_sizes": "hidden",
+    "embedding_dim": "embedding_dim",
+    "train_embedding": "train_embedding",
+    "shuffle": "shuffle",
+    "standardize": "standardize",
+    "standardize_targets": "standardize_targets",
+    "tau0": "tau0",
+    "tau_decay": "tau_decay",
+    "lr_mask": "lr_mask",
+    "lr_task": "lr_task",
+    "beta_1": "adam_beta1",
+    "beta_2": "adam_beta2",
+    "epsilon": "adam_eps",
+    "class_weight": "class_weights",
+    "n_draws": "n_draws",
+    "record_probabilities": "record_probabilities",
+    "device": "device",
+    "n_jobs": "threads",
+    "random_state": "seed",
+    "verbose": "verbose",
+}
+
+_HISTORY_FIELDS = ("epoch", "tau", "loss", "task_loss", "select_loss", "mean_mask", "n_active")
+
+
+def _bool_text(value):
+    return "true" if value else "false"
+
+
+class GFSSelector(SelectorMixin, BaseEstimator):
+    """Feature selection with GFSNetwork: a Gumbel-Sigmoid mask over the features, trained together
+    with a small task network (cross-entropy or squared error) plus a penalty on the mask's size, on
+    libgfs's CPU (OpenMP) or CUDA backend.
+
+    Every setting of the C++ ``gfs::Config`` is a constructor argument (``CONFIG_KEYS`` maps each to
+    its key); the defaults are the library's (README, "The algorithm and our defaults").
+
+    Parameters
+    ----------
+    task : {"classification", "regression"}, default="classification"
+        Classification takes one label column of any type (encoded to 0..C-1, ``classes_``);
+        regression takes one or more real target columns.
+    n_features_to_select : int, float or None, default=None
+        The count k used by ``penalty="target"`` and ``support="top-k"``; a float in (0, 1) is a
+        fraction of the features. With the defaults (raw penalty, validated support) the count is
+        found automatically and this has no effect (a warning says so).
+    penalty_weight : float or None, default=None
+        λ, the weight of the selection penalty (``Config::lambda``; named so because ``lambda`` is a
+        Python keyword and a trailing underscore marks fitted attributes in scikit-learn). None:
+        "auto", 0.3 for the raw penalty and 1 for the target penalty. Larger keeps fewer features.
+    penalty : {"raw", "target"}, default="raw"
+        raw: mean mask (the count is found automatically); target: (mean mask - k/D)².
+    penalty_warmup : float, default=0.1
+        Fraction of the epochs trained with λ = 0 before the penalty starts.
+    support : {"validated", "majority", "any", "top-k"}, default="validated"
+        The rule that turns the trained mask into the selected set: ``majority`` keeps w_j > 0,
+        ``validated`` keeps those of them that pass a held-out test, ``any`` keeps s_j > 0,
+        ``top-k`` the k largest logits.
+    validation_z : float, default=1.0
+        The z-score a candidate's held-out gain must reach under ``support="validated"``.
+    epochs : int, default=200
+        Passes over the data (there is no convergence stopping; the temperature anneals per epoch).
+    batch_size : int, default=32
+        Rows per step; must not exceed the number of rows.
+    hidden_layer_sizes : tuple of int, default=(32, 32)
+        Hidden sizes of the task network (as MLPClassifier's).
+    embedding_dim : int, default=32
+        Size d_e of the embedding e that the masking network maps to the logits.
+    train_embedding : bool, default=True
+        Train e (the paper) or keep it at its initial value (the reference package).
+    shuffle : bool, default=True
+        Shuffle the rows every epoch.
+    standardize : bool, default=True
+        Standardise each column before training.
+    standardize_targets : bool, default=True
+        Regression: scale each target column to zero mean and unit variance.
+    tau0 : float, default=2.0
+        Initial Gumbel-Sigmoid temperature τ.
+    tau_decay : float, default=0.997
+        τ ← τ · tau_decay after each epoch.
+    lr_mask : float, default=4e-3
+        Adam learning rate η1 of the masking network and the embedding.
+    lr_task : float, default=1e-3
+        Adam learning rate η2 of the task network.
+    beta_1, beta_2, epsilon : float, default=0.9, 0.999, 1e-8
+        Adam's parameters (MLPClassifier's names).
+    class_weight : {None, "balanced", "reference"}, default=None
+        Class weights of the cross-entropy: none, N / (C · count_c), or the reference package's.
+    n_draws : int, default=1000
+        Hard Gumbel draws behind ``scores_`` (0: one per training batch, as the reference).
+    record_probabilities : bool, default=False
+        Keep every feature's selection probability after each epoch (``probability_history_``,
+        needed by ``gfs.plot.probabilities``).
+    device : str, default="auto"
+        "auto" (a GPU when present), "cpu", "cuda" or "cuda:N".
+    n_jobs : int or None, default=None
+        CPU threads. None or -1: all cores (the library's default, unlike scikit-learn's None = 1);
+        -2: all but one, and so on.
+    random_state : int, RandomState instance or None, default=None
+        Seed of every random stream (initialisation, Gumbel noise, shuffling, the held-out split). An
+        int is used as the library's seed (``random_state=s`` equals ``gfs select --seed s``); None
+        draws a fresh seed per fit (``seed_`` keeps it).
+    verbose : bool or int, default=False
+        Show progress: a tqdm bar when tqdm is installed, else a line per tenth of the epochs on stderr.
+
+    Attributes
+    ----------
+    support_ : ndarray of bool, shape (n_features_in_,)
+        The selected features (``get_support()``).
+    scores_ : ndarray of int32, shape (n_features_in_,)
+        s_j: how often feature j was selected over ``n_draws`` hard draws.
+    logits_ : ndarray of float32, shape (n_features_in_,)
+        The mask logits w_j.
+    probabilities_ : ndarray of float32, shape (n_features_in_,)
+        p_j = P(w_j + g > 0) = 1 - exp(-exp(w_j)).
+    ranking_ : ndarray of int, shape (n_features_in_,)
+        The rank of each feature by logit, 1 = most important (as RFE's ``ranking_``);
+        ``np.argsort(ranking_)`` is result.json's "ranking".
+    candidates_ : ndarray of int32
+        ``support="validated"``: the majority set that the held-out test examined.
+    history_ : list of dict
+        One record per epoch: epoch, tau, loss, task_loss, select_loss, mean_mask, n_active.
+    probability_history_ : ndarray of float32, shape (epochs, n_features_in_) or None
+        With ``record_probabilities=True``: p_j after each epoch.
+    classes_ : ndarray
+        Classification: the labels, in the order of their codes 0..C-1.
+    n_features_in_, feature_names_in_ : int, ndarray of str
+        As every scikit-learn estimator (names when X was a DataFrame with string column names).
+    n_outputs_ : int
+        Classes (classification) or target columns (regression).
+    device_ : str
+        The device that ran the fit, e.g. "cpu" or "cuda:0" (``device_note_`` says why "auto" fell
+        back to the CPU, when it did).
+    penalty_weight_ : float
+        The λ used ("auto" resolved).
+    seed_ : int
+        The seed used.
+    config_ : dict
+        Every setting of the fit as the library reports it (key -> text).
+    fit_seconds_ : float
+        Wall time of the library's fit.
+    """
+
+    def __init__(
+        self,
+        task="classification",
+        n_features_to_select=None,
+        penalty_weight=None,
+        penalty="raw",
+        penalty_warmup=0.1,
+        support="validated",
+        validation_z=1.0,
+        epochs=200,
+        batch_size=32,
+        hidden_layer_sizes=(32, 32),
+        embedding_dim=32,
+        train_embedding=True,
+        shuffle=True,
+        standardize=True,
+        standardize_targets=True,
+        tau0=2.0,
+        tau_decay=0.997,
+        lr_mask=4e-3,
+        lr_task=1e-3,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        class_weight=None,
+        n_draws=1000,
+        record_probabilities=False,
+        device="auto",
+        n_jobs=None,
+        random_state=None,
+        verbose=False,
+    ):
+        self.task = task
+        self.n_features_to_select = n_features_to_select
+        self.penalty_weight = penalty_weight
+        self.penalty = penalty
+        self.penalty_warmup = penalty_warmup
+        self.support = support
+        self.validation_z = validation_z
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.embedding_dim = embedding_dim
+        self.train_embedding = train_embedding
+        self.shuffle = shuffle
+        self.standardize = standardize
+        self.standardize_targets = standardize_targets
+        self.tau0 = tau0
+        self.tau_decay = tau_decay
+        self.lr_mask = lr_mask
+        self.lr_task = lr_task
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.class_weight = class_weight
+        self.n_draws = n_draws
+        self.record_probabilities = record_probabilities
+        self.device = device
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.verbose = verbose
+
+    @classmethod
+    def reference(cls, **params):
+        """A selector with the settings of the reference package gfs-network 0.3.1
+        (``Config::reference()``, ``gfs select --reference``): batch size 1, no shuffling, a frozen
+        embedding, λ = 1 with no warm-up, the reference's class weights and support rule "any".
+        ``params`` override any of them."""
+        defaults = dict(_core.config_items())
+        by_key = {key: name for name, key in CONFIG_KEYS.items()}
+        preset = {
+            by_key[key]: _argument_value(text)
+            for key, text in _core.reference_items()
+            if text != defaults[key]
+        }
+        return cls(**{**preset, **params})
+
+    # -- settings ----------------------------------------------------------------------------------
+
+    def _setting_text(self, name, n_features, seed):
+        """The text Config::set(CONFIG_KEYS[name], text) receives for constructor argument `name`."""
+        value = getattr(self, name)
+        if name == "random_state":
+            return str(seed)
+        if name == "penalty_weight":
+            return "auto" if value is None else repr(float(value))
+        if name == "n_features_to_select":
+            return str(_target_count(value, n_features))
+        if name == "class_weight":
+            return "none" if value is None else str(value)
+        if name == "n_jobs":
+            return str(_threads(value))
+        if name == "hidden_layer_sizes":
+            sizes = (value,) if isinstance(value, numbers.Integral) else tuple(value)
+            return ",".join(str(int(h)) for h in sizes)
+        if isinstance(value, (bool, np.bool_)) or name == "verbose":
+            return _bool_text(value)
+        if isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):
+            return repr(float(value))
+        return str(value)
+
+    def _settings(self, n_features, seed=0):
+        """[(Config key, text)] for every constructor argument, in CONFIG_KEYS's order."""
+        return [(key, self._setting_text(name, n_features, seed)) for name, key in CONFIG_KEYS.items()]
+
+    def _draw_seed(self):
+        rs = self.random_state
+        if isinstance(rs, numbers.Integral) and not isinstance(rs, (bool, np.bool_)):
+            if rs < 0:
+                raise ValueError(f"random_state must be a non-negative integer, None or a RandomState, got {rs}")
+            return int(rs)
+        return int(check_random_state(rs).randint(0, np.iinfo(np.int32).max))
+
+    # -- fit ---------------------------------------------------------------------------------------
+
+    def fit(self, X, y):
+        """Train GFSNetwork on X [n_samples, n_features] and y, and select features.
+
+        X: array-like (numpy float32/float64 in C or F order, pandas DataFrame, lists); a C-contiguous
+        float32 array is passed to the library without a copy. y: class labels of any type
+        (classification) or [n_samples] / [n_samples, n_targets] real targets (regression).
+
+        The library trains with the GIL released. Ctrl-C stops training after the current epoch and
+        raises KeyboardInterrupt; an interrupted or failed fit leaves the fitted attributes as they were.
+        """
+        regression = self.task == "regression"
+        # Two rows at least: one row has no spread to standardise and nothing to hold out.
+        X, y = _validate_data(
+            self,
+            X,
+            y,
+            dtype=np.float32,
+            order="C",
+            multi_output=regression,
+            y_numeric=regression,
+            ensure_min_samples=2,
+        )
+        classes = None
+        if regression:
+            targets = np.ascontiguousarray(y, dtype=np.float32)
+            n_targets = 1 if targets.ndim == 1 else targets.shape[1]
+        else:
+            check_classification_targets(y)
+            classes, codes = np.unique(y, return_inverse=True)
+            if len(classes) < 2:
+                raise ValueError(f"y holds one class only ({classes[0]!r}): classification needs at least two")
+            targets = codes.astype(np.float32)
+            n_targets = 1
+        self._warn_unused_count()
+
+        seed = self._draw_seed()
+        progress = _Progress() if self.verbose else None
+        try:
+            result = _core.fit(self._settings(X.shape[1], seed), X, targets, n_targets, progress)
+        finally:
+            if progress is not None:
+                progress.close()
+        # Only a fit that succeeded changes the fitted attributes.
+        self.seed_ = seed
+        if classes is not None:
+            self.classes_ = classes
+        elif hasattr(self, "classes_"):
+            del self.classes_
+        self._keep(result)
+        return self
+
+    def _warn_unused_count(self):
+        if self.n_features_to_select is not None and self.penalty != "target" and self.support != "top-k":
+            warnings.warn(
+                "n_features_to_select is used only with penalty='target' or support='top-k'; "
+                f"with penalty={self.penalty!r} and support={self.support!r} the count is found "
+                "automatically",
+                UserWarning,
+                stacklevel=3,
+            )
+
+    def _keep(self, r):
+        """Stores the library's result as plain arrays (pickle needs no C++ object)."""
+        d = r["n_features"]
+        self.support_ = np.zeros(d, dtype=bool)
+        self.support_[np.asarray(r["selected"], dtype=np.intp)] = True
+        self.scores_ = r["scores"]
+        self.logits_ = r["logits"]
+        self.probabilities_ = r["probabilities"]
+        order = np.asarray(r["ranking"], dtype=np.intp)
+        self.ranking_ = np.empty(d, dtype=np.intp)
+        self.ranking_[order] = np.arange(1, d + 1)
+        self.candidates_ = r["candidates"]
+        columns = r["history"]
+        self.history_ = [
+            {k: (int(columns[k][i]) if k in ("epoch", "n_active") else float(columns[k][i])) for k in _HISTORY_FIELDS}
+            for i in range(len(columns["epoch"]))
+        ]
+        self.probability_history_ = r["probability_history"] if self.record_probabilities else None
+        self.n_outputs_ = r["n_outputs"]
+        self.device_ = r["device"]
+        self.device_note_ = r["device_note"]
+        self.config_ = dict(r["config"])
+        self.penalty_weight_ = float(self.config_["lambda"])
+        self.fit_seconds_ = r["fit_seconds"]
+
+    def _get_support_mask(self):
+        check_is_fitted(self, "support_")
+        return self.support_
+
+    # -- scikit-learn tags ---------------------------------------------------------------------------
+
+    def _more_tags(self):  # scikit-learn < 1.6
+        return {"requires_y": True}
+
+    def __sklearn_tags__(self):  # scikit-learn >= 1.6
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = True
+        return tags
+
+
+def _argument_value(text):
+    """A setting's text (Config::items) as a constructor argument's value."""
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    if "," in text:
+        return tuple(int(h) for h in text.split(","))
+    return {"true": True, "false": False, "auto": None, "none": None}.get(text, text)
+
+
+def _target_count(value, n_features):
+    """n_features_to_select -> Config::target_features (0: unset)."""
+    if value is None:
+        return 0
+    if isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_)):
+        return int(value)
+    if isinstance(value, numbers.Real) and 0 < value < 1:
+        return max(1, int(round(value * n_features)))
+    raise ValueError(f"n_features_to_select must be None, an integer or a fraction in (0, 1), got {value!r}")
+
+
+def _threads(n_jobs):
+    """n_jobs -> Config::threads (0: all cores)."""
+    if n_jobs is None or n_jobs == -1:
+        return 0
+    if not isinstance(n_jobs, numbers.Integral) or n_jobs == 0:
+        raise ValueError(f"n_jobs must be None, a positive integer or a negative one (-1: all cores), got {n_jobs!r}")
+    if n_jobs > 0:
+        return int(n_jobs)
+    return max(1, (os.cpu_count() or 1) + 1 + int(n_jobs))
+
+
+class _Progress:
+    """Per-epoch progress for verbose fits: a tqdm bar when tqdm is installed, else a line on stderr
+    for every tenth of the epochs."""
+
+    def __init__(self):
+        try:
+            from tqdm.auto import tqdm
+        except ImportError:
+            tqdm = None
+        self.tqdm = tqdm
+        self.bar = None
+
+    def __call__(self, record, total):
+        if self.tqdm is not None:
+            if self.bar is None:
+                self.bar = self.tqdm(total=total, desc="gfs fit", unit="epoch", file=sys.stderr)
+            self.bar.update(1)
+            self.bar.set_postfix(loss=f"{record['loss']:.4f}", active=record["n_active"], refresh=False)
+        elif record["epoch"] % max(1, total // 10) == 0 or record["epoch"] == total:
+            print(
+                f"gfs: epoch {record['epoch']}/{total}  loss {record['loss']:.4f}  "
+                f"task {record['task_loss']:.4f}  mean mask {record['mean_mask']:.3f}  "
+                f"active {record['n_active']}",
+                file=sys.stderr,
+                flush=True,
+            )
+        return True
+
+    def close(self):
+        if self.bar is not None:
+            self.bar.close()

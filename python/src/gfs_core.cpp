@@ -1,0 +1,180 @@
+/// @file gfs_core.cpp
+/// @brief gfs._core: the nanobind module over the C++ API. Settings arrive as (key, value) text and
+///        reach gfs::Config::set, so a new setting needs no change here; a fit returns plain arrays
+///        (numpy) that the Python selector keeps, so no C++ object outlives fit().
+#include <nanobind/nanobind.h>
+#include <nanobind/ndarray.h>
+#include <nanobind/stl/pair.h>
+#include <nanobind/stl/string.h>
+#include <nanobind/stl/vector.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "gfs/gfs.hpp"
+
+namespace nb = nanobind;
+
+namespace {
+
+using Settings = std::vector<std::pair<std::string, std::string>>;
+/// X as the library reads it: [n_rows, n_features] row-major float32 in host memory. The Python side
+/// converts only when the caller's array does not already have this layout.
+using Matrix = nb::ndarray<const float, nb::ndim<2>, nb::c_contig, nb::device::cpu>;
+/// y: [n_rows] labels or [n_rows, n_targets] row-major targets.
+using Targets = nb::ndarray<const float, nb::c_contig, nb::device::cpu>;
+
+gfs::Config make_config(const Settings& settings) {
+  gfs::Config config;
+  for (const auto& [key, value] : settings) config.set(key, value);
+  return config;
+}
+
+/// A numpy array that owns `values` (moved to the heap, freed with the array).
+template <typename T>
+nb::object to_numpy(std::vector<T>&& values, std::vector<std::size_t> shape) {
+  auto* owned = new std::vector<T>(std::move(values));
+  nb::capsule owner(owned, [](void* p) noexcept { delete static_cast<std::vector<T>*>(p); });
+  nb::ndarray<nb::numpy, T> array(owned->data(), shape.size(), shape.data(), owner);
+  return nb::cast(array, nb::rv_policy::reference);
+}
+
+template <typename T>
+nb::object to_numpy(const std::vector<T>& values) {
+  return to_numpy(std::vector<T>(values), {values.size()});
+}
+
+nb::dict history_columns(const std::vector<gfs::EpochRecord>& history) {
+  const std::size_t n = history.size();
+  std::vector<std::int32_t> epoch(n), n_active(n);
+  std::vector<float> tau(n), loss(n), task_loss(n), select_loss(n), mean_mask(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const gfs::EpochRecord& r = history[i];
+    epoch[i] = r.epoch;
+    tau[i] = r.tau;
+    loss[i] = r.loss;
+    task_loss[i] = r.task_loss;
+    select_loss[i] = r.select_loss;
+    mean_mask[i] = r.mean_mask;
+    n_active[i] = r.n_active;
+  }
+  nb::dict out;
+  out["epoch"] = to_numpy(epoch);
+  out["tau"] = to_numpy(tau);
+  out["loss"] = to_numpy(loss);
+  out["task_loss"] = to_numpy(task_loss);
+  out["select_loss"] = to_numpy(select_loss);
+  out["mean_mask"] = to_numpy(mean_mask);
+  out["n_active"] = to_numpy(n_active);
+  return out;
+}
+
+nb::dict result_to_dict(gfs::Result&& r) {
+  nb::dict out;
+  const auto d = static_cast<std::size_t>(r.n_features);
+  out["n_features"] = r.n_features;
+  out["n_outputs"] = r.n_outputs;
+  out["logits"] = to_numpy(r.logits);
+  out["probabilities"] = to_numpy(r.probabilities);
+  out["scores"] = to_numpy(r.scores);
+  out["selected"] = to_numpy(r.selected);
+  out["candidates"] = to_numpy(r.candidates);
+  out["ranking"] = to_numpy(r.ranking);
+  out["history"] = history_columns(r.history);
+  const std::size_t recorded = d > 0 ? r.probability_history.size() / d : 0;
+  out["probability_history"] = to_numpy(std::move(r.probability_history), {recorded, d});
+  out["feature_mean"] = to_numpy(r.feature_mean);
+  out["feature_std"] = to_numpy(r.feature_std);
+  out["device"] = r.device;
+  out["device_note"] = r.device_note;
+  out["fit_seconds"] = r.fit_seconds;
+  out["config"] = r.config.items();
+  return out;
+}
+
+/// Trains with the GIL released. After each epoch the progress callback takes the GIL back, lets
+/// Python handle pending signals (Ctrl-C) and calls `progress(record, total_epochs)`; an exception
+/// from either, or a `False` from `progress`, stops training and the exception is raised here.
+nb::dict fit(const Settings& settings, const Matrix& x, const Targets& y, int n_targets, nb::object progress) {
+  gfs::Selector selector(make_config(settings));
+  const auto n_rows = static_cast<std::int64_t>(x.shape(0));
+  const auto n_features = static_cast<std::int64_t>(x.shape(1));
+  if (static_cast<std::int64_t>(y.size()) != n_rows * n_targets)
+    throw gfs::Error(gfs::ErrorCode::kInvalidData, "y has " + std::to_string(y.size()) + " values, expected " +
+                                                       std::to_string(n_rows) + " rows x " +
+                                                       std::to_string(n_targets) + " targets");
+
+  std::unique_ptr<nb::python_error> pending;  // the exception that stopped training, if any
+  selector.set_progress([&](const gfs::EpochRecord& r, int total) -> bool {
+    nb::gil_scoped_acquire gil;
+    try {
+      if (PyErr_CheckSignals() != 0) throw nb::python_error();
+      if (progress.is_none()) return true;
+      nb::dict record;
+      record["epoch"] = r.epoch;
+      record["tau"] = r.tau;
+      record["loss"] = r.loss;
+      record["task_loss"] = r.task_loss;
+      record["select_loss"] = r.select_loss;
+      record["mean_mask"] = r.mean_mask;
+      record["n_active"] = r.n_active;
+      const nb::object keep_going = progress(record, total);
+      return keep_going.is_none() || nb::cast<bool>(keep_going);
+    } catch (nb::python_error& e) {
+      pending = std::make_unique<nb::python_error>(std::move(e));
+    } catch (const std::exception& e) {
+      PyErr_SetString(PyExc_RuntimeError, e.what());
+      pending = std::make_unique<nb::python_error>();
+    }
+    return false;
+  });
+
+  {
+    nb::gil_scoped_release no_gil;
+    selector.fit(x.data(), n_rows, n_features, y.data(), n_targets);
+  }
+  if (pending) throw std::move(*pending);
+  // A Ctrl-C during the work after the last epoch (scores, the held-out test) is raised here too,
+  // so an interrupted fit never returns a result.
+  if (PyErr_CheckSignals() != 0) throw nb::python_error();
+  gfs::Result result = selector.result();
+  return result_to_dict(std::move(result));
+}
+
+}  // namespace
+
+NB_MODULE(_core, m) {
+  m.doc() = "libgfs's C++ API for the gfs package (use gfs.GFSSelector)";
+
+  // gfs::Error -> ValueError for a bad setting or bad data, RuntimeError otherwise; the message is
+  // the library's.
+  nb::register_exception_translator([](const std::exception_ptr& p, void*) {
+    try {
+      std::rethrow_exception(p);
+    } catch (const gfs::Error& e) {
+      const bool bad_input =
+          e.code() == gfs::ErrorCode::kInvalidArgument || e.code() == gfs::ErrorCode::kInvalidData;
+      PyErr_SetString(bad_input ? PyExc_ValueError : PyExc_RuntimeError, e.what());
+    }
+  });
+
+  m.def("version", [] { return std::string(gfs::version()); }, "libgfs's version, as gfs_version()");
+  m.def("built_with_cuda", &gfs::built_with_cuda, "True when libgfs was compiled with the CUDA backend");
+  m.def("cuda_device_count", &gfs::cuda_device_count, "usable CUDA devices at run time");
+  m.def(
+      "config_items", [](const Settings& settings) { return make_config(settings).items(); },
+      nb::arg("settings") = Settings{},
+      "Config() with `settings` applied through Config::set, as (key, value) text (Config::items)");
+  m.def(
+      "validate", [](const Settings& settings) { make_config(settings).validate(); }, nb::arg("settings"),
+      "raise ValueError naming the first setting that Config::validate rejects");
+  m.def("reference_items", [] { return gfs::Config::reference().items(); },
+        "the settings of gfs-network 0.3.1 (Config::reference), as (key, value) text");
+  m.def("fit", &fit, nb::arg("settings"), nb::arg("x"), nb::arg("y"), nb::arg("n_targets"),
+        nb::arg("progress").none(),
+        "Fit on x [n, d] (C-contiguous float32) and y (labels 0..C-1, or [n, n_targets] targets); "
+        "returns the result's arrays");
+}

@@ -1,0 +1,102 @@
+"""Library errors become ValueError (bad setting, bad data) or RuntimeError, with its message."""
+import numpy as np
+import pytest
+from conftest import make_informative
+from sklearn.exceptions import NotFittedError
+
+import gfs
+from gfs import GFSSelector
+
+
+@pytest.fixture
+def data():
+    return make_informative(n=60, d=8)
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"task": "clustering"}, r"setting 'task': 'clustering' is not valid \(expected one of classification, regression\)"),
+        ({"epochs": 0}, "setting 'epochs' must be at least 1"),
+        ({"hidden_layer_sizes": (32, 0)}, "setting 'hidden' sizes must be in 1..4096"),
+        ({"support": "best"}, "setting 'support': 'best' is not valid"),
+        ({"penalty": "target"}, "setting 'target_features'"),
+        ({"device": "tpu"}, "device 'tpu' is not valid"),
+        ({"tau_decay": 1.5}, "setting 'tau_decay' must be in"),
+        ({"batch_size": 100}, "the data has 60 rows, fewer than batch_size = 100: lower batch_size"),
+    ],
+)
+def test_bad_settings_and_data_raise_value_error_with_the_librarys_message(data, params, message):
+    X, y = data
+    with pytest.raises(ValueError, match=message):
+        GFSSelector(**{"epochs": 2, **params}).fit(X, y)
+
+
+def test_bad_python_side_arguments(data):
+    X, y = data
+    with pytest.raises(ValueError, match="random_state"):
+        GFSSelector(epochs=2, random_state=-1).fit(X, y)
+    with pytest.raises(ValueError, match="n_jobs"):
+        GFSSelector(epochs=2, n_jobs=0).fit(X, y)
+    with pytest.raises(ValueError, match="n_features_to_select"):
+        GFSSelector(epochs=2, support="top-k", n_features_to_select=1.5).fit(X, y)
+
+
+def test_bad_data(data):
+    X, y = data
+    bad = X.copy()
+    bad[3, 2] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        GFSSelector(epochs=2).fit(bad, y)
+    with pytest.raises(ValueError, match="one class only"):
+        GFSSelector(epochs=2).fit(X, np.zeros(len(X)))
+    with pytest.raises(ValueError, match="Unknown label type"):
+        GFSSelector(epochs=2).fit(X, X[:, 0])  # real targets need task="regression"
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        GFSSelector(epochs=2).fit(X, y[:-1])
+    with pytest.raises(ValueError, match="y should be a 1d array"):
+        GFSSelector(epochs=2).fit(X, np.c_[y, y])  # classification takes one label column
+    with pytest.raises(ValueError, match="1 sample"):
+        GFSSelector(epochs=2, batch_size=1).fit(X[:1], y[:1])
+    fitted = GFSSelector(epochs=2, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match="features"):
+        fitted.transform(X[:, :5])
+
+
+def test_device_unavailable_is_a_runtime_error(data):
+    X, y = data
+    # More GPUs than any machine has (or none at all in a CPU-only build): kDeviceUnavailable.
+    with pytest.raises(RuntimeError, match="(?i)cuda") as info:
+        GFSSelector(epochs=2, device="cuda:99").fit(X, y)
+    assert not isinstance(info.value, ValueError)
+
+
+def test_cuda_request_on_a_machine_without_one(data):
+    if gfs.cuda_device_count() > 0:
+        pytest.skip("a CUDA device is present")
+    X, y = data
+    with pytest.raises(RuntimeError):
+        GFSSelector(epochs=2, device="cuda").fit(X, y)
+    # "auto" falls back to the CPU and says why.
+    selector = GFSSelector(epochs=2, device="auto", random_state=0).fit(X, y)
+    assert selector.device_ == "cpu"
+
+
+def test_unfitted(data):
+    X, _ = data
+    with pytest.raises(NotFittedError):
+        GFSSelector().transform(X)
+    with pytest.raises(NotFittedError):
+        GFSSelector().get_support()
+
+
+def test_a_failed_fit_keeps_no_stale_result(data):
+    X, y = data
+    selector = GFSSelector(epochs=2, random_state=0).fit(X, y)
+    selector.set_params(epochs=0, random_state=5)
+    with pytest.raises(ValueError):
+        selector.fit(X, np.array(["a", "b"])[y])
+    # The previous fit's attributes are still the previous fit's (the failed one changed nothing).
+    assert len(selector.history_) == 2
+    assert selector.seed_ == 0
+    np.testing.assert_array_equal(selector.classes_, [0, 1])

@@ -1,0 +1,224 @@
+"""GFSSelector: selection, input handling, fitted attributes, pickling, determinism."""
+import ctypes
+import importlib.metadata
+import pickle
+
+import numpy as np
+import pytest
+from conftest import FAST, make_informative
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+
+import gfs
+from gfs import GFSSelector, _core
+
+INFORMATIVE = [0, 1, 2, 3, 4]
+
+
+def test_version_is_the_librarys():
+    # The module carries libgfs's objects, C API included: ask gfs_version() itself.
+    c_api = ctypes.CDLL(_core.__file__)
+    c_api.gfs_version.restype = ctypes.c_char_p
+    assert gfs.__version__ == c_api.gfs_version().decode()
+    assert gfs.__version__ == _core.version()
+    assert gfs.__version__ == importlib.metadata.version("gfs")
+    assert gfs.__version__.count(".") == 2
+
+
+def test_finds_the_informative_columns(informative):
+    X, y = informative
+    selector = GFSSelector(**FAST).fit(X, y)
+    assert list(selector.get_support(indices=True)) == INFORMATIVE
+    assert selector.transform(X).shape == (X.shape[0], 5)
+    np.testing.assert_array_equal(selector.transform(X), X[:, INFORMATIVE])
+
+
+def test_fitted_attributes(informative):
+    X, y = informative
+    selector = GFSSelector(record_probabilities=True, **FAST).fit(X, y)
+    d = X.shape[1]
+    assert selector.n_features_in_ == d
+    assert selector.n_outputs_ == 2
+    np.testing.assert_array_equal(selector.classes_, [0, 1])
+    assert selector.device_ == "cpu" or selector.device_.startswith("cuda")
+    for name in ("scores_", "logits_", "probabilities_", "ranking_", "support_"):
+        assert getattr(selector, name).shape == (d,), name
+    # p_j = 1 - exp(-exp(w_j)); the informative columns are certain, the rest (nearly) never drawn.
+    np.testing.assert_allclose(selector.probabilities_, 1 - np.exp(-np.exp(selector.logits_)), rtol=1e-5, atol=1e-6)
+    assert (selector.scores_[INFORMATIVE] == 1000).all()
+    # ranking_: 1 = the largest logit, a permutation of 1..d (as RFE's ranking_).
+    assert sorted(selector.ranking_) == list(range(1, d + 1))
+    np.testing.assert_array_equal(np.argsort(selector.ranking_), np.argsort(-selector.logits_, kind="stable"))
+    assert set(np.flatnonzero(selector.ranking_ <= 5)) == set(INFORMATIVE)
+    # history_: one record per epoch; the last record's active count is the majority set.
+    assert len(selector.history_) == FAST["epochs"]
+    assert [r["epoch"] for r in selector.history_] == list(range(1, FAST["epochs"] + 1))
+    assert set(selector.history_[0]) == {"epoch", "tau", "loss", "task_loss", "select_loss", "mean_mask", "n_active"}
+    assert selector.history_[0]["tau"] == pytest.approx(2.0)
+    assert selector.history_[-1]["n_active"] == int((selector.logits_ > 0).sum())
+    # probability_history_: [epochs, d], its last row the final probabilities.
+    assert selector.probability_history_.shape == (FAST["epochs"], d)
+    np.testing.assert_allclose(selector.probability_history_[-1], selector.probabilities_)
+    assert selector.penalty_weight_ == pytest.approx(0.3)  # "auto" for the raw penalty
+    assert selector.config_["epochs"] == str(FAST["epochs"])
+    assert selector.seed_ == 0
+    assert set(INFORMATIVE) <= set(selector.candidates_)
+
+
+def test_probability_history_only_when_asked(informative):
+    X, y = informative
+    assert GFSSelector(epochs=3, random_state=0).fit(X, y).probability_history_ is None
+
+
+def test_string_labels_are_encoded(informative):
+    X, y = informative
+    names = np.array(["dog", "cat"])[y]  # "cat" < "dog": codes follow sorted order
+    by_name = GFSSelector(**FAST).fit(X, names)
+    by_code = GFSSelector(**FAST).fit(X, y)
+    np.testing.assert_array_equal(by_name.classes_, ["cat", "dog"])
+    np.testing.assert_array_equal(by_name.logits_, GFSSelector(**FAST).fit(X, 1 - y).logits_)
+    assert list(by_name.get_support(indices=True)) == list(by_code.get_support(indices=True))
+
+
+def test_three_classes_with_gaps_in_the_labels():
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(300, 12)).astype(np.float32)
+    y = np.where(X[:, 0] > 0.5, 30, np.where(X[:, 1] > 0, 10, -5))  # labels -5, 10, 30
+    selector = GFSSelector(**FAST).fit(X, y)
+    np.testing.assert_array_equal(selector.classes_, [-5, 10, 30])
+    assert selector.n_outputs_ == 3
+    assert {0, 1} <= set(selector.get_support(indices=True))
+
+
+def test_regression_multi_output():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(400, 20)).astype(np.float32)
+    Y = np.c_[X[:, 0] + X[:, 1], 2 * X[:, 2] - X[:, 3]] + 0.1 * rng.normal(size=(400, 2))
+    selector = GFSSelector(task="regression", epochs=60, random_state=0).fit(X, Y)
+    assert list(selector.get_support(indices=True)) == [0, 1, 2, 3]
+    assert selector.n_outputs_ == 2
+    assert not hasattr(selector, "classes_")
+    single = GFSSelector(task="regression", epochs=60, random_state=0).fit(X, Y[:, 0])
+    assert list(single.get_support(indices=True)) == [0, 1]
+    assert single.n_outputs_ == 1
+
+
+def test_layouts_and_dtypes_give_the_same_fit(informative):
+    X, y = informative
+    reference = GFSSelector(**FAST).fit(X, y)
+    # float32 -> float64 is exact, so every layout and type reaches the library as the same floats.
+    for variant in (np.asfortranarray(X), X.astype(np.float64), np.asfortranarray(X.astype(np.float64)), X.tolist()):
+        other = GFSSelector(**FAST).fit(variant, list(y))
+        np.testing.assert_array_equal(other.logits_, reference.logits_)
+        np.testing.assert_array_equal(other.support_, reference.support_)
+    # Integers are accepted too (converted to float32).
+    ints = np.round(X * 4).astype(np.int32)
+    assert GFSSelector(**FAST).fit(ints, y).n_features_in_ == X.shape[1]
+    # transform keeps the caller's dtype and layout-independent values.
+    X64 = X.astype(np.float64)
+    assert reference.transform(X64).dtype == np.float64
+    np.testing.assert_array_equal(reference.transform(np.asfortranarray(X64)), X64[:, INFORMATIVE])
+
+
+def test_c_contiguous_float32_is_not_copied(informative, monkeypatch):
+    X, y = informative
+    seen = []
+    real_fit = _core.fit
+
+    def spy(settings, x, targets, n_targets, progress):
+        seen.append(x)
+        return real_fit(settings, x, targets, n_targets, progress)
+
+    monkeypatch.setattr(_core, "fit", spy)
+    GFSSelector(epochs=2, random_state=0).fit(X, y)
+    assert seen[-1] is X
+    GFSSelector(epochs=2, random_state=0).fit(np.asfortranarray(X), y)
+    assert seen[-1].flags.c_contiguous and seen[-1].dtype == np.float32 and not np.shares_memory(seen[-1], X)
+
+
+def test_pandas_names_flow_through():
+    pd = pytest.importorskip("pandas")
+    X, y = make_informative()
+    names = [f"col_{j}" for j in range(X.shape[1])]
+    frame = pd.DataFrame(X, columns=names)
+    selector = GFSSelector(**FAST).fit(frame, pd.Series(np.where(y == 1, "yes", "no")))
+    np.testing.assert_array_equal(selector.feature_names_in_, names)
+    assert list(selector.get_feature_names_out()) == [f"col_{j}" for j in INFORMATIVE]
+    np.testing.assert_array_equal(selector.transform(frame), X[:, INFORMATIVE])
+    np.testing.assert_array_equal(selector.classes_, ["no", "yes"])
+    # Columns in another order are refused, as by every scikit-learn estimator.
+    with pytest.raises(ValueError, match="feature names"):
+        selector.transform(frame[names[::-1]])
+    # set_output(transform="pandas") keeps the names.
+    out = GFSSelector(**FAST).set_output(transform="pandas").fit(frame, y).transform(frame)
+    assert list(out.columns) == [f"col_{j}" for j in INFORMATIVE]
+
+
+def test_inverse_transform(informative):
+    X, y = informative
+    selector = GFSSelector(**FAST).fit(X, y)
+    back = selector.inverse_transform(selector.transform(X))
+    np.testing.assert_array_equal(back[:, INFORMATIVE], X[:, INFORMATIVE])
+    assert not back[:, 5:].any()
+
+
+def test_pickle_round_trip_and_clone(informative):
+    X, y = informative
+    selector = GFSSelector(record_probabilities=True, **FAST).fit(X, y)
+    restored = pickle.loads(pickle.dumps(selector))
+    np.testing.assert_array_equal(restored.get_support(), selector.get_support())
+    np.testing.assert_array_equal(restored.transform(X), selector.transform(X))
+    for name in ("scores_", "logits_", "probabilities_", "ranking_", "probability_history_"):
+        np.testing.assert_array_equal(getattr(restored, name), getattr(selector, name))
+    assert restored.history_ == selector.history_
+    assert restored.device_ == selector.device_
+    # Nothing of the C++ side is kept: every attribute is plain Python or numpy.
+    for name, value in vars(restored).items():
+        assert type(value).__module__ in ("builtins", "numpy"), (name, type(value))
+    copy = clone(selector)
+    assert copy.get_params() == selector.get_params()
+    with pytest.raises(NotFittedError):
+        copy.get_support()
+
+
+def test_same_random_state_same_selection(informative):
+    X, y = informative
+    a = GFSSelector(epochs=40, random_state=7).fit(X, y)
+    b = GFSSelector(epochs=40, random_state=7).fit(X, y)
+    np.testing.assert_array_equal(a.logits_, b.logits_)
+    np.testing.assert_array_equal(a.scores_, b.scores_)
+    np.testing.assert_array_equal(a.support_, b.support_)
+    # ... whatever the thread count (the library cuts features into fixed chunks).
+    c = GFSSelector(epochs=40, random_state=7, n_jobs=2).fit(X, y)
+    np.testing.assert_array_equal(a.logits_, c.logits_)
+    # Another seed trains differently; random_state=None draws one and keeps it in seed_.
+    assert not np.array_equal(a.logits_, GFSSelector(epochs=40, random_state=8).fit(X, y).logits_)
+    free = GFSSelector(epochs=40).fit(X, y)
+    again = GFSSelector(epochs=40, random_state=free.seed_).fit(X, y)
+    np.testing.assert_array_equal(free.logits_, again.logits_)
+    # A RandomState instance draws the seed from its stream.
+    r1 = GFSSelector(epochs=5, random_state=np.random.RandomState(3)).fit(X, y).seed_
+    r2 = GFSSelector(epochs=5, random_state=np.random.RandomState(3)).fit(X, y).seed_
+    assert r1 == r2
+
+
+def test_target_count_and_top_k(informative):
+    X, y = informative
+    top = GFSSelector(support="top-k", n_features_to_select=3, **FAST).fit(X, y)
+    assert len(top.get_support(indices=True)) == 3
+    assert set(top.get_support(indices=True)) <= set(INFORMATIVE)
+    frac = GFSSelector(support="top-k", n_features_to_select=0.25, **FAST).fit(X, y)
+    assert frac.get_support().sum() == 5
+    assert frac.config_["target_features"] == "5"
+    target = GFSSelector(penalty="target", n_features_to_select=5, support="majority", **FAST).fit(X, y)
+    assert target.penalty_weight_ == pytest.approx(1.0)  # "auto" for the target penalty
+    with pytest.warns(UserWarning, match="n_features_to_select is used only"):
+        GFSSelector(n_features_to_select=5, epochs=2, random_state=0).fit(X, y)
+
+
+def test_penalty_weight_changes_the_selection(informative):
+    X, y = informative
+    light = GFSSelector(penalty_weight=0.0, support="majority", **FAST).fit(X, y)
+    heavy = GFSSelector(penalty_weight=3.0, support="majority", **FAST).fit(X, y)
+    assert light.penalty_weight_ == 0.0 and heavy.penalty_weight_ == 3.0
+    assert light.get_support().sum() > heavy.get_support().sum()
