@@ -47,7 +47,7 @@ DEFAULT_CACHE = gh.REPO_ROOT / ".cache" / "wide"
 FIELDS = ["family", "task", "n", "d", "draw", "data_seed", "selector", "status", "k_true",
           "n_selected", "hits", "precision", "recall", "recall_products", "recall_linear",
           "wall_seconds", "fit_seconds", "n_candidates", "candidates_informative",
-          "loadavg_1min", "note"]
+          "loadavg_1min", "note", "command"]
 
 
 def parse_args(argv=None):
@@ -189,6 +189,18 @@ def _row(data, selector, **fields):
     return row
 
 
+def _print(data, r):
+    if r["status"] == "ok":
+        extra = "".join(f" {g[7:]} {r[g]:.2f}" for g in ("recall_products", "recall_linear")
+                        if g in r)
+        print(f"  {data.key:<34} {r['selector']:<16} kept {r['n_selected']:5d} "
+              f"P {r['precision']:.2f} R {r['recall']:.2f}{extra} "
+              f"({r['wall_seconds']:7.2f} s)", flush=True)
+    else:
+        print(f"  {data.key:<34} {r['selector']:<16} {r['status']}: {r.get('note', '')}",
+              flush=True)
+
+
 def run_one(data: wd.WideData, args, gfs, refs, workdir: Path):
     """Every selector on one data set; returns the rows (with the selected columns)."""
     X, y = data.load()
@@ -197,6 +209,11 @@ def run_one(data: wd.WideData, args, gfs, refs, workdir: Path):
                       reference=refs.get("reference"), ref_epochs=args.ref_epochs,
                       ref_batch_size=args.ref_batch_size, autonfs=refs.get("autonfs"))
     rows = []
+
+    def add(row):
+        rows.append(row)
+        _print(data, row)
+
     for name in args.selectors:
         if name in ("reference", "autonfs") and refs.get(name) is None:
             continue
@@ -206,16 +223,16 @@ def run_one(data: wd.WideData, args, gfs, refs, workdir: Path):
                 warnings.simplefilter("ignore")
                 chosen = sel.select(name, X, y, ctx)
         except Exception as exc:  # noqa: BLE001 - one failing selector must not stop the run
-            rows.append(_row(data, name, status="error", wall_seconds=time.perf_counter() - start,
+            add(_row(data, name, status="error", wall_seconds=time.perf_counter() - start,
                              note=f"{type(exc).__name__}: {exc}"[:300], selected=[]))
             continue
         wall = time.perf_counter() - start
-        rows.append(_row(data, name, status="ok", wall_seconds=wall, fit_seconds=chosen.seconds,
+        add(_row(data, name, status="ok", wall_seconds=wall, fit_seconds=chosen.seconds,
                          selected=chosen.support.tolist(), **scores(chosen.support, data)))
     for name, rule_args in args.gfs_selectors.items():
         res = run_gfs(gfs, data, rule_args, args, seed, workdir)
         if res["status"] != "ok":
-            rows.append(_row(data, name, status=res["status"], wall_seconds=res["wall"],
+            add(_row(data, name, status=res["status"], wall_seconds=res["wall"],
                              note=res["note"], selected=[], command=" ".join(res["cmd"][1:])))
             continue
         extra = {}
@@ -223,20 +240,10 @@ def run_one(data: wd.WideData, args, gfs, refs, workdir: Path):
             cand = set(int(v) for v in res["candidates"])
             extra = {"n_candidates": len(cand),
                      "candidates_informative": len(cand & set(data.informative.tolist()))}
-        rows.append(_row(data, name, status="ok", wall_seconds=res["wall"],
+        add(_row(data, name, status="ok", wall_seconds=res["wall"],
                          fit_seconds=res["fit_seconds"], selected=res["selected"].tolist(),
                          command=" ".join(res["cmd"][1:]), **extra,
                          **scores(res["selected"], data)))
-    for r in rows:
-        if r["status"] == "ok":
-            extra = "".join(f" {g[7:]} {r[g]:.2f}" for g in ("recall_products", "recall_linear")
-                            if g in r)
-            print(f"  {data.key:<34} {r['selector']:<16} kept {r['n_selected']:5d} "
-                  f"P {r['precision']:.2f} R {r['recall']:.2f}{extra} "
-                  f"({r['wall_seconds']:7.2f} s)", flush=True)
-        else:
-            print(f"  {data.key:<34} {r['selector']:<16} {r['status']}: {r.get('note', '')}",
-                  flush=True)
     return rows
 
 

@@ -151,6 +151,23 @@ def checks(rows):
     return lines, records
 
 
+def gfs_commands(rows) -> dict:
+    """Each gfs selector's command line, with placeholders for the per-data-set values."""
+    placeholders = {"--input": "X.npy", "--labels": "y.npy", "--output": "result.json",
+                    "--seed": "SEED", "--task": "TASK"}
+    out = {}
+    for r in rows:
+        name, cmd = str(r["selector"]), r.get("command") or ""
+        if not name.startswith("gfs") or not cmd or name in out:
+            continue
+        tokens = cmd.split(" ")
+        for i in range(len(tokens) - 1):
+            if tokens[i] in placeholders:
+                tokens[i + 1] = placeholders[tokens[i]]
+        out[name] = "gfs " + " ".join(tokens)
+    return out
+
+
 def build(rows, args, notes=(), info=None) -> dict:
     selectors = _selector_order(rows)
     families = [f for f in ("classification", "products", "products_reg", "xor")
@@ -167,11 +184,10 @@ def build(rows, args, notes=(), info=None) -> dict:
     text = [intro]
     if info and info.get("command"):
         text.append(f"\nCommand: `{info['command']}`\n")
-    if getattr(args, "gfs_selectors", None):
-        text.append("\ngfs selectors: " + "; ".join(
-            f"`{name}`: `gfs select --input X.npy --labels y.npy --task T --device cpu --threads "
-            f"{args.threads} --seed {args.seed}+draw --quiet {' '.join(args.gfs_common + a)}`"
-            for name, a in args.gfs_selectors.items()) + "\n")
+    commands = gfs_commands(rows)
+    if commands:
+        text.append("\ngfs selectors (SEED = --seed + draw): "
+                    + "; ".join(f"`{name}`: `{cmd}`" for name, cmd in commands.items()) + "\n")
     for note in notes:
         text.append(f"\nNote: {note}\n")
     for family in families:
