@@ -60,7 +60,7 @@ def parse_args(argv=None):
     p.add_argument("--families", default=None,
                    help=f"comma list of {wd.FAMILIES} (default classification,products,xor; "
                         "quick: classification,products)")
-    p.add_argument("--rows", default=None, help="comma list of N (default 200,1000; quick 1000)")
+    p.add_argument("--rows", default=None, help="comma list of N, run in this order (default 1000,200; quick 1000)")
     p.add_argument("--widths", default=None,
                    help="comma list of D (default 1000,10000; --full adds 100000; quick 1000)")
     p.add_argument("--draws", type=int, default=None, help="independent draws per size (3; quick 1)")
@@ -103,7 +103,7 @@ def parse_args(argv=None):
     args.families = (args.families.split(",") if args.families else
                      list(wd.MAIN_FAMILIES if args.quick else ("classification", "products", "xor")))
     args.rows = [int(v) for v in args.rows.split(",")] if args.rows else (
-        [1000] if args.quick else [200, 1000])
+        [1000] if args.quick else [1000, 200])   # run in this order: N = 1000 (the bar) first
     args.widths = [int(float(v)) for v in args.widths.split(",")] if args.widths else (
         [1000] if args.quick else [1000, 10000] + ([100000] if args.full else []))
     args.draws = args.draws or (1 if args.quick else 3)
@@ -314,8 +314,8 @@ def main(argv=None):
           f"selectors {[s for s in args.selectors if refs.get(s, True) is not None]} + "
           f"{list(args.gfs_selectors)}; cache {args.cache}", flush=True)
     with tempfile.TemporaryDirectory(prefix="gfs_wide_") as tmp:
-        for family in args.families:
-            for n in args.rows:
+        for n in args.rows:
+            for family in args.families:
                 for d in args.widths:
                     for draw in range(args.draws):
                         t0 = time.perf_counter()

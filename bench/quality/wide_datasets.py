@@ -7,8 +7,8 @@ same on every machine and in every run):
 
 - classification: sklearn.datasets.make_classification with 10 informative columns,
   n_redundant = n_repeated = 0, two classes, the generator's other defaults (class_sep 1,
-  flip_y 0.01, 2 clusters per class), shuffle=False; then the columns are permuted with the
-  draw's generator and the permuted positions of the 10 informative ones are recorded.
+  flip_y 0.01, 2 clusters per class), shuffle=False; then the rows and the columns are permuted
+  with the draw's generator and the permuted positions of the 10 informative ones are recorded.
 - products (classification): D standard-normal columns; two pairs (a, b), (c, d) act only through
   their products and three columns e, f, g linearly:
       f = x_a x_b + x_c x_d + 0.5 (x_e + x_f + x_g),   y = 1[f > 0].
@@ -38,7 +38,7 @@ import numpy as np
 
 FAMILIES = ("classification", "products", "products_reg", "xor")
 MAIN_FAMILIES = ("classification", "products")
-GENERATOR_VERSION = 1  # bump when a family's recipe changes: cached files are then redrawn
+GENERATOR_VERSION = 2  # bump when a family's recipe changes: cached files are then redrawn
 
 LINEAR_WEIGHT = 0.5
 REG_NOISE = 0.1
@@ -84,8 +84,12 @@ def _draw_classification(n, d, rng, seed):
     from sklearn.datasets import make_classification
     X, y = make_classification(n_samples=n, n_features=d, n_informative=10, n_redundant=0,
                                n_repeated=0, n_classes=2, shuffle=False, random_state=seed)
+    # shuffle=False leaves the rows sorted by class cluster and the informative columns first:
+    # permute both (a user's table is not sorted by class, and a row split or a CV fold must not
+    # see whole clusters only)
+    rows = rng.permutation(n)
     perm = rng.permutation(d)            # new column j holds old column perm[j]
-    X = X[:, perm]
+    X, y = X[rows][:, perm], y[rows]
     informative = np.sort(np.flatnonzero(perm < 10))
     return X, y.astype(np.int64), {"informative": informative}, {
         "generator": "make_classification", "n_informative": 10, "n_redundant": 0,
