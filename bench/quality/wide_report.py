@@ -142,7 +142,8 @@ def checks(rows):
                     where = "info: the bar is at N = 1000"
                 ok_r, ok_p = rp >= BAR_PRODUCT_RECALL, p >= BAR_PRECISION
                 lines.append(
-                    f"[check] {family} N={n} D={d} {s}: products recall {rp:.2f} >= 0.9 "
+                    f"[check] {family} N={n} D={d} {s}: "
+                    f"{'XOR pair' if family == 'xor' else 'products'} recall {rp:.2f} >= 0.9 "
                     f"{_ok(ok_r)}, precision {p:.2f} >= 0.9 {_ok(ok_p)} -> "
                     f"{'PASS' if ok_r and ok_p else 'FAIL'} [{where}]")
                 records.append({"family": family, "n": n, "d": d, "selector": s, "precision": p,
