@@ -274,6 +274,19 @@ def read_merge(args):
     return keep
 
 
+def git_commit() -> str:
+    """The checkout's commit (the gfs binary is assumed built from it), '+dirty' if changed."""
+    try:
+        head = subprocess.run(["git", "-C", str(gh.REPO_ROOT), "rev-parse", "--short", "HEAD"],
+                              capture_output=True, text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(gh.REPO_ROOT), "status", "--porcelain",
+                                "--untracked-files=no"], capture_output=True, text=True,
+                               timeout=10).stdout.strip()
+        return head + ("+dirty" if dirty else "") if head else "unknown"
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+
+
 def command_line(argv) -> str:
     return "/usr/bin/python3 bench/quality/run_wide.py " + " ".join(shlex.quote(a) for a in argv)
 
@@ -284,7 +297,12 @@ def main(argv=None):
     if args.report_only is not None:
         rows = read_csv(args.report_only)
         args.gfs_selectors = {}  # the CSV, not this command line, says which were run
-        md = wide_report.build(rows, args)
+        info, notes = None, []
+        saved = args.report_only.parent / "wide.json"
+        if saved.exists():     # the run's machine, command and notes
+            payload = json.loads(saved.read_text(encoding="utf-8"))
+            info, notes = payload.get("machine"), payload.get("notes", [])
+        md = wide_report.build(rows, args, notes=notes, info=info)
         gh.write_text(args.out / "wide_tables.md", md["markdown"])
         print(md["markdown"])
         return 0
@@ -308,6 +326,7 @@ def main(argv=None):
                 notes.append(f"{name} ({kind}) not importable: skipped")
     info = gh.machine_info(gfs)
     info["command"] = command_line(argv)
+    info["git_commit"] = git_commit()
     merged = read_merge(args)
     rows, start = [], time.perf_counter()
     print(f"[wide] families {args.families}, N {args.rows}, D {args.widths}, {args.draws} draws; "

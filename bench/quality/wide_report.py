@@ -184,7 +184,9 @@ def build(rows, args, notes=(), info=None) -> dict:
              "affected.\n")
     text = [intro]
     if info and info.get("command"):
-        text.append(f"\nCommand: `{info['command']}`\n")
+        text.append(f"\nCommand: `{info['command']}`"
+                    + (f" (checkout {info['git_commit']})" if info.get("git_commit") else "")
+                    + "\n")
     commands = gfs_commands(rows)
     if commands:
         text.append("\ngfs selectors (SEED = --seed + draw): "
