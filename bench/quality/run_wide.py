@@ -78,6 +78,8 @@ def parse_args(argv=None):
                    help="CLI arguments added to every gfs run (e.g. \"--epochs 100\")")
     p.add_argument("--gfs-timeout", type=float, default=1800.0,
                    help="seconds before a gfs run is stopped and reported as a timeout (1800)")
+    p.add_argument("--device", default="cpu",
+                   help="gfs --device (cpu, the default; cuda on a GPU machine)")
     p.add_argument("--threads", type=int, default=2,
                    help="gfs --threads and the random forest's n_jobs (2)")
     p.add_argument("--ref-epochs", type=int, default=200, help="reference packages' epochs (200)")
@@ -136,7 +138,7 @@ def parse_args(argv=None):
 def run_gfs(gfs: Path, data: wd.WideData, rule_args, args, seed: int, workdir: Path) -> dict:
     out_path = workdir / f"result_{data.key}_{os.getpid()}_{time.monotonic_ns()}.json"
     cmd = [str(gfs), "select", "--input", str(data.x_path), "--labels", str(data.y_path),
-           "--output", str(out_path), "--task", data.task, "--device", "cpu",
+           "--output", str(out_path), "--task", data.task, "--device", args.device,
            "--threads", str(args.threads), "--seed", str(seed), "--quiet",
            *args.gfs_common, *rule_args]
     start = time.perf_counter()
