@@ -15,8 +15,13 @@ namespace gfs::cuda {
 /// Threads per block of every multi-block step kernel (8 warps).
 inline constexpr int kBlockThreads = 256;
 inline constexpr int kWarpsPerBlock = kBlockThreads / 32;
-/// Features handled by one block of the mask kernel: 4 per thread (one curand_uniform4 each).
-inline constexpr int kMaskFeaturesPerBlock = 4 * kBlockThreads;
+/// Features handled by one block of the mask kernel: one per thread, so that D = 10^4 already
+/// spreads over 40 blocks (one Philox block serves 4 features; each thread computes it again,
+/// which costs far less than a shuffle round trip).
+inline constexpr int kMaskFeaturesPerBlock = kBlockThreads;
+/// Resident blocks per SM that the feature-side kernel is compiled for (__launch_bounds__ min
+/// blocks: ptxas caps the registers at 65536 / (256 * 4) = 64) and that feature_blocks() assumes.
+inline constexpr int kFeatureBlocksPerSm = 4;
 /// The masked-matmul GEMV path (m applied on the fly, no cuBLAS) handles batches up to this size.
 inline constexpr int kMaxSmallBatch = 16;
 /// Fewest features in one chunk of the GEMV partial sums.
@@ -47,9 +52,10 @@ inline GemvChunks gemv_chunks(std::int64_t n_features, int sm_count) {
   return GemvChunks{static_cast<int>(ceil_div(n_features, size)), size};
 }
 
-/// Blocks of the feature-side backward kernel (one warp per feature, grid-stride over features).
+/// Blocks of the feature-side backward kernel (one warp per feature, grid-stride over features):
+/// one full wave of kFeatureBlocksPerSm blocks per SM at most.
 inline int feature_blocks(std::int64_t n_features, int sm_count) {
-  const std::int64_t most = 8LL * std::max(sm_count, 1);
+  const std::int64_t most = static_cast<std::int64_t>(kFeatureBlocksPerSm) * std::max(sm_count, 1);
   return static_cast<int>(std::clamp<std::int64_t>(ceil_div(n_features, kWarpsPerBlock), 1, most));
 }
 
@@ -68,9 +74,24 @@ inline bool use_small_batch_path(int batch, int h0, int embedding_dim) {
   return batch <= kMaxSmallBatch && feature_shared_bytes(batch, h0, embedding_dim, true) <= kSharedBudget;
 }
 
-/// Dynamic shared memory (bytes) of the mask kernel: the embedding.
+/// Dynamic shared memory (bytes) of the mask kernel: the embedding, and the block's masks (read
+/// back when the block scales its rows of W0 for the cuBLAS path).
 inline std::size_t mask_shared_bytes(int embedding_dim) {
-  return static_cast<std::size_t>(embedding_dim) * sizeof(float);
+  return (static_cast<std::size_t>(embedding_dim) + kMaskFeaturesPerBlock) * sizeof(float);
 }
+
+/// Blocks of the plain logits kernel (one feature per thread).
+inline int logits_blocks(std::int64_t n_features) {
+  return static_cast<int>(std::max<std::int64_t>(1, ceil_div(n_features, kBlockThreads)));
+}
+
+/// Grid (x: feature strips, y: batch rows) of the row-gather kernel.
+inline int gather_blocks_x(std::int64_t n_features) {
+  return static_cast<int>(std::clamp<std::int64_t>(ceil_div(n_features, 4 * kBlockThreads), 1, 64));
+}
+inline int gather_blocks_y(int max_batch) { return std::min(max_batch, 65535); }
+
+/// Threads of the single-block kernels (task head, embedding Adam).
+inline constexpr int kHeadThreads = 256;
 
 }  // namespace gfs::cuda
