@@ -14,7 +14,7 @@ __global__ void __launch_bounds__(kBlockThreads, kFeatureBlocksPerSm)
   feature_backward_body(DeviceCtx{}, a, current_step(steps, counter));
 }
 
-__global__ void __launch_bounds__(kHeadThreads)
+__global__ void __launch_bounds__(32 * 32)
     embedding_adam_kernel(EmbeddingArgs a, const StepParams* steps, int* counter) {
   embedding_adam_body(DeviceCtx{}, a, steps, counter);
 }
@@ -28,7 +28,7 @@ void launch_feature_backward(const FeatureArgs& a, const StepParams* steps, cons
 }
 
 void launch_embedding_adam(const EmbeddingArgs& a, const StepParams* steps, int* counter, cudaStream_t s) {
-  embedding_adam_kernel<<<1, kHeadThreads, 0, s>>>(a, steps, counter);
+  embedding_adam_kernel<<<1, embedding_threads(a.embedding_dim), 0, s>>>(a, steps, counter);
   GFS_CUDA_CHECK_LAUNCH(s, "embedding_adam_kernel");
 }
 

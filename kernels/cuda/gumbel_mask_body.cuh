@@ -49,7 +49,9 @@ GFS_DEVICE void gumbel_mask_body(const Ctx& ctx, const MaskArgs& a, const StepPa
     } else {
       // Uniform j of the step's subsequence: word j % 4 of Philox block j / 4, as on the CPU.
       const kern::Philox4 q = kern::philox_block(a.seed, sp.subsequence, static_cast<std::uint64_t>(j) >> 2);
-      u = kern::uint_to_uniform(q.v[j & 3]);
+      // A select, not q.v[j & 3]: a dynamic index would put q in local memory.
+      const int word = static_cast<int>(j & 3);
+      u = kern::uint_to_uniform(word == 0 ? q.v[0] : word == 1 ? q.v[1] : word == 2 ? q.v[2] : q.v[3]);
     }
     m = kern::gumbel_sigmoid_mask(w, kern::gumbel_noise(u), sp.tau);
     a.mask[j] = m;

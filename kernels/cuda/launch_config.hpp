@@ -24,8 +24,12 @@ inline constexpr int kMaskFeaturesPerBlock = kBlockThreads;
 inline constexpr int kFeatureBlocksPerSm = 4;
 /// The masked-matmul GEMV path (m applied on the fly, no cuBLAS) handles batches up to this size.
 inline constexpr int kMaxSmallBatch = 16;
-/// Fewest features in one chunk of the GEMV partial sums.
-inline constexpr std::int64_t kMinGemvChunk = 256;
+/// Fewest features in one chunk of the GEMV partial sums: each warp walks chunk / 8 features one
+/// after the other, so at D <= 10^4 a chunk of 64 keeps that walk at 8 steps.
+inline constexpr std::int64_t kMinGemvChunk = 64;
+/// Resident blocks per SM the GEMV kernel is compiled for (__launch_bounds__ min blocks: at most
+/// 64 registers, which its 16 batch accumulators need) and that gemv_chunks() fills.
+inline constexpr int kGemvBlocksPerSm = 4;
 /// Dynamic shared memory a kernel may use without opting in.
 inline constexpr std::size_t kSharedBudget = 48 * 1024;
 /// Most layers (hidden + output) the fused task-head kernel takes.
@@ -43,9 +47,9 @@ struct GemvChunks {
   int count = 1;
   std::int64_t size = 1;
 };
-/// About 8 blocks per SM, each over at least kMinGemvChunk features.
+/// One wave of kGemvBlocksPerSm blocks per SM at most, each over at least kMinGemvChunk features.
 inline GemvChunks gemv_chunks(std::int64_t n_features, int sm_count) {
-  const std::int64_t most = std::max<std::int64_t>(1, 8LL * std::max(sm_count, 1));
+  const std::int64_t most = std::max<std::int64_t>(1, static_cast<std::int64_t>(kGemvBlocksPerSm) * std::max(sm_count, 1));
   const std::int64_t count = std::clamp<std::int64_t>(ceil_div(n_features, kMinGemvChunk), 1, most);
   const std::int64_t size = ceil_div(n_features, count);
   // Recount so no chunk is empty (count * size may overshoot D by up to count - 1 features).
@@ -91,7 +95,16 @@ inline int gather_blocks_x(std::int64_t n_features) {
 }
 inline int gather_blocks_y(int max_batch) { return std::min(max_batch, 65535); }
 
-/// Threads of the single-block kernels (task head, embedding Adam).
+/// Threads of the single-block task head: 256 for the small batches the method uses; 1 024 (the
+/// most a block takes) from 64 rows on, where its per-row loops are throughput-bound on one SM.
 inline constexpr int kHeadThreads = 256;
+inline constexpr int kHeadThreadsLarge = 1024;
+inline int head_threads(int max_batch) { return max_batch >= 64 ? kHeadThreadsLarge : kHeadThreads; }
+
+/// Threads of the embedding-Adam kernel: one warp per embedding component (up to 32 warps), so
+/// each warp sums one column of the feature blocks' partials as a tree.
+inline int embedding_threads(int embedding_dim) {
+  return 32 * std::clamp(embedding_dim, 1, 32);
+}
 
 }  // namespace gfs::cuda

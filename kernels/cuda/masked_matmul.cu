@@ -12,7 +12,7 @@
 namespace gfs::cuda {
 namespace {
 
-__global__ void __launch_bounds__(kBlockThreads)
+__global__ void __launch_bounds__(kBlockThreads, kGemvBlocksPerSm)
     masked_gemv_kernel(GemvArgs a, const StepParams* steps, const int* counter) {
   __shared__ GemvShared sh;
   masked_gemv_body(DeviceCtx{}, a, current_step(steps, counter), sh);

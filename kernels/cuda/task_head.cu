@@ -7,7 +7,7 @@
 namespace gfs::cuda {
 namespace {
 
-__global__ void __launch_bounds__(kHeadThreads)
+__global__ void __launch_bounds__(kHeadThreadsLarge)
     task_head_kernel(HeadArgs a, const StepParams* steps, const int* counter) {
   __shared__ HeadShared sh;
   task_head_body(DeviceCtx{}, a, current_step(steps, counter), sh);
@@ -16,7 +16,7 @@ __global__ void __launch_bounds__(kHeadThreads)
 }  // namespace
 
 void launch_task_head(const HeadArgs& a, const StepParams* steps, const int* counter, cudaStream_t s) {
-  task_head_kernel<<<1, kHeadThreads, 0, s>>>(a, steps, counter);
+  task_head_kernel<<<1, head_threads(a.batch.max_batch), 0, s>>>(a, steps, counter);
   GFS_CUDA_CHECK_LAUNCH(s, "task_head_kernel");
 }
 

@@ -42,7 +42,7 @@ inline void gather_rows(Emulator& em, const cuda::BatchArgs& a, float* x_batch, 
 
 inline void task_head(Emulator& em, const cuda::HeadArgs& a, const cuda::StepParams* steps, const int* counter) {
   const cuda::StepParams& sp = cuda::current_step(steps, counter);
-  em.launch_shared<cuda::HeadShared>("task_head", Dim2{1, 1}, cuda::kHeadThreads, 0,
+  em.launch_shared<cuda::HeadShared>("task_head", Dim2{1, 1}, cuda::head_threads(a.batch.max_batch), 0,
                                      [&](EmuCtx& c, cuda::HeadShared& sh) { cuda::task_head_body(c, a, sp, sh); });
 }
 
@@ -55,7 +55,7 @@ inline void feature_backward(Emulator& em, const cuda::FeatureArgs& a, const cud
 }
 
 inline void embedding_adam(Emulator& em, const cuda::EmbeddingArgs& a, const cuda::StepParams* steps, int* counter) {
-  em.launch("embedding_adam", Dim2{1, 1}, cuda::kHeadThreads, 0,
+  em.launch("embedding_adam", Dim2{1, 1}, cuda::embedding_threads(a.embedding_dim), 0,
             [&](EmuCtx& c) { cuda::embedding_adam_body(c, a, steps, counter); });
 }
 
