@@ -78,9 +78,13 @@ struct BlockState {
     __sanitizer_finish_switch_fiber(th.fake_stack, nullptr, nullptr);
 #endif
   }
-  /// The running fiber reports a defect and never runs again.
-  [[noreturn]] void fail(int t, const std::string& what) {
+  /// The running fiber records a defect (call abandon() next, after the message's temporaries
+  /// are gone: the fiber's stack is never unwound, so anything it owns then would leak).
+  void record(int t, const std::string& what) {
     if (error.empty()) error = where(t) + ": " + what;
+  }
+  /// The running fiber stops for good; the scheduler throws the recorded error.
+  [[noreturn]] void abandon(int t) {
     threads[static_cast<std::size_t>(t)].state = State::kDone;
     yield(t);
     std::abort();  // unreachable: a failed block is never resumed
@@ -127,9 +131,11 @@ void EmuCtx::sync() const {
 namespace {
 void warp_op(BlockState* b, int t, WarpKind kind, unsigned mask) {
   const int lane = t & 31;
-  if ((mask >> lane & 1U) == 0)
-    b->fail(t, std::string(kind_name(kind)) + " with mask " + hex(mask) + " called by lane " + std::to_string(lane) +
-                   ", which is outside the mask");
+  if ((mask >> lane & 1U) == 0) {
+    b->record(t, std::string(kind_name(kind)) + " with mask " + hex(mask) + " called by lane " +
+                     std::to_string(lane) + ", which is outside the mask");
+    b->abandon(t);
+  }
   Thread& th = b->threads[static_cast<std::size_t>(t)];
   th.state = State::kWarp;
   th.kind = kind;
