@@ -65,8 +65,8 @@ GFS_DEVICE void update_mask_row(const FeatureArgs& a, const FeatureShared& s, fl
 }
 
 template <class Ctx>
-GFS_DEVICE void load_feature_shared(const Ctx& ctx, const FeatureArgs& a, const FeatureShared& s,
-                                    const StepParams& sp, int nb) {
+GFS_DEVICE void load_feature_shared(const Ctx& ctx, const FeatureArgs& a, const FeatureShared& s, const StepParams& sp,
+                                    int nb) {
   const int tid = ctx.tid(), nt = ctx.block_dim();
   if (a.small_path) {
     for (int i = tid; i < nb * a.h0; i += nt) s.dz0[i] = a.dz0[i];

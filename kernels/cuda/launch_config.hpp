@@ -50,7 +50,8 @@ struct GemvChunks {
 };
 /// One wave of kGemvBlocksPerSm blocks per SM at most, each over at least kMinGemvChunk features.
 inline GemvChunks gemv_chunks(std::int64_t n_features, int sm_count) {
-  const std::int64_t most = std::max<std::int64_t>(1, static_cast<std::int64_t>(kGemvBlocksPerSm) * std::max(sm_count, 1));
+  const std::int64_t most =
+      std::max<std::int64_t>(1, static_cast<std::int64_t>(kGemvBlocksPerSm) * std::max(sm_count, 1));
   const std::int64_t count = std::clamp<std::int64_t>(ceil_div(n_features, kMinGemvChunk), 1, most);
   const std::int64_t size = ceil_div(n_features, count);
   // Recount so no chunk is empty (count * size may overshoot D by up to count - 1 features).
@@ -104,8 +105,6 @@ inline int head_threads(int max_batch) { return max_batch >= 64 ? kHeadThreadsLa
 
 /// Threads of the embedding-Adam kernel: one warp per embedding component (up to 32 warps), so
 /// each warp sums one column of the feature blocks' partials as a tree.
-inline int embedding_threads(int embedding_dim) {
-  return 32 * std::clamp(embedding_dim, 1, 32);
-}
+inline int embedding_threads(int embedding_dim) { return 32 * std::clamp(embedding_dim, 1, 32); }
 
 }  // namespace gfs::cuda

@@ -31,17 +31,17 @@ GFS_DEVICE void masked_gemv_body(const Ctx& ctx, const GemvArgs& a, const StepPa
   ctx.sync();
 
   float acc[kMaxSmallBatch];
-GFS_UNROLL
+  GFS_UNROLL
   for (int b = 0; b < kMaxSmallBatch; ++b) acc[b] = 0.0F;
   if (h < a.h0) {
     for (std::int64_t j = j_begin + warp; j < j_end; j += kWarpsPerBlock) {
       const float w0m = a.mask[j] * a.w0[j * a.h0 + h];  // (diag(m) W0)[j, h], as the CPU forms it
-GFS_UNROLL
+      GFS_UNROLL
       for (int b = 0; b < kMaxSmallBatch; ++b)
         if (b < nb) acc[b] += a.batch.x[sh.row[b] + j] * w0m;
     }
   }
-GFS_UNROLL
+  GFS_UNROLL
   for (int b = 0; b < kMaxSmallBatch; ++b) sh.partial[warp][b][lane] = acc[b];
   ctx.sync();
   for (int t = tid; t < nb * 32; t += ctx.block_dim()) {

@@ -18,7 +18,7 @@ GFS_DEVICE const StepParams& current_step(const StepParams* steps, const int* co
 /// operands, in either order, and float addition is commutative).
 template <class Ctx>
 GFS_DEVICE float warp_allreduce_sum(const Ctx& ctx, float v) {
-GFS_UNROLL
+  GFS_UNROLL
   for (int offset = 16; offset > 0; offset >>= 1) v += ctx.shfl_xor(kFullWarpMask, v, offset);
   return v;
 }

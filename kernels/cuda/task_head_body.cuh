@@ -94,8 +94,7 @@ GFS_DEVICE float task_loss(const Ctx& ctx, const HeadArgs& a, const StepParams& 
 
 /// Selection penalty from the mask partial sums; thread 0 publishes dsel/dm and the step's terms.
 template <class Ctx>
-GFS_DEVICE void penalty_and_stats(const Ctx& ctx, const HeadArgs& a, const StepParams& sp, float task,
-                                  float* scratch) {
+GFS_DEVICE void penalty_and_stats(const Ctx& ctx, const HeadArgs& a, const StepParams& sp, float task, float* scratch) {
   float local = 0.0F;
   for (int c = ctx.tid(); c < a.n_mask_partials; c += ctx.block_dim()) local += a.mask_partial[c];
   const float mask_sum = block_sum(ctx, local, scratch);

@@ -132,8 +132,8 @@ namespace {
 void warp_op(BlockState* b, int t, WarpKind kind, unsigned mask) {
   const int lane = t & 31;
   if ((mask >> lane & 1U) == 0) {
-    b->record(t, std::string(kind_name(kind)) + " with mask " + hex(mask) + " called by lane " +
-                     std::to_string(lane) + ", which is outside the mask");
+    b->record(t, std::string(kind_name(kind)) + " with mask " + hex(mask) + " called by lane " + std::to_string(lane) +
+                     ", which is outside the mask");
     b->abandon(t);
   }
   Thread& th = b->threads[static_cast<std::size_t>(t)];
@@ -258,7 +258,8 @@ void Emulator::run_block(BlockState& b) {
           fail(b.where(t) + ": " + kind_name(th.kind) + " mask " + hex(th.mask) + " names lane " + std::to_string(l) +
                ", which does not exist in a block of " + std::to_string(n));
         const Thread& o = b.threads[static_cast<std::size_t>(u)];
-        if (o.state == State::kRunnable) ready = false;  // released by another collective this round
+        if (o.state == State::kRunnable)
+          ready = false;  // released by another collective this round
         else if (o.state == State::kDone)
           fail(b.where(t) + ": " + kind_name(th.kind) + " mask " + hex(th.mask) + " names lane " + std::to_string(l) +
                ", which exited without arriving");

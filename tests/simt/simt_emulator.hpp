@@ -89,12 +89,13 @@ class Emulator {
   void launch_shared(const char* name, Dim2 grid, int block, std::size_t dynamic_shared, F body) {
     std::unique_ptr<unsigned char[]> storage;
     S* s = nullptr;
-    launch_impl(name, grid, block, dynamic_shared, [&](EmuCtx& ctx) { body(ctx, *s); },
-                [&] {
-                  storage.reset(new unsigned char[sizeof(S)]);
-                  std::memset(storage.get(), 0xFF, sizeof(S));
-                  s = reinterpret_cast<S*>(storage.get());
-                });
+    launch_impl(
+        name, grid, block, dynamic_shared, [&](EmuCtx& ctx) { body(ctx, *s); },
+        [&] {
+          storage.reset(new unsigned char[sizeof(S)]);
+          std::memset(storage.get(), 0xFF, sizeof(S));
+          s = reinterpret_cast<S*>(storage.get());
+        });
   }
 
   Order order() const { return order_; }

@@ -28,9 +28,9 @@ inline void logits(Emulator& em, const cuda::MaskArgs& a, float* out) {
 
 inline void masked_gemv(Emulator& em, const cuda::GemvArgs& a, const cuda::StepParams* steps, const int* counter) {
   const cuda::StepParams& sp = cuda::current_step(steps, counter);
-  em.launch_shared<cuda::GemvShared>(
-      "masked_gemv", Dim2{a.chunks.count, static_cast<int>(cuda::ceil_div(a.h0, 32))}, cuda::kBlockThreads, 0,
-      [&](EmuCtx& c, cuda::GemvShared& sh) { cuda::masked_gemv_body(c, a, sp, sh); });
+  em.launch_shared<cuda::GemvShared>("masked_gemv", Dim2{a.chunks.count, static_cast<int>(cuda::ceil_div(a.h0, 32))},
+                                     cuda::kBlockThreads, 0,
+                                     [&](EmuCtx& c, cuda::GemvShared& sh) { cuda::masked_gemv_body(c, a, sp, sh); });
 }
 
 inline void gather_rows(Emulator& em, const cuda::BatchArgs& a, float* x_batch, const cuda::StepParams* steps,
@@ -66,8 +66,10 @@ inline void sgemm_standin(const cuda::GemmShape& g, const float* a, const float*
     for (int row = 0; row < g.m; ++row) {
       double acc = 0;
       for (int k = 0; k < g.k; ++k) {
-        const float av = g.trans_a ? a[k + static_cast<std::int64_t>(row) * g.lda] : a[row + static_cast<std::int64_t>(k) * g.lda];
-        const float bv = g.trans_b ? b[col + static_cast<std::int64_t>(k) * g.ldb] : b[k + static_cast<std::int64_t>(col) * g.ldb];
+        const float av =
+            g.trans_a ? a[k + static_cast<std::int64_t>(row) * g.lda] : a[row + static_cast<std::int64_t>(k) * g.lda];
+        const float bv =
+            g.trans_b ? b[col + static_cast<std::int64_t>(k) * g.ldb] : b[k + static_cast<std::int64_t>(col) * g.ldb];
         acc += static_cast<double>(av) * bv;
       }
       c[row + static_cast<std::int64_t>(col) * g.ldc] = static_cast<float>(acc);

@@ -40,7 +40,8 @@ void rotate(Emulator& em, bool barrier, std::vector<float>& out) {
 std::string rotate_defects(bool barrier) {
   std::vector<float> want(2 * kThreads);
   for (int b = 0; b < 2; ++b)
-    for (int t = 0; t < kThreads; ++t) want[static_cast<std::size_t>(b * kThreads + t)] = float(100 * b + (t + 1) % kThreads);
+    for (int t = 0; t < kThreads; ++t)
+      want[static_cast<std::size_t>(b * kThreads + t)] = float(100 * b + (t + 1) % kThreads);
   std::string report;
   for (Order o : kAllOrders) {
     Emulator em(o, 3);

@@ -47,8 +47,8 @@ template <typename A, typename B>
     }
   }
   if (bad == 0) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << bad << " of " << n << " elements off; worst [" << worst_i
-                                       << "] got " << got[worst_i] << " ref " << ref[worst_i];
+  return ::testing::AssertionFailure() << bad << " of " << n << " elements off; worst [" << worst_i << "] got "
+                                       << got[worst_i] << " ref " << ref[worst_i];
 }
 
 ::testing::AssertionResult close_block(const std::vector<float>& got, const std::vector<float>& ref,
@@ -225,8 +225,12 @@ struct EmuStep {
     h.n_layers = p.shape.n_layers();
     for (int l = 0; l < h.n_layers; ++l) {
       const auto li = static_cast<std::size_t>(l);
-      h.layer[l] = cuda::LayerArgs{static_cast<int>(p.shape.fan_in(l)), p.shape.fan_out(l), model.weight(li),
-                                   model.bias(li), pre[li].data(), dpre[li].data()};
+      h.layer[l] = cuda::LayerArgs{static_cast<int>(p.shape.fan_in(l)),
+                                   p.shape.fan_out(l),
+                                   model.weight(li),
+                                   model.bias(li),
+                                   pre[li].data(),
+                                   dpre[li].data()};
     }
     h.z_partial = z_partial.data();
     h.n_partials = small_path ? chunks.count : 1;
@@ -241,7 +245,8 @@ struct EmuStep {
     h.dsel_dm = dsel.data();
     h.stats = stats.data();
     simt::task_head(em, h, steps.data(), counter.data());
-    if (!small_path) simt::gemm_feature_grad(c.max_batch, c.n_features, h0, x_batch.data(), dpre[0].data(), grad_g.data());
+    if (!small_path)
+      simt::gemm_feature_grad(c.max_batch, c.n_features, h0, x_batch.data(), dpre[0].data(), grad_g.data());
     const cuda::FeatureArgs fa{batch,
                                h0,
                                c.embedding_dim,
@@ -257,9 +262,10 @@ struct EmuStep {
                                model.mask_bias(),
                                de_partial.data()};
     simt::feature_backward(em, fa, steps.data(), counter.data());
-    simt::embedding_adam(
-        em, cuda::EmbeddingArgs{c.embedding_dim, n_feature_blocks, true, de_partial.data(), model.embedding(), grad_e.data()},
-        steps.data(), counter.data());
+    simt::embedding_adam(em,
+                         cuda::EmbeddingArgs{c.embedding_dim, n_feature_blocks, true, de_partial.data(),
+                                             model.embedding(), grad_e.data()},
+                         steps.data(), counter.data());
   }
 };
 
@@ -334,20 +340,21 @@ TEST_P(SimtStep, EveryKernelMatchesTheCpuStepUnderEveryThreadOrder) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Shapes, SimtStep,
-    ::testing::Values(
-        // GEMV path (batch <= 16): D not a multiple of 32, batch 1 and 7, short last batches.
-        Case{"gemv_batch1_ce_D333", true, 333, 1, 1, {32, 32}, 3, 32, false, false},
-        Case{"gemv_batch1_philox_D1001", true, 1001, 1, 1, {32, 32}, 2, 32, false, true},
-        Case{"gemv_batch7_target_h40_D1001", true, 1001, 7, 7, {40, 16}, 4, 40, true, false},
-        Case{"gemv_short5of7_tree_D3001", false, 3001, 5, 7, {32}, 2, 32, false, false},
-        Case{"gemv_no_hidden_mse_D97", false, 97, 4, 4, {}, 1, 16, false, false},
-        // cuBLAS path (gather + CPU stand-in): batch 1024, short last batches, a deep head.
-        Case{"cublas_batch1024_ce_D77", true, 77, 1024, 1024, {32}, 3, 32, false, false},
-        Case{"cublas_short20of24_mse_D300", false, 300, 20, 24, {48, 32, 8}, 2, 8, true, false},
-        Case{"cublas_batch17_ce_D1", true, 1, 17, 17, {32, 32}, 2, 32, false, true}),
-    [](const ::testing::TestParamInfo<Case>& param_info) { return std::string(param_info.param.name); });
+INSTANTIATE_TEST_SUITE_P(Shapes, SimtStep,
+                         ::testing::Values(
+                             // GEMV path (batch <= 16): D not a multiple of 32, batch 1 and 7, short last batches.
+                             Case{"gemv_batch1_ce_D333", true, 333, 1, 1, {32, 32}, 3, 32, false, false},
+                             Case{"gemv_batch1_philox_D1001", true, 1001, 1, 1, {32, 32}, 2, 32, false, true},
+                             Case{"gemv_batch7_target_h40_D1001", true, 1001, 7, 7, {40, 16}, 4, 40, true, false},
+                             Case{"gemv_short5of7_tree_D3001", false, 3001, 5, 7, {32}, 2, 32, false, false},
+                             Case{"gemv_no_hidden_mse_D97", false, 97, 4, 4, {}, 1, 16, false, false},
+                             // cuBLAS path (gather + CPU stand-in): batch 1024, short last batches, a deep head.
+                             Case{"cublas_batch1024_ce_D77", true, 77, 1024, 1024, {32}, 3, 32, false, false},
+                             Case{"cublas_short20of24_mse_D300", false, 300, 20, 24, {48, 32, 8}, 2, 8, true, false},
+                             Case{"cublas_batch17_ce_D1", true, 1, 17, 17, {32, 32}, 2, 32, false, true}),
+                         [](const ::testing::TestParamInfo<Case>& param_info) {
+                           return std::string(param_info.param.name);
+                         });
 
 }  // namespace
 }  // namespace gfs::test
