@@ -2,6 +2,8 @@
 /// @brief GPU micro-benchmarks (Google Benchmark, manual timing with CUDA events):
 ///   BM_CudaStepBatch1/D     one training step at batch 1 (the reference default), D = 1e2..1e6,
 ///                           timed over whole epochs through the backend (graph replay included);
+///   BM_CudaStep/D/B         the same at batch 32 and 1 024 (bench/gpu_model.py predicts all three);
+///   BM_GraphNodeLatency/K   a graph of K dependent empty kernels: the per-node cost the model assumes;
 ///   BM_MaskedMatmulGather   gather of 1024 batch rows at D = 1e5 (GB/s);
 ///   BM_MaskedMatmulGemm     cuBLAS X_b (diag(m) W0) at B = 1024, D = 1e5, H0 = 32 (GB/s, GFLOP/s);
 ///   BM_MemcpyDeviceToDevice the device's copy bandwidth, the yardstick for the GB/s above.
@@ -49,10 +51,9 @@ bool skip_without_gpu(benchmark::State& state) {
   return true;
 }
 
-void BM_CudaStepBatch1(benchmark::State& state) {
-  if (skip_without_gpu(state)) return;
-  const auto D = static_cast<std::int64_t>(state.range(0));
-  const int n_rows = 256;  // steps per timed epoch
+/// One epoch of `n_rows` rows at batch B per iteration; reports microseconds per step.
+void run_steps(benchmark::State& state, std::int64_t D, int B) {
+  const int n_rows = B == 1 ? 256 : 8 * B;  // steps per timed epoch: 256 at batch 1, else 8
   gfs::train::ModelShape shape;
   shape.n_features = D;
   shape.n_outputs = 2;
@@ -72,7 +73,7 @@ void BM_CudaStepBatch1(benchmark::State& state) {
   setup.targets = &targets;
   setup.state = &initial;
   setup.features = gfs::train::FeatureBlock::whole(D);
-  setup.plan.batch_size = 1;
+  setup.plan.batch_size = B;
   auto backend = gfs::detail::make_cuda_backend(0);
   backend->setup(setup);
   std::vector<std::int32_t> order(static_cast<std::size_t>(n_rows));
@@ -85,12 +86,59 @@ void BM_CudaStepBatch1(benchmark::State& state) {
     const std::chrono::duration<double> dt = std::chrono::steady_clock::now() - t0;
     state.SetIterationTime(dt.count());
   }
-  state.counters["us_per_step"] = benchmark::Counter(static_cast<double>(state.iterations()) * n_rows * 1e-6,
+  const double steps = static_cast<double>(n_rows / B);
+  state.counters["us_per_step"] = benchmark::Counter(static_cast<double>(state.iterations()) * steps * 1e-6,
                                                      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
   state.counters["features"] = static_cast<double>(D);
+  state.counters["batch"] = static_cast<double>(B);
   state.SetItemsProcessed(state.iterations() * n_rows);
 }
+
+void BM_CudaStepBatch1(benchmark::State& state) {
+  if (skip_without_gpu(state)) return;
+  run_steps(state, static_cast<std::int64_t>(state.range(0)), 1);
+}
 BENCHMARK(BM_CudaStepBatch1)->RangeMultiplier(10)->Range(100, 1000000)->UseManualTime()->Unit(benchmark::kMillisecond);
+
+void BM_CudaStep(benchmark::State& state) {
+  if (skip_without_gpu(state)) return;
+  run_steps(state, static_cast<std::int64_t>(state.range(0)), static_cast<int>(state.range(1)));
+}
+BENCHMARK(BM_CudaStep)
+    ->ArgsProduct({{100, 1000, 10000, 100000}, {32, 1024}})
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
+
+__global__ void empty_kernel() {}
+
+/// A graph of K dependent empty kernels, replayed: the time per node is what one kernel of the
+/// step costs before it does any work (bench/gpu_model.py's `node`).
+void BM_GraphNodeLatency(benchmark::State& state) {
+  if (skip_without_gpu(state)) return;
+  const int k = static_cast<int>(state.range(0));
+  cudaStream_t s = nullptr;
+  GFS_CUDA_CHECK(cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking));
+  cudaGraph_t graph = nullptr;
+  GFS_CUDA_CHECK(cudaStreamBeginCapture(s, cudaStreamCaptureModeThreadLocal));
+  for (int i = 0; i < k; ++i) empty_kernel<<<1, 32, 0, s>>>();
+  GFS_CUDA_CHECK(cudaStreamEndCapture(s, &graph));
+  cudaGraphExec_t exec = nullptr;
+  GFS_CUDA_CHECK(cudaGraphInstantiate(&exec, graph, 0));
+  constexpr int kReplays = 200;
+  for (auto _ : state) {
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int r = 0; r < kReplays; ++r) GFS_CUDA_CHECK(cudaGraphLaunch(exec, s));
+    GFS_CUDA_CHECK(cudaStreamSynchronize(s));
+    const std::chrono::duration<double> dt = std::chrono::steady_clock::now() - t0;
+    state.SetIterationTime(dt.count());
+  }
+  state.counters["us_per_node"] = benchmark::Counter(static_cast<double>(state.iterations()) * kReplays * k * 1e-6,
+                                                     benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  GFS_CUDA_CHECK(cudaGraphExecDestroy(exec));
+  GFS_CUDA_CHECK(cudaGraphDestroy(graph));
+  GFS_CUDA_CHECK(cudaStreamDestroy(s));
+}
+BENCHMARK(BM_GraphNodeLatency)->Arg(1)->Arg(6)->UseManualTime()->Unit(benchmark::kMicrosecond);
 
 constexpr int kB = 1024, kH0 = 32;
 constexpr std::int64_t kD = 100000;

@@ -15,12 +15,22 @@ namespace gfs::cuda {
 /// Threads per block of every multi-block step kernel (8 warps).
 inline constexpr int kBlockThreads = 256;
 inline constexpr int kWarpsPerBlock = kBlockThreads / 32;
-/// Features handled by one block of the mask kernel: 4 per thread (one curand_uniform4 each).
-inline constexpr int kMaskFeaturesPerBlock = 4 * kBlockThreads;
+/// Features handled by one block of the mask kernel: one per thread, so that D = 10^4 already
+/// spreads over 40 blocks (one Philox block serves 4 features; each thread computes it again,
+/// which costs far less than a shuffle round trip).
+inline constexpr int kMaskFeaturesPerBlock = kBlockThreads;
+/// Resident blocks per SM that the feature-side kernel is compiled for (__launch_bounds__ min
+/// blocks: ptxas caps the registers at 65536 / (256 * 4) = 64) and that feature_blocks() assumes.
+inline constexpr int kFeatureBlocksPerSm = 4;
 /// The masked-matmul GEMV path (m applied on the fly, no cuBLAS) handles batches up to this size.
 inline constexpr int kMaxSmallBatch = 16;
-/// Fewest features in one chunk of the GEMV partial sums.
-inline constexpr std::int64_t kMinGemvChunk = 256;
+/// Fewest features in one chunk of the GEMV partial sums: each warp walks chunk / 8 features one
+/// after the other, so at D <= 10^4 a chunk of 64 keeps that walk at 8 steps.
+inline constexpr std::int64_t kMinGemvChunk = 64;
+/// Resident blocks per SM the GEMV kernel is compiled for (__launch_bounds__ min blocks: at most
+/// 85 registers; its 16 batch accumulators need ~80, and 4 blocks' 64 spill) and that
+/// gemv_chunks() fills.
+inline constexpr int kGemvBlocksPerSm = 3;
 /// Dynamic shared memory a kernel may use without opting in.
 inline constexpr std::size_t kSharedBudget = 48 * 1024;
 /// Most layers (hidden + output) the fused task-head kernel takes.
@@ -38,18 +48,20 @@ struct GemvChunks {
   int count = 1;
   std::int64_t size = 1;
 };
-/// About 8 blocks per SM, each over at least kMinGemvChunk features.
+/// One wave of kGemvBlocksPerSm blocks per SM at most, each over at least kMinGemvChunk features.
 inline GemvChunks gemv_chunks(std::int64_t n_features, int sm_count) {
-  const std::int64_t most = std::max<std::int64_t>(1, 8LL * std::max(sm_count, 1));
+  const std::int64_t most =
+      std::max<std::int64_t>(1, static_cast<std::int64_t>(kGemvBlocksPerSm) * std::max(sm_count, 1));
   const std::int64_t count = std::clamp<std::int64_t>(ceil_div(n_features, kMinGemvChunk), 1, most);
   const std::int64_t size = ceil_div(n_features, count);
   // Recount so no chunk is empty (count * size may overshoot D by up to count - 1 features).
   return GemvChunks{static_cast<int>(ceil_div(n_features, size)), size};
 }
 
-/// Blocks of the feature-side backward kernel (one warp per feature, grid-stride over features).
+/// Blocks of the feature-side backward kernel (one warp per feature, grid-stride over features):
+/// one full wave of kFeatureBlocksPerSm blocks per SM at most.
 inline int feature_blocks(std::int64_t n_features, int sm_count) {
-  const std::int64_t most = 8LL * std::max(sm_count, 1);
+  const std::int64_t most = static_cast<std::int64_t>(kFeatureBlocksPerSm) * std::max(sm_count, 1);
   return static_cast<int>(std::clamp<std::int64_t>(ceil_div(n_features, kWarpsPerBlock), 1, most));
 }
 
@@ -68,9 +80,31 @@ inline bool use_small_batch_path(int batch, int h0, int embedding_dim) {
   return batch <= kMaxSmallBatch && feature_shared_bytes(batch, h0, embedding_dim, true) <= kSharedBudget;
 }
 
-/// Dynamic shared memory (bytes) of the mask kernel: the embedding.
+/// Dynamic shared memory (bytes) of the mask kernel: the embedding, and the block's masks (read
+/// back when the block scales its rows of W0 for the cuBLAS path).
 inline std::size_t mask_shared_bytes(int embedding_dim) {
-  return static_cast<std::size_t>(embedding_dim) * sizeof(float);
+  return (static_cast<std::size_t>(embedding_dim) + kMaskFeaturesPerBlock) * sizeof(float);
 }
+
+/// Blocks of the plain logits kernel (one feature per thread).
+inline int logits_blocks(std::int64_t n_features) {
+  return static_cast<int>(std::max<std::int64_t>(1, ceil_div(n_features, kBlockThreads)));
+}
+
+/// Grid (x: feature strips, y: batch rows) of the row-gather kernel.
+inline int gather_blocks_x(std::int64_t n_features) {
+  return static_cast<int>(std::clamp<std::int64_t>(ceil_div(n_features, 4 * kBlockThreads), 1, 64));
+}
+inline int gather_blocks_y(int max_batch) { return std::min(max_batch, 65535); }
+
+/// Threads of the single-block task head: 256 for the small batches the method uses; 1 024 (the
+/// most a block takes) from 64 rows on, where its per-row loops are throughput-bound on one SM.
+inline constexpr int kHeadThreads = 256;
+inline constexpr int kHeadThreadsLarge = 1024;
+inline int head_threads(int max_batch) { return max_batch >= 64 ? kHeadThreadsLarge : kHeadThreads; }
+
+/// Threads of the embedding-Adam kernel: one warp per embedding component (up to 32 warps), so
+/// each warp sums one column of the feature blocks' partials as a tree.
+inline int embedding_threads(int embedding_dim) { return 32 * std::clamp(embedding_dim, 1, 32); }
 
 }  // namespace gfs::cuda

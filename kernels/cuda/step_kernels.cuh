@@ -11,7 +11,13 @@
 /// Every launcher checks the launch (cudaGetLastError) and throws gfs::Error on failure.
 #pragma once
 
+#if defined(GFS_SIMT_HOST)
+// The block emulator (tests/simt) compiles the kernel bodies without the CUDA runtime.
+struct CUstream_st;
+using cudaStream_t = CUstream_st*;
+#else
 #include <cuda_runtime.h>
+#endif
 
 #include <cstdint>
 

@@ -29,8 +29,12 @@ CONFIG_KEYS = {
     "penalty_weight": "lambda",
     "penalty": "penalty",
     "penalty_warmup": "penalty_warmup",
+    "penalty_scale": "penalty_scale",
+    "penalty_ramp": "penalty_ramp",
     "support": "support",
     "validation_z": "validation_z",
+    "members": "members",
+    "stability_threshold": "stability_threshold",
     "epochs": "epochs",
     "batch_size": "batch_size",
     "hidden_layer_sizes": "hidden",
@@ -87,12 +91,22 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         raw: mean mask (the count is found automatically); target: (mean mask - k/D)².
     penalty_warmup : float, default=0.1
         Fraction of the epochs trained with λ = 0 before the penalty starts.
-    support : {"validated", "majority", "any", "top-k"}, default="validated"
+    penalty_scale : {"mean", "rows", "column"}, default="mean"
+        How the raw penalty is normalised (its weight per feature is λ / norm): "mean", norm = D
+        (the paper: the push per feature fades as D grows); "rows", norm = N / ln D (the scale of
+        the largest chance gain of a noise column among D); "column", norm = 1.
+    penalty_ramp : float, default=0.0
+        Fraction of the epochs over which λ rises linearly from 0 after the warm-up.
+    support : {"validated", "stability", "majority", "any", "top-k"}, default="validated"
         The rule that turns the trained mask into the selected set: ``majority`` keeps w_j > 0,
         ``validated`` keeps those of them that pass a held-out test, ``any`` keeps s_j > 0,
         ``top-k`` the k largest logits.
     validation_z : float, default=1.0
         The z-score a candidate's held-out gain must reach under ``support="validated"``.
+    members : int, default=8
+        ``support="stability"``: models trained together on complementary halves of the rows (even).
+    stability_threshold : float, default=0.6
+        ``support="stability"``: the share of the members that must keep a feature.
     epochs : int, default=200
         Passes over the data (there is no convergence stopping; the temperature anneals per epoch).
     batch_size : int, default=32
@@ -153,6 +167,11 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         ``np.argsort(ranking_)`` is result.json's "ranking".
     candidates_ : ndarray of int32
         ``support="validated"``: the majority set that the held-out test examined.
+    frequencies_ : ndarray of float32, shape (n_features_in_,) or empty
+        ``support="stability"``: the share of the members that kept each feature.
+    expected_false_selections_ : float
+        ``support="stability"``: the Meinshausen-Bühlmann bound on the expected number of noise
+        features kept (inf for a threshold <= 1/2).
     history_ : list of dict
         One record per epoch: epoch, tau, loss, task_loss, select_loss, mean_mask, n_active.
     probability_history_ : ndarray of float32, shape (epochs, n_features_in_) or None
@@ -183,8 +202,12 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         penalty_weight=None,
         penalty="raw",
         penalty_warmup=0.1,
+        penalty_scale="mean",
+        penalty_ramp=0.0,
         support="validated",
         validation_z=1.0,
+        members=8,
+        stability_threshold=0.6,
         epochs=200,
         batch_size=32,
         hidden_layer_sizes=(32, 32),
@@ -213,8 +236,12 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         self.penalty_weight = penalty_weight
         self.penalty = penalty
         self.penalty_warmup = penalty_warmup
+        self.penalty_scale = penalty_scale
+        self.penalty_ramp = penalty_ramp
         self.support = support
         self.validation_z = validation_z
+        self.members = members
+        self.stability_threshold = stability_threshold
         self.epochs = epochs
         self.batch_size = batch_size
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -364,6 +391,8 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         self.ranking_ = np.empty(d, dtype=np.intp)
         self.ranking_[order] = np.arange(1, d + 1)
         self.candidates_ = r["candidates"]
+        self.frequencies_ = r["frequencies"]
+        self.expected_false_selections_ = float(r["expected_false_selections"])
         columns = r["history"]
         self.history_ = [
             {k: (int(columns[k][i]) if k in ("epoch", "n_active") else float(columns[k][i])) for k in _HISTORY_FIELDS}

@@ -82,6 +82,9 @@ nb::dict result_to_dict(gfs::Result&& r) {
   out["scores"] = to_numpy(r.scores);
   out["selected"] = to_numpy(r.selected);
   out["candidates"] = to_numpy(r.candidates);
+  out["frequencies"] = to_numpy(r.frequencies);
+  out["mean_member_selected"] = r.mean_member_selected;
+  out["expected_false_selections"] = r.expected_false_selections;
   out["ranking"] = to_numpy(r.ranking);
   out["history"] = history_columns(r.history);
   const std::size_t recorded = d > 0 ? r.probability_history.size() / d : 0;

@@ -206,5 +206,46 @@ TEST(CudaBackendErrors, TooLargeEmbeddingIsRejected) {
   }
 }
 
+TEST(CudaBackendErrors, FailedSetupLeavesNothingDangling) {
+  GFS_REQUIRE_GPU();
+  FitCase c{"x", true, 100, 64, 8, kern::SelectPenalty::kMean};
+  Fit fit(c);
+  auto gpu = detail::make_cuda_backend(0);
+  (void)train(*gpu, fit, 1);  // a working fit first, so there is state to leave behind
+  train::TrainSetup huge = fit.setup;
+  huge.n_rows = 2'000'000'000;  // X alone would take 800 GB: the arena allocation throws
+  try {
+    gpu->setup(huge);
+    ADD_FAILURE() << "an 800 GB fit should not fit on the device";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kDeviceUnavailable) << e.what();
+  }
+  // Every call must now fail cleanly (not launch on the freed arena), and a new setup must work.
+  std::vector<float> logits;
+  EXPECT_THROW(gpu->read_logits(logits), Error);
+  EXPECT_THROW((void)gpu->train_epoch({0, 1}, 1.0F, 1.0F, 0), Error);
+  train::TrainState state;
+  EXPECT_THROW(gpu->export_state(state), Error);
+  const Trained again = train(*gpu, fit, 1);
+  EXPECT_EQ(again.logits.size(), static_cast<std::size_t>(c.n_features));
+}
+
+TEST(CudaBackendErrors, DestructorRestoresTheCallersDevice) {
+  GFS_REQUIRE_GPU();
+  if (cuda_device_count() < 2) GTEST_SKIP() << "needs two CUDA devices (the backend on 0, the caller on 1)";
+  GFS_CUDA_CHECK(cudaSetDevice(1));
+  {
+    FitCase c{"x", true, 40, 32, 4, kern::SelectPenalty::kMean};
+    Fit fit(c);
+    auto gpu = detail::make_cuda_backend(0);
+    (void)train(*gpu, fit, 1);
+    GFS_CUDA_CHECK(cudaSetDevice(1));
+  }
+  int now = -1;
+  GFS_CUDA_CHECK(cudaGetDevice(&now));
+  EXPECT_EQ(now, 1) << "~CudaBackend left the caller on another device";
+  GFS_CUDA_CHECK(cudaSetDevice(0));
+}
+
 }  // namespace
 }  // namespace gfs::test

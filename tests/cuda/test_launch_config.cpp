@@ -23,13 +23,14 @@ TEST(LaunchConfig, MaskBlocksCoverTheFeatures) {
   EXPECT_EQ(mask_blocks(1), 1);
   EXPECT_EQ(mask_blocks(kMaskFeaturesPerBlock), 1);
   EXPECT_EQ(mask_blocks(kMaskFeaturesPerBlock + 1), 2);
-  EXPECT_EQ(kMaskFeaturesPerBlock % 4, 0) << "each thread draws one curand_uniform4 of 4-aligned features";
+  EXPECT_EQ(kMaskFeaturesPerBlock, kBlockThreads) << "one feature per thread";
+  EXPECT_EQ(mask_blocks(10000), 40) << "D = 10^4 must spread over tens of SMs";
 }
 
 TEST(LaunchConfig, FeatureBlocksAreBoundedAndNonEmpty) {
   EXPECT_EQ(feature_blocks(1, 132), 1);
   EXPECT_EQ(feature_blocks(17, 132), 3);
-  EXPECT_EQ(feature_blocks(10000000, 132), 8 * 132);
+  EXPECT_EQ(feature_blocks(10000000, 132), kFeatureBlocksPerSm * 132);
 }
 
 TEST(LaunchConfig, SmallBatchPathFitsSharedMemory) {
@@ -39,7 +40,7 @@ TEST(LaunchConfig, SmallBatchPathFitsSharedMemory) {
   EXPECT_FALSE(use_small_batch_path(16, 4096, 32)) << "dz0 of 16 x 4096 floats exceeds 48 KiB";
   // Whatever the path, the chosen layout must fit the budget for the embedding sizes allowed.
   EXPECT_LE(feature_shared_bytes(1, 32, 1024, false), kSharedBudget);
-  EXPECT_LE(mask_shared_bytes(1024) + 2 * kMaskFeaturesPerBlock * sizeof(float), kSharedBudget);
+  EXPECT_LE(mask_shared_bytes(1024) + 32 * sizeof(float), kSharedBudget);
 }
 
 }  // namespace

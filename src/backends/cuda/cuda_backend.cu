@@ -7,6 +7,7 @@
 /// tau, lambda, Adam coefficients), replays the captured step graph once per step, and downloads the
 /// per-step loss terms once at the end. The step itself is written once, in enqueue_step().
 #include <climits>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -90,6 +91,18 @@ bool graphs_enabled() {
 #endif
 }
 
+/// Puts the caller's current device back when the backend is destroyed. The backend declares it
+/// first, so it runs last: after every member has freed its memory on the backend's device.
+struct CallerDevice {
+  int previous = -1;
+  CallerDevice() = default;
+  CallerDevice(const CallerDevice&) = delete;
+  CallerDevice& operator=(const CallerDevice&) = delete;
+  ~CallerDevice() {
+    if (previous >= 0) GFS_CUDA_CHECK_NOTHROW(cudaSetDevice(previous));
+  }
+};
+
 class CudaBackend final : public train::Backend {
  public:
   explicit CudaBackend(int ordinal) : ordinal_(ordinal) {
@@ -107,7 +120,10 @@ class CudaBackend final : public train::Backend {
   }
 
   ~CudaBackend() override {
-    // Members free their memory after this body; they must do it on this backend's device.
+    // Members free their memory after this body; they must do it on this backend's device, and
+    // caller_device_ (destroyed last) then restores the caller's.
+    int previous = -1;
+    if (cudaGetDevice(&previous) == cudaSuccess) caller_device_.previous = previous;
     GFS_CUDA_CHECK_NOTHROW(cudaSetDevice(ordinal_));
     if (stream_) GFS_CUDA_CHECK_NOTHROW(cudaStreamSynchronize(stream_.get()));
   }
@@ -125,6 +141,8 @@ class CudaBackend final : public train::Backend {
 
  private:
   void validate(const TrainSetup& s) const;
+  void forget_fit() noexcept;
+  void setup_fit(const TrainSetup& s);
   void plan_memory();
   void upload_fit(const TrainSetup& s);
   void upload_state(const TrainState& state);
@@ -134,6 +152,7 @@ class CudaBackend final : public train::Backend {
   void fill_step_table(std::int64_t n, std::int64_t steps, float tau, float lambda, std::int64_t first_step);
   [[nodiscard]] cudaStream_t stream() const { return stream_.get(); }
 
+  CallerDevice caller_device_;  // first member: destroyed last
   int ordinal_;
   int sm_count_ = 1;
   cuda::StreamHandle stream_;
@@ -195,9 +214,36 @@ void CudaBackend::setup(const TrainSetup& s) {
   cuda::DeviceScope scope(ordinal_);
   validate(s);
   GFS_CUDA_CHECK(cudaStreamSynchronize(stream()));
+  forget_fit();
+  try {
+    setup_fit(s);
+  } catch (...) {
+    forget_fit();  // nothing may point into a half-built fit: later calls fail cleanly
+    throw;
+  }
+}
+
+/// Drops the fit: the graph, the pinned tables, every pointer into the arena, then the arena.
+void CudaBackend::forget_fit() noexcept {
   graph_.reset();
   graph_failed_ = false;
   warmed_ = false;
+  host_order_.reset();
+  host_steps_.reset();
+  host_stats_.reset();
+  value_ = DeviceParams{};
+  moment1_ = DeviceParams{};
+  moment2_ = DeviceParams{};
+  scratch_ = DeviceScratch{};
+  mask_args_ = cuda::MaskArgs{};
+  gemv_args_ = cuda::GemvArgs{};
+  head_args_ = cuda::HeadArgs{};
+  feature_args_ = cuda::FeatureArgs{};
+  embedding_args_ = cuda::EmbeddingArgs{};
+  arena_.reset();
+}
+
+void CudaBackend::setup_fit(const TrainSetup& s) {
   setup_ = s;
   shape_ = s.shape;
   n_rows_ = s.n_rows;
@@ -398,26 +444,38 @@ void CudaBackend::enqueue_step() {
 
 /// Records enqueue_step() once as a graph. If capture or instantiation fails (an old driver, a
 /// cuBLAS that will not capture), the backend keeps launching the step directly: same results,
-/// more launch overhead.
+/// more launch overhead, and one line on stderr that says why.
 void CudaBackend::capture_step_graph() {
   if (graph_ || graph_failed_ || !graphs_enabled()) return;
   graph_failed_ = true;
   GFS_CUDA_CHECK(cudaStreamBeginCapture(stream(), cudaStreamCaptureModeThreadLocal));
-  bool recorded = true;
+  std::string why;
   try {
     enqueue_step();
-  } catch (const Error&) {
-    recorded = false;
+  } catch (const std::exception& e) {  // whatever was thrown, the capture must end below
+    why = std::string("capture: ") + e.what();
+  } catch (...) {
+    why = "capture: unknown exception";
   }
   cudaGraph_t graph = nullptr;
   const cudaError_t end = cudaStreamEndCapture(stream(), &graph);
+  if (why.empty() && end != cudaSuccess) why = std::string("end capture: ") + cudaGetErrorString(end);
+  if (why.empty() && graph == nullptr) why = "end capture returned no graph";
   cudaGraphExec_t exec = nullptr;
-  if (recorded && end == cudaSuccess && graph != nullptr && cudaGraphInstantiate(&exec, graph, 0) == cudaSuccess) {
-    graph_.reset(exec);
-    graph_failed_ = false;
+  if (why.empty()) {
+    const cudaError_t inst = cudaGraphInstantiate(&exec, graph, 0);
+    if (inst == cudaSuccess) {
+      graph_.reset(exec);
+      graph_failed_ = false;
+    } else {
+      why = std::string("instantiate: ") + cudaGetErrorString(inst);
+    }
   }
   if (graph != nullptr) GFS_CUDA_CHECK_NOTHROW(cudaGraphDestroy(graph));
   (void)cudaGetLastError();  // a failed capture leaves a non-sticky error behind
+  if (graph_failed_)
+    std::fprintf(stderr, "gfs: %s: CUDA graph of the step not used (%s); launching its kernels directly\n",
+                 name().c_str(), why.c_str());
 }
 
 void CudaBackend::fill_step_table(std::int64_t n, std::int64_t steps, float tau, float lambda,
