@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 
 #include "io/io_util.hpp"
 #include "io/readers.hpp"
@@ -62,10 +63,48 @@ float convert_one(const unsigned char* p, DType t) {
   }
 }
 
-/// Allocates and fills `count` floats from src; checks the size claim first against what the
-/// stream can hold (a lying header must not allocate) and against memory.
-std::vector<float> read_elements(ByteSource& src, std::uint64_t count, DType t, std::uint64_t header,
-                                 std::uint64_t max_bytes, const char* what) {
+/// The exact decimal text of an integer element (labels keep 64-bit class ids exact).
+std::string int_text(const unsigned char* p, DType t) {
+  if (t.kind == 'u' || t.kind == 'b') {
+    std::uint64_t v = 0;
+    switch (t.size) {
+      case 1:
+        v = *p;
+        break;
+      case 2:
+        v = load<std::uint16_t>(p, t.big_endian);
+        break;
+      case 4:
+        v = load<std::uint32_t>(p, t.big_endian);
+        break;
+      default:
+        v = load<std::uint64_t>(p, t.big_endian);
+    }
+    return std::to_string(v);
+  }
+  std::int64_t v = 0;
+  switch (t.size) {
+    case 1:
+      v = static_cast<std::int8_t>(*p);
+      break;
+    case 2:
+      v = load<std::int16_t>(p, t.big_endian);
+      break;
+    case 4:
+      v = load<std::int32_t>(p, t.big_endian);
+      break;
+    default:
+      v = load<std::int64_t>(p, t.big_endian);
+  }
+  return std::to_string(v);
+}
+
+/// Fills the array's `count` floats from src; checks the size claim first against what the stream
+/// can hold and, with the fit's needs, against memory. Where the stream's true size is unknown (a
+/// pipe, gzip), the array grows with the data actually read, so a header that lies about its size
+/// fails as "truncated" long before it could allocate what it claims.
+void read_elements(ByteSource& src, Array& a, std::uint64_t count, DType t, std::uint64_t header,
+                   const ArrayLimits& limits, const char* what) {
   std::uint64_t raw = 0;
   if (__builtin_mul_overflow(count, static_cast<std::uint64_t>(t.size), &raw) ||
       raw > src.max_size() - std::min(src.max_size(), header)) {
@@ -73,24 +112,49 @@ std::vector<float> read_elements(ByteSource& src, std::uint64_t count, DType t, 
          "truncated: the header promises " + std::to_string(count) + " values (" + human_bytes(raw) +
              ") but the file is only " + human_bytes(src.max_size()));
   }
-  check_allocation(count, 1, sizeof(float), max_bytes, src.name(), what);
-  std::vector<float> out(count);
-  const bool direct = t.kind == 'f' && t.size == 4 && !t.big_endian;
+  const std::uint64_t rows = a.shape.empty() ? 1 : a.shape[0];
+  const std::uint64_t cols = rows == 0 ? 0 : count / rows;
+  check_allocation(rows, cols, sizeof(float), limits.max_bytes, src.name(), what,
+                   limits.fit_bytes && rows > 0 ? limits.fit_bytes(rows, cols) : 0);
+  std::vector<float>& out = a.data;
+  const bool known = src.exact_size() != 0;
+  constexpr std::uint64_t kGrowFrom = std::uint64_t{1} << 20;
+  out.clear();
+  out.reserve(static_cast<std::size_t>(known ? count : std::min(count, kGrowFrom)));
+  const bool ints = limits.keep_int_text && (t.kind == 'i' || t.kind == 'u');
   constexpr std::size_t kBlock = std::size_t{1} << 20;
-  std::vector<unsigned char> block(direct ? 0 : kBlock);
+  std::vector<unsigned char> block(kBlock);
   std::uint64_t done = 0;
   while (done < count) {
     const std::uint64_t n = std::min<std::uint64_t>(count - done, kBlock / static_cast<std::uint64_t>(t.size));
     const std::size_t bytes = static_cast<std::size_t>(n) * static_cast<std::size_t>(t.size);
-    char* dst = direct ? reinterpret_cast<char*>(out.data() + done) : reinterpret_cast<char*>(block.data());
-    if (src.read_fully(dst, bytes) != bytes) {
+    if (src.read_fully(reinterpret_cast<char*>(block.data()), bytes) != bytes) {
       fail(ErrorCode::kInvalidData, src.name(),
            "truncated: the file ends after " + std::to_string(done) + " of the " + std::to_string(count) +
                " values its header promises");
     }
-    if (!direct) {
-      for (std::uint64_t i = 0; i < n; ++i)
-        out[done + i] = convert_one(block.data() + i * static_cast<std::uint64_t>(t.size), t);
+    out.resize(static_cast<std::size_t>(done + n));
+    if (t.kind == 'f' && t.size == 4 && !t.big_endian) {  // the common case: float32 as stored
+      std::memcpy(out.data() + done, block.data(), bytes);
+      done += n;
+      continue;
+    }
+    for (std::uint64_t i = 0; i < n; ++i) {
+      const unsigned char* e = block.data() + i * static_cast<std::uint64_t>(t.size);
+      if (t.kind == 'f' && t.size == 8) {
+        const double v = load<double>(e, t.big_endian);
+        if (std::isfinite(v) && std::fabs(v) > static_cast<double>(std::numeric_limits<float>::max())) {
+          char num[32];
+          std::snprintf(num, sizeof num, "%g", v);
+          const std::uint64_t at = done + i;
+          fail(ErrorCode::kInvalidData, src.name(),
+               "row " + std::to_string(cols ? at / cols : at) + ", column " + std::to_string(cols ? at % cols : 0) +
+                   " (0-based) is " + num +
+                   ": finite in float64 but outside the float32 range (+-3.4e38) gfs computes in; rescale the data");
+        }
+      }
+      out[static_cast<std::size_t>(done + i)] = convert_one(e, t);
+      if (ints) a.int_text.push(int_text(e, t));
     }
     done += n;
   }
@@ -100,7 +164,6 @@ std::vector<float> read_elements(ByteSource& src, std::uint64_t count, DType t, 
          "has bytes after the data its header describes (a "
          "corrupt or concatenated file?)");
   }
-  return out;
 }
 
 std::string shape_text(const std::vector<std::uint64_t>& shape) {
@@ -226,7 +289,7 @@ void split_target_columns(Dataset& d, const std::vector<std::string>& specs) {
 
 }  // namespace
 
-Array read_npy_array(ByteSource& src, std::uint64_t max_bytes, const char* what) {
+Array read_npy_array(ByteSource& src, const ArrayLimits& limits, const char* what) {
   unsigned char pre[12] = {};
   const std::size_t got = src.read_fully(reinterpret_cast<char*>(pre), 8);
   if (got == 0) fail(ErrorCode::kInvalidData, src.name(), "the file is empty");
@@ -270,11 +333,11 @@ Array read_npy_array(ByteSource& src, std::uint64_t max_bytes, const char* what)
       fail(ErrorCode::kInvalidData, src.name(), "shape " + shape_text(a.shape) + " is too large to address in memory");
     }
   }
-  a.data = read_elements(src, count, t, 8 + len_bytes + hlen, max_bytes, what);
+  read_elements(src, a, count, t, 8 + len_bytes + hlen, limits, what);
   return a;
 }
 
-Array read_idx_array(ByteSource& src, std::uint64_t max_bytes, const char* what) {
+Array read_idx_array(ByteSource& src, const ArrayLimits& limits, const char* what) {
   unsigned char magic[4] = {};
   const std::size_t got = src.read_fully(reinterpret_cast<char*>(magic), 4);
   if (got == 0) fail(ErrorCode::kInvalidData, src.name(), "the file is empty");
@@ -325,7 +388,7 @@ Array read_idx_array(ByteSource& src, std::uint64_t max_bytes, const char* what)
       fail(ErrorCode::kInvalidData, src.name(), "shape " + shape_text(a.shape) + " is too large to address in memory");
     }
   }
-  a.data = read_elements(src, count, t, 4 + 4 * a.shape.size(), max_bytes, what);
+  read_elements(src, a, count, t, 4 + 4 * a.shape.size(), limits, what);
   return a;
 }
 

@@ -7,8 +7,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   ReadOptions opt;
   opt.max_bytes = fuzz::kMaxBytes;
   fuzz::run(data, size, "fuzz.npy", [&](ByteSource& s) {
-    return detail::dataset_from_array(detail::read_npy_array(s, opt.max_bytes, "the features"), s.name(), Format::kNpy,
-                                      opt);
+    return detail::dataset_from_array(detail::read_npy_array(s, {opt.max_bytes, {}, false}, "the features"), s.name(),
+                                      Format::kNpy, opt);
   });
   try {
     auto src = open_memory(data, size, "labels.npy");
