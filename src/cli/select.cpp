@@ -44,6 +44,9 @@ void add_select(CLI::App& app, SelectArgs& a) {
 
 namespace {
 
+/// A command-line value as a message shows it: at most 40 characters.
+std::string shortened(const std::string& text) { return text.size() <= 40 ? text : text.substr(0, 40) + "..."; }
+
 /// The Config the command line describes: preset, then --set pairs, then the named options.
 Config build_config(const SelectArgs& a) {
   Config c = a.reference ? Config::reference() : Config{};
@@ -51,13 +54,14 @@ Config build_config(const SelectArgs& a) {
   for (const std::string& kv : a.settings) {
     const std::size_t eq = kv.find('=');
     if (eq == std::string::npos || eq == 0) {
-      throw Error(ErrorCode::kInvalidArgument, "--set '" + kv + "': expected key=value, e.g. --set lambda=0.5");
+      throw Error(ErrorCode::kInvalidArgument,
+                  "--set '" + shortened(kv) + "': expected key=value, e.g. --set lambda=0.5");
     }
     const std::string key = kv.substr(0, eq);
     try {
       c.set(key, kv.substr(eq + 1));
     } catch (const Error& e) {
-      throw Error(e.code(), "--set " + kv + ": " + e.what());
+      throw Error(e.code(), "--set " + shortened(kv) + ": " + e.what());
     }
     penalty_set = penalty_set || key == "penalty";
   }

@@ -84,6 +84,9 @@ TEST_F(Cli, OutOfRangeSettingsExit2NamingThem) {
   const Outcome huge = gfs(with({"--threads", "1" + std::string(300, '0')}));
   EXPECT_EQ(huge.code, 2);
   EXPECT_LT(huge.err.size(), 400U) << huge.err;  // no 300-digit number in the message
+  const Outcome huge_set = gfs(with({"--set", "epochs=1" + std::string(300, '0')}));
+  EXPECT_EQ(huge_set.code, 2);
+  EXPECT_LT(huge_set.err.size(), 400U) << huge_set.err;
   expect_failure({"demo", "--seed", "-5", "-q"}, 2, {"--seed"});
   expect_failure({"demo", "--epochs", "4294967297", "-q"}, 2, {"--epochs"});
   const Outcome ok = gfs(with({"--seed", "18446744073709551615", "--epochs", "2"}));

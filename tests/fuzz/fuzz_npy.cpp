@@ -14,6 +14,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto src = open_memory(data, size, "labels.npy");
     const detail::Labels l = detail::read_labels(*src, Format::kNpy, opt);
     if (l.y.size() != static_cast<std::uint64_t>(l.n_rows) * static_cast<std::uint64_t>(l.n_targets)) std::abort();
+    if (!l.text.empty() && l.text.size() != static_cast<std::uint64_t>(l.n_rows)) std::abort();
   } catch (const gfs::Error&) {
   }
   return 0;
