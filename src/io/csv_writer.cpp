@@ -200,6 +200,10 @@ CsvCopied copy_csv_columns(ByteSource& src, AtomicFile& out, const CsvColumns& s
   const CopyPlan plan = plan_copy(names, spec, file);
   std::vector<std::string_view> cells;
   split_raw(header, delim, cells);
+  if (cells.size() != names.size()) {  // the two splits agree by construction; a bug if not
+    throw Error(ErrorCode::kInternal, file + ": the header splits into " + std::to_string(cells.size()) + " and " +
+                                          std::to_string(names.size()) + " cells");
+  }
   auto write_row = [&] {
     bool first = true;
     for (const auto* group : {&plan.features, &plan.targets}) {

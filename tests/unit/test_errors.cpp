@@ -184,7 +184,7 @@ TEST(Extremes, FiniteValuesNearTheFloatLimitStandardise) {
 }
 
 TEST(Extremes, RegressionTargetsNearTheFloatLimitStandardise) {
-  Synthetic s = make_regression(60, 4, 2, 3);
+  Synthetic s = make_regression(60, 8, 2, 3);
   for (std::int64_t r = 0; r < s.rows; ++r) s.y[static_cast<std::size_t>(r)] = (r % 3 ? 3.3e38F : -3.3e38F);
   Config c = quick_cpu();
   c.task = Task::kRegression;
@@ -196,7 +196,7 @@ TEST(Extremes, RegressionTargetsNearTheFloatLimitStandardise) {
 
 // The backstop: whatever gets past the settings' checks, a fit never returns non-finite output.
 TEST(Extremes, ANonFiniteFitIsAnErrorNotAResult) {
-  Synthetic s = make_regression(60, 4, 2, 3);
+  Synthetic s = make_regression(60, 8, 2, 3);
   for (std::int64_t r = 0; r < s.rows; ++r) s.y[static_cast<std::size_t>(r)] = (r % 3 ? 3.3e38F : -3.3e38F);
   Config c = quick_cpu();
   c.task = Task::kRegression;
