@@ -2,7 +2,7 @@
 /// @brief `gfs transform`: keep the selected columns of a data set (plus its targets), written as
 ///        CSV under their original names. A CSV input is copied as text (values exactly as written)
 ///        and may be the very file `gfs select` read: the fit's target column is found by name and
-///        carried through without repeating --target.
+///        carried through without repeating --target. A .npy input is written in its own dtype.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
@@ -13,6 +13,7 @@
 #include "io/atomic_file.hpp"
 #include "io/byte_source.hpp"
 #include "io/csv_writer.hpp"
+#include "io/readers.hpp"
 
 namespace gfs::cli {
 
@@ -42,9 +43,8 @@ void check_columns(const io::Dataset& d, const SavedSelection& s, const std::str
   }
 }
 
-bool is_csv_input(const InputArgs& a) {
-  const io::Format f = a.format == "auto" ? io::format_from_extension(a.input) : io::parse_format(a.format);
-  return f == io::Format::kCsv && a.labels.empty();
+io::Format input_format(const InputArgs& a) {
+  return a.format == "auto" ? io::format_from_extension(a.input) : io::parse_format(a.format);
 }
 
 }  // namespace
@@ -55,7 +55,8 @@ int run_transform(const TransformArgs& a) {
   io::AtomicFile out(a.output, {a.in.input, a.in.labels, a.result});
   std::int64_t rows = 0;
   bool targets = false;
-  if (is_csv_input(a.in)) {
+  const io::Format format = input_format(a.in);
+  if (format == io::Format::kCsv && a.in.labels.empty()) {
     io::CsvColumns spec;
     spec.n_features = s.n_features;
     spec.selected = s.selected;
@@ -66,6 +67,20 @@ int run_transform(const TransformArgs& a) {
     const io::CsvCopied done = io::copy_csv_columns(*src, out, spec);
     rows = done.rows;
     targets = !done.targets.empty();
+  } else if (format == io::Format::kNpy) {
+    // Values in the array's own dtype (float64 exactly), streamed row by row.
+    io::detail::Labels labels;
+    io::NpyColumns spec;
+    spec.n_features = s.n_features;
+    spec.selected = s.selected;
+    spec.targets = a.in.targets;
+    if (!a.in.labels.empty()) {
+      labels = io::detail::read_labels_file(a.in.labels, io::ReadOptions{});
+      spec.labels = &labels;
+    }
+    auto src = io::open_file(a.in.input);
+    rows = io::copy_npy_columns(*src, out, spec).rows;
+    targets = !a.in.targets.empty() || !a.in.labels.empty();
   } else {
     const io::Dataset d = read_input(a.in, s.n_features);
     check_columns(d, s, a.result);

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <limits>
 
+#include "io/csv_writer.hpp"
 #include "io/io_util.hpp"
 #include "io/readers.hpp"
 
@@ -289,7 +290,17 @@ void split_target_columns(Dataset& d, const std::vector<std::string>& specs) {
 
 }  // namespace
 
-Array read_npy_array(ByteSource& src, const ArrayLimits& limits, const char* what) {
+namespace {
+
+/// What a .npy header says: the shape, the element type, the element count, the header's bytes.
+struct NpyHeader {
+  std::vector<std::uint64_t> shape;
+  DType t;
+  std::uint64_t count = 1;
+  std::uint64_t bytes = 0;
+};
+
+NpyHeader read_npy_header(ByteSource& src) {
   unsigned char pre[12] = {};
   const std::size_t got = src.read_fully(reinterpret_cast<char*>(pre), 8);
   if (got == 0) fail(ErrorCode::kInvalidData, src.name(), "the file is empty");
@@ -324,16 +335,25 @@ Array read_npy_array(ByteSource& src, const ArrayLimits& limits, const char* wha
          "the array is in Fortran (column-major) order; save it "
          "in C order: numpy.save(path, numpy.ascontiguousarray(x))");
   }
-  Array a;
-  a.shape = npy_shape(npy_field(header, "shape", src.name()), src.name());
-  const DType t = npy_dtype(npy_field(header, "descr", src.name()), src.name());
-  std::uint64_t count = 1;
-  for (std::uint64_t s : a.shape) {
-    if (__builtin_mul_overflow(count, s, &count)) {
-      fail(ErrorCode::kInvalidData, src.name(), "shape " + shape_text(a.shape) + " is too large to address in memory");
+  NpyHeader h;
+  h.shape = npy_shape(npy_field(header, "shape", src.name()), src.name());
+  h.t = npy_dtype(npy_field(header, "descr", src.name()), src.name());
+  for (std::uint64_t s : h.shape) {
+    if (__builtin_mul_overflow(h.count, s, &h.count)) {
+      fail(ErrorCode::kInvalidData, src.name(), "shape " + shape_text(h.shape) + " is too large to address in memory");
     }
   }
-  read_elements(src, a, count, t, 8 + len_bytes + hlen, limits, what);
+  h.bytes = 8 + len_bytes + hlen;
+  return h;
+}
+
+}  // namespace
+
+Array read_npy_array(ByteSource& src, const ArrayLimits& limits, const char* what) {
+  const NpyHeader h = read_npy_header(src);
+  Array a;
+  a.shape = h.shape;
+  read_elements(src, a, h.count, h.t, h.bytes, limits, what);
   return a;
 }
 
@@ -429,3 +449,132 @@ Dataset dataset_from_array(Array a, const std::string& file, Format format, cons
 }
 
 }  // namespace gfs::io::detail
+
+namespace gfs::io {
+
+namespace {
+
+/// One element as text in its own dtype: float64 and 64-bit integers exactly, not through float32.
+std::string element_text(const unsigned char* p, detail::DType t) {
+  if (t.kind != 'f') return detail::int_text(p, t);
+  return t.size == 4 ? detail::exact_text(detail::load<float>(p, t.big_endian))
+                     : detail::exact_text(detail::load<double>(p, t.big_endian));
+}
+
+}  // namespace
+
+CsvCopied copy_npy_columns(ByteSource& src, AtomicFile& out, const NpyColumns& spec) {
+  using detail::fail;
+  const std::string& file = src.name();
+  const detail::NpyHeader h = detail::read_npy_header(src);
+  if (h.shape.size() != 2) {
+    fail(ErrorCode::kInvalidData, file,
+         "the features must be a 2-D array [rows, features]; this one has shape " + detail::shape_text(h.shape));
+  }
+  const std::uint64_t rows = h.shape[0];
+  const std::uint64_t cols = h.shape[1];
+  if (rows == 0 || cols == 0)
+    fail(ErrorCode::kInvalidData, file, "the array is empty (shape " + detail::shape_text(h.shape) + ")");
+  const auto size = static_cast<std::uint64_t>(h.t.size);
+  if (h.count > (src.max_size() - std::min(src.max_size(), h.bytes)) / size) {
+    fail(ErrorCode::kInvalidData, file,
+         "truncated: the header promises " + std::to_string(h.count) + " values but the file is only " +
+             detail::human_bytes(src.max_size()));
+  }
+  // Target columns (-t: 0-based indices, negative from the end), then the features in order.
+  std::vector<bool> is_target(cols, false);
+  std::vector<std::uint64_t> targets;
+  for (const std::string& t : spec.targets) {
+    std::int64_t index = 0;
+    const auto r = std::from_chars(t.data(), t.data() + t.size(), index);
+    if (t.empty() || r.ec != std::errc{} || r.ptr != t.data() + t.size()) {
+      fail(ErrorCode::kInvalidData, file,
+           "target '" + t + "' must be a 0-based column index: .npy files have no column names");
+    }
+    if (index < 0) index += static_cast<std::int64_t>(cols);
+    if (index < 0 || static_cast<std::uint64_t>(index) >= cols) {
+      fail(ErrorCode::kInvalidData, file,
+           "target index " + t + " is out of range: the array has " + std::to_string(cols) + " columns");
+    }
+    if (is_target[static_cast<std::size_t>(index)]) {
+      fail(ErrorCode::kInvalidData, file, "column " + std::to_string(index) + " is given as a target twice");
+    }
+    is_target[static_cast<std::size_t>(index)] = true;
+    targets.push_back(static_cast<std::uint64_t>(index));
+  }
+  std::vector<std::uint64_t> features;
+  for (std::uint64_t c = 0; c < cols; ++c)
+    if (!is_target[static_cast<std::size_t>(c)]) features.push_back(c);
+  if (static_cast<std::int64_t>(features.size()) != spec.n_features) {
+    fail(ErrorCode::kInvalidData, file,
+         "has " + std::to_string(features.size()) + " feature columns but the result was fitted on " +
+             std::to_string(spec.n_features) + " (did you forget --target, or pass a different file?)");
+  }
+  const detail::Labels* labels = spec.labels;
+  if (labels != nullptr && static_cast<std::uint64_t>(labels->n_rows) != rows) {
+    fail(ErrorCode::kInvalidData, file,
+         "has " + std::to_string(rows) + " rows but the labels file has " + std::to_string(labels->n_rows));
+  }
+  const bool label_text = labels != nullptr && labels->n_targets == 1 && labels->text.size() == rows;
+  // Header: the names write_columns_csv gives arrays ("x<feature>", "y<target>" or the labels' names).
+  std::string line;
+  for (int s : spec.selected) line += (line.empty() ? "x" : ",x") + std::to_string(s);
+  for (std::size_t t = 0; t < targets.size(); ++t) line += (line.empty() ? "y" : ",y") + std::to_string(t);
+  if (labels != nullptr) {
+    for (int t = 0; t < labels->n_targets; ++t) {
+      line += line.empty() ? "" : ",";
+      line += labels->names.size() == static_cast<std::size_t>(labels->n_targets)
+                  ? labels->names[static_cast<std::size_t>(t)]
+                  : "y" + std::to_string(t);
+    }
+  }
+  out.write(line);
+  out.put('\n');
+  std::vector<unsigned char> row(static_cast<std::size_t>(cols * size));
+  for (std::uint64_t r = 0; r < rows; ++r) {
+    if (src.read_fully(reinterpret_cast<char*>(row.data()), row.size()) != row.size()) {
+      fail(ErrorCode::kInvalidData, file,
+           "truncated: the file ends in row " + std::to_string(r) + " of the " + std::to_string(rows) +
+               " its header promises");
+    }
+    bool first = true;
+    auto cell = [&](std::uint64_t c) {
+      const unsigned char* e = row.data() + c * size;
+      const std::string text = element_text(e, h.t);
+      if (h.t.kind == 'f' && !std::isfinite(h.t.size == 4 ? static_cast<double>(detail::load<float>(e, false))
+                                                          : detail::load<double>(e, false))) {
+        fail(ErrorCode::kInvalidData, file,
+             "row " + std::to_string(r) + ", column " + std::to_string(c) + " (0-based) is NaN or infinite");
+      }
+      if (!first) out.put(',');
+      first = false;
+      out.write(text);
+    };
+    for (int s : spec.selected) cell(features[static_cast<std::size_t>(s)]);
+    for (std::uint64_t c : targets) cell(c);
+    if (labels != nullptr) {
+      for (int t = 0; t < labels->n_targets; ++t) {
+        if (!first) out.put(',');
+        first = false;
+        if (label_text) {
+          out.write(labels->text[static_cast<std::size_t>(r)]);
+        } else {
+          out.write(
+              detail::exact_text(labels->y[static_cast<std::size_t>(r) * static_cast<std::size_t>(labels->n_targets) +
+                                           static_cast<std::size_t>(t)]));
+        }
+      }
+    }
+    out.put('\n');
+  }
+  char extra = 0;
+  if (src.read(&extra, 1) != 0) {
+    fail(ErrorCode::kInvalidData, file,
+         "has bytes after the data its header describes (a corrupt or concatenated file?)");
+  }
+  CsvCopied done;
+  done.rows = static_cast<std::int64_t>(rows);
+  return done;
+}
+
+}  // namespace gfs::io

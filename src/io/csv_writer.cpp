@@ -25,11 +25,7 @@ void put_text(AtomicFile& f, std::string_view s) {
   f.put('"');
 }
 
-void put_float(AtomicFile& f, float v) {
-  char buf[32];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v);  // shortest text that reads back exactly
-  f.write(std::string_view(buf, static_cast<std::size_t>(r.ptr - buf)));
-}
+void put_float(AtomicFile& f, float v) { f.write(detail::exact_text(v)); }
 
 /// Splits a line into its raw cells (quotes and blanks kept): a cell that starts with '"' runs to
 /// its closing quote ("" is a quote inside), so a quoted delimiter does not split it.

@@ -11,6 +11,7 @@
 #include "io/atomic_file.hpp"
 #include "io/byte_source.hpp"
 #include "io/dataset.hpp"
+#include "io/readers.hpp"
 
 namespace gfs::io {
 
@@ -43,5 +44,18 @@ struct CsvCopied {
 /// non-target columns) and the target columns of a CSV stream to `out`, cell text unchanged.
 /// Throws gfs::Error (kInvalidData) naming the file, line and column when the input does not fit.
 CsvCopied copy_csv_columns(ByteSource& src, AtomicFile& out, const CsvColumns& spec);
+
+/// Which columns of a 2-D .npy array to copy (transform of NPY input).
+struct NpyColumns {
+  std::int64_t n_features = 0;             ///< the fit's feature count
+  std::vector<int> selected;               ///< kept features: indices among the array's non-target columns
+  std::vector<std::string> targets;        ///< --target: 0-based array columns carried through
+  const detail::Labels* labels = nullptr;  ///< --labels, read beforehand: carried through as read
+};
+
+/// Copies the kept columns of a .npy array (and its targets or labels) to `out` as CSV, each value
+/// as text in the array's own dtype (float64 and 64-bit integers exactly, not through float32).
+/// Streams row by row. Throws gfs::Error (kInvalidData) naming the file when it does not fit.
+CsvCopied copy_npy_columns(ByteSource& src, AtomicFile& out, const NpyColumns& spec);
 
 }  // namespace gfs::io

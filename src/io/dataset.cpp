@@ -169,6 +169,16 @@ Format guess_format(const std::string& path, Format given, std::unique_ptr<ByteS
   return sniffed;
 }
 
+}  // namespace
+
+Labels read_labels_file(const std::string& path, const ReadOptions& opt) {
+  auto src = open_file(path);
+  const Format f = guess_format(path, opt.labels_format, src);
+  return read_labels(*src, f == Format::kAuto ? Format::kCsv : f, opt);  // unknown: plain text
+}
+
+namespace {
+
 Dataset read_features(ByteSource& src, Format f, const ReadOptions& opt) {
   ArrayLimits limits;
   limits.max_bytes = opt.max_bytes;
@@ -191,9 +201,7 @@ void attach_labels(Dataset& d, const ReadOptions& opt) {
          "the input already has a target (" + std::string(d.format == Format::kLibsvm ? "LIBSVM labels" : "--target") +
              "): give either --target or --labels, not both");
   }
-  auto src = open_file(opt.labels_path);
-  const Format f = guess_format(opt.labels_path, opt.labels_format, src);
-  Labels l = read_labels(*src, f == Format::kAuto ? Format::kCsv : f, opt);  // unknown: plain text
+  Labels l = read_labels_file(opt.labels_path, opt);
   if (l.n_rows != d.n_rows) {
     fail(ErrorCode::kInvalidData, opt.labels_path,
          "has " + std::to_string(l.n_rows) + " label rows but " + d.path + " has " + std::to_string(d.n_rows) +

@@ -3,6 +3,7 @@
 ///        without allocation, and a buffered line splitter that keeps line numbers.
 #pragma once
 
+#include <charconv>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -36,6 +37,18 @@ enum class NumberStatus { kOk, kNotANumber, kNonFinite, kOverflow };
 /// Values below the float32 range round to zero or a subnormal; NaN and +-Inf are reported as
 /// kNonFinite (p still advanced), values beyond +-3.4e38 as kOverflow.
 NumberStatus parse_float(const char*& p, const char* end, float& out);
+
+/// The shortest text that reads back as exactly v, in plain digits (1700000000, not 1.7e+09) for
+/// magnitudes from 1e-5 up to 1e17, with an exponent outside that range.
+template <typename T>
+std::string exact_text(T v) {
+  char buf[128];
+  const T a = v < 0 ? -v : v;
+  const bool plain = v == 0 || (a >= static_cast<T>(1e-5) && a < static_cast<T>(1e17));
+  const auto r = plain ? std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed)
+                       : std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
+}
 
 /// Quotes a cell for a message, shortened to about 40 characters; control bytes (NUL, CR, ...)
 /// are shown as \xNN.

@@ -51,6 +51,9 @@ struct Labels {
   TextColumn text;  // one target: each value as written (or as the exact integer)
 };
 Labels read_labels(ByteSource& src, Format format, const ReadOptions& opt);
+/// A labels file by path, its format from opt.labels_format, the extension or the magic number
+/// (plain text when none tells).
+Labels read_labels_file(const std::string& path, const ReadOptions& opt);
 
 /// CSV pieces shared by the reader and transform's column copy:
 /// the header's names ("quoted" allowed, blanks trimmed),

@@ -134,6 +134,30 @@ TEST_F(Cli, SelectThenTransformCopiesTextExactly) {
   EXPECT_EQ(o.out, s);
 }
 
+// Defect 3: an .npy input's float64 values are written exactly, not through float32.
+TEST_F(Cli, NpyTransformKeepsFloat64) {
+  std::string header = "{'descr': '<f8', 'fortran_order': False, 'shape': (40, 3), }";
+  while ((10 + header.size() + 1) % 64 != 0) header += ' ';
+  header += '\n';
+  std::string file = std::string("\x93NUMPY\x01\x00", 8);
+  file += static_cast<char>(header.size() & 0xFF);
+  file += static_cast<char>(header.size() >> 8);
+  file += header;
+  for (int i = 0; i < 40; ++i) {
+    for (double v : {1700000000.0 + 37 * i, 123456.789 + i, static_cast<double>(i % 2)}) {
+      file.append(reinterpret_cast<const char*>(&v), sizeof v);
+    }
+  }
+  dir_.write("x.npy", file);
+  const Outcome r = gfs({"select", "-i", "x.npy", "-t", "2", "-o", "r.json", "--epochs", "2", "-q", "--support",
+                         "top-k", "--target-features", "2"});
+  ASSERT_EQ(r.code, 0) << r.all();
+  const Outcome t = gfs({"transform", "-i", "x.npy", "-t", "2", "-r", "r.json", "-o", "-", "-q"});
+  ASSERT_EQ(t.code, 0) << t.all();
+  const std::string head = "x0,x1,y0\n1700000000,123456.789,0\n1700000037,123457.789,1\n";
+  EXPECT_EQ(t.out.substr(0, head.size()), head);
+}
+
 // Defect 4.
 TEST_F(Cli, OutputsDestroyNothing) {
   const std::string data_csv = slurp(data("small.csv"));

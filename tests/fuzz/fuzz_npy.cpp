@@ -1,6 +1,9 @@
 /// @file fuzz_npy.cpp
-/// @brief libFuzzer target for the .npy reader (features, and the same bytes as a labels file).
+/// @brief libFuzzer target for the .npy reader (features, transform's copy, and the same bytes as a
+///        labels file).
 #include "fuzz_common.hpp"
+#include "io/atomic_file.hpp"
+#include "io/csv_writer.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace gfs::io;
@@ -10,6 +13,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return detail::dataset_from_array(detail::read_npy_array(s, {opt.max_bytes, {}, false}, "the features"), s.name(),
                                       Format::kNpy, opt);
   });
+  try {  // transform's streaming copy in the array's own dtype, to /dev/null (written in place)
+    auto src = open_memory(data, size, "copy.npy");
+    NpyColumns spec;
+    spec.n_features = 1;
+    spec.selected = {0};
+    spec.targets = {"-1"};
+    AtomicFile out("/dev/null");
+    if (copy_npy_columns(*src, out, spec).rows <= 0) std::abort();
+    out.commit();
+  } catch (const gfs::Error&) {
+  }
   try {
     auto src = open_memory(data, size, "labels.npy");
     const detail::Labels l = detail::read_labels(*src, Format::kNpy, opt);

@@ -248,3 +248,60 @@ TEST(Outputs, RewritesKeepTheModeAndTheSymlink) {
 
 }  // namespace
 }  // namespace gfs::io::test
+
+namespace gfs::io::test {
+namespace {
+
+// Defect 3: an .npy input keeps its dtype: float64 and int64 values are written exactly.
+TEST(NpyCopy, ValuesKeepTheirDtype) {
+  TempDir dir;
+  std::string f8;
+  for (double v : {1700000000.123456789, 0.1, 1.0, 1700000037.5, 123456.789, 0.0}) f8 += bytes_of(v);
+  const std::string file = npy_file("<f8", "(2, 3)", f8);
+  auto src = open_memory(file.data(), file.size(), "x.npy");
+  NpyColumns spec;
+  spec.n_features = 2;
+  spec.selected = {0, 1};
+  spec.targets = {"-1"};
+  AtomicFile out(dir.path("o.csv"));
+  EXPECT_EQ(copy_npy_columns(*src, out, spec).rows, 2);
+  out.commit();
+  EXPECT_EQ(slurp(dir.path("o.csv")), "x0,x1,y0\n1700000000.1234567,0.1,1\n1700000037.5,123456.789,0\n");
+
+  const std::string i8 =
+      npy_file("<i8", "(2, 1)", bytes_of<std::int64_t>(9007199254740993) + bytes_of<std::int64_t>(-3));
+  detail::Labels labels;
+  labels.n_rows = 2;
+  labels.n_targets = 1;
+  labels.y = {0, 1};
+  labels.text.push("100000001");
+  labels.text.push("100000002");
+  labels.names = {"label"};
+  NpyColumns with_labels;
+  with_labels.n_features = 1;
+  with_labels.selected = {0};
+  with_labels.labels = &labels;
+  auto src2 = open_memory(i8.data(), i8.size(), "i.npy");
+  AtomicFile out2(dir.path("i.csv"));
+  copy_npy_columns(*src2, out2, with_labels);
+  out2.commit();
+  EXPECT_EQ(slurp(dir.path("i.csv")), "x0,label\n9007199254740993,100000001\n-3,100000002\n");
+}
+
+TEST(NpyCopy, WrongShapesAreNamed) {
+  TempDir dir;
+  const std::string file = npy_file("<f4", "(2, 2)", bytes_of(1.0F) + bytes_of(2.0F) + bytes_of(3.0F));
+  auto src = open_memory(file.data(), file.size(), "short.npy");
+  NpyColumns spec;
+  spec.n_features = 2;
+  spec.selected = {1};
+  AtomicFile out(dir.path("o.csv"));
+  expect_error([&] { copy_npy_columns(*src, out, spec); }, ErrorCode::kInvalidData, {"short.npy", "truncated"});
+  const std::string ok = npy_file("<f4", "(1, 2)", bytes_of(1.0F) + bytes_of(2.0F));
+  auto src2 = open_memory(ok.data(), ok.size(), "wide.npy");
+  spec.n_features = 3;
+  expect_error([&] { copy_npy_columns(*src2, out, spec); }, ErrorCode::kInvalidData, {"wide.npy", "fitted on 3"});
+}
+
+}  // namespace
+}  // namespace gfs::io::test
