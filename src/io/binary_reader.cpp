@@ -461,6 +461,49 @@ std::string element_text(const unsigned char* p, detail::DType t) {
                      : detail::exact_text(detail::load<double>(p, t.big_endian));
 }
 
+/// The array columns --target names (0-based, negative from the end), marked in is_target.
+std::vector<std::uint64_t> target_columns(const std::vector<std::string>& specs, std::uint64_t cols,
+                                          const std::string& file, std::vector<bool>& is_target) {
+  using detail::fail;
+  std::vector<std::uint64_t> targets;
+  for (const std::string& t : specs) {
+    std::int64_t index = 0;
+    const auto r = std::from_chars(t.data(), t.data() + t.size(), index);
+    if (t.empty() || r.ec != std::errc{} || r.ptr != t.data() + t.size()) {
+      fail(ErrorCode::kInvalidData, file,
+           "target '" + t + "' must be a 0-based column index: .npy files have no column names");
+    }
+    if (index < 0) index += static_cast<std::int64_t>(cols);
+    if (index < 0 || static_cast<std::uint64_t>(index) >= cols) {
+      fail(ErrorCode::kInvalidData, file,
+           "target index " + t + " is out of range: the array has " + std::to_string(cols) + " columns");
+    }
+    if (is_target[static_cast<std::size_t>(index)]) {
+      fail(ErrorCode::kInvalidData, file, "column " + std::to_string(index) + " is given as a target twice");
+    }
+    is_target[static_cast<std::size_t>(index)] = true;
+    targets.push_back(static_cast<std::uint64_t>(index));
+  }
+  return targets;
+}
+
+/// The header row: the names write_columns_csv gives arrays ("x<feature>", "y<target>") or the
+/// labels file's names.
+std::string copy_header(const NpyColumns& spec, std::size_t n_targets) {
+  std::string line;
+  for (int s : spec.selected) line += (line.empty() ? "x" : ",x") + std::to_string(s);
+  for (std::size_t t = 0; t < n_targets; ++t) line += (line.empty() ? "y" : ",y") + std::to_string(t);
+  const detail::Labels* labels = spec.labels;
+  if (labels == nullptr) return line;
+  for (int t = 0; t < labels->n_targets; ++t) {
+    line += line.empty() ? "" : ",";
+    line += labels->names.size() == static_cast<std::size_t>(labels->n_targets)
+                ? labels->names[static_cast<std::size_t>(t)]
+                : "y" + std::to_string(t);
+  }
+  return line;
+}
+
 }  // namespace
 
 CsvCopied copy_npy_columns(ByteSource& src, AtomicFile& out, const NpyColumns& spec) {
@@ -483,25 +526,7 @@ CsvCopied copy_npy_columns(ByteSource& src, AtomicFile& out, const NpyColumns& s
   }
   // Target columns (-t: 0-based indices, negative from the end), then the features in order.
   std::vector<bool> is_target(cols, false);
-  std::vector<std::uint64_t> targets;
-  for (const std::string& t : spec.targets) {
-    std::int64_t index = 0;
-    const auto r = std::from_chars(t.data(), t.data() + t.size(), index);
-    if (t.empty() || r.ec != std::errc{} || r.ptr != t.data() + t.size()) {
-      fail(ErrorCode::kInvalidData, file,
-           "target '" + t + "' must be a 0-based column index: .npy files have no column names");
-    }
-    if (index < 0) index += static_cast<std::int64_t>(cols);
-    if (index < 0 || static_cast<std::uint64_t>(index) >= cols) {
-      fail(ErrorCode::kInvalidData, file,
-           "target index " + t + " is out of range: the array has " + std::to_string(cols) + " columns");
-    }
-    if (is_target[static_cast<std::size_t>(index)]) {
-      fail(ErrorCode::kInvalidData, file, "column " + std::to_string(index) + " is given as a target twice");
-    }
-    is_target[static_cast<std::size_t>(index)] = true;
-    targets.push_back(static_cast<std::uint64_t>(index));
-  }
+  const std::vector<std::uint64_t> targets = target_columns(spec.targets, cols, file, is_target);
   std::vector<std::uint64_t> features;
   for (std::uint64_t c = 0; c < cols; ++c)
     if (!is_target[static_cast<std::size_t>(c)]) features.push_back(c);
@@ -516,20 +541,15 @@ CsvCopied copy_npy_columns(ByteSource& src, AtomicFile& out, const NpyColumns& s
          "has " + std::to_string(rows) + " rows but the labels file has " + std::to_string(labels->n_rows));
   }
   const bool label_text = labels != nullptr && labels->n_targets == 1 && labels->text.size() == rows;
-  // Header: the names write_columns_csv gives arrays ("x<feature>", "y<target>" or the labels' names).
-  std::string line;
-  for (int s : spec.selected) line += (line.empty() ? "x" : ",x") + std::to_string(s);
-  for (std::size_t t = 0; t < targets.size(); ++t) line += (line.empty() ? "y" : ",y") + std::to_string(t);
-  if (labels != nullptr) {
-    for (int t = 0; t < labels->n_targets; ++t) {
-      line += line.empty() ? "" : ",";
-      line += labels->names.size() == static_cast<std::size_t>(labels->n_targets)
-                  ? labels->names[static_cast<std::size_t>(t)]
-                  : "y" + std::to_string(t);
-    }
-  }
+  const std::string line = copy_header(spec, targets.size());
   out.write(line);
   out.put('\n');
+  // A row is held whole; where the stream's size is unknown (a pipe, gzip) its header may lie.
+  constexpr std::uint64_t kMaxRow = std::uint64_t{1} << 30;
+  if (cols > kMaxRow / size) {
+    fail(ErrorCode::kInvalidData, file,
+         "rows of " + std::to_string(cols) + " values are wider than the 1 GiB transform streams at a time");
+  }
   std::vector<unsigned char> row(static_cast<std::size_t>(cols * size));
   for (std::uint64_t r = 0; r < rows; ++r) {
     if (src.read_fully(reinterpret_cast<char*>(row.data()), row.size()) != row.size()) {
