@@ -99,6 +99,11 @@ struct Config {
   int threads = 0;  ///< CPU threads; 0 = all cores
   bool verbose = false;
 
+  // -- resources -------------------------------------------------------------------------------------
+  /// Memory a fit may use, in bytes (settable as "8G", "512M"); 0 = what the machine has available
+  /// (MemAvailable, capped by a cgroup limit). A fit whose estimate exceeds it is refused up front.
+  std::uint64_t max_memory = 0;
+
   /// The settings of gfs-network 0.3.1: batch 1, no shuffling, frozen embedding, reference class
   /// weights, no penalty warm-up, support rule "any", one score draw per batch of the training set.
   GFS_API static Config reference();

@@ -16,10 +16,28 @@ enum class ErrorCode : int {
   kInternal = 5,           ///< a bug in libgfs: please report it
 };
 
+namespace detail {
+/// The message with NUL bytes written as "\0": what() is a C string, and a NUL taken from the
+/// input (a header, a cell) would cut the message there.
+inline std::string without_nul(const std::string& message) {
+  if (message.find('\0') == std::string::npos) return message;
+  std::string out;
+  out.reserve(message.size() + 8);
+  for (char c : message) {
+    if (c == '\0') {
+      out += "\\0";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+}  // namespace detail
+
 /// A user-facing error: the message says what is wrong and, where it can, what to change.
 class Error : public std::runtime_error {
  public:
-  Error(ErrorCode code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  Error(ErrorCode code, const std::string& message) : std::runtime_error(detail::without_nul(message)), code_(code) {}
   [[nodiscard]] ErrorCode code() const noexcept { return code_; }
 
  private:

@@ -186,7 +186,7 @@ int gfs_get_device(const gfs_selector* s, char* buf, int64_t buf_size) {
 int gfs_transform(const gfs_selector* s, const float* x, int64_t n_rows, int64_t n_features, float* out,
                   int64_t capacity) {
   GFS_API_BEGIN
-  require_handle(s);
+  fitted_result(s);  // GFS_ERR_NOT_FITTED before a (successful) fit
   const std::vector<float> reduced = s->selector.transform(x, n_rows, n_features);
   copy_out(reduced, out, capacity, "gfs_transform");
   GFS_API_END

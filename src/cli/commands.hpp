@@ -25,10 +25,8 @@ struct SelectArgs {
   InputArgs in;
   std::string output;
   std::string task, device, support;  // empty: keep the Config's value
-  int epochs = 0, batch_size = 0, target_features = 0, threads = -1;
-  float lambda = -1;
-  std::uint64_t seed = 0;
-  bool seed_given = false;
+  // Numbers as text, parsed by Config::set: range-checked, never wrapped, truncated or clamped.
+  std::string epochs, batch_size, target_features, threads, lambda, seed, max_memory;
   bool reference = false;
   bool quiet = false;
   std::vector<std::string> settings;  // --set key=value
@@ -42,10 +40,7 @@ struct TransformArgs {
 };
 
 struct DemoArgs {
-  std::uint64_t seed = 0;
-  std::string device;
-  int threads = -1;
-  int epochs = 0;
+  std::string seed, device, threads, epochs;  // empty: the library's defaults
   bool quiet = false;
 };
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <random>
 
 #include "cli/commands.hpp"
@@ -16,10 +17,10 @@
 namespace gfs::cli {
 
 void add_demo(CLI::App& app, DemoArgs& a) {
-  app.add_option("--seed", a.seed, "Seed of the fit (the data are always the same)");
+  app.add_option("--seed", a.seed, "Seed of the fit, 0..2^64-1 (the data are always the same)");
   app.add_option("--device", a.device, "auto, cpu, cuda or cuda:N");
-  app.add_option("--threads", a.threads, "CPU threads (0 = all cores)")->check(CLI::NonNegativeNumber);
-  app.add_option("--epochs", a.epochs, "Training epochs (default: the library's)")->check(CLI::PositiveNumber);
+  app.add_option("--threads", a.threads, "CPU threads (0 = all cores)");
+  app.add_option("--epochs", a.epochs, "Training epochs (default: the library's)");
   app.add_flag("-q,--quiet", a.quiet, "No progress bar");
 }
 
@@ -85,10 +86,11 @@ void print_list(const char* label, const std::vector<int>& v) {
 int run_demo(const DemoArgs& a) {
   const Synthetic s = make_data();
   Config cfg;
-  cfg.seed = a.seed;
-  if (!a.device.empty()) cfg.set("device", a.device);
-  if (a.threads >= 0) cfg.threads = a.threads;
-  if (a.epochs > 0) cfg.epochs = a.epochs;
+  if (!a.seed.empty()) apply_option(cfg, "--seed", "seed", a.seed, std::numeric_limits<long long>::min());
+  if (!a.device.empty()) apply_option(cfg, "--device", "device", a.device, 0);
+  if (!a.threads.empty()) apply_option(cfg, "--threads", "threads", a.threads, 0);
+  if (!a.epochs.empty()) apply_option(cfg, "--epochs", "epochs", a.epochs, 1);
+  cfg.validate();
   check_device(cfg.device);
   std::printf("gfs demo: %d rows x %d features, %d classes; %d features carry the signal, %d are noise\n", kRows,
               kFeatures, kClasses, kInformative, kFeatures - kInformative);

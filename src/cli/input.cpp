@@ -8,7 +8,9 @@
 #include <cmath>
 #include <map>
 
+#include "core/memory.hpp"
 #include "gfs/error.hpp"
+#include "io/io_util.hpp"
 
 namespace gfs::cli {
 
@@ -28,13 +30,53 @@ void add_input_options(CLI::App& app, InputArgs& a) {
       ->excludes(target);
 }
 
-io::Dataset read_input(const InputArgs& a, std::int64_t n_features) {
+io::Dataset read_input(const InputArgs& a, std::int64_t n_features, const Config* fit) {
   io::ReadOptions opt;
   opt.format = io::parse_format(a.format);
   opt.targets = a.targets;
   opt.labels_path = a.labels;
   opt.n_features = n_features;
+  if (fit != nullptr) {
+    const Config cfg = *fit;
+    opt.max_bytes = detail::memory_limit(cfg);
+    opt.fit_bytes = [cfg](std::uint64_t rows, std::uint64_t cols) -> std::uint64_t {
+      const std::uint64_t total =
+          detail::estimate_fit_bytes(cfg, static_cast<std::int64_t>(rows), static_cast<std::int64_t>(cols));
+      std::uint64_t table = 0;  // what the reader allocates itself
+      if (__builtin_mul_overflow(rows, cols, &table) || __builtin_mul_overflow(table, sizeof(float), &table))
+        return total;
+      return total - std::min(total, table);
+    };
+  }
   return io::read_dataset(a.input, opt);
+}
+
+void apply_option(Config& c, const char* option, const char* key, const std::string& value, long long min) {
+  auto shown = [&value] { return value.size() <= 40 ? value : value.substr(0, 40) + "..."; };
+  try {
+    c.set(key, value);
+  } catch (const Error& e) {
+    throw Error(e.code(), std::string(option) + " " + shown() + ": " + e.what());
+  }
+  long long v = 0;
+  const auto r = std::from_chars(value.data(), value.data() + value.size(), v);
+  if (r.ec == std::errc{} && v < min) {
+    throw Error(ErrorCode::kInvalidArgument,
+                std::string(option) + " " + shown() + ": must be at least " + std::to_string(min));
+  }
+}
+
+void check_names_utf8(const io::Dataset& d, const std::vector<std::string>& classes) {
+  auto check = [&d](const std::string& name, const std::string& what) {
+    if (io::detail::is_utf8(name)) return;
+    throw Error(ErrorCode::kInvalidData, d.path + ": " + what + " " + io::detail::quote_cell(name) +
+                                             " is not valid UTF-8 (result.json holds names as UTF-8 text): "
+                                             "re-encode the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)");
+  };
+  for (std::size_t c = 0; c < d.feature_names.size(); ++c)
+    check(d.feature_names[c], "the name of feature column " + std::to_string(c + 1));
+  for (const std::string& t : d.target_names) check(t, "the target name");
+  for (const std::string& c : classes) check(c, "the class label");
 }
 
 namespace {
@@ -52,6 +94,73 @@ std::string target_origin(const io::Dataset& d) {
 
 }  // namespace
 
+namespace {
+
+/// A label's text as a 64-bit integer: "42", "+42", "-7", and integral decimals ("3.0", "1e3")
+/// up to 2^53, where a double is still exact. kText for anything that is no number at all.
+enum class LabelKind { kInteger, kNotInteger, kText };
+
+LabelKind parse_label(std::string_view text, std::int64_t& out) {
+  const char* b = text.data();
+  const char* e = b + text.size();
+  if (b != e && *b == '+') ++b;
+  auto r = std::from_chars(b, e, out);
+  if (r.ec == std::errc{} && r.ptr == e && b != e) return LabelKind::kInteger;
+  double v = 0;
+  const auto rd = std::from_chars(b, e, v);
+  if (rd.ptr != e || b == e) return LabelKind::kText;
+  if (rd.ec != std::errc{} && rd.ec != std::errc::result_out_of_range) return LabelKind::kText;
+  constexpr double kExact = 9007199254740992.0;  // 2^53
+  if (rd.ec == std::errc{} && std::isfinite(v) && std::nearbyint(v) == v && std::fabs(v) <= kExact) {
+    out = static_cast<std::int64_t>(v);
+    return LabelKind::kInteger;
+  }
+  return LabelKind::kNotInteger;
+}
+
+/// Classification labels from their text: all integers -> classes in numeric order, spelled as the
+/// file first spelled them; any other text -> text classes in byte order.
+std::vector<std::string> encode_label_text(io::Dataset& d) {
+  const std::size_t n = d.target_text.size();
+  std::vector<std::int64_t> value(n);
+  std::size_t first_fraction = n;
+  bool text = false;
+  for (std::size_t i = 0; i < n; ++i) {
+    const LabelKind k = parse_label(d.target_text[i], value[i]);
+    if (k == LabelKind::kText) text = true;
+    if (k == LabelKind::kNotInteger && first_fraction == n) first_fraction = i;
+  }
+  std::vector<std::string> names;
+  if (text) {
+    std::map<std::string, int, std::less<>> classes;
+    for (std::size_t i = 0; i < n; ++i) classes.emplace(std::string(d.target_text[i]), 0);
+    for (auto& [name, code] : classes) {
+      code = static_cast<int>(names.size());
+      names.push_back(name);
+    }
+    for (std::size_t i = 0; i < n; ++i) d.y[i] = static_cast<float>(classes.find(d.target_text[i])->second);
+  } else {
+    if (first_fraction < n) {
+      throw Error(ErrorCode::kInvalidData, d.path + ": " + target_origin(d) + " of row " +
+                                               std::to_string(first_fraction + 1) + " is " +
+                                               std::string(d.target_text[first_fraction]) +
+                                               ", not an integer class label; use --task regression for "
+                                               "real-valued targets");
+    }
+    std::map<std::int64_t, std::pair<int, std::size_t>> classes;  // value -> (code, first row)
+    for (std::size_t i = 0; i < n; ++i) classes.emplace(value[i], std::make_pair(0, i));
+    for (auto& [v, code] : classes) {
+      code.first = static_cast<int>(names.size());
+      names.emplace_back(d.target_text[code.second]);
+    }
+    for (std::size_t i = 0; i < n; ++i) d.y[i] = static_cast<float>(classes[value[i]].first);
+  }
+  d.class_names = names;
+  return names;
+}
+
+}  // namespace
+
 std::vector<std::string> encode_targets(io::Dataset& d, Task task) {
   if (task == Task::kRegression) {
     if (!d.class_names.empty()) {
@@ -64,6 +173,7 @@ std::vector<std::string> encode_targets(io::Dataset& d, Task task) {
     throw Error(ErrorCode::kInvalidData, d.path + ": classification takes one target column, got " +
                                              std::to_string(d.n_targets) + " (use --task regression for several)");
   }
+  if (d.target_text.size() == static_cast<std::size_t>(d.n_rows)) return encode_label_text(d);
   if (!d.class_names.empty()) {
     // Text classes were coded in order of first appearance; recode in sorted order for stability.
     std::vector<std::string> sorted = d.class_names;

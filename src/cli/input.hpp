@@ -15,8 +15,18 @@ namespace gfs::cli {
 /// --input, --format, --target, --labels on a subcommand.
 void add_input_options(CLI::App& app, InputArgs& a);
 
-/// Reads the data set; `n_features` > 0 fixes the width of LIBSVM input (transform).
-io::Dataset read_input(const InputArgs& a, std::int64_t n_features = 0);
+/// Reads the data set; `n_features` > 0 fixes the width of LIBSVM input (transform). With `fit`,
+/// the table is refused before it is allocated when it and a fit of `*fit` on it would exceed the
+/// memory available (or fit->max_memory), with the estimate in the message.
+io::Dataset read_input(const InputArgs& a, std::int64_t n_features = 0, const Config* fit = nullptr);
+
+/// Applies one numeric command-line option through Config::set (range-checked); an error names the
+/// option. `min`: the smallest value the option accepts (integers).
+void apply_option(Config& c, const char* option, const char* key, const std::string& value, long long min);
+
+/// Throws gfs::Error (kInvalidData) when a name that goes into result.json (a header, a target or
+/// class name) is not valid UTF-8: before the fit, not after it.
+void check_names_utf8(const io::Dataset& d, const std::vector<std::string>& classes);
 
 /// Classification: checks that the single target holds integers (or text classes) and recodes it
 /// to 0..C-1 in ascending order; returns the original label of each code. Regression: checks the

@@ -10,6 +10,7 @@
 #include "cli/commands.hpp"
 #include "gfs/error.hpp"
 #include "gfs/selector.hpp"
+#include "io/atomic_file.hpp"
 
 namespace {
 
@@ -46,6 +47,7 @@ int main(int argc, char** argv) {
   gfs::cli::add_transform(*transform, transform_args);
   gfs::cli::add_demo(*demo, demo_args);
 
+  gfs::io::remove_temp_files_on_signal();  // Ctrl-C or a batch system's SIGTERM leaves no temporary file
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "gfs/error.hpp"
@@ -29,6 +30,12 @@ nlohmann::ordered_json floats(const std::vector<float>& v) {
   auto a = nlohmann::ordered_json::array();
   for (float x : v) a.push_back(tidy(x));
   return a;
+}
+
+/// JSON text that never throws: bytes that are not UTF-8 (a path may hold any) become U+FFFD.
+/// Names that must read back exactly (features, targets, classes) are checked before the fit.
+std::string text(const nlohmann::ordered_json& j) {
+  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 nlohmann::ordered_json history_json(const std::vector<EpochRecord>& h) {
@@ -115,19 +122,49 @@ std::string dump_readable(const nlohmann::ordered_json& j, int indent) {
     std::string out = "{\n";
     std::size_t i = 0;
     for (const auto& [key, value] : j.items()) {
-      out += pad + nlohmann::ordered_json(key).dump() + ": " + dump_readable(value, indent + 2);
+      out += pad + text(nlohmann::ordered_json(key)) + ": " + dump_readable(value, indent + 2);
       out += ++i < j.size() ? ",\n" : "\n";
     }
     return out + close + "}";
   }
   const bool flat = j.is_array() && std::none_of(j.begin(), j.end(), [](const auto& e) { return e.is_structured(); });
-  if (!j.is_array() || flat || j.empty()) return j.dump();
+  if (!j.is_array() || flat || j.empty()) return text(j);
   std::string out = "[\n";
   for (std::size_t i = 0; i < j.size(); ++i) {
-    out += pad + j[i].dump() + (i + 1 < j.size() ? ",\n" : "\n");  // e.g. one history record per line
+    out += pad + text(j[i]) + (i + 1 < j.size() ? ",\n" : "\n");  // e.g. one history record per line
   }
   return out + close + "]";
 }
+
+namespace {
+
+[[noreturn]] void corrupt(const std::string& path, const std::string& what) {
+  throw Error(ErrorCode::kInvalidData, path + ": not a valid gfs result: " + what);
+}
+
+/// A JSON integer in [lo, hi] (not 1.9, not "3", not 4294967299 where an int is meant).
+std::int64_t integer_in(const nlohmann::json& v, std::int64_t lo, std::int64_t hi, const std::string& path,
+                        const std::string& what) {
+  if (!v.is_number_integer()) corrupt(path, what + " is not an integer");
+  const std::string range = " is outside " + std::to_string(lo) + ".." + std::to_string(hi);
+  if (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(hi)) corrupt(path, what + range);
+  const auto x = v.get<std::int64_t>();
+  if (x < lo || x > hi) corrupt(path, what + range);
+  return x;
+}
+
+std::vector<std::string> strings(const nlohmann::json& v, const std::string& path, const std::string& what) {
+  if (!v.is_array()) corrupt(path, what + " is not an array of strings");
+  std::vector<std::string> out;
+  out.reserve(v.size());
+  for (const auto& e : v) {
+    if (!e.is_string()) corrupt(path, what + " holds " + e.dump() + ", not a string");
+    out.push_back(e.get<std::string>());
+  }
+  return out;
+}
+
+}  // namespace
 
 SavedSelection read_selection(const std::string& path) {
   std::ifstream in(path);
@@ -138,23 +175,49 @@ SavedSelection read_selection(const std::string& path) {
   } catch (const nlohmann::json::exception& e) {
     throw Error(ErrorCode::kInvalidData, path + ": not valid JSON: " + e.what());
   }
+  if (!j.is_object()) corrupt(path, "the document is not a JSON object");
+  if (!j.contains("n_features") || !j.contains("selected")) corrupt(path, "needs n_features and selected");
   SavedSelection s;
-  try {
-    s.n_features = j.at("n_features").get<std::int64_t>();
-    s.selected = j.at("selected").get<std::vector<int>>();
-    if (j.contains("feature_names")) s.feature_names = j["feature_names"].get<std::vector<std::string>>();
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(ErrorCode::kInvalidData, path + ": not a gfs result (needs n_features and selected): " + e.what());
+  s.n_features =
+      integer_in(j["n_features"], 1, std::numeric_limits<int>::max(), path, "n_features " + j["n_features"].dump());
+  const nlohmann::json& sel = j["selected"];
+  if (!sel.is_array()) corrupt(path, "selected is not an array of feature indices");
+  s.selected.reserve(sel.size());
+  for (std::size_t i = 0; i < sel.size(); ++i) {
+    const std::string what = "selected[" + std::to_string(i) + "]";
+    const auto c = static_cast<int>(
+        integer_in(sel[i], 0, s.n_features - 1, path, "selected index " + sel[i].dump() + " (" + what + ")"));
+    if (!s.selected.empty() && c <= s.selected.back()) {
+      corrupt(path, what + " is " + std::to_string(c) + ", after " + std::to_string(s.selected.back()) +
+                        ": the indices must be strictly ascending, without duplicates");
+    }
+    s.selected.push_back(c);
   }
-  for (int c : s.selected) {
-    if (c < 0 || c >= s.n_features) {
-      throw Error(ErrorCode::kInvalidData, path + ": selected index " + std::to_string(c) + " is outside 0.." +
-                                               std::to_string(s.n_features - 1));
+  if (j.contains("n_selected") &&
+      integer_in(j["n_selected"], 0, s.n_features, path, "n_selected " + j["n_selected"].dump()) !=
+          static_cast<std::int64_t>(s.selected.size())) {
+    corrupt(path, "n_selected is " + j["n_selected"].dump() + " but selected lists " +
+                      std::to_string(s.selected.size()) + " features");
+  }
+  if (j.contains("feature_names")) {
+    s.feature_names = strings(j["feature_names"], path, "feature_names");
+    if (static_cast<std::int64_t>(s.feature_names.size()) != s.n_features) {
+      corrupt(path, "feature_names has " + std::to_string(s.feature_names.size()) + " entries but n_features is " +
+                        std::to_string(s.n_features));
     }
   }
-  if (!s.feature_names.empty() && static_cast<std::int64_t>(s.feature_names.size()) != s.n_features) {
-    throw Error(ErrorCode::kInvalidData, path + ": feature_names has " + std::to_string(s.feature_names.size()) +
-                                             " entries but n_features is " + std::to_string(s.n_features));
+  if (j.contains("selected_names") && !s.feature_names.empty()) {
+    const std::vector<std::string> names = strings(j["selected_names"], path, "selected_names");
+    bool same = names.size() == s.selected.size();
+    for (std::size_t i = 0; same && i < names.size(); ++i)
+      same = names[i] == s.feature_names[static_cast<std::size_t>(s.selected[i])];
+    if (!same) corrupt(path, "selected_names does not match selected and feature_names");
+  }
+  if (j.contains("input")) {
+    const nlohmann::json& input = j["input"];
+    if (!input.is_object()) corrupt(path, "input is not an object");
+    if (input.contains("targets")) s.targets = strings(input["targets"], path, "input.targets");
+    s.labels_file = input.contains("labels");
   }
   return s;
 }

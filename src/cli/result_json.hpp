@@ -28,11 +28,14 @@ std::string dump_readable(const nlohmann::ordered_json& j, int indent = 0);
 /// What transform needs from a result file.
 struct SavedSelection {
   std::int64_t n_features = 0;
-  std::vector<int> selected;
+  std::vector<int> selected;               // strictly ascending, each in 0..n_features-1
   std::vector<std::string> feature_names;  // empty when the fit's input had none
+  std::vector<std::string> targets;        // the fit's target columns (input.targets), if named
+  bool labels_file = false;                // the targets came from a second file (input.labels)
 };
 
-/// Reads and checks a result.json; throws gfs::Error (kIo / kInvalidData) naming the file.
+/// Reads and checks a result.json fully (integers only, in range, strictly ascending, sizes that
+/// agree); throws gfs::Error (kIo / kInvalidData) naming the file and the key.
 SavedSelection read_selection(const std::string& path);
 
 }  // namespace gfs::cli

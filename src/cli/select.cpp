@@ -2,6 +2,7 @@
 /// @brief `gfs select`: read a data set, fit GFSNetwork, write result.json (atomically).
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <limits>
 
 #include "cli/commands.hpp"
 #include "cli/input.hpp"
@@ -19,20 +20,20 @@ void add_select(CLI::App& app, SelectArgs& a) {
   app.add_option("--task", a.task, "classification (default) or regression")
       ->check(CLI::IsMember({"classification", "regression"}));
   app.add_option("--device", a.device, "auto (default: CUDA when present), cpu, cuda or cuda:N");
-  app.add_option("--epochs", a.epochs, "Training epochs")->check(CLI::PositiveNumber);
-  app.add_option("--batch-size", a.batch_size, "Rows per step")->check(CLI::PositiveNumber);
-  app.add_option("--lambda", a.lambda, "Weight of the selection penalty")->check(CLI::NonNegativeNumber);
+  app.add_option("--epochs", a.epochs, "Training epochs");
+  app.add_option("--batch-size", a.batch_size, "Rows per step");
+  app.add_option("--lambda", a.lambda, "Weight of the selection penalty (a number >= 0, or auto)");
   app.add_option("--target-features", a.target_features,
-                 "Aim for K features: switches the penalty to (mean mask - K/D)^2, and is the K of --support top-k")
-      ->check(CLI::PositiveNumber);
+                 "Aim for K features: switches the penalty to (mean mask - K/D)^2, and is the K of --support top-k");
   app.add_option("--support", a.support,
                  "Which features form the result: validated (default: the majority features that pass a held-out "
                  "test), stability (kept by enough of the members trained on halves of the rows), majority "
                  "(w_j > 0), any (s_j > 0), top-k")
       ->check(CLI::IsMember({"validated", "stability", "majority", "any", "top-k"}));
-  app.add_option("--seed", a.seed, "Random seed (same seed, same data, same device: same result)");
-  app.add_option("--threads", a.threads, "CPU threads (0 = all cores; in Slurm jobs use $SLURM_CPUS_PER_TASK)")
-      ->check(CLI::NonNegativeNumber);
+  app.add_option("--seed", a.seed, "Random seed, 0..2^64-1 (same seed, same data, same device: same result)");
+  app.add_option("--threads", a.threads, "CPU threads (0 = all cores; in Slurm jobs use $SLURM_CPUS_PER_TASK)");
+  app.add_option("--max-memory", a.max_memory,
+                 "Refuse a fit whose estimated memory exceeds this (e.g. 8G, 512M; default: the memory available)");
   app.add_flag("--reference", a.reference,
                "Start from the gfs-network 0.3.1 settings (batch 1, no shuffling, frozen embedding, support 'any')");
   app.add_option("--set", a.settings,
@@ -40,10 +41,12 @@ void add_select(CLI::App& app, SelectArgs& a) {
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_flag("-q,--quiet", a.quiet, "No progress and no summary");
-  app.callback([&a, &app] { a.seed_given = app.count("--seed") > 0; });
 }
 
 namespace {
+
+/// A command-line value as a message shows it: at most 40 characters.
+std::string shortened(const std::string& text) { return text.size() <= 40 ? text : text.substr(0, 40) + "..."; }
 
 /// The Config the command line describes: preset, then --set pairs, then the named options.
 Config build_config(const SelectArgs& a) {
@@ -52,47 +55,53 @@ Config build_config(const SelectArgs& a) {
   for (const std::string& kv : a.settings) {
     const std::size_t eq = kv.find('=');
     if (eq == std::string::npos || eq == 0) {
-      throw Error(ErrorCode::kInvalidArgument, "--set '" + kv + "': expected key=value, e.g. --set lambda=0.5");
+      throw Error(ErrorCode::kInvalidArgument,
+                  "--set '" + shortened(kv) + "': expected key=value, e.g. --set lambda=0.5");
     }
     const std::string key = kv.substr(0, eq);
     try {
       c.set(key, kv.substr(eq + 1));
     } catch (const Error& e) {
-      throw Error(e.code(), "--set " + kv + ": " + e.what());
+      throw Error(e.code(), "--set " + shortened(kv) + ": " + e.what());
     }
     penalty_set = penalty_set || key == "penalty";
   }
   if (!a.task.empty()) c.set("task", a.task);
-  if (!a.device.empty()) c.set("device", a.device);
+  if (!a.device.empty()) apply_option(c, "--device", "device", a.device, 0);
   if (!a.support.empty()) c.set("support", a.support);
-  if (a.epochs > 0) c.epochs = a.epochs;
-  if (a.batch_size > 0) c.batch_size = a.batch_size;
-  if (a.lambda >= 0) c.lambda = a.lambda;
-  if (a.target_features > 0) {
-    c.target_features = a.target_features;
+  constexpr long long kAny = std::numeric_limits<long long>::min();
+  if (!a.epochs.empty()) apply_option(c, "--epochs", "epochs", a.epochs, 1);
+  if (!a.batch_size.empty()) apply_option(c, "--batch-size", "batch_size", a.batch_size, 1);
+  if (!a.lambda.empty()) apply_option(c, "--lambda", "lambda", a.lambda, kAny);
+  if (!a.target_features.empty()) {
+    apply_option(c, "--target-features", "target_features", a.target_features, 1);
     if (!penalty_set) c.penalty = Penalty::kTarget;
   }
-  if (a.seed_given) c.seed = a.seed;
-  if (a.threads >= 0) c.threads = a.threads;
+  if (!a.seed.empty()) apply_option(c, "--seed", "seed", a.seed, kAny);
+  if (!a.threads.empty()) apply_option(c, "--threads", "threads", a.threads, 0);
+  if (!a.max_memory.empty()) apply_option(c, "--max-memory", "max_memory", a.max_memory, kAny);
   c.validate();
   return c;
 }
 
+/// The summary goes to stdout, or to stderr when stdout carries result.json itself (-o -).
 void print_summary(const Result& r, const io::Dataset& d, const std::string& output) {
   // "auto" fell back to the CPU (or chose for another reason): say so in the job's log too.
   if (!r.device_note.empty()) std::fprintf(stderr, "gfs select: %s\n", r.device_note.c_str());
-  std::printf("selected %zu of %d features (%s", r.selected.size(), r.n_features, to_string(r.config.support).c_str());
-  if (r.config.support == SupportRule::kValidated) std::printf(": %zu candidates tested", r.candidates.size());
-  std::printf(", %.2f s on %s)", r.fit_seconds, r.device.c_str());
+  std::FILE* out = output == "-" ? stderr : stdout;
+  std::fprintf(out, "selected %zu of %d features (%s", r.selected.size(), r.n_features,
+               to_string(r.config.support).c_str());
+  if (r.config.support == SupportRule::kValidated) std::fprintf(out, ": %zu candidates tested", r.candidates.size());
+  std::fprintf(out, ", %.2f s on %s)", r.fit_seconds, r.device.c_str());
   constexpr std::size_t kShow = 20;
   for (std::size_t i = 0; i < r.selected.size() && i < kShow; ++i) {
     const int s = r.selected[i];
-    std::printf(
-        "%s%s", i == 0 ? ": " : ", ",
+    std::fprintf(
+        out, "%s%s", i == 0 ? ": " : ", ",
         d.feature_names.empty() ? std::to_string(s).c_str() : d.feature_names[static_cast<std::size_t>(s)].c_str());
   }
-  if (r.selected.size() > kShow) std::printf(", ...");
-  std::printf("\nwrote %s\n", output.c_str());
+  if (r.selected.size() > kShow) std::fprintf(out, ", ...");
+  std::fprintf(out, "\nwrote %s\n", output == "-" ? "result.json to stdout" : output.c_str());
 }
 
 }  // namespace
@@ -105,12 +114,14 @@ int run_select(const SelectArgs& a) {
     throw Error(ErrorCode::kInvalidArgument,
                 "no targets: give --target NAME|INDEX (a column of the input) or --labels PATH");
   }
-  io::AtomicFile out(a.output);  // fails now, not after the fit, if the output cannot be written
-  io::Dataset d = read_input(a.in);
+  // Fails now, not after the fit, when the output cannot be written or is one of the inputs.
+  io::AtomicFile out(a.output, {a.in.input, a.in.labels});
+  io::Dataset d = read_input(a.in, 0, &cfg);
   if (d.n_targets == 0) {
     throw Error(ErrorCode::kInvalidArgument, d.path + " has no targets: give --target NAME|INDEX or --labels PATH");
   }
   InputInfo info{&d, a.in.labels, encode_targets(d, cfg.task)};
+  check_names_utf8(d, info.classes);
   Selector sel(cfg);
   Progress progress(a.quiet);
   sel.set_progress([&progress](const EpochRecord& r, int total) { return progress(r, total); });

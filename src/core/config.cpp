@@ -2,25 +2,40 @@
 /// @brief Config: defaults, the reference preset, key/value access and validation.
 #include "gfs/config.hpp"
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <map>
+#include <type_traits>
 
 #include "gfs/error.hpp"
 
 namespace gfs {
 namespace {
 
-[[noreturn]] void bad(const std::string& key, const std::string& value, const std::string& expected) {
-  throw Error(ErrorCode::kInvalidArgument,
-              "setting '" + key + "': '" + value + "' is not valid (expected " + expected + ")");
+/// The value as a message shows it: at most 40 characters (a 300-digit number stays readable).
+std::string shown(const std::string& value) {
+  constexpr std::size_t kMax = 40;
+  return value.size() <= kMax ? value : value.substr(0, kMax) + "... (" + std::to_string(value.size()) + " characters)";
 }
 
-long long parse_int(const std::string& key, const std::string& v) {
-  long long out = 0;
+[[noreturn]] void bad(const std::string& key, const std::string& value, const std::string& expected) {
+  throw Error(ErrorCode::kInvalidArgument,
+              "setting '" + key + "': '" + shown(value) + "' is not valid (expected " + expected + ")");
+}
+
+/// An integer of type T; out-of-range text is an error naming the range, never a silent wrap.
+template <typename T>
+T parse_int(const std::string& key, const std::string& v) {
+  static_assert(std::is_integral_v<T>);
+  T out = 0;
   const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
-  if (ec != std::errc() || ptr != v.data() + v.size() || v.empty()) bad(key, v, "an integer");
+  const std::string range =
+      std::to_string(std::numeric_limits<T>::min()) + ".." + std::to_string(std::numeric_limits<T>::max());
+  if (ec == std::errc::result_out_of_range) bad(key, v, "an integer in " + range);
+  if (ec != std::errc() || ptr != v.data() + v.size() || v.empty()) bad(key, v, "an integer in " + range);
   return out;
 }
 
@@ -88,11 +103,38 @@ std::vector<int> parse_list(const std::string& key, const std::string& v) {
   while (start <= v.size()) {
     const std::size_t end = v.find(',', start);
     const std::string item = v.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    out.push_back(static_cast<int>(parse_int(key, item)));
+    out.push_back(parse_int<int>(key, item));
     if (end == std::string::npos) break;
     start = end + 1;
   }
   return out;
+}
+
+/// Bytes from "8G", "512M", "1.5GiB", "100000" (K, M, G, T are powers of 1024); 0 = no limit.
+std::uint64_t parse_bytes(const std::string& key, const std::string& v) {
+  const char* expected = "a size in bytes such as 8G, 512M, 1.5GiB or 0 (no limit but the machine's)";
+  double number = 0;
+  const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), number);
+  if (ec != std::errc() || v.empty() || !std::isfinite(number) || number < 0) bad(key, v, expected);
+  std::string unit(ptr, v.data() + v.size());
+  for (char& ch : unit) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  double scale = 1;
+  if (unit.empty() || unit == "B") {
+    scale = 1;
+  } else if (unit == "K" || unit == "KB" || unit == "KIB") {
+    scale = 1024.0;
+  } else if (unit == "M" || unit == "MB" || unit == "MIB") {
+    scale = 1024.0 * 1024;
+  } else if (unit == "G" || unit == "GB" || unit == "GIB") {
+    scale = 1024.0 * 1024 * 1024;
+  } else if (unit == "T" || unit == "TB" || unit == "TIB") {
+    scale = 1024.0 * 1024 * 1024 * 1024;
+  } else {
+    bad(key, v, expected);
+  }
+  const double bytes = number * scale;
+  if (bytes >= 1.8e19) bad(key, v, expected);
+  return static_cast<std::uint64_t>(bytes);
 }
 
 /// The one table of settings: name -> (reader, writer).
@@ -101,14 +143,12 @@ struct Field {
   std::function<std::string(const Config&)> get;
 };
 
-#define GFS_INT_FIELD(name)                                       \
-  {                                                               \
-#name, {                                                      \
-      [](Config& c, const std::string& k, const std::string& v) { \
-        c.name = static_cast<decltype(c.name)>(parse_int(k, v));  \
-      },                                                          \
-          [](const Config& c) { return std::to_string(c.name); }  \
-    }                                                             \
+#define GFS_INT_FIELD(name)                                                                                      \
+  {                                                                                                              \
+#name, {                                                                                                     \
+      [](Config& c, const std::string& k, const std::string& v) { c.name = parse_int<decltype(c.name)>(k, v); }, \
+          [](const Config& c) { return std::to_string(c.name); }                                                 \
+    }                                                                                                            \
   }
 #define GFS_FLOAT_FIELD(name)                                                                    \
   {                                                                                              \
@@ -168,7 +208,8 @@ const std::vector<std::pair<std::string, Field>>& fields() {
        {[](Config& c, const std::string& k, const std::string& v) {
           std::uint64_t s = 0;
           const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), s);
-          if (ec != std::errc() || ptr != v.data() + v.size() || v.empty()) bad(k, v, "a non-negative integer");
+          if (ec != std::errc() || ptr != v.data() + v.size() || v.empty())
+            bad(k, v, "an integer in 0..18446744073709551615");
           c.seed = s;
         },
         [](const Config& c) { return std::to_string(c.seed); }}},
@@ -183,6 +224,9 @@ const std::vector<std::pair<std::string, Field>>& fields() {
         [](const Config& c) { return c.device.str(); }}},
       GFS_INT_FIELD(threads),
       GFS_BOOL_FIELD(verbose),
+      {"max_memory",
+       {[](Config& c, const std::string& k, const std::string& v) { c.max_memory = parse_bytes(k, v); },
+        [](const Config& c) { return std::to_string(c.max_memory); }}},
   };
   return table;
 }
@@ -191,6 +235,10 @@ const std::vector<std::pair<std::string, Field>>& fields() {
 #undef GFS_FLOAT_FIELD
 #undef GFS_BOOL_FIELD
 #undef GFS_ENUM_FIELD
+
+constexpr double kMinTau = 1e-30;
+constexpr float kMaxLambda = 1e6F;
+constexpr float kMaxLearningRate = 1.0F;
 
 void require(bool ok, const std::string& key, const std::string& what) {
   if (!ok) throw Error(ErrorCode::kInvalidArgument, "setting '" + key + "' " + what);
@@ -242,8 +290,14 @@ void Config::validate() const {
   require(epochs >= 1, "epochs", "must be at least 1");
   require(batch_size >= 1, "batch_size", "must be at least 1");
   require(std::isfinite(tau0) && tau0 > 0, "tau0", "must be a positive number");
+  require(std::isfinite(tau0) && tau0 <= 1e6F, "tau0", "must be at most 1e6");
   require(std::isfinite(tau_decay) && tau_decay > 0 && tau_decay <= 1, "tau_decay", "must be in (0, 1]");
-  require(std::isfinite(lambda), "lambda", "must be a finite number >= 0 (or 'auto')");
+  // tau is divided by in the mask: it must stay a normal float through the last epoch.
+  const double last_tau = static_cast<double>(tau0) * std::pow(static_cast<double>(tau_decay), epochs - 1);
+  require(last_tau >= kMinTau, "tau_decay",
+          "makes tau fall to " + fmt(static_cast<float>(last_tau)) + " by epoch " + std::to_string(epochs) +
+              " (tau0 * tau_decay^(epochs - 1) must stay >= 1e-30): use a tau_decay closer to 1 or fewer epochs");
+  require(std::isfinite(lambda) && lambda <= kMaxLambda, "lambda", "must be a finite number in [0, 1e6] (or 'auto')");
   require(std::isfinite(penalty_warmup) && penalty_warmup >= 0 && penalty_warmup < 1, "penalty_warmup",
           "must be in [0, 1) (a fraction of the epochs)");
   require(std::isfinite(validation_z), "validation_z", "must be a finite number");
@@ -252,11 +306,12 @@ void Config::validate() const {
           "must be set (>= 1) for penalty 'target'");
   require(support != SupportRule::kTopK || target_features >= 1, "target_features",
           "must be set (>= 1) for support 'top-k'");
-  require(std::isfinite(lr_mask) && lr_mask >= 0, "lr_mask", "must be >= 0");
-  require(std::isfinite(lr_task) && lr_task >= 0, "lr_task", "must be >= 0");
+  // Adam moves a weight by up to lr per step: above 1 the fit diverges to Inf/NaN.
+  require(std::isfinite(lr_mask) && lr_mask >= 0 && lr_mask <= kMaxLearningRate, "lr_mask", "must be in [0, 1]");
+  require(std::isfinite(lr_task) && lr_task >= 0 && lr_task <= kMaxLearningRate, "lr_task", "must be in [0, 1]");
   require(adam_beta1 >= 0 && adam_beta1 < 1, "adam_beta1", "must be in [0, 1)");
   require(adam_beta2 >= 0 && adam_beta2 < 1, "adam_beta2", "must be in [0, 1)");
-  require(adam_eps > 0, "adam_eps", "must be > 0");
+  require(std::isfinite(adam_eps) && adam_eps > 0 && adam_eps <= 1, "adam_eps", "must be in (0, 1]");
   require(n_draws >= 0, "n_draws", "must be >= 0 (0: one draw per training batch)");
   require(std::isfinite(penalty_ramp) && penalty_ramp >= 0 && penalty_ramp <= 1, "penalty_ramp", "must be in [0, 1]");
   require(members >= 2 && members <= 1024 && members % 2 == 0, "members",

@@ -72,16 +72,21 @@ Standardized standardize(const float* x, std::int64_t n_rows, std::int64_t n_fea
       const double d = x[r * n_features + static_cast<std::int64_t>(c)] - sum[c];
       sq[c] += d * d;
     }
+  // The scale in double: a column whose values reach +-3.4e38 has a std near float's limit, and
+  // x - mean (up to twice the limit) would overflow in float.
+  std::vector<double> scale(D);
   for (std::size_t c = 0; c < D; ++c) {
+    const double sd = std::sqrt(sq[c] / static_cast<double>(n_rows));
     s.mean[c] = static_cast<float>(sum[c]);
-    s.std[c] = static_cast<float>(std::sqrt(sq[c] / static_cast<double>(n_rows)));
+    s.std[c] = static_cast<float>(sd);  // <= max |x| (population std of values in [-M, M] is <= M)
+    // A constant column has std 0: the 1e-6 keeps it finite (it becomes all zeros).
+    scale[c] = 1.0 / (static_cast<double>(s.std[c]) + 1e-6);
   }
 #pragma omp parallel for schedule(static)
   for (std::int64_t r = 0; r < n_rows; ++r)
     for (std::size_t c = 0; c < D; ++c) {
       const auto i = static_cast<std::size_t>(r) * D + c;
-      // A constant column has std 0: the 1e-6 keeps it finite (it becomes all zeros).
-      s.x[i] = (x[i] - s.mean[c]) / (s.std[c] + 1e-6F);
+      s.x[i] = static_cast<float>((static_cast<double>(x[i]) - static_cast<double>(s.mean[c])) * scale[c]);
     }
   return s;
 }

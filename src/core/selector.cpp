@@ -2,13 +2,36 @@
 /// @brief gfs::Selector: the C++ API over the trainer.
 #include "gfs/selector.hpp"
 
+#include <cmath>
 #include <new>
 
+#include "core/memory.hpp"
 #include "core/support.hpp"
 #include "core/trainer.hpp"
 #include "gfs/version.hpp"
 
 namespace gfs {
+
+namespace {
+
+/// The backstop behind the settings' range checks: a fit never succeeds with non-finite output.
+void check_finite(const Result& r) {
+  std::string what;
+  for (std::size_t j = 0; j < r.logits.size() && what.empty(); ++j)
+    if (!std::isfinite(r.logits[j])) what = "the logit of feature " + std::to_string(j) + " is not finite";
+  for (std::size_t j = 0; j < r.feature_std.size() && what.empty(); ++j)
+    if (!std::isfinite(r.feature_std[j]) || !std::isfinite(r.feature_mean[j]))
+      what = "the standardisation of feature " + std::to_string(j) + " is not finite";
+  if (what.empty() && !r.history.empty() && !std::isfinite(r.history.back().loss))
+    what = "the loss of the last epoch (" + std::to_string(r.history.back().epoch) + ") is not finite";
+  if (what.empty()) return;
+  throw Error(ErrorCode::kInvalidData,
+              "the fit failed numerically: " + what +
+                  ". Lower lr_task and lr_mask, use a tau_decay closer to 1, keep standardize (and, for "
+                  "regression, standardize_targets) on, or rescale values near the float32 limit (3.4e38)");
+}
+
+}  // namespace
 
 struct Selector::Impl {
   Config config;
@@ -28,14 +51,21 @@ void Selector::set_progress(ProgressCallback callback) { impl_->progress = std::
 
 const Result& Selector::fit(const float* x, std::int64_t n_rows, std::int64_t n_features, const float* y,
                             int n_targets) {
+  // A failed fit leaves no result behind: the previous fit's would look like this one's.
+  impl_->fitted = false;
+  impl_->result = Result{};
+  Result result;
   try {
-    impl_->result = detail::train(impl_->config, x, n_rows, n_features, y, n_targets, impl_->progress);
+    impl_->config.validate();
+    if (n_rows > 0 && n_features > 0) detail::check_fit_memory(impl_->config, n_rows, n_features, true);
+    result = detail::train(impl_->config, x, n_rows, n_features, y, n_targets, impl_->progress);
   } catch (const std::bad_alloc&) {
-    impl_->fitted = false;
     throw Error(ErrorCode::kInvalidData, "out of memory fitting a " + std::to_string(n_rows) + " x " +
                                              std::to_string(n_features) +
                                              " table: use fewer rows or features, or a larger machine");
   }
+  check_finite(result);
+  impl_->result = std::move(result);
   impl_->fitted = true;
   return impl_->result;
 }

@@ -6,7 +6,9 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 
+#include "io/csv_writer.hpp"
 #include "io/io_util.hpp"
 #include "io/readers.hpp"
 
@@ -62,10 +64,48 @@ float convert_one(const unsigned char* p, DType t) {
   }
 }
 
-/// Allocates and fills `count` floats from src; checks the size claim first against what the
-/// stream can hold (a lying header must not allocate) and against memory.
-std::vector<float> read_elements(ByteSource& src, std::uint64_t count, DType t, std::uint64_t header,
-                                 std::uint64_t max_bytes, const char* what) {
+/// The exact decimal text of an integer element (labels keep 64-bit class ids exact).
+std::string int_text(const unsigned char* p, DType t) {
+  if (t.kind == 'u' || t.kind == 'b') {
+    std::uint64_t v = 0;
+    switch (t.size) {
+      case 1:
+        v = *p;
+        break;
+      case 2:
+        v = load<std::uint16_t>(p, t.big_endian);
+        break;
+      case 4:
+        v = load<std::uint32_t>(p, t.big_endian);
+        break;
+      default:
+        v = load<std::uint64_t>(p, t.big_endian);
+    }
+    return std::to_string(v);
+  }
+  std::int64_t v = 0;
+  switch (t.size) {
+    case 1:
+      v = static_cast<std::int8_t>(*p);
+      break;
+    case 2:
+      v = load<std::int16_t>(p, t.big_endian);
+      break;
+    case 4:
+      v = load<std::int32_t>(p, t.big_endian);
+      break;
+    default:
+      v = load<std::int64_t>(p, t.big_endian);
+  }
+  return std::to_string(v);
+}
+
+/// Fills the array's `count` floats from src; checks the size claim first against what the stream
+/// can hold and, with the fit's needs, against memory. Where the stream's true size is unknown (a
+/// pipe, gzip), the array grows with the data actually read, so a header that lies about its size
+/// fails as "truncated" long before it could allocate what it claims.
+void read_elements(ByteSource& src, Array& a, std::uint64_t count, DType t, std::uint64_t header,
+                   const ArrayLimits& limits, const char* what) {
   std::uint64_t raw = 0;
   if (__builtin_mul_overflow(count, static_cast<std::uint64_t>(t.size), &raw) ||
       raw > src.max_size() - std::min(src.max_size(), header)) {
@@ -73,24 +113,49 @@ std::vector<float> read_elements(ByteSource& src, std::uint64_t count, DType t, 
          "truncated: the header promises " + std::to_string(count) + " values (" + human_bytes(raw) +
              ") but the file is only " + human_bytes(src.max_size()));
   }
-  check_allocation(count, 1, sizeof(float), max_bytes, src.name(), what);
-  std::vector<float> out(count);
-  const bool direct = t.kind == 'f' && t.size == 4 && !t.big_endian;
+  const std::uint64_t rows = a.shape.empty() ? 1 : a.shape[0];
+  const std::uint64_t cols = rows == 0 ? 0 : count / rows;
+  check_allocation(rows, cols, sizeof(float), limits.max_bytes, src.name(), what,
+                   limits.fit_bytes && rows > 0 ? limits.fit_bytes(rows, cols) : 0);
+  std::vector<float>& out = a.data;
+  const bool known = src.exact_size() != 0;
+  constexpr std::uint64_t kGrowFrom = std::uint64_t{1} << 20;
+  out.clear();
+  out.reserve(static_cast<std::size_t>(known ? count : std::min(count, kGrowFrom)));
+  const bool ints = limits.keep_int_text && (t.kind == 'i' || t.kind == 'u');
   constexpr std::size_t kBlock = std::size_t{1} << 20;
-  std::vector<unsigned char> block(direct ? 0 : kBlock);
+  std::vector<unsigned char> block(kBlock);
   std::uint64_t done = 0;
   while (done < count) {
     const std::uint64_t n = std::min<std::uint64_t>(count - done, kBlock / static_cast<std::uint64_t>(t.size));
     const std::size_t bytes = static_cast<std::size_t>(n) * static_cast<std::size_t>(t.size);
-    char* dst = direct ? reinterpret_cast<char*>(out.data() + done) : reinterpret_cast<char*>(block.data());
-    if (src.read_fully(dst, bytes) != bytes) {
+    if (src.read_fully(reinterpret_cast<char*>(block.data()), bytes) != bytes) {
       fail(ErrorCode::kInvalidData, src.name(),
            "truncated: the file ends after " + std::to_string(done) + " of the " + std::to_string(count) +
                " values its header promises");
     }
-    if (!direct) {
-      for (std::uint64_t i = 0; i < n; ++i)
-        out[done + i] = convert_one(block.data() + i * static_cast<std::uint64_t>(t.size), t);
+    out.resize(static_cast<std::size_t>(done + n));
+    if (t.kind == 'f' && t.size == 4 && !t.big_endian) {  // the common case: float32 as stored
+      std::memcpy(out.data() + done, block.data(), bytes);
+      done += n;
+      continue;
+    }
+    for (std::uint64_t i = 0; i < n; ++i) {
+      const unsigned char* e = block.data() + i * static_cast<std::uint64_t>(t.size);
+      if (t.kind == 'f' && t.size == 8) {
+        const double v = load<double>(e, t.big_endian);
+        if (std::isfinite(v) && std::fabs(v) > static_cast<double>(std::numeric_limits<float>::max())) {
+          char num[32];
+          std::snprintf(num, sizeof num, "%g", v);
+          const std::uint64_t at = done + i;
+          fail(ErrorCode::kInvalidData, src.name(),
+               "row " + std::to_string(cols ? at / cols : at) + ", column " + std::to_string(cols ? at % cols : 0) +
+                   " (0-based) is " + num +
+                   ": finite in float64 but outside the float32 range (+-3.4e38) gfs computes in; rescale the data");
+        }
+      }
+      out[static_cast<std::size_t>(done + i)] = convert_one(e, t);
+      if (ints) a.int_text.push(int_text(e, t));
     }
     done += n;
   }
@@ -100,7 +165,6 @@ std::vector<float> read_elements(ByteSource& src, std::uint64_t count, DType t, 
          "has bytes after the data its header describes (a "
          "corrupt or concatenated file?)");
   }
-  return out;
 }
 
 std::string shape_text(const std::vector<std::uint64_t>& shape) {
@@ -226,7 +290,17 @@ void split_target_columns(Dataset& d, const std::vector<std::string>& specs) {
 
 }  // namespace
 
-Array read_npy_array(ByteSource& src, std::uint64_t max_bytes, const char* what) {
+namespace {
+
+/// What a .npy header says: the shape, the element type, the element count, the header's bytes.
+struct NpyHeader {
+  std::vector<std::uint64_t> shape;
+  DType t;
+  std::uint64_t count = 1;
+  std::uint64_t bytes = 0;
+};
+
+NpyHeader read_npy_header(ByteSource& src) {
   unsigned char pre[12] = {};
   const std::size_t got = src.read_fully(reinterpret_cast<char*>(pre), 8);
   if (got == 0) fail(ErrorCode::kInvalidData, src.name(), "the file is empty");
@@ -261,20 +335,29 @@ Array read_npy_array(ByteSource& src, std::uint64_t max_bytes, const char* what)
          "the array is in Fortran (column-major) order; save it "
          "in C order: numpy.save(path, numpy.ascontiguousarray(x))");
   }
-  Array a;
-  a.shape = npy_shape(npy_field(header, "shape", src.name()), src.name());
-  const DType t = npy_dtype(npy_field(header, "descr", src.name()), src.name());
-  std::uint64_t count = 1;
-  for (std::uint64_t s : a.shape) {
-    if (__builtin_mul_overflow(count, s, &count)) {
-      fail(ErrorCode::kInvalidData, src.name(), "shape " + shape_text(a.shape) + " is too large to address in memory");
+  NpyHeader h;
+  h.shape = npy_shape(npy_field(header, "shape", src.name()), src.name());
+  h.t = npy_dtype(npy_field(header, "descr", src.name()), src.name());
+  for (std::uint64_t s : h.shape) {
+    if (__builtin_mul_overflow(h.count, s, &h.count)) {
+      fail(ErrorCode::kInvalidData, src.name(), "shape " + shape_text(h.shape) + " is too large to address in memory");
     }
   }
-  a.data = read_elements(src, count, t, 8 + len_bytes + hlen, max_bytes, what);
+  h.bytes = 8 + len_bytes + hlen;
+  return h;
+}
+
+}  // namespace
+
+Array read_npy_array(ByteSource& src, const ArrayLimits& limits, const char* what) {
+  const NpyHeader h = read_npy_header(src);
+  Array a;
+  a.shape = h.shape;
+  read_elements(src, a, h.count, h.t, h.bytes, limits, what);
   return a;
 }
 
-Array read_idx_array(ByteSource& src, std::uint64_t max_bytes, const char* what) {
+Array read_idx_array(ByteSource& src, const ArrayLimits& limits, const char* what) {
   unsigned char magic[4] = {};
   const std::size_t got = src.read_fully(reinterpret_cast<char*>(magic), 4);
   if (got == 0) fail(ErrorCode::kInvalidData, src.name(), "the file is empty");
@@ -325,7 +408,7 @@ Array read_idx_array(ByteSource& src, std::uint64_t max_bytes, const char* what)
       fail(ErrorCode::kInvalidData, src.name(), "shape " + shape_text(a.shape) + " is too large to address in memory");
     }
   }
-  a.data = read_elements(src, count, t, 4 + 4 * a.shape.size(), max_bytes, what);
+  read_elements(src, a, count, t, 4 + 4 * a.shape.size(), limits, what);
   return a;
 }
 
@@ -366,3 +449,152 @@ Dataset dataset_from_array(Array a, const std::string& file, Format format, cons
 }
 
 }  // namespace gfs::io::detail
+
+namespace gfs::io {
+
+namespace {
+
+/// One element as text in its own dtype: float64 and 64-bit integers exactly, not through float32.
+std::string element_text(const unsigned char* p, detail::DType t) {
+  if (t.kind != 'f') return detail::int_text(p, t);
+  return t.size == 4 ? detail::exact_text(detail::load<float>(p, t.big_endian))
+                     : detail::exact_text(detail::load<double>(p, t.big_endian));
+}
+
+/// The array columns --target names (0-based, negative from the end), marked in is_target.
+std::vector<std::uint64_t> target_columns(const std::vector<std::string>& specs, std::uint64_t cols,
+                                          const std::string& file, std::vector<bool>& is_target) {
+  using detail::fail;
+  std::vector<std::uint64_t> targets;
+  for (const std::string& t : specs) {
+    std::int64_t index = 0;
+    const auto r = std::from_chars(t.data(), t.data() + t.size(), index);
+    if (t.empty() || r.ec != std::errc{} || r.ptr != t.data() + t.size()) {
+      fail(ErrorCode::kInvalidData, file,
+           "target '" + t + "' must be a 0-based column index: .npy files have no column names");
+    }
+    if (index < 0) index += static_cast<std::int64_t>(cols);
+    if (index < 0 || static_cast<std::uint64_t>(index) >= cols) {
+      fail(ErrorCode::kInvalidData, file,
+           "target index " + t + " is out of range: the array has " + std::to_string(cols) + " columns");
+    }
+    if (is_target[static_cast<std::size_t>(index)]) {
+      fail(ErrorCode::kInvalidData, file, "column " + std::to_string(index) + " is given as a target twice");
+    }
+    is_target[static_cast<std::size_t>(index)] = true;
+    targets.push_back(static_cast<std::uint64_t>(index));
+  }
+  return targets;
+}
+
+/// The header row: the names write_columns_csv gives arrays ("x<feature>", "y<target>") or the
+/// labels file's names.
+std::string copy_header(const NpyColumns& spec, std::size_t n_targets) {
+  std::string line;
+  for (int s : spec.selected) line += (line.empty() ? "x" : ",x") + std::to_string(s);
+  for (std::size_t t = 0; t < n_targets; ++t) line += (line.empty() ? "y" : ",y") + std::to_string(t);
+  const detail::Labels* labels = spec.labels;
+  if (labels == nullptr) return line;
+  for (int t = 0; t < labels->n_targets; ++t) {
+    line += line.empty() ? "" : ",";
+    line += labels->names.size() == static_cast<std::size_t>(labels->n_targets)
+                ? labels->names[static_cast<std::size_t>(t)]
+                : "y" + std::to_string(t);
+  }
+  return line;
+}
+
+}  // namespace
+
+CsvCopied copy_npy_columns(ByteSource& src, AtomicFile& out, const NpyColumns& spec) {
+  using detail::fail;
+  const std::string& file = src.name();
+  const detail::NpyHeader h = detail::read_npy_header(src);
+  if (h.shape.size() != 2) {
+    fail(ErrorCode::kInvalidData, file,
+         "the features must be a 2-D array [rows, features]; this one has shape " + detail::shape_text(h.shape));
+  }
+  const std::uint64_t rows = h.shape[0];
+  const std::uint64_t cols = h.shape[1];
+  if (rows == 0 || cols == 0)
+    fail(ErrorCode::kInvalidData, file, "the array is empty (shape " + detail::shape_text(h.shape) + ")");
+  const auto size = static_cast<std::uint64_t>(h.t.size);
+  if (h.count > (src.max_size() - std::min(src.max_size(), h.bytes)) / size) {
+    fail(ErrorCode::kInvalidData, file,
+         "truncated: the header promises " + std::to_string(h.count) + " values but the file is only " +
+             detail::human_bytes(src.max_size()));
+  }
+  // Target columns (-t: 0-based indices, negative from the end), then the features in order.
+  std::vector<bool> is_target(cols, false);
+  const std::vector<std::uint64_t> targets = target_columns(spec.targets, cols, file, is_target);
+  std::vector<std::uint64_t> features;
+  for (std::uint64_t c = 0; c < cols; ++c)
+    if (!is_target[static_cast<std::size_t>(c)]) features.push_back(c);
+  if (static_cast<std::int64_t>(features.size()) != spec.n_features) {
+    fail(ErrorCode::kInvalidData, file,
+         "has " + std::to_string(features.size()) + " feature columns but the result was fitted on " +
+             std::to_string(spec.n_features) + " (did you forget --target, or pass a different file?)");
+  }
+  const detail::Labels* labels = spec.labels;
+  if (labels != nullptr && static_cast<std::uint64_t>(labels->n_rows) != rows) {
+    fail(ErrorCode::kInvalidData, file,
+         "has " + std::to_string(rows) + " rows but the labels file has " + std::to_string(labels->n_rows));
+  }
+  const bool label_text = labels != nullptr && labels->n_targets == 1 && labels->text.size() == rows;
+  const std::string line = copy_header(spec, targets.size());
+  out.write(line);
+  out.put('\n');
+  // A row is held whole; where the stream's size is unknown (a pipe, gzip) its header may lie.
+  constexpr std::uint64_t kMaxRow = std::uint64_t{1} << 30;
+  if (cols > kMaxRow / size) {
+    fail(ErrorCode::kInvalidData, file,
+         "rows of " + std::to_string(cols) + " values are wider than the 1 GiB transform streams at a time");
+  }
+  std::vector<unsigned char> row(static_cast<std::size_t>(cols * size));
+  for (std::uint64_t r = 0; r < rows; ++r) {
+    if (src.read_fully(reinterpret_cast<char*>(row.data()), row.size()) != row.size()) {
+      fail(ErrorCode::kInvalidData, file,
+           "truncated: the file ends in row " + std::to_string(r) + " of the " + std::to_string(rows) +
+               " its header promises");
+    }
+    bool first = true;
+    auto cell = [&](std::uint64_t c) {
+      const unsigned char* e = row.data() + c * size;
+      const std::string text = element_text(e, h.t);
+      if (h.t.kind == 'f' && !std::isfinite(h.t.size == 4 ? static_cast<double>(detail::load<float>(e, false))
+                                                          : detail::load<double>(e, false))) {
+        fail(ErrorCode::kInvalidData, file,
+             "row " + std::to_string(r) + ", column " + std::to_string(c) + " (0-based) is NaN or infinite");
+      }
+      if (!first) out.put(',');
+      first = false;
+      out.write(text);
+    };
+    for (int s : spec.selected) cell(features[static_cast<std::size_t>(s)]);
+    for (std::uint64_t c : targets) cell(c);
+    if (labels != nullptr) {
+      for (int t = 0; t < labels->n_targets; ++t) {
+        if (!first) out.put(',');
+        first = false;
+        if (label_text) {
+          out.write(labels->text[static_cast<std::size_t>(r)]);
+        } else {
+          out.write(
+              detail::exact_text(labels->y[static_cast<std::size_t>(r) * static_cast<std::size_t>(labels->n_targets) +
+                                           static_cast<std::size_t>(t)]));
+        }
+      }
+    }
+    out.put('\n');
+  }
+  char extra = 0;
+  if (src.read(&extra, 1) != 0) {
+    fail(ErrorCode::kInvalidData, file,
+         "has bytes after the data its header describes (a corrupt or concatenated file?)");
+  }
+  CsvCopied done;
+  done.rows = static_cast<std::int64_t>(rows);
+  return done;
+}
+
+}  // namespace gfs::io

@@ -161,6 +161,30 @@ class GzipSource final : public ByteSource {
   bool done_ = false;
 };
 
+/// Yields `prefix` (bytes already read from `inner`), then the rest of `inner`: how a reader looks
+/// at the first bytes of a pipe without losing them.
+class Prefixed final : public ByteSource {
+ public:
+  Prefixed(std::unique_ptr<ByteSource> s, std::string p)
+      : ByteSource(s->name()), inner_(std::move(s)), prefix_(std::move(p)) {}
+  std::size_t read(char* dst, std::size_t n) override {
+    if (pos_ < prefix_.size()) {
+      const std::size_t k = std::min(n, prefix_.size() - pos_);
+      std::memcpy(dst, prefix_.data() + pos_, k);
+      pos_ += k;
+      return k;
+    }
+    return inner_->read(dst, n);
+  }
+  [[nodiscard]] std::uint64_t exact_size() const override { return inner_->exact_size(); }
+  [[nodiscard]] std::uint64_t max_size() const override { return inner_->max_size(); }
+
+ private:
+  std::unique_ptr<ByteSource> inner_;
+  std::string prefix_;
+  std::size_t pos_ = 0;
+};
+
 /// Wraps src in a GzipSource when its first two bytes are the gzip magic 1f 8b.
 std::unique_ptr<ByteSource> maybe_gunzip(std::unique_ptr<ByteSource> src) {
   char head[2] = {0, 0};
@@ -169,35 +193,18 @@ std::unique_ptr<ByteSource> maybe_gunzip(std::unique_ptr<ByteSource> src) {
   if (k == 2 && static_cast<unsigned char>(head[0]) == 0x1f && static_cast<unsigned char>(head[1]) == 0x8b) {
     return std::make_unique<GzipSource>(std::move(src), got);
   }
-  // Not gzip: put the two bytes back in front with a tiny adapter.
-  class Prefixed final : public ByteSource {
-   public:
-    Prefixed(std::unique_ptr<ByteSource> s, std::string p)
-        : ByteSource(s->name()), inner_(std::move(s)), prefix_(std::move(p)) {}
-    std::size_t read(char* dst, std::size_t n) override {
-      if (pos_ < prefix_.size()) {
-        const std::size_t k = std::min(n, prefix_.size() - pos_);
-        std::memcpy(dst, prefix_.data() + pos_, k);
-        pos_ += k;
-        return k;
-      }
-      return inner_->read(dst, n);
-    }
-    [[nodiscard]] std::uint64_t exact_size() const override { return inner_->exact_size(); }
-    [[nodiscard]] std::uint64_t max_size() const override { return inner_->max_size(); }
-
-   private:
-    std::unique_ptr<ByteSource> inner_;
-    std::string prefix_;
-    std::size_t pos_ = 0;
-  };
-  return std::make_unique<Prefixed>(std::move(src), got);
+  return unread(std::move(src), std::move(got));
 }
 
 }  // namespace
 
 std::unique_ptr<ByteSource> open_file(const std::string& path) {
   return maybe_gunzip(std::make_unique<FileSource>(path));
+}
+
+std::unique_ptr<ByteSource> unread(std::unique_ptr<ByteSource> src, std::string prefix) {
+  if (prefix.empty()) return src;
+  return std::make_unique<Prefixed>(std::move(src), std::move(prefix));
 }
 
 std::unique_ptr<ByteSource> open_memory(const void* data, std::size_t size, std::string name) {

@@ -36,6 +36,9 @@ class ByteSource {
 /// Opens a file for reading (gzip-compressed content is detected by its magic bytes and inflated).
 /// Throws gfs::Error (kIo) naming the file and the reason when it cannot be opened.
 std::unique_ptr<ByteSource> open_file(const std::string& path);
+/// A stream that first yields `prefix` (bytes already read from src's start), then the rest of src:
+/// sniffing a pipe's first bytes must not lose them.
+std::unique_ptr<ByteSource> unread(std::unique_ptr<ByteSource> src, std::string prefix);
 /// A stream over bytes owned by the caller (gzip detected as for files). `name` labels messages.
 std::unique_ptr<ByteSource> open_memory(const void* data, std::size_t size, std::string name);
 

@@ -12,8 +12,6 @@
 
 namespace gfs::io::detail {
 
-namespace {
-
 /// Splits a header line into names: fields may be "quoted" ("" is a quote inside), blanks trimmed.
 std::vector<std::string> split_header(std::string_view line, char delim) {
   std::vector<std::string> names;
@@ -65,18 +63,16 @@ char detect_delimiter(std::string_view header) {
   return ',';
 }
 
-constexpr const char* kEmptyCell = "empty cell (missing values are not supported: impute or drop them first)";
-
 bool is_blank(std::string_view line) {
   return std::all_of(line.begin(), line.end(), [](char c) { return c == ' ' || c == '\t'; });
 }
 
-/// Which column feeds which output: target slot t >= 0, or -1 for a feature.
-struct ColumnPlan {
-  std::vector<int> target;  // per column: target slot, or -1
-  int n_targets = 0;
-  std::int64_t n_features = 0;
-};
+std::string_view cell_text(std::string_view cell) {
+  while (!cell.empty() && (cell.front() == ' ' || cell.front() == '\t')) cell.remove_prefix(1);
+  while (!cell.empty() && (cell.back() == ' ' || cell.back() == '\t')) cell.remove_suffix(1);
+  if (cell.size() >= 2 && cell.front() == '"' && cell.back() == '"') cell = cell.substr(1, cell.size() - 2);
+  return cell;
+}
 
 int resolve_target(const std::string& spec, const std::vector<std::string>& names, const std::string& file) {
   const auto n = static_cast<std::int64_t>(names.size());
@@ -110,6 +106,17 @@ int resolve_target(const std::string& spec, const std::vector<std::string>& name
   return static_cast<int>(index);
 }
 
+namespace {
+
+constexpr const char* kEmptyCell = "empty cell (missing values are not supported: impute or drop them first)";
+
+/// Which column feeds which output: target slot t >= 0, or -1 for a feature.
+struct ColumnPlan {
+  std::vector<int> target;  // per column: target slot, or -1
+  int n_targets = 0;
+  std::int64_t n_features = 0;
+};
+
 ColumnPlan plan_columns(const std::vector<std::string>& names, const ReadOptions& opt, const std::string& file) {
   ColumnPlan plan;
   plan.target.assign(names.size(), -1);
@@ -131,14 +138,8 @@ ColumnPlan plan_columns(const std::vector<std::string>& names, const ReadOptions
 /// Parses the data rows of one CSV file into a Dataset.
 class CsvRows {
  public:
-  CsvRows(Dataset& d, const ColumnPlan& plan, char delim, const std::vector<std::string>& names,
-          std::uint64_t max_bytes)
-      : d_(d),
-        plan_(plan),
-        delim_(delim),
-        names_(names),
-        max_bytes_(max_bytes),
-        ncol_(static_cast<int>(names.size())) {}
+  CsvRows(Dataset& d, const ColumnPlan& plan, char delim, const std::vector<std::string>& names, const ReadOptions& opt)
+      : d_(d), plan_(plan), delim_(delim), names_(names), opt_(opt), ncol_(static_cast<int>(names.size())) {}
 
   void parse(std::string_view line, std::int64_t line_no);
   /// Reserves x and y for about `rows` more rows (an estimate from the bytes left).
@@ -156,7 +157,7 @@ class CsvRows {
   const ColumnPlan& plan_;
   char delim_;
   const std::vector<std::string>& names_;
-  std::uint64_t max_bytes_;
+  const ReadOptions& opt_;
   int ncol_;
   std::int64_t rows_ = 0;
   std::int64_t line_no_ = 0;
@@ -179,8 +180,9 @@ void CsvRows::bad_cell(std::string_view line, const char* cell, int col, const c
 
 void CsvRows::reserve_rows(std::uint64_t rows) {
   const auto want = static_cast<std::uint64_t>(rows_) + rows;
-  check_allocation(want, static_cast<std::uint64_t>(plan_.n_features), sizeof(float), max_bytes_, d_.path,
-                   "the features");
+  const auto cols = static_cast<std::uint64_t>(plan_.n_features);
+  check_allocation(want, cols, sizeof(float), opt_.max_bytes, d_.path, "the features",
+                   opt_.fit_bytes ? opt_.fit_bytes(want, cols) : 0);
   d_.x.reserve(want * static_cast<std::uint64_t>(plan_.n_features));
   d_.y.reserve(want * static_cast<std::uint64_t>(plan_.n_targets));
 }
@@ -262,6 +264,8 @@ void CsvRows::parse(std::string_view line, std::int64_t line_no) {
     if (t >= 0) {
       if (categorical_ == -1) categorical_ = 0;
       yrow[t] = v;
+      if (plan_.n_targets == 1)
+        d_.target_text.push(cell_text(std::string_view(cell, static_cast<std::size_t>(p - cell))));
     } else {
       *xrow++ = v;
     }
@@ -288,7 +292,7 @@ Dataset read_csv(ByteSource& src, const ReadOptions& opt) {
   Dataset d;
   d.path = src.name();
   d.format = Format::kCsv;
-  LineReader lines(src);
+  LineReader lines(src, opt.max_line);
   std::string_view header;
   if (!lines.next(header)) fail(ErrorCode::kInvalidData, d.path, "the file is empty (expected a header row)");
   if (header.size() >= 3 && std::memcmp(header.data(), "\xEF\xBB\xBF", 3) == 0) header.remove_prefix(3);
@@ -303,7 +307,7 @@ Dataset read_csv(ByteSource& src, const ReadOptions& opt) {
   for (std::size_t c = 0; c < names.size(); ++c) {
     if (plan.target[c] >= 0) d.target_names[static_cast<std::size_t>(plan.target[c])] = names[c];
   }
-  CsvRows rows(d, plan, delim, names, opt.max_bytes);
+  CsvRows rows(d, plan, delim, names, opt);
   const std::uint64_t header_bytes = lines.bytes_consumed();
   constexpr std::int64_t kSampleRows = 512;
   std::string_view line;

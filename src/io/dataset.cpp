@@ -65,15 +65,18 @@ Format sniff_format(const std::string& head) {
 namespace {
 
 /// A text labels file: rows of numbers split by , ; tab or space; a non-numeric first line is a header.
-Labels read_text_labels(ByteSource& src) {
+/// With one column, each label's text is kept as written (class ids must not round through float32).
+Labels read_text_labels(ByteSource& src, const ReadOptions& opt) {
   Labels out;
-  LineReader lines(src);
+  TextColumn text;
+  LineReader lines(src, opt.max_line);
   std::string_view line;
   bool first = true;
   std::vector<float> row;
   auto is_sep = [](char c) { return c == ',' || c == ';' || c == '\t' || c == ' '; };
   while (lines.next(line)) {
     row.clear();
+    std::string_view first_text;
     std::vector<std::string> words;
     const char* p = line.data();
     const char* end = p + line.size();
@@ -96,6 +99,7 @@ Labels read_text_labels(ByteSource& src) {
                  (st == NumberStatus::kNonFinite ? " is NaN or infinite" : " is not a number"));
       }
       row.push_back(v);
+      if (row.size() == 1) first_text = std::string_view(start, static_cast<std::size_t>(p - start));
     }
     if (row.empty() && words.empty()) continue;
     if (first && !words.empty()) {  // a header line
@@ -111,22 +115,27 @@ Labels read_text_labels(ByteSource& src) {
                " values where the first row has " + std::to_string(out.n_targets));
     }
     out.y.insert(out.y.end(), row.begin(), row.end());
+    text.push(first_text);
     ++out.n_rows;
   }
   if (out.n_rows == 0) fail(ErrorCode::kInvalidData, src.name(), "the labels file is empty");
   if (!out.names.empty() && static_cast<int>(out.names.size()) != out.n_targets) out.names.clear();
+  if (out.n_targets == 1) out.text = std::move(text);
   return out;
 }
 
 }  // namespace
 
 Labels read_labels(ByteSource& src, Format format, const ReadOptions& opt) {
-  if (format == Format::kCsv || format == Format::kAuto) return read_text_labels(src);
+  if (format == Format::kCsv || format == Format::kAuto) return read_text_labels(src, opt);
   if (format == Format::kLibsvm) {
     fail(ErrorCode::kInvalidArgument, src.name(), "a LIBSVM file cannot serve as a labels file");
   }
-  Array a = format == Format::kNpy ? read_npy_array(src, opt.max_bytes, "the labels")
-                                   : read_idx_array(src, opt.max_bytes, "the labels");
+  ArrayLimits limits;
+  limits.max_bytes = opt.max_bytes;
+  limits.keep_int_text = true;
+  Array a =
+      format == Format::kNpy ? read_npy_array(src, limits, "the labels") : read_idx_array(src, limits, "the labels");
   if (a.shape.empty() || a.shape.size() > 2) {
     fail(ErrorCode::kInvalidData, src.name(), "labels must be a 1-D [rows] or 2-D [rows, targets] array");
   }
@@ -140,33 +149,49 @@ Labels read_labels(ByteSource& src, Format format, const ReadOptions& opt) {
     }
   }
   out.y = std::move(a.data);
+  if (out.n_targets == 1) out.text = std::move(a.int_text);
   return out;
 }
 
 namespace {
 
 /// The given format, else the extension's, else the magic number's (kAuto when none tells).
-/// When it had to read the first bytes, `src` is reopened so that the reader starts at byte 0.
+/// When it had to read the first bytes, they are put back in front of `src` (reopening would lose
+/// them on a pipe), so that the reader starts at byte 0.
 Format guess_format(const std::string& path, Format given, std::unique_ptr<ByteSource>& src) {
   if (given != Format::kAuto) return given;
   Format f = format_from_extension(path);
   if (f != Format::kAuto) return f;
   std::string head(8, '\0');
   head.resize(src->read_fully(head.data(), head.size()));
-  src = open_file(path);
-  return sniff_format(head);
+  const Format sniffed = sniff_format(head);
+  src = unread(std::move(src), std::move(head));
+  return sniffed;
 }
 
+}  // namespace
+
+Labels read_labels_file(const std::string& path, const ReadOptions& opt) {
+  auto src = open_file(path);
+  const Format f = guess_format(path, opt.labels_format, src);
+  return read_labels(*src, f == Format::kAuto ? Format::kCsv : f, opt);  // unknown: plain text
+}
+
+namespace {
+
 Dataset read_features(ByteSource& src, Format f, const ReadOptions& opt) {
+  ArrayLimits limits;
+  limits.max_bytes = opt.max_bytes;
+  limits.fit_bytes = opt.fit_bytes;
   switch (f) {
     case Format::kCsv:
       return read_csv(src, opt);
     case Format::kLibsvm:
       return read_libsvm(src, opt);
     case Format::kNpy:
-      return dataset_from_array(read_npy_array(src, opt.max_bytes, "the features"), src.name(), f, opt);
+      return dataset_from_array(read_npy_array(src, limits, "the features"), src.name(), f, opt);
     default:
-      return dataset_from_array(read_idx_array(src, opt.max_bytes, "the features"), src.name(), f, opt);
+      return dataset_from_array(read_idx_array(src, limits, "the features"), src.name(), f, opt);
   }
 }
 
@@ -176,9 +201,7 @@ void attach_labels(Dataset& d, const ReadOptions& opt) {
          "the input already has a target (" + std::string(d.format == Format::kLibsvm ? "LIBSVM labels" : "--target") +
              "): give either --target or --labels, not both");
   }
-  auto src = open_file(opt.labels_path);
-  const Format f = guess_format(opt.labels_path, opt.labels_format, src);
-  Labels l = read_labels(*src, f == Format::kAuto ? Format::kCsv : f, opt);  // unknown: plain text
+  Labels l = read_labels_file(opt.labels_path, opt);
   if (l.n_rows != d.n_rows) {
     fail(ErrorCode::kInvalidData, opt.labels_path,
          "has " + std::to_string(l.n_rows) + " label rows but " + d.path + " has " + std::to_string(d.n_rows) +
@@ -187,6 +210,7 @@ void attach_labels(Dataset& d, const ReadOptions& opt) {
   d.y = std::move(l.y);
   d.n_targets = l.n_targets;
   d.target_names = std::move(l.names);
+  d.target_text = std::move(l.text);
 }
 
 }  // namespace

@@ -12,7 +12,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace gfs::io {
@@ -26,6 +28,29 @@ Format parse_format(const std::string& text);
 /// The format a path's extension names (".gz" is looked through), or kAuto when it names none.
 Format format_from_extension(const std::string& path);
 
+/// A column of text cells stored back to back (one allocation, not one string per row).
+class TextColumn {
+ public:
+  void push(std::string_view cell) {
+    chars_.append(cell.data(), cell.size());
+    ends_.push_back(chars_.size());
+  }
+  [[nodiscard]] std::string_view operator[](std::size_t i) const {
+    const std::size_t begin = i == 0 ? 0 : static_cast<std::size_t>(ends_[i - 1]);
+    return std::string_view(chars_).substr(begin, static_cast<std::size_t>(ends_[i]) - begin);
+  }
+  [[nodiscard]] std::size_t size() const { return ends_.size(); }
+  [[nodiscard]] bool empty() const { return ends_.empty(); }
+  void clear() {
+    chars_.clear();
+    ends_.clear();
+  }
+
+ private:
+  std::string chars_;
+  std::vector<std::uint64_t> ends_;
+};
+
 struct Dataset {
   std::vector<float> x;  ///< features                     [n_rows, n_cols]
   std::int64_t n_rows = 0;
@@ -36,6 +61,10 @@ struct Dataset {
   std::vector<std::string> target_names;   ///< [n_targets], empty when the format has no names
   /// When the (single) target column held text, y holds codes 0..C-1 and this maps code -> text.
   std::vector<std::string> class_names;
+  /// A single target column's cells exactly as the file spells them ([n_rows]; empty when there
+  /// are several targets or the format stores numbers): class labels are read from this text, never
+  /// through float32 (100000001 and 100000002 are different classes).
+  TextColumn target_text;
   std::string path;               ///< the file x came from
   Format format = Format::kAuto;  ///< the format it was read as
 };
@@ -51,6 +80,12 @@ struct ReadOptions {
   std::int64_t n_features = 0;  ///< LIBSVM width; 0 = the largest index in the file
   /// Memory the arrays may take, in bytes; 0 = what the machine has available now.
   std::uint64_t max_bytes = 0;
+  /// Memory a fit on a rows x cols table needs beyond the table (the caller's estimate; none when
+  /// empty). It counts against max_bytes before the table is allocated, so that a tiny file that
+  /// declares a huge table is refused before it is read, with the estimate in the message.
+  std::function<std::uint64_t(std::uint64_t rows, std::uint64_t cols)> fit_bytes;
+  /// Longest line a text format may have; longer (or a file with no line breaks) is refused.
+  std::uint64_t max_line = std::uint64_t{256} << 20;
 };
 
 /// Reads the features (and the targets, from the same file or from opt.labels_path).

@@ -17,6 +17,7 @@ bool is_space(char c) { return c == ' ' || c == '\t'; }
 /// The sparse rows of a LIBSVM file: row r holds entries [row_end[r-1], row_end[r]).
 struct Sparse {
   std::vector<float> labels;
+  TextColumn label_text;  // each label as written (class ids must not round through float32)
   std::vector<std::uint64_t> row_end;
   std::vector<std::uint32_t> index;  // 0-based column
   std::vector<float> value;
@@ -108,6 +109,7 @@ void LibsvmLine::parse() {
   const NumberStatus st = parse_float(p, end_, label);
   check_number(st, start, p, "label");
   s_.labels.push_back(label);
+  s_.label_text.push(std::string_view(start, static_cast<std::size_t>(p - start)));
   std::uint64_t prev = 0;
   for (;;) {
     while (p != end_ && is_space(*p)) ++p;
@@ -126,7 +128,7 @@ Dataset read_libsvm(ByteSource& src, const ReadOptions& opt) {
          "drop --target");
   }
   Sparse s;
-  LineReader lines(src);
+  LineReader lines(src, opt.max_line);
   std::string_view line;
   bool any_line = false;
   while (lines.next(line)) {
@@ -145,7 +147,8 @@ Dataset read_libsvm(ByteSource& src, const ReadOptions& opt) {
   if (cols == 0)
     fail(ErrorCode::kInvalidData, src.name(), "no line has any index:value pair, so there are no features");
   const std::uint64_t rows = s.labels.size();
-  check_allocation(rows, cols, sizeof(float), opt.max_bytes, src.name(), "the dense features");
+  check_allocation(rows, cols, sizeof(float), opt.max_bytes, src.name(), "the dense features",
+                   opt.fit_bytes ? opt.fit_bytes(rows, cols) : 0);
   Dataset d;
   d.path = src.name();
   d.format = Format::kLibsvm;
@@ -157,6 +160,7 @@ Dataset read_libsvm(ByteSource& src, const ReadOptions& opt) {
     for (; k < s.row_end[r]; ++k) d.x[r * cols + s.index[k]] = s.value[k];
   }
   d.y = std::move(s.labels);
+  d.target_text = std::move(s.label_text);
   d.n_targets = 1;
   return d;
 }

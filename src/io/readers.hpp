@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "io/byte_source.hpp"
@@ -21,11 +23,19 @@ Dataset read_libsvm(ByteSource& src, const ReadOptions& opt);
 struct Array {
   std::vector<std::uint64_t> shape;
   std::vector<float> data;  // row-major
+  TextColumn int_text;      // integer dtypes, when asked for: every value in decimal, exactly
+};
+/// What an array reader may allocate: `max_bytes` for the array (0 = the memory available) and,
+/// for features, what a fit on them needs besides (rows = the first dimension).
+struct ArrayLimits {
+  std::uint64_t max_bytes = 0;
+  std::function<std::uint64_t(std::uint64_t rows, std::uint64_t cols)> fit_bytes;
+  bool keep_int_text = false;  ///< fill Array::int_text (labels: 64-bit class ids stay exact)
 };
 /// A NumPy .npy file: v1/v2/v3 header, little-endian or byte-order-free numeric dtype, C order.
-Array read_npy_array(ByteSource& src, std::uint64_t max_bytes, const char* what);
+Array read_npy_array(ByteSource& src, const ArrayLimits& limits, const char* what);
 /// An IDX file (magic 00 00 TT NN, big-endian dims and values).
-Array read_idx_array(ByteSource& src, std::uint64_t max_bytes, const char* what);
+Array read_idx_array(ByteSource& src, const ArrayLimits& limits, const char* what);
 
 /// Features from a binary array: 2-D as is (NPY must be 2-D; IDX [N, a, b, ...] is flattened to
 /// [N, a*b*...]); opt.targets may move NPY columns into y.
@@ -38,8 +48,24 @@ struct Labels {
   std::int64_t n_rows = 0;
   int n_targets = 0;
   std::vector<std::string> names;
+  TextColumn text;  // one target: each value as written (or as the exact integer)
 };
 Labels read_labels(ByteSource& src, Format format, const ReadOptions& opt);
+/// A labels file by path, its format from opt.labels_format, the extension or the magic number
+/// (plain text when none tells).
+Labels read_labels_file(const std::string& path, const ReadOptions& opt);
+
+/// CSV pieces shared by the reader and transform's column copy:
+/// the header's names ("quoted" allowed, blanks trimmed),
+std::vector<std::string> split_header(std::string_view line, char delim);
+/// the delimiter a header uses most outside quotes (comma, tab or semicolon),
+char detect_delimiter(std::string_view header);
+/// a target spec (header name, else 0-based index, negative from the end) as a column index,
+int resolve_target(const std::string& spec, const std::vector<std::string>& names, const std::string& file);
+/// a cell without the blanks around it and without its "quotes",
+std::string_view cell_text(std::string_view cell);
+/// and whether a line holds only blanks.
+bool is_blank(std::string_view line);
 
 /// The format the first bytes of a file suggest (NPY and IDX have magic numbers), or kAuto.
 Format sniff_format(const std::string& head);

@@ -155,8 +155,14 @@ TEST_F(Cli, TransformRoundTrip) {
     }
   }
   EXPECT_EQ(out.y, in.y);
-  // Without --target every column is a feature: 7 columns against a 6-feature fit is refused.
-  const Outcome bad = gfs({"transform", "-i", data("small.csv"), "-r", "r.json", "-o", "x.csv"});
+  // The very file select read, without repeating --target (issue 15): result.json names the
+  // target column, which is carried through; the output is the same as with --target.
+  const Outcome same = gfs({"transform", "-i", data("small.csv"), "-r", "r.json", "-o", "same.csv"});
+  ASSERT_EQ(same.code, 0) << same.all();
+  EXPECT_EQ(slurp(dir_.path("same.csv")), slurp(dir_.path("reduced.csv")));
+  // A result without names picks by position: 7 columns against a 6-feature fit is refused.
+  dir_.write("nameless.json", "{\"n_features\": 6, \"selected\": [0, 2]}");
+  const Outcome bad = gfs({"transform", "-i", data("small.csv"), "-r", "nameless.json", "-o", "x.csv"});
   EXPECT_EQ(bad.code, 2) << bad.all();
   EXPECT_NE(bad.err.find("fitted on 6"), std::string::npos) << bad.err;
 }

@@ -29,7 +29,12 @@ inline void check(const Dataset& d) {
   for (float v : d.y) {
     if (!std::isfinite(v)) std::abort();
   }
+  // A single target's text is kept row for row (or not at all).
+  if (!d.target_text.empty() && (d.n_targets != 1 || d.target_text.size() != rows)) std::abort();
 }
+
+/// Line limit for the text readers: small, so that fuzzed inputs reach the refusal path too.
+constexpr std::uint64_t kMaxLine = 4096;
 
 template <typename Read>
 int run(const std::uint8_t* data, std::size_t size, const char* name, Read read) {

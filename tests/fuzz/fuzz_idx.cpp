@@ -7,7 +7,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   ReadOptions opt;
   opt.max_bytes = fuzz::kMaxBytes;
   return fuzz::run(data, size, "fuzz-idx3-ubyte", [&](ByteSource& s) {
-    return detail::dataset_from_array(detail::read_idx_array(s, opt.max_bytes, "the features"), s.name(), Format::kIdx,
-                                      opt);
+    return detail::dataset_from_array(detail::read_idx_array(s, {opt.max_bytes, {}, false}, "the features"), s.name(),
+                                      Format::kIdx, opt);
   });
 }

@@ -2,7 +2,7 @@
 # Builds the reader fuzz targets with clang (ASan + UBSan + libFuzzer) in their own build directory
 # and runs each for a short while, seeded with the files in tests/data. Exits non-zero on the first
 # crash, leak, sanitizer report or timeout; the input that did it is left in $BUILD/artifacts/.
-#   tests/fuzz/smoke.sh                  # 20 s per target, build dir build-fuzz/
+#   tests/fuzz/smoke.sh                  # 20 s per target, build dir build-fuzz/ (CI: 60 s)
 #   GFS_FUZZ_SECONDS=300 GFS_FUZZ_BUILD_DIR=/tmp/fz tests/fuzz/smoke.sh
 set -euo pipefail
 
@@ -22,10 +22,12 @@ seed() {  # seed <target> <file>...: copy seeds into the target's corpus
   return 0
 }
 data="$root/tests/data"
-seed csv "$data"/*.csv
-seed npy "$data"/*.npy
-seed idx "$data"/*-ubyte.gz
-seed libsvm "$data"/*.libsvm
+seed csv "$data"/*.csv "$data"/bad/*.csv "$data"/bad/*.csv.gz "$data"/bad/*.txt
+seed npy "$data"/*.npy "$data"/bad/*.npy "$data"/bad/*.npy.gz
+seed idx "$data"/*-ubyte.gz "$data"/bad/*-ubyte
+seed libsvm "$data"/*.libsvm "$data"/bad/*.libsvm
+# Seeds for the hostile inputs of issue 13 (tests/fuzz/corpus/make_corpus.py writes them).
+for t in csv npy idx libsvm; do seed "$t" "$root/tests/fuzz/corpus/$t"/*; done
 mkdir -p "$build/artifacts"
 
 for t in csv npy idx libsvm; do

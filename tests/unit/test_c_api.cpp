@@ -119,3 +119,41 @@ TEST(CApi, LastErrorIsClearedBySuccess) {
 
 }  // namespace
 }  // namespace gfs::test
+
+namespace gfs::test {
+namespace {
+
+// Issue 13, defect 9: gfs_transform before a fit said 1 (invalid argument).
+TEST(CApiStatus, TransformBeforeFitIsNotFitted) {
+  gfs_selector* h = nullptr;
+  ASSERT_EQ(gfs_create(&h), GFS_OK);
+  const float x[4] = {1, 2, 3, 4};
+  float out[4] = {};
+  EXPECT_EQ(gfs_transform(h, x, 2, 2, out, 4), GFS_ERR_NOT_FITTED);
+  EXPECT_NE(std::string(gfs_last_error()).find("gfs_fit"), std::string::npos) << gfs_last_error();
+  gfs_destroy(h);
+}
+
+// Issue 13, defect 9: after a failed refit the getters returned the previous fit with GFS_OK.
+TEST(CApiStatus, FailedRefitLeavesNoStaleResult) {
+  const Synthetic s = make_classification(120, 10, 2, 2, 5);
+  gfs_selector* h = nullptr;
+  ASSERT_EQ(gfs_create(&h), GFS_OK);
+  ASSERT_EQ(gfs_set(h, "epochs", "3"), GFS_OK);
+  ASSERT_EQ(gfs_set(h, "device", "cpu"), GFS_OK);
+  ASSERT_EQ(gfs_fit(h, s.x.data(), s.rows, s.cols, s.y.data(), 1), GFS_OK) << gfs_last_error();
+  int64_t k = -1;
+  ASSERT_EQ(gfs_n_selected(h, &k), GFS_OK);
+  std::vector<float> bad = s.x;
+  bad[7] = std::nanf("");
+  EXPECT_EQ(gfs_fit(h, bad.data(), s.rows, s.cols, s.y.data(), 1), GFS_ERR_INVALID_DATA);
+  EXPECT_EQ(gfs_n_selected(h, &k), GFS_ERR_NOT_FITTED);
+  std::vector<float> logits(10);
+  EXPECT_EQ(gfs_get_logits(h, logits.data(), 10), GFS_ERR_NOT_FITTED);
+  float out[10] = {};
+  EXPECT_EQ(gfs_transform(h, s.x.data(), 1, s.cols, out, 10), GFS_ERR_NOT_FITTED);
+  gfs_destroy(h);
+}
+
+}  // namespace
+}  // namespace gfs::test

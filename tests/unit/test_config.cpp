@@ -115,3 +115,84 @@ TEST(Device, ParseAndPrint) {
 
 }  // namespace
 }  // namespace gfs
+
+namespace gfs {
+namespace {
+
+// Issue 13, defect 6: out-of-range integers were truncated (epochs=4294967297 became 1).
+TEST(ConfigRanges, IntegersOutsideTheirTypeAreErrorsNotWraps) {
+  for (const char* key : {"epochs", "batch_size", "threads", "n_draws", "target_features", "embedding_dim"}) {
+    Config c;
+    const Config before = c;
+    try {
+      c.set(key, "4294967297");
+      FAIL() << key << " accepted 4294967297";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument);
+      EXPECT_NE(std::string(e.what()).find(key), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("2147483647"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(c.items(), before.items()) << key;
+  }
+  Config c;
+  EXPECT_THROW(c.set("hidden", "32,4294967328"), Error);
+  EXPECT_THROW(c.set("seed", "-5"), Error);
+  EXPECT_THROW(c.set("seed", "18446744073709551616"), Error);
+  EXPECT_NO_THROW(c.set("seed", "18446744073709551615"));
+  EXPECT_EQ(c.seed, 18446744073709551615ULL);
+}
+
+TEST(ConfigRanges, LongValuesAreShortenedInMessages) {
+  Config c;
+  try {
+    c.set("threads", "1" + std::string(300, '0'));
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_LT(std::string(e.what()).size(), 200U) << e.what();
+  }
+}
+
+// Issue 13, defect 1: settings that can only end in Inf/NaN are refused before the fit.
+TEST(ConfigRanges, SettingsThatDivergeAreRefusedUpFront) {
+  auto refused = [](const char* key, const char* value) {
+    Config c;
+    c.set(key, value);
+    try {
+      c.validate();
+      ADD_FAILURE() << key << "=" << value << " passed validate()";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(key), std::string::npos) << e.what();
+    }
+  };
+  refused("tau_decay", "1e-20");
+  refused("lr_task", "1e30");
+  refused("lr_mask", "1e30");
+  refused("lambda", "1e30");
+  refused("adam_eps", "1e30");
+  Config ok;
+  ok.set("tau_decay", "0.9");
+  ok.set("lr_task", "0.01");
+  EXPECT_NO_THROW(ok.validate());
+}
+
+TEST(ConfigRanges, MaxMemoryReadsSizes) {
+  Config c;
+  EXPECT_EQ(c.max_memory, 0U);
+  c.set("max_memory", "8G");
+  EXPECT_EQ(c.max_memory, std::uint64_t{8} << 30);
+  c.set("max_memory", "512MiB");
+  EXPECT_EQ(c.max_memory, std::uint64_t{512} << 20);
+  c.set("max_memory", "1.5g");
+  EXPECT_EQ(c.max_memory, std::uint64_t{3} << 29);
+  c.set("max_memory", "1000");
+  EXPECT_EQ(c.max_memory, 1000U);
+  EXPECT_THROW(c.set("max_memory", "lots"), Error);
+  EXPECT_THROW(c.set("max_memory", "-1G"), Error);
+  EXPECT_THROW(c.set("max_memory", "8X"), Error);
+  Config back;
+  for (const auto& [k, v] : c.items()) back.set(k, v);
+  EXPECT_EQ(back.max_memory, 1000U);
+}
+
+}  // namespace
+}  // namespace gfs

@@ -5,6 +5,7 @@
 #include <limits>
 #include <string>
 
+#include "core/memory.hpp"
 #include "gfs/gfs.hpp"
 #include "synthetic.hpp"
 
@@ -148,6 +149,90 @@ TEST(Standardize, ConstantColumnGivesZerosNotNaN) {
   EXPECT_NEAR(r.feature_std[1], std::sqrt((50.0 * 50.0 - 1) / 12.0), 1e-4);
   for (float w : r.logits) EXPECT_TRUE(std::isfinite(w));
   for (const EpochRecord& e : r.history) EXPECT_TRUE(std::isfinite(e.loss));
+}
+
+}  // namespace
+}  // namespace gfs::test
+
+namespace gfs::test {
+namespace {
+
+Config quick_cpu() {
+  Config c;
+  c.device = Device::cpu();
+  c.epochs = 3;
+  c.support = SupportRule::kMajority;
+  return c;
+}
+
+bool all_finite(const std::vector<float>& v) {
+  for (float f : v)
+    if (!std::isfinite(f)) return false;
+  return true;
+}
+
+// Issue 13, defect 1: finite values near +-3.4e38 overflowed the float standardisation, and the
+// fit "succeeded" with NaN logits.
+TEST(Extremes, FiniteValuesNearTheFloatLimitStandardise) {
+  Synthetic s = make_classification(60, 4, 2, 2, 3);
+  for (std::int64_t r = 0; r < s.rows; ++r) s.x[static_cast<std::size_t>(r * s.cols)] = (r % 2 ? 3.3e38F : -3.3e38F);
+  Selector sel(quick_cpu());
+  const Result& r = sel.fit(s.x.data(), s.rows, s.cols, s.y.data());
+  EXPECT_TRUE(all_finite(r.logits));
+  EXPECT_TRUE(all_finite(r.feature_std));
+  EXPECT_TRUE(std::isfinite(r.history.back().loss));
+}
+
+TEST(Extremes, RegressionTargetsNearTheFloatLimitStandardise) {
+  Synthetic s = make_regression(60, 8, 2, 3);
+  for (std::int64_t r = 0; r < s.rows; ++r) s.y[static_cast<std::size_t>(r)] = (r % 3 ? 3.3e38F : -3.3e38F);
+  Config c = quick_cpu();
+  c.task = Task::kRegression;
+  Selector sel(c);
+  const Result& r = sel.fit(s.x.data(), s.rows, s.cols, s.y.data());
+  EXPECT_TRUE(all_finite(r.logits));
+  EXPECT_TRUE(std::isfinite(r.history.back().loss));
+}
+
+// The backstop: whatever gets past the settings' checks, a fit never returns non-finite output.
+TEST(Extremes, ANonFiniteFitIsAnErrorNotAResult) {
+  Synthetic s = make_regression(60, 8, 2, 3);
+  for (std::int64_t r = 0; r < s.rows; ++r) s.y[static_cast<std::size_t>(r)] = (r % 3 ? 3.3e38F : -3.3e38F);
+  Config c = quick_cpu();
+  c.task = Task::kRegression;
+  c.standardize_targets = false;  // the squared error of raw targets this size overflows
+  expect_fit_error(c, s.x, s.rows, s.cols, s.y, ErrorCode::kInvalidData, "numerically");
+}
+
+// Issue 13, defect 5: the whole fit's memory is estimated and refused up front.
+TEST(Memory, EstimateCountsModelAndOptimizerPerFeature) {
+  Config c;
+  const std::uint64_t narrow = detail::estimate_fit_bytes(c, 41, 1000);
+  const std::uint64_t wide = detail::estimate_fit_bytes(c, 41, 16777216);
+  // ~(d_e + 1 + H1) floats x (parameter, gradient, Adam m and v, initial copy) per feature.
+  const std::uint64_t per_feature = (wide - narrow) / (16777216 - 1000);
+  EXPECT_GT(per_feature, 1000U);
+  EXPECT_LT(per_feature, 8000U);
+  EXPECT_GT(wide, std::uint64_t{20} << 30);
+  const detail::FitMemory m = detail::estimate_fit_memory(c, 100, 1000000);
+  EXPECT_EQ(m.data, std::uint64_t{100} * 1000001 * 4);
+  EXPECT_EQ(m.standardized, std::uint64_t{100} * 1000000 * 4);
+  EXPECT_GT(m.total(), std::uint64_t{2} << 30);  // the issue measured ~2 GB for this shape
+  EXPECT_LT(m.total(), std::uint64_t{8} << 30);
+}
+
+TEST(Memory, FitOverMaxMemoryIsRefusedWithTheEstimate) {
+  const Synthetic s = make_classification(60, 4, 2, 2, 3);
+  Config c = quick_cpu();
+  c.max_memory = 1 << 20;  // 1 MiB: less than any fit's margin
+  expect_fit_error(c, s.x, s.rows, s.cols, s.y, ErrorCode::kInvalidData, "max_memory allows 1.0 MiB");
+  expect_fit_error(c, s.x, s.rows, s.cols, s.y, ErrorCode::kInvalidData, "needs an estimated");
+}
+
+// Issue 13, defect 9: a NUL byte cut the message at what() (a C string).
+TEST(Messages, NulBytesDoNotCutMessages) {
+  const Error e(ErrorCode::kInvalidData, std::string("cell 'a\0b' is bad", 17));
+  EXPECT_STREQ(e.what(), "cell 'a\\0b' is bad");
 }
 
 }  // namespace

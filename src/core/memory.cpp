@@ -1,0 +1,156 @@
+/// @file memory.cpp
+/// @brief The fit's memory estimate and the machine's available memory.
+#include "core/memory.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <fstream>
+#include <limits>
+
+#include "gfs/error.hpp"
+
+namespace gfs::detail {
+namespace {
+
+constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
+
+/// a * b, saturating.
+std::uint64_t mul(std::uint64_t a, std::uint64_t b) {
+  std::uint64_t out = 0;
+  return __builtin_mul_overflow(a, b, &out) ? kMax : out;
+}
+std::uint64_t add(std::uint64_t a, std::uint64_t b) { return a > kMax - b ? kMax : a + b; }
+
+/// A cgroup v2 (or v1) memory limit, or max uint64 when there is none.
+std::uint64_t cgroup_limit() {
+  for (const char* path : {"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"}) {
+    std::ifstream in(path);
+    std::string text;
+    if (in >> text) {
+      std::uint64_t v = 0;
+      const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
+      if (r.ec == std::errc{} && v > 0) return v;
+    }
+  }
+  return kMax;
+}
+
+}  // namespace
+
+std::string FitMemory::describe() const {
+  std::string s = human_bytes(total()) + " (data " + human_bytes(data);
+  if (standardized != 0) s += ", standardised copy " + human_bytes(standardized);
+  s += ", model with gradients and Adam state " + human_bytes(model);
+  if (validation != 0) s += ", held-out test " + human_bytes(validation);
+  s += ", outputs " + human_bytes(outputs) + ", margin " + human_bytes(margin) + ")";
+  return s;
+}
+
+FitMemory estimate_fit_memory(const Config& cfg, std::int64_t n_rows, std::int64_t n_features) {
+  const auto N = static_cast<std::uint64_t>(std::max<std::int64_t>(n_rows, 0));
+  const auto D = static_cast<std::uint64_t>(std::max<std::int64_t>(n_features, 0));
+  const std::uint64_t f = sizeof(float);
+  const std::uint64_t h0 = cfg.hidden.empty() ? 0 : static_cast<std::uint64_t>(std::max(cfg.hidden[0], 0));
+  const auto de = static_cast<std::uint64_t>(std::max(cfg.embedding_dim, 0));
+  // Regression may have several targets; classification one. Count a few to be safe.
+  const std::uint64_t n_targets = cfg.task == Task::kRegression ? 4 : 1;
+  FitMemory m;
+  m.data = mul(mul(N, add(D, n_targets)), f);
+  if (cfg.standardize) m.standardized = mul(mul(N, D), f);
+  if (cfg.task == Task::kRegression && cfg.standardize_targets) m.standardized = add(m.standardized, mul(N, 4 * f));
+  // Per feature: the mask layer's weights (d_e) and bias, and the first task layer's row (H1), each
+  // as parameter, gradient, Adam m and v and the initial copy (5 floats). Deeper layers are small.
+  std::uint64_t deep = 0;
+  for (std::size_t l = 1; l < cfg.hidden.size(); ++l)
+    deep = add(deep, mul(static_cast<std::uint64_t>(std::max(cfg.hidden[l - 1], 0)) + 1,
+                         static_cast<std::uint64_t>(std::max(cfg.hidden[l], 0))));
+  m.model = add(mul(mul(D, de + 1 + h0), 5 * f), mul(add(deep, mul(de, 1)), 5 * f));
+  // The CPU step's per-feature vectors (logits, uniforms, mask, ...) and batch scratch.
+  m.model =
+      add(m.model, add(mul(D, 8 * f), mul(mul(static_cast<std::uint64_t>(std::max(cfg.batch_size, 0)), h0), 64 * f)));
+  // Stability members are trained together: every member has its own model and step scratch.
+  if (cfg.support == SupportRule::kStability)
+    m.model = mul(m.model, static_cast<std::uint64_t>(std::max(cfg.members, 1)));
+  if (cfg.support == SupportRule::kValidated) {
+    // At worst every feature is a candidate: both halves' rows gathered (N x D floats), the
+    // first-layer pre-activations in double, and each half's first layer in double (the networks
+    // are trained after the main fit's state is no longer needed, so that is not counted twice).
+    m.validation =
+        add(mul(mul(N, D), f), add(mul(mul(N, h0), 2 * sizeof(double)), mul(mul(D, h0), 2 * sizeof(double))));
+  }
+  // Scores, logits, probabilities, ranking, means and stds, double thresholds, and the result
+  // document's arrays (about 160 bytes a feature as JSON values and text).
+  m.outputs = add(mul(D, 12 * f + 160), mul(static_cast<std::uint64_t>(std::max(cfg.epochs, 0)), 64));
+  if (cfg.record_probabilities)
+    m.outputs = add(m.outputs, mul(mul(static_cast<std::uint64_t>(std::max(cfg.epochs, 0)), D), f + 24));
+  const std::uint64_t parts = add(add(add(m.data, m.standardized), add(m.model, m.validation)), m.outputs);
+  m.margin = add(parts / 10, std::uint64_t{64} << 20);
+  return m;
+}
+
+std::uint64_t estimate_fit_bytes(const Config& cfg, std::int64_t n_rows, std::int64_t n_features) {
+  return estimate_fit_memory(cfg, n_rows, n_features).total();
+}
+
+std::uint64_t available_memory() {
+  std::uint64_t avail = 0;
+  std::ifstream in("/proc/meminfo");
+  std::string key;
+  std::uint64_t kib = 0;
+  std::string unit;
+  while (in >> key >> kib >> unit) {
+    if (key == "MemAvailable:") {
+      avail = mul(kib, 1024);
+      break;
+    }
+  }
+  if (avail == 0) {
+    const long pages = ::sysconf(_SC_AVPHYS_PAGES);
+    const long page = ::sysconf(_SC_PAGESIZE);
+    if (pages > 0 && page > 0) avail = mul(static_cast<std::uint64_t>(pages), static_cast<std::uint64_t>(page));
+  }
+  if (avail == 0) avail = kMax;  // unknown: do not refuse
+  return std::min(avail, cgroup_limit());
+}
+
+std::uint64_t memory_limit(const Config& cfg) { return cfg.max_memory != 0 ? cfg.max_memory : available_memory(); }
+
+std::string human_bytes(std::uint64_t bytes) {
+  const char* units[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  double v = static_cast<double>(bytes);
+  int u = 0;
+  while (v >= 1024.0 && u < 6) {
+    v /= 1024.0;
+    ++u;
+  }
+  char out[32];
+  if (u == 0) {
+    std::snprintf(out, sizeof out, "%llu bytes", static_cast<unsigned long long>(bytes));
+  } else {
+    std::snprintf(out, sizeof out, "%.1f %s", v, units[u]);
+  }
+  return out;
+}
+
+void check_fit_memory(const Config& cfg, std::int64_t n_rows, std::int64_t n_features, bool data_allocated) {
+  const FitMemory m = estimate_fit_memory(cfg, n_rows, n_features);
+  const std::uint64_t need = data_allocated ? m.total() - m.data : m.total();
+  const bool explicit_limit = cfg.max_memory != 0;
+  // The caller's data counts against an explicit limit even when it is already allocated.
+  const std::uint64_t limit = memory_limit(cfg);
+  const std::uint64_t counted = explicit_limit ? m.total() : need;
+  if (counted <= limit) return;
+  throw Error(ErrorCode::kInvalidData,
+              "a fit on " + std::to_string(n_rows) + " rows x " + std::to_string(n_features) +
+                  " features does not fit in memory: it needs an estimated " + m.describe() + ", but " +
+                  (explicit_limit ? "max_memory allows " + human_bytes(limit)
+                                  : "only " + human_bytes(limit) + " of memory is available") +
+                  "; use fewer features or rows, a larger machine" +
+                  (explicit_limit ? std::string(", or a larger max_memory") : std::string()) +
+                  (cfg.support == SupportRule::kValidated ? ", or support 'majority' (no held-out test)" : ""));
+}
+
+}  // namespace gfs::detail

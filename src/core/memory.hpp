@@ -1,0 +1,46 @@
+/// @file memory.hpp
+/// @brief How much memory a whole fit needs (data, standardised copy, model with gradients and
+///        Adam state, the held-out networks, outputs), estimated before anything is allocated, and
+///        how much the machine (or the max_memory setting) allows.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "gfs/config.hpp"
+
+namespace gfs::detail {
+
+/// The parts of a fit's memory, in bytes.
+struct FitMemory {
+  std::uint64_t data = 0;          ///< the caller's x and y
+  std::uint64_t standardized = 0;  ///< the standardised copy of x (and of regression targets)
+  std::uint64_t model = 0;         ///< parameters, gradients, Adam m and v, the initial copy
+  std::uint64_t validation = 0;    ///< support "validated": the held-out networks and their rows
+  std::uint64_t outputs = 0;       ///< scores, logits, ranking, history (and p_j per epoch)
+  std::uint64_t margin = 0;        ///< scratch, allocator slack, the result document
+  [[nodiscard]] std::uint64_t total() const { return data + standardized + model + validation + outputs + margin; }
+  /// "21.3 GiB (data 2.6 GiB, standardised copy 2.6 GiB, model 12.7 GiB, ...)".
+  [[nodiscard]] std::string describe() const;
+};
+
+/// The estimate for a fit of `cfg` on an n_rows x n_features table (saturates instead of overflowing).
+FitMemory estimate_fit_memory(const Config& cfg, std::int64_t n_rows, std::int64_t n_features);
+/// estimate_fit_memory(...).total().
+std::uint64_t estimate_fit_bytes(const Config& cfg, std::int64_t n_rows, std::int64_t n_features);
+
+/// Bytes of memory available now: MemAvailable, capped by a cgroup (container) limit; the maximum
+/// uint64 when neither can be read.
+std::uint64_t available_memory();
+/// cfg.max_memory when set, else available_memory().
+std::uint64_t memory_limit(const Config& cfg);
+
+/// "1.5 GiB", "300 MiB", "17 bytes".
+std::string human_bytes(std::uint64_t bytes);
+
+/// Throws gfs::Error (kInvalidData) with the estimate when a fit on the table would exceed
+/// memory_limit(cfg). `data_allocated`: the caller's x and y already exist (so they are no longer
+/// part of what is available and are not counted again).
+void check_fit_memory(const Config& cfg, std::int64_t n_rows, std::int64_t n_features, bool data_allocated);
+
+}  // namespace gfs::detail
