@@ -62,6 +62,11 @@ GFS_API int gfs_get_candidates(const gfs_selector* s, int64_t* out, int64_t capa
 GFS_API int gfs_get_scores(const gfs_selector* s, int32_t* out, int64_t capacity);
 GFS_API int gfs_get_logits(const gfs_selector* s, float* out, int64_t capacity);
 GFS_API int gfs_get_probabilities(const gfs_selector* s, float* out, int64_t capacity);
+/* Support "stability": per feature the share of the members that kept it (n_features values, all 0
+ * under another rule), and the Meinshausen-Buehlmann bound on the expected number of noise features
+ * kept (+inf for a threshold <= 1/2; 0 under another rule). */
+GFS_API int gfs_get_frequencies(const gfs_selector* s, float* out, int64_t capacity);
+GFS_API int gfs_get_expected_false_selections(const gfs_selector* s, double* out);
 GFS_API int gfs_get_ranking(const gfs_selector* s, int64_t* out, int64_t capacity);
 /* Which device ran the fit ("cpu", "cuda:0"), NUL-terminated into buf. */
 GFS_API int gfs_get_device(const gfs_selector* s, char* buf, int64_t buf_size);

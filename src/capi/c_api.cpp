@@ -171,6 +171,22 @@ int gfs_get_probabilities(const gfs_selector* s, float* out, int64_t capacity) {
   GFS_API_END
 }
 
+int gfs_get_frequencies(const gfs_selector* s, float* out, int64_t capacity) {
+  GFS_API_BEGIN
+  const gfs::Result& r = fitted_result(s);
+  const std::vector<float> none(r.frequencies.empty() ? static_cast<std::size_t>(r.n_features) : 0, 0.0F);
+  copy_out(r.frequencies.empty() ? none : r.frequencies, out, capacity, "gfs_get_frequencies");
+  GFS_API_END
+}
+
+int gfs_get_expected_false_selections(const gfs_selector* s, double* out) {
+  GFS_API_BEGIN
+  if (out == nullptr)
+    throw gfs::Error(gfs::ErrorCode::kInvalidArgument, "gfs_get_expected_false_selections: out is NULL");
+  *out = fitted_result(s).expected_false_selections;
+  GFS_API_END
+}
+
 int gfs_get_ranking(const gfs_selector* s, int64_t* out, int64_t capacity) {
   GFS_API_BEGIN
   copy_out(fitted_result(s).ranking, out, capacity, "gfs_get_ranking");

@@ -67,6 +67,42 @@ TEST(CApi, RoundTripMatchesCppApi) {
   gfs_destroy(h);
 }
 
+TEST(CApi, StabilityFrequenciesAndBound) {
+  const Synthetic s = make_classification(200, 30, 3, 2, 4);
+  gfs_selector* h = nullptr;
+  ASSERT_EQ(gfs_create(&h), GFS_OK);
+  for (const auto& [key, value] : {std::pair<const char*, const char*>{"epochs", "15"},
+                                   {"device", "cpu"},
+                                   {"seed", "3"},
+                                   {"support", "stability"},
+                                   {"members", "4"},
+                                   {"stability_threshold", "0.75"}})
+    ASSERT_EQ(gfs_set(h, key, value), GFS_OK) << key;
+  ASSERT_EQ(gfs_fit(h, s.x.data(), s.rows, s.cols, s.y.data(), 1), GFS_OK) << gfs_last_error();
+  Config c;
+  c.epochs = 15;
+  c.device = Device::cpu();
+  c.seed = 3;
+  c.support = SupportRule::kStability;
+  c.members = 4;
+  c.stability_threshold = 0.75F;
+  const Result r = Selector(c).fit(s.x.data(), s.rows, s.cols, s.y.data());
+  std::vector<float> freq(30);
+  ASSERT_EQ(gfs_get_frequencies(h, freq.data(), 30), GFS_OK);
+  EXPECT_EQ(freq, r.frequencies);
+  double bound = -1;
+  ASSERT_EQ(gfs_get_expected_false_selections(h, &bound), GFS_OK);
+  EXPECT_EQ(bound, r.expected_false_selections);
+  EXPECT_GT(bound, 0.0);
+  EXPECT_EQ(gfs_get_expected_false_selections(h, nullptr), GFS_ERR_INVALID_ARGUMENT);
+  // Under another rule the frequencies are all zero.
+  ASSERT_EQ(gfs_set(h, "support", "majority"), GFS_OK);
+  ASSERT_EQ(gfs_fit(h, s.x.data(), s.rows, s.cols, s.y.data(), 1), GFS_OK) << gfs_last_error();
+  ASSERT_EQ(gfs_get_frequencies(h, freq.data(), 30), GFS_OK);
+  EXPECT_EQ(freq, std::vector<float>(30, 0.0F));
+  gfs_destroy(h);
+}
+
 TEST(CApi, ErrorsAreStatusCodesWithMessages) {
   gfs_selector* h = nullptr;
   ASSERT_EQ(gfs_create(&h), GFS_OK);
