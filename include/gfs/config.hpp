@@ -19,8 +19,8 @@ enum class Penalty { kRaw, kTarget };
 /// How the selection penalty is normalised: its weight per mask is lambda / norm.
 enum class PenaltyScale {
   kMean,    ///< norm = D: lambda * mean_j m_j (the paper; the push per feature fades as D grows)
-  kRows,    ///< norm = N / ln D: lambda * (ln D / N) * sum_j m_j, the scale of the largest chance
-            ///< gain of a noise column among D (a universal threshold), so it does not fade with D
+  kRows,    ///< norm = N / (ln D)^2: lambda (ln D)^2 / N per open feature; falls with the rows,
+            ///< grows slowly with the width (so it does not fade with D)
   kColumn,  ///< norm = 1: lambda per open feature
 };
 /// Which features form the support after training.
@@ -64,15 +64,16 @@ struct Config {
   bool standardize_targets = true;
   float tau0 = 2.0F;
   float tau_decay = 0.997F;  ///< alpha: tau <- tau * alpha after each epoch
-  /// Weight of the penalty. Negative ("auto", the default): 0.3 for the raw penalty, 1 for the
-  /// target penalty (paper and reference: 1; see README "Defaults"). A fit's Result holds the value used.
+  /// Weight of the penalty. Negative ("auto", the default): for the raw penalty 0.17 under
+  /// penalty_scale "rows", 0.3 under "mean", 0.01 under "column"; 1 for the target penalty (paper
+  /// and reference: 1, "mean"; see README "Defaults"). A fit's Result holds the value used.
   float lambda = -1.0F;
   /// Fraction of the epochs trained with lambda = 0 before the penalty starts, so that the task
   /// network learns what every feature is worth (e.g. an effect through x^2) before masks close.
   float penalty_warmup = 0.1F;
   Penalty penalty = Penalty::kRaw;
   /// How the raw penalty is normalised (its weight per mask is lambda / norm); see PenaltyScale.
-  PenaltyScale penalty_scale = PenaltyScale::kMean;
+  PenaltyScale penalty_scale = PenaltyScale::kRows;
   /// Fraction of the epochs over which lambda rises linearly from 0 after the warm-up (0: at once).
   float penalty_ramp = 0.0F;
   int target_features = 0;  ///< k for Penalty::kTarget and SupportRule::kTopK

@@ -86,15 +86,16 @@ class GFSSelector(SelectorMixin, BaseEstimator):
     penalty_weight : float or None, default=None
         λ, the weight of the selection penalty (``Config::lambda``; named so because ``lambda`` is a
         Python keyword and a trailing underscore marks fitted attributes in scikit-learn). None:
-        "auto", 0.3 for the raw penalty and 1 for the target penalty. Larger keeps fewer features.
+        "auto": 0.17 for the raw penalty under penalty_scale "rows" (0.3 under "mean", 0.01 under
+        "column") and 1 for the target penalty. Larger keeps fewer features.
     penalty : {"raw", "target"}, default="raw"
         raw: mean mask (the count is found automatically); target: (mean mask - k/D)².
     penalty_warmup : float, default=0.1
         Fraction of the epochs trained with λ = 0 before the penalty starts.
-    penalty_scale : {"mean", "rows", "column"}, default="mean"
-        How the raw penalty is normalised (its weight per feature is λ / norm): "mean", norm = D
-        (the paper: the push per feature fades as D grows); "rows", norm = N / ln D (the scale of
-        the largest chance gain of a noise column among D); "column", norm = 1.
+    penalty_scale : {"rows", "mean", "column"}, default="rows"
+        How the raw penalty is normalised (its weight per feature is λ / norm): "rows", norm =
+        N / (ln D)² (falls with the rows, grows slowly with the width); "mean", norm = D (the paper:
+        the push per feature fades as D grows); "column", norm = 1.
     penalty_ramp : float, default=0.0
         Fraction of the epochs over which λ rises linearly from 0 after the warm-up.
     support : {"validated", "stability", "majority", "any", "top-k"}, default="validated"
@@ -202,7 +203,7 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         penalty_weight=None,
         penalty="raw",
         penalty_warmup=0.1,
-        penalty_scale="mean",
+        penalty_scale="rows",
         penalty_ramp=0.0,
         support="validated",
         validation_z=1.0,

@@ -280,7 +280,16 @@ std::vector<std::pair<std::string, std::string>> Config::items() const {
 
 float Config::penalty_weight() const {
   if (lambda >= 0) return lambda;
-  return penalty == Penalty::kTarget ? 1.0F : 0.3F;
+  if (penalty == Penalty::kTarget) return 1.0F;
+  switch (penalty_scale) {
+    case PenaltyScale::kRows:
+      return 0.17F;  // per open feature 0.17 (ln D)^2 / N: see README "Defaults"
+    case PenaltyScale::kColumn:
+      return 0.01F;
+    case PenaltyScale::kMean:
+      break;
+  }
+  return 0.3F;
 }
 
 void Config::validate() const {

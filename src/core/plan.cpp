@@ -22,9 +22,11 @@ train::Plan make_plan(const Config& c, std::int64_t n_rows, std::int64_t n_featu
     case PenaltyScale::kMean:
       p.penalty_norm = static_cast<float>(D);
       break;
-    case PenaltyScale::kRows:  // lambda * (ln D / N) per open feature
-      p.penalty_norm = static_cast<float>(N / std::max(std::log(D), 1.0));
+    case PenaltyScale::kRows: {  // lambda * (ln D)^2 / N per open feature
+      const double l = std::max(std::log(D), 1.0);
+      p.penalty_norm = static_cast<float>(N / (l * l));
       break;
+    }
     case PenaltyScale::kColumn:
       p.penalty_norm = 1.0F;
       break;

@@ -54,9 +54,10 @@ void check_finite(const EpochRecord& r, const std::vector<float>& logits) {
   for (float w : logits) finite = finite && std::isfinite(w);
   if (!finite)
     throw Error(ErrorCode::kInvalidData,
-                "training diverged at epoch " + std::to_string(r.epoch) +
-                    " (the loss or a logit is no longer finite): lower lr_task or lr_mask, raise tau_decay "
-                    "towards 1, or check the data for extreme values");
+                "the fit failed numerically at epoch " + std::to_string(r.epoch) +
+                    " (the loss or a logit is no longer finite). Lower lr_task and lr_mask, use a tau_decay closer "
+                    "to 1, keep standardize (and, for regression, standardize_targets) on, or rescale values near "
+                    "the float32 limit (3.4e38)");
 }
 
 /// The members' epoch as one record: the mean of their sums (each member has the same steps).

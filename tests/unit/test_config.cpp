@@ -90,7 +90,14 @@ TEST(Config, PaperConstantsAreDefaults) {
 
 TEST(Config, LambdaAutoDependsOnThePenalty) {
   Config c;
+  EXPECT_EQ(c.penalty_scale, PenaltyScale::kRows);
+  EXPECT_FLOAT_EQ(c.penalty_weight(), 0.17F);
+  c.penalty_scale = PenaltyScale::kMean;  // the paper's normalisation keeps its own weight
   EXPECT_FLOAT_EQ(c.penalty_weight(), 0.3F);
+  c.penalty_scale = PenaltyScale::kColumn;
+  EXPECT_FLOAT_EQ(c.penalty_weight(), 0.01F);
+  EXPECT_EQ(Config::reference().penalty_scale, PenaltyScale::kMean);
+  EXPECT_FLOAT_EQ(Config::reference().penalty_weight(), 1.0F);
   c.penalty = Penalty::kTarget;
   EXPECT_FLOAT_EQ(c.penalty_weight(), 1.0F);
   c.set("lambda", "0.5");
