@@ -105,7 +105,8 @@ TEST_F(Cli, DefaultSupportIsValidatedAndListsItsCandidates) {
   EXPECT_NE(r.out.find("candidates tested"), std::string::npos) << r.out;
   const json j = json::parse(slurp(dir_.path("r.json")));
   EXPECT_EQ(j["config"]["support"], "validated");
-  EXPECT_EQ(j["config"]["lambda"], "0.3");  // "auto" for the raw penalty, resolved in the result
+  EXPECT_EQ(j["config"]["lambda"], "0.17");  // "auto" for the raw penalty, resolved in the result
+  EXPECT_EQ(j["config"]["penalty_scale"], "rows");
   EXPECT_EQ(j["config"]["penalty_warmup"], "0.1");
   ASSERT_TRUE(j.contains("candidates"));
   const auto candidates = j["candidates"].get<std::vector<int>>();
