@@ -55,6 +55,7 @@ CONFIG_KEYS = {
     "record_probabilities": "record_probabilities",
     "device": "device",
     "n_jobs": "threads",
+    "max_memory": "max_memory",
     "random_state": "seed",
     "verbose": "verbose",
 }
@@ -146,6 +147,8 @@ class GFSSelector(SelectorMixin, BaseEstimator):
     n_jobs : int or None, default=None
         CPU threads. None or -1: all cores (the library's default, unlike scikit-learn's None = 1);
         -2: all but one, and so on.
+    max_memory : int, default=0
+        Refuse a fit whose estimated memory exceeds this many bytes (0: the memory available).
     random_state : int, RandomState instance or None, default=None
         Seed of every random stream (initialisation, Gumbel noise, shuffling, the held-out split). An
         int is used as the library's seed (``random_state=s`` equals ``gfs select --seed s``); None
@@ -229,6 +232,7 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         record_probabilities=False,
         device="auto",
         n_jobs=None,
+        max_memory=0,
         random_state=None,
         verbose=False,
     ):
@@ -263,6 +267,7 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         self.record_probabilities = record_probabilities
         self.device = device
         self.n_jobs = n_jobs
+        self.max_memory = max_memory
         self.random_state = random_state
         self.verbose = verbose
 

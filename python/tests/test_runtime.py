@@ -84,7 +84,7 @@ CTRL_C = textwrap.dedent(
     rng = np.random.default_rng(0)
     X = rng.normal(size=(2000, 50)).astype(np.float32)
     y = (X[:, 0] > 0).astype(int)
-    selector = GFSSelector(epochs=10**7, support="majority", n_jobs=1, random_state=0)
+    selector = GFSSelector(epochs=10**7, tau_decay=1.0, support="majority", n_jobs=1, random_state=0)
     threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGINT)).start()
     start = time.perf_counter()
     try:

@@ -59,7 +59,7 @@ def test_fitted_attributes(informative):
     # probability_history_: [epochs, d], its last row the final probabilities.
     assert selector.probability_history_.shape == (FAST["epochs"], d)
     np.testing.assert_allclose(selector.probability_history_[-1], selector.probabilities_)
-    assert selector.penalty_weight_ == pytest.approx(0.3)  # "auto" for the raw penalty
+    assert selector.penalty_weight_ == pytest.approx(0.17)  # "auto" for the raw penalty under the rows scale
     assert selector.config_["epochs"] == str(FAST["epochs"])
     assert selector.seed_ == 0
     assert set(INFORMATIVE) <= set(selector.candidates_)
