@@ -95,8 +95,8 @@ struct Config {
   int n_iter_no_change = 10;
   /// The active set: a column stops costing a step once P(its mask > active_eps) < active_delta
   /// at the current tau; every active_recheck epochs every column is checked again.
-  float active_eps = 1e-3F;
-  float active_delta = 1e-3F;
+  float active_eps = 1e-2F;
+  float active_delta = 1e-2F;
   int active_recheck = 5;
 
   // -- outputs ---------------------------------------------------------------------------------------

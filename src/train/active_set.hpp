@@ -23,10 +23,10 @@ namespace gfs::train {
 /// The settings of the active set (resolved from Config; disabled for exact fits).
 struct ActivePolicy {
   bool enabled = false;
-  double eps = 1e-3;     ///< a mask <= eps no longer matters
-  double delta = 1e-3;   ///< ... when it exceeds eps with probability < delta
+  double eps = 1e-2;     ///< a mask <= eps no longer matters
+  double delta = 1e-2;   ///< ... when it exceeds eps with probability < delta
   int recheck_epochs = 5;  ///< every this many epochs every column is checked again (and may return)
-  double compact_factor = 2;  ///< gather again when the active set has shrunk by this factor
+  double compact_factor = 1.25;  ///< gather (again) once the active set has shrunk by this factor
 
   /// The logit below which a column is inactive at temperature tau:
   /// 1 - exp(-exp(w - tau logit(eps))) < delta  <=>  w < tau logit(eps) + log(-log(1 - delta)).
