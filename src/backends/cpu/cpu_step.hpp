@@ -144,6 +144,25 @@ inline void owned_chunks(int c0, int c1, int tid, int nthreads, int& first, int&
   last = c0 + n * (tid + 1) / nthreads;
 }
 
+/// z[b, :] = sum_j x[rows[b], j] m_j W0[j, :] over j in [j0, j1), for a first layer of H units
+/// known at compile time: the row's sums stay in registers (a local array the compiler knows is
+/// not W0), added in the same order as the generic loop, so the bits are the same.
+template <int H, typename T>
+void masked_matmul_rows(const StepInput<T>& in, const T* mask, const T* w0, std::int64_t j0, std::int64_t j1,
+                        std::int64_t stride, T* zp) {
+  for (int b = 0; b < in.batch; ++b) {
+    const T* xr = in.x + static_cast<std::int64_t>(in.rows[b]) * stride;
+    T acc[H] = {};
+    for (std::int64_t j = j0; j < j1; ++j) {
+      const T xm = xr[j] * mask[j];
+      const T* w0j = w0 + j * H;
+#pragma omp simd
+      for (int h = 0; h < H; ++h) acc[h] += xm * w0j[h];
+    }
+    std::copy(acc, acc + H, zp + static_cast<std::size_t>(b) * H);
+  }
+}
+
 /// Phase A for chunk c: logits, noise, mask, and the chunk's partial of X_b diag(m) W0 (the mask
 /// is applied to x on the fly: (x_bj m_j) W0_j, so diag(m) W0 is never stored).
 template <typename T>
@@ -195,8 +214,9 @@ void mask_and_matmul_chunk(const StepInput<T>& in, const ParamView<T>& p, Worksp
   T* slot = &ws.forward_partial[static_cast<std::size_t>(c) * ws.forward_slot()];
   slot[0] = mask_sum;
   T* zp = slot + 1;
-  std::fill(zp, zp + static_cast<std::size_t>(in.batch) * h0, T(0));
   const T* w0 = p.weight[0].data();
+  if (h0 == 32) return masked_matmul_rows<32>(in, mask, w0, j0, j1, stride, zp);
+  std::fill(zp, zp + static_cast<std::size_t>(in.batch) * h0, T(0));
   for (int b = 0; b < in.batch; ++b) {
     const T* xr = in.x + static_cast<std::int64_t>(in.rows[b]) * stride;
     T* z = zp + static_cast<std::size_t>(b) * h0;
