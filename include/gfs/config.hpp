@@ -94,10 +94,11 @@ struct Config {
   float tol = 1e-4F;
   int n_iter_no_change = 10;
   /// The active set: a column stops costing a step once P(its mask > active_eps) < active_delta
-  /// at the current tau; every active_recheck epochs every column is checked again.
+  /// at the current tau; every active_recheck epochs every column is checked again (1: every
+  /// epoch, which keeps the set a function of the state, so checkpoints resume bit for bit).
   float active_eps = 1e-2F;
   float active_delta = 1e-2F;
-  int active_recheck = 5;
+  int active_recheck = 1;
 
   // -- outputs ---------------------------------------------------------------------------------------
   SupportRule support = SupportRule::kValidated;

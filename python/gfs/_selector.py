@@ -144,7 +144,7 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         Epochs of the stopping rule (0: train all ``epochs``).
     active_eps, active_delta : float, default=0.01
         A feature stops costing a step once P(its mask > active_eps) < active_delta.
-    active_recheck : int, default=5
+    active_recheck : int, default=1
         Every this many epochs every feature is checked again and may return to training.
     n_jobs : int or None, default=None
         CPU threads. None or -1: all cores (the library's default, unlike scikit-learn's None = 1);
@@ -225,7 +225,7 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         n_iter_no_change=10,
         active_eps=1e-2,
         active_delta=1e-2,
-        active_recheck=5,
+        active_recheck=1,
         record_probabilities=False,
         device="auto",
         n_jobs=None,

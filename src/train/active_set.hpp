@@ -25,7 +25,7 @@ struct ActivePolicy {
   bool enabled = false;
   double eps = 1e-2;     ///< a mask <= eps no longer matters
   double delta = 1e-2;   ///< ... when it exceeds eps with probability < delta
-  int recheck_epochs = 5;  ///< every this many epochs every column is checked again (and may return)
+  int recheck_epochs = 1;  ///< every this many epochs every column is checked again (and may return)
   double compact_factor = 1.25;  ///< gather (again) once the active set has shrunk by this factor
 
   /// The logit below which a column is inactive at temperature tau:

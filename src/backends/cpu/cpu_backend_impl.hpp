@@ -54,7 +54,6 @@ class CpuBackend final : public train::Backend {
     for (int m = 0; m < members; ++m) ws_.push_back(std::make_unique<Workspace<float>>(s.shape, s.features, batch));
     gathered_.clear();
     gathered_.resize(static_cast<std::size_t>(members));
-    last_check_ = 0;
   }
 
   void train_members(const train::EpochWork& work, std::vector<EpochStats>& stats) override {
@@ -68,7 +67,7 @@ class CpuBackend final : public train::Backend {
         throw Error(ErrorCode::kInternal, "CPU backend: members' epochs must have the same number of rows");
     const int batch = ws_[0]->max_batch;
     const std::int64_t steps = (n + batch - 1) / batch;
-    update_active_set(work.tau, work.lambda);
+    update_active_set(work.tau, work.lambda, steps > 0 ? static_cast<int>(work.first_step / steps) + 1 : 1);
     const train::Targets& t = *setup_.targets;
     std::vector<StepInput<float>> base(static_cast<std::size_t>(members));
     std::vector<train::ParamView<float>> values, m1, m2;
@@ -244,14 +243,17 @@ class CpuBackend final : public train::Backend {
     gathered_[static_cast<std::size_t>(m)] = std::move(g);
   }
 
-  /// Before an epoch at (tau, lambda): each member drops the columns that can no longer matter
-  /// (train::ActivePolicy) and, every recheck_epochs epochs, checks every column again, so a
-  /// column whose logit rose (the embedding is shared) comes back. Never during the warm-up.
-  void update_active_set(float tau, float lambda) {
+  /// Before epoch `epoch` at (tau, lambda): each member trains the columns that can still matter
+  /// (train::ActivePolicy). On a recheck epoch (every epoch by default) every column is checked
+  /// and the set is exactly those at or above the threshold, so a column whose logit rose (the
+  /// embedding is shared) comes back, and the set is a function of the state and the epoch alone
+  /// (a resumed fit trains what an uninterrupted one does). Between rechecks (recheck_epochs > 1)
+  /// the gathered columns only shrink, by compact_factor at a time. Never during the warm-up.
+  void update_active_set(float tau, float lambda, int epoch) {
     const train::ActivePolicy& policy = setup_.plan.active;
     if (!policy.enabled || lambda <= 0 || !setup_.features.is_whole()) return;
     const std::int64_t D = setup_.shape.n_features;
-    const bool recheck = epochs_ - last_check_ >= policy.recheck_epochs;
+    const bool recheck = policy.recheck_epochs <= 1 || epoch % policy.recheck_epochs == 0;
     std::vector<float> w;
     for (int m = 0; m < setup_.members(); ++m) {
       Gathered* g = gathered_[static_cast<std::size_t>(m)].get();
@@ -277,9 +279,9 @@ class CpuBackend final : public train::Backend {
         gathered_[static_cast<std::size_t>(m)].reset();  // not worth gathering: train densely
         continue;
       }
+      if (g != nullptr && g->ids == ids) continue;  // the gathered copy is current (sync'd above)
       gather(m, std::move(ids));
     }
-    if (recheck) last_check_ = epochs_;
   }
 
  private:
@@ -290,7 +292,6 @@ class CpuBackend final : public train::Backend {
   TrainState state_;
   std::vector<std::unique_ptr<Workspace<float>>> ws_;  // one per member
   std::vector<std::unique_ptr<Gathered>> gathered_;    // one per member; null: every column trains
-  int last_check_ = 0;                                 // epochs_ at the last check of every column
 };
 
 }  // namespace
