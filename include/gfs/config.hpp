@@ -84,6 +84,23 @@ struct Config {
   float adam_eps = 1e-8F;
   std::uint64_t seed = 0;
 
+  // -- fit time (README "Scaling") ------------------------------------------------------------------
+  /// Train every column in every step for all `epochs` (the paper's algorithm, bit for bit as
+  /// before the active set and the stopping rule existed). Config::reference() sets it.
+  bool exact = false;
+  /// Convergence stopping (scikit-learn's tol / n_iter_no_change): after the warm-up and the ramp,
+  /// training stops once, for n_iter_no_change epochs in a row, the support (w_j > 0) and the order
+  /// of the kept columns have not changed and the mean loss has not improved on its best by more
+  /// than tol. 0 turns stopping off; `epochs` stays the cap.
+  float tol = 1e-4F;
+  int n_iter_no_change = 10;
+  /// The active set: a column stops costing a step once P(its mask > active_eps) < active_delta
+  /// at the current tau; every active_recheck epochs every column is checked again (1: every
+  /// epoch, which keeps the set a function of the state, so checkpoints resume bit for bit).
+  float active_eps = 1e-2F;
+  float active_delta = 1e-2F;
+  int active_recheck = 1;
+
   // -- outputs ---------------------------------------------------------------------------------------
   SupportRule support = SupportRule::kValidated;
   /// kValidated: the z-score a candidate's held-out gain must reach. 1 is lenient on purpose: the

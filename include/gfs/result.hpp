@@ -19,6 +19,7 @@ struct EpochRecord {
   float select_loss = 0;  ///< mean selection penalty (before lambda)
   float mean_mask = 0;    ///< mean of m over the epoch's steps and features
   int n_active = 0;       ///< features with w_j > 0 at the end of the epoch
+  int n_trained = 0;      ///< columns the epoch's steps trained (the active set; every member's mean)
 };
 
 struct Result {
@@ -43,6 +44,8 @@ struct Result {
   std::string device;                      ///< device that ran the fit, e.g. "cpu" or "cuda:0"
   std::string device_note;                 ///< e.g. why "auto" fell back to the CPU
   double fit_seconds = 0;
+  int stopped_epoch = 0;    ///< the last epoch trained
+  std::string stop_reason;  ///< "epochs" (the cap), "converged" (tol / n_iter_no_change) or "callback"
   Config config;  ///< every hyper-parameter used
 };
 

@@ -52,6 +52,12 @@ CONFIG_KEYS = {
     "epsilon": "adam_eps",
     "class_weight": "class_weights",
     "n_draws": "n_draws",
+    "exact": "exact",
+    "tol": "tol",
+    "n_iter_no_change": "n_iter_no_change",
+    "active_eps": "active_eps",
+    "active_delta": "active_delta",
+    "active_recheck": "active_recheck",
     "record_probabilities": "record_probabilities",
     "device": "device",
     "n_jobs": "threads",
@@ -144,6 +150,18 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         needed by ``gfs.plot.probabilities``).
     device : str, default="auto"
         "auto" (a GPU when present), "cpu", "cuda" or "cuda:N".
+    exact : bool, default=False
+        Train every feature in every step for all epochs (the paper's algorithm, bit for bit as
+        before the active set and convergence stopping existed).
+    tol : float, default=1e-4
+        Convergence stopping: after the warm-up, stop once for ``n_iter_no_change`` epochs the
+        support (w_j > 0) and its order are unchanged and the loss has not improved by more than tol.
+    n_iter_no_change : int, default=10
+        Epochs of the stopping rule (0: train all ``epochs``).
+    active_eps, active_delta : float, default=0.01
+        A feature stops costing a step once P(its mask > active_eps) < active_delta.
+    active_recheck : int, default=1
+        Every this many epochs every feature is checked again and may return to training.
     n_jobs : int or None, default=None
         CPU threads. None or -1: all cores (the library's default, unlike scikit-learn's None = 1);
         -2: all but one, and so on.
@@ -229,6 +247,12 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         epsilon=1e-8,
         class_weight=None,
         n_draws=1000,
+        exact=False,
+        tol=1e-4,
+        n_iter_no_change=10,
+        active_eps=1e-2,
+        active_delta=1e-2,
+        active_recheck=1,
         record_probabilities=False,
         device="auto",
         n_jobs=None,
@@ -264,6 +288,12 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         self.epsilon = epsilon
         self.class_weight = class_weight
         self.n_draws = n_draws
+        self.exact = exact
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.active_eps = active_eps
+        self.active_delta = active_delta
+        self.active_recheck = active_recheck
         self.record_probabilities = record_probabilities
         self.device = device
         self.n_jobs = n_jobs

@@ -47,7 +47,8 @@ nlohmann::ordered_json history_json(const std::vector<EpochRecord>& h) {
                  {"task_loss", tidy(e.task_loss)},
                  {"select_loss", tidy(e.select_loss)},
                  {"mean_mask", tidy(e.mean_mask)},
-                 {"n_active", e.n_active}});
+                 {"n_active", e.n_active},
+                 {"n_trained", e.n_trained}});
   }
   return a;
 }
@@ -98,6 +99,8 @@ nlohmann::ordered_json result_to_json(const Result& r, const InputInfo& in) {
   j["device"] = r.device;
   if (!r.device_note.empty()) j["device_note"] = r.device_note;
   j["fit_seconds"] = r.fit_seconds;
+  j["stopped_epoch"] = r.stopped_epoch;
+  j["stop_reason"] = r.stop_reason;
   nlohmann::ordered_json cfg = nlohmann::ordered_json::object();
   for (const auto& [key, value] : r.config.items()) cfg[key] = value;
   j["config"] = cfg;

@@ -213,6 +213,12 @@ const std::vector<std::pair<std::string, Field>>& fields() {
           c.seed = s;
         },
         [](const Config& c) { return std::to_string(c.seed); }}},
+      GFS_BOOL_FIELD(exact),
+      GFS_FLOAT_FIELD(tol),
+      GFS_INT_FIELD(n_iter_no_change),
+      GFS_FLOAT_FIELD(active_eps),
+      GFS_FLOAT_FIELD(active_delta),
+      GFS_INT_FIELD(active_recheck),
       GFS_ENUM_FIELD(support, kSupports),
       GFS_FLOAT_FIELD(validation_z),
       GFS_INT_FIELD(members),
@@ -261,6 +267,7 @@ Config Config::reference() {
   c.penalty_ramp = 0.0F;
   c.support = SupportRule::kAny;
   c.n_draws = 0;  // one hard draw per training batch, as the reference's scores
+  c.exact = true;
   return c;
 }
 
@@ -321,6 +328,11 @@ void Config::validate() const {
   require(adam_beta1 >= 0 && adam_beta1 < 1, "adam_beta1", "must be in [0, 1)");
   require(adam_beta2 >= 0 && adam_beta2 < 1, "adam_beta2", "must be in [0, 1)");
   require(std::isfinite(adam_eps) && adam_eps > 0 && adam_eps <= 1, "adam_eps", "must be in (0, 1]");
+  require(std::isfinite(tol) && tol >= 0, "tol", "must be >= 0");
+  require(n_iter_no_change >= 0, "n_iter_no_change", "must be >= 0 (0: no convergence stopping)");
+  require(std::isfinite(active_eps) && active_eps > 0 && active_eps < 1, "active_eps", "must be in (0, 1)");
+  require(std::isfinite(active_delta) && active_delta > 0 && active_delta < 1, "active_delta", "must be in (0, 1)");
+  require(active_recheck >= 1, "active_recheck", "must be at least 1 (epochs)");
   require(n_draws >= 0, "n_draws", "must be >= 0 (0: one draw per training batch)");
   require(std::isfinite(penalty_ramp) && penalty_ramp >= 0 && penalty_ramp <= 1, "penalty_ramp", "must be in [0, 1]");
   require(members >= 2 && members <= 1024 && members % 2 == 0, "members",

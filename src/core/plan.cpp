@@ -39,6 +39,10 @@ train::Plan make_plan(const Config& c, std::int64_t n_rows, std::int64_t n_featu
   p.adam_beta2 = c.adam_beta2;
   p.adam_eps = c.adam_eps;
   p.train_embedding = c.train_embedding;
+  p.active.enabled = !c.exact;
+  p.active.eps = c.active_eps;
+  p.active.delta = c.active_delta;
+  p.active.recheck_epochs = c.active_recheck;
   return p;
 }
 

@@ -16,6 +16,7 @@
 #include "core/support.hpp"
 #include "gfs/error.hpp"
 #include "train/backend.hpp"
+#include "train/convergence.hpp"
 #include "train/schedule.hpp"
 
 namespace gfs::detail {
@@ -45,6 +46,8 @@ EpochRecord make_record(int epoch, float tau, const train::EpochStats& s, const 
   r.select_loss = static_cast<float>(s.select_loss / steps);
   r.mean_mask = static_cast<float>(s.mean_mask / steps);
   for (float w : logits) r.n_active += w > 0 ? 1 : 0;
+  // A backend that does not report its active set (CUDA) trains every column.
+  r.n_trained = static_cast<int>(s.columns > 0 ? s.columns : static_cast<std::int64_t>(logits.size()));
   return r;
 }
 
@@ -69,8 +72,10 @@ train::EpochStats mean_stats(const std::vector<train::EpochStats>& members) {
     m.task_loss += s.task_loss / n;
     m.select_loss += s.select_loss / n;
     m.mean_mask += s.mean_mask / n;
+    m.columns += s.columns;
     m.steps = s.steps;
   }
+  m.columns /= static_cast<std::int64_t>(std::max<std::size_t>(members.size(), 1));
   return m;
 }
 
@@ -126,6 +131,20 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
     if (config.verbose && !progress) log_epoch(result.history.back(), config.epochs);
     return !progress || progress(result.history.back(), config.epochs);
   };
+  // Convergence stopping (Config::tol, n_iter_no_change): never in exact mode, never before the
+  // penalty has reached its full weight.
+  const train::Plan stop_plan = make_plan(config, n_rows, n_features);
+  train::Convergence convergence(config.tol, config.exact ? 0 : config.n_iter_no_change,
+                                 stop_plan.warmup_epochs + stop_plan.ramp_epochs + 1,
+                                 config.support == SupportRule::kStability ? config.members : 1, n_features);
+  result.stop_reason = "epochs";
+  const auto keep_going = [&](int epoch, bool recorded, const std::vector<float>& logits) {
+    result.stopped_epoch = epoch;
+    if (!recorded) result.stop_reason = "callback";
+    else if (convergence.update(epoch, logits, result.history.back().loss)) result.stop_reason = "converged";
+    else return true;
+    return false;
+  };
 
   if (config.support == SupportRule::kStability) {
     // "auto" resolved once, as for one model: every member runs on the device it chose.
@@ -137,7 +156,7 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
         config, train_x, n_rows, n_features, targets, probe.device,
         [&](int epoch, float tau, const std::vector<train::EpochStats>& stats, const std::vector<float>& logits) {
           mean = stability_of(MemberFit{logits, config.members, ""}, n_features, 1.0F).mean_logits;
-          return record(epoch, tau, mean_stats(stats), mean);
+          return keep_going(epoch, record(epoch, tau, mean_stats(stats), mean), logits);
         });
     result.device = fit.device;
     Stability stab = stability_of(fit, n_features, config.stability_threshold);
@@ -165,7 +184,7 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
     std::vector<float> logits;
     train::run_epochs(*backend, schedule, train::Position{}, [&](int epoch, float tau, const train::EpochStats& stats) {
       backend->read_logits(logits);
-      return record(epoch, tau, stats, logits);
+      return keep_going(epoch, record(epoch, tau, stats, logits), logits);
     });
     backend.reset();
 

@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "kernels/math.hpp"
+#include "train/active_set.hpp"
 #include "train/model.hpp"
 
 namespace gfs::train {
@@ -31,6 +32,7 @@ struct Plan {
   float lr_task = 1e-3F;      ///< eta_2: the task network
   float adam_beta1 = 0.9F, adam_beta2 = 0.999F, adam_eps = 1e-8F;
   bool train_embedding = true;
+  ActivePolicy active;  ///< skip the columns that can no longer matter (off: every column every step)
 };
 
 /// The fit's fixed partition of its D columns into chunks: about 32 columns or more per chunk, at

@@ -43,6 +43,7 @@ struct EpochStats {
   double select_loss = 0;
   double mean_mask = 0;
   std::int64_t steps = 0;
+  std::int64_t columns = 0;  ///< columns the epoch's steps trained (the active set; 0: not reported)
 };
 
 /// Where a fit stands: epochs completed. A fit resumed at position p runs epochs p+1 .. epochs.

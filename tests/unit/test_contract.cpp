@@ -299,5 +299,106 @@ TEST(Members, TrainedTogetherEqualEachTrainedAlone) {
   }
 }
 
+// Active sets per member: member m closes its own columns (here those with j % (m + 2) == 0, at
+// logit -40), trains a gathered copy of the rest, and still equals member m trained alone; a
+// closed column's values and Adam moments stay as they were when it left.
+TEST(Members, ActiveSetsPerMemberEqualEachMemberAlone) {
+  const Problem p(90, 100, 9);
+  const int M = 3;
+  const std::vector<std::uint64_t> seeds = {11, 12, 13};
+  train::Params<float> init(p.shape, M);
+  for (int m = 0; m < M; ++m) {
+    train::Params<float> one = train::initial_params(p.shape, seeds[static_cast<std::size_t>(m)]);
+    for (std::int64_t j = 0; j < p.cols; j += m + 2) one.mask_bias[static_cast<std::size_t>(j)] = -40.0F;
+    std::copy(one.flat.begin(), one.flat.end(), init.flat.begin() + static_cast<std::ptrdiff_t>(init.layout.size * m));
+  }
+  std::vector<std::vector<std::int32_t>> orders(M);
+  for (int m = 0; m < M; ++m)
+    for (int i = 0; i < 40; ++i) orders[static_cast<std::size_t>(m)].push_back((7 * i + 13 * m) % 90);
+  const train::TrainState together_state(init);
+  auto together = detail::make_cpu_backend(2);
+  train::TrainSetup s;
+  s.x = p.x.data();
+  s.n_rows = p.rows;
+  s.features = train::FeatureBlock::whole(p.cols);
+  s.shape = p.shape;
+  s.targets = &p.targets;
+  s.state = &together_state;
+  s.plan = p.plan;
+  s.plan.active.enabled = true;
+  s.member_seeds = seeds;
+  together->setup(s);
+  std::vector<train::EpochStats> stats;
+  train::TrainState after_warmup;
+  for (int epoch = 1; epoch <= 4; ++epoch) {
+    train::EpochWork work{{&orders[0], &orders[1], &orders[2]}, 1.5F, epoch > 1 ? 0.5F : 0.0F, (epoch - 1) * 3};
+    together->train_members(work, stats);
+    if (epoch == 1) together->export_state(after_warmup);
+    for (int m = 0; m < M; ++m)  // the warm-up trains every column; then member m's own set
+      EXPECT_EQ(stats[static_cast<std::size_t>(m)].columns, epoch == 1 ? p.cols : p.cols - (p.cols + m + 1) / (m + 2))
+          << "epoch " << epoch << " member " << m;
+  }
+  std::vector<float> logits;
+  together->read_logits(logits);
+  train::TrainState all;
+  together->export_state(all);
+  for (int m = 0; m < M; ++m) {
+    const train::TrainState alone_state(init.copy_member(m));
+    auto alone = detail::make_cpu_backend(1);
+    train::TrainSetup a = s;
+    a.state = &alone_state;
+    a.member_seeds.clear();
+    a.plan.seed = seeds[static_cast<std::size_t>(m)];
+    alone->setup(a);
+    for (int epoch = 1; epoch <= 4; ++epoch)
+      alone->train_epoch(orders[static_cast<std::size_t>(m)], 1.5F, epoch > 1 ? 0.5F : 0.0F, (epoch - 1) * 3);
+    std::vector<float> own;
+    alone->read_logits(own);
+    EXPECT_EQ(own, std::vector<float>(logits.begin() + m * p.cols, logits.begin() + (m + 1) * p.cols))
+        << "member " << m;
+    train::TrainState st;
+    alone->export_state(st);
+    EXPECT_EQ(st.moment2.flat, all.moment2.copy_member(m).flat) << "member " << m;
+    // Closed columns: phi row, mask bias, W0 row and their moments as after the warm-up.
+    const train::ParamView<const float> now = std::as_const(all.values).member(m);
+    const train::ParamView<const float> then = std::as_const(after_warmup.values).member(m);
+    const train::ParamView<const float> v_now = std::as_const(all.moment2).member(m);
+    const train::ParamView<const float> v_then = std::as_const(after_warmup.moment2).member(m);
+    const auto de = static_cast<std::size_t>(p.shape.embedding_dim), h0 = static_cast<std::size_t>(p.shape.fan_out(0));
+    for (std::int64_t j = 0; j < p.cols; ++j) {
+      const auto sj = static_cast<std::size_t>(j);
+      const bool closed = j % (m + 2) == 0;
+      const bool same = now.mask_bias[sj] == then.mask_bias[sj] &&
+                        std::equal(&now.mask_weight[sj * de], &now.mask_weight[sj * de] + de, &then.mask_weight[sj * de]) &&
+                        std::equal(&now.weight[0][sj * h0], &now.weight[0][sj * h0] + h0, &then.weight[0][sj * h0]) &&
+                        std::equal(&v_now.weight[0][sj * h0], &v_now.weight[0][sj * h0] + h0, &v_then.weight[0][sj * h0]);
+      EXPECT_EQ(same, closed) << "member " << m << " column " << j;
+    }
+  }
+}
+
+// With the active set on (every column checked every epoch, the default), the set is a function
+// of the state and the epoch: a fit resumed from an exported state trains what an uninterrupted
+// one does, bit for bit.
+TEST(Contract, ActiveSetFitResumesExactly) {
+  Problem p(96, 70, 3);
+  p.plan.active.enabled = true;
+  train::Params<float> init = train::initial_params(p.shape, p.plan.seed);
+  for (std::int64_t j = 0; j < p.cols; j += 3) init.mask_bias[static_cast<std::size_t>(j)] = -40.0F;
+  const train::TrainState fresh(init);
+  const auto whole = train::FeatureBlock::whole(p.cols);
+  auto straight = p.backend(fresh, whole);
+  const Trained all = run(*straight, p, {}, 6);
+  EXPECT_LT(all.stats.back().columns, p.cols);  // the set did shrink
+  auto first = p.backend(fresh, whole);
+  const Trained head = run(*first, p, {}, 3);
+  auto second = p.backend(head.state, whole);
+  const Trained tail = run(*second, p, train::Position{3}, 6);
+  EXPECT_EQ(tail.logits, all.logits);
+  EXPECT_EQ(tail.state.values.flat, all.state.values.flat);
+  EXPECT_EQ(tail.state.moment1.flat, all.state.moment1.flat);
+  for (std::size_t e = 0; e < 3; ++e) EXPECT_EQ(tail.stats[e].loss, all.stats[e + 3].loss) << "epoch " << e + 4;
+}
+
 }  // namespace
 }  // namespace gfs::test

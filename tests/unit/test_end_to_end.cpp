@@ -49,8 +49,27 @@ TEST_P(EndToEnd, ClassificationFindsTheInformativeFeatures) {
   const Quality q = quality(r, s.informative);
   EXPECT_GE(q.recall, 0.9);
   EXPECT_LE(q.selected, 3 * s.informative.size());
-  EXPECT_EQ(r.history.size(), 200U);
+  // One record per epoch trained: all 200, or fewer when the fit converged (Config::tol).
+  EXPECT_EQ(r.history.size(), static_cast<std::size_t>(r.stopped_epoch));
+  EXPECT_TRUE(r.stop_reason == "converged" ? r.stopped_epoch < 200 : r.stop_reason == "epochs" && r.stopped_epoch == 200)
+      << r.stop_reason << " at " << r.stopped_epoch;
   EXPECT_LT(r.history.back().task_loss, r.history.front().task_loss);
+}
+
+// The active set and convergence stopping change the fit time, not the answer: on the end-to-end
+// data the default fit selects what the exact (dense, all-epochs) fit selects.
+TEST_P(EndToEnd, DefaultModeSelectsWhatExactModeSelects) {
+  const Synthetic cls = make_classification(600, 200, 8, 3, 5);
+  const Synthetic reg = make_regression(600, 100, 4, 9);
+  for (const Synthetic* s : {&cls, &reg}) {
+    Config c = default_config();
+    if (s == &reg) c.task = Task::kRegression;
+    const Result fast = Selector(c).fit(s->x.data(), s->rows, s->cols, s->y.data());
+    c.exact = true;
+    const Result exact = Selector(c).fit(s->x.data(), s->rows, s->cols, s->y.data());
+    EXPECT_EQ(fast.selected, exact.selected) << (s == &reg ? "regression" : "classification");
+    EXPECT_EQ(exact.stopped_epoch, c.epochs);
+  }
 }
 
 TEST_P(EndToEnd, RegressionFindsTheInformativeFeatures) {

@@ -52,6 +52,8 @@ class CpuBackend final : public train::Backend {
     const int batch = static_cast<int>(std::min<std::int64_t>(s.plan.batch_size, s.n_rows));
     ws_.clear();
     for (int m = 0; m < members; ++m) ws_.push_back(std::make_unique<Workspace<float>>(s.shape, s.features, batch));
+    gathered_.clear();
+    gathered_.resize(static_cast<std::size_t>(members));
   }
 
   void train_members(const train::EpochWork& work, std::vector<EpochStats>& stats) override {
@@ -65,13 +67,15 @@ class CpuBackend final : public train::Backend {
         throw Error(ErrorCode::kInternal, "CPU backend: members' epochs must have the same number of rows");
     const int batch = ws_[0]->max_batch;
     const std::int64_t steps = (n + batch - 1) / batch;
+    update_active_set(work.tau, work.lambda, steps > 0 ? static_cast<int>(work.first_step / steps) + 1 : 1);
     const train::Targets& t = *setup_.targets;
     std::vector<StepInput<float>> base(static_cast<std::size_t>(members));
     std::vector<train::ParamView<float>> values, m1, m2;
     std::vector<Workspace<float>*> ws;
     for (int m = 0; m < members; ++m) {
       StepInput<float>& b = base[static_cast<std::size_t>(m)];
-      b.x = setup_.x;
+      Gathered* g = gathered_[static_cast<std::size_t>(m)].get();
+      b.x = g != nullptr ? g->x.data() : setup_.x;
       b.labels = t.labels.data();
       b.class_weight = t.class_weight.data();
       b.values = t.values.data();
@@ -84,13 +88,15 @@ class CpuBackend final : public train::Backend {
       b.seed = setup_.member_seeds.empty() ? plan.seed : setup_.member_seeds[static_cast<std::size_t>(m)];
       b.embedding_grad = plan.train_embedding;
       b.reduce = setup_.reduce;
-      values.push_back(state_.values.member(m));
-      m1.push_back(state_.moment1.member(m));
-      m2.push_back(state_.moment2.member(m));
-      ws.push_back(ws_[static_cast<std::size_t>(m)].get());
+      TrainState& st = g != nullptr ? g->state : state_;
+      const int sm = g != nullptr ? 0 : m;
+      values.push_back(st.values.member(sm));
+      m1.push_back(st.moment1.member(sm));
+      m2.push_back(st.moment2.member(sm));
+      ws.push_back(g != nullptr ? g->ws.get() : ws_[static_cast<std::size_t>(m)].get());
     }
     stats.assign(static_cast<std::size_t>(members), EpochStats{});
-    const int team = std::min(team_size(batch), team_cap_);
+    const int team = std::min(team_size(batch, ws), team_cap_);
 #pragma omp parallel num_threads(team)
     {
       std::vector<StepInput<float>> in = base;
@@ -125,15 +131,20 @@ class CpuBackend final : public train::Backend {
       }
     }
     state_.step = work.first_step + steps;
-    adapt_team(team, steps);
+    for (int m = 0; m < members; ++m) {
+      Gathered* g = gathered_[static_cast<std::size_t>(m)].get();
+      if (g != nullptr) g->state.step = state_.step;
+      stats[static_cast<std::size_t>(m)].columns = ws[static_cast<std::size_t>(m)]->shape.n_features;
+    }
+    adapt_team(team, steps, *ws[0]);
   }
 
   /// When the team kept waiting on descheduled members (the cores are busy with other work), the
   /// next epochs run on one thread; every kRetry epochs the full team is tried again. Results do
   /// not depend on the team size, so this changes only the speed.
-  void adapt_team(int team, std::int64_t steps) {
+  void adapt_team(int team, std::int64_t steps, Workspace<float>& lead) {
     constexpr int kRetry = 20;
-    const int slow = ws_[0]->barrier.take_slow_waits();
+    const int slow = lead.barrier.take_slow_waits();
     ++epochs_;
     if (team > 1 && slow * 8 > steps) team_cap_ = 1;
     if (epochs_ % kRetry == 0) team_cap_ = threads_;
@@ -141,32 +152,33 @@ class CpuBackend final : public train::Backend {
 
   /// Threads for this problem: a step must carry enough work per thread to repay its four
   /// barriers (well under a microsecond each on an idle machine).
-  [[nodiscard]] int team_size(int batch) const {
+  [[nodiscard]] int team_size(int batch, const std::vector<Workspace<float>*>& ws) const {
     constexpr std::int64_t kWorkPerThread = 1 << 15;  // ~ D * H0 * (B + 4) multiply-adds
-    const std::int64_t work = setup_.shape.n_features * setup_.shape.fan_out(0) * (batch + 4) * setup_.members();
+    std::int64_t columns = 0;
+    int chunks = 0;
+    for (const Workspace<float>* w : ws) {
+      columns += w->shape.n_features;
+      chunks += w->block.last_chunk - w->block.first_chunk;
+    }
+    const std::int64_t work = columns * setup_.shape.fan_out(0) * (batch + 4);
     const auto useful = static_cast<int>(std::clamp<std::int64_t>(work / kWorkPerThread, 1, 1 << 20));
-    const int chunks = (setup_.features.last_chunk - setup_.features.first_chunk) * setup_.members();
     return std::max(1, std::min({threads_, chunks, useful}));
   }
 
   void read_logits(std::vector<float>& logits) override {
+    sync();
     const auto D = static_cast<std::size_t>(setup_.shape.n_features);
-    const auto de = static_cast<std::size_t>(setup_.shape.embedding_dim);
     logits.resize(D * static_cast<std::size_t>(setup_.members()));
-    for (int m = 0; m < setup_.members(); ++m) {
-      const train::ParamView<const float> p = std::as_const(state_.values).member(m);
-      float* out = logits.data() + D * static_cast<std::size_t>(m);
-      for (std::size_t j = 0; j < D; ++j) {
-        float w = p.mask_bias[j];
-        for (std::size_t k = 0; k < de; ++k) w += p.mask_weight[j * de + k] * p.embedding[k];
-        out[j] = w;
-      }
-    }
+    for (int m = 0; m < setup_.members(); ++m) member_logits(state_.values, m, logits.data() + D * static_cast<std::size_t>(m));
   }
 
-  void export_state(TrainState& state) override { state = state_; }
+  void export_state(TrainState& state) override {
+    sync();
+    state = state_;
+  }
 
   void import_state(const TrainState& state) override {
+    for (auto& g : gathered_) g.reset();
     if (state.values.flat.size() != state_.values.flat.size() ||
         state.moment1.flat.size() != state.values.flat.size() || state.moment2.flat.size() != state.values.flat.size())
       throw Error(ErrorCode::kInvalidArgument, "CPU backend: the imported training state has another shape");
@@ -175,7 +187,101 @@ class CpuBackend final : public train::Backend {
 
   void column_evidence(const HeldOutRows& held_out, const std::vector<char>& active, int threads,
                        ColumnEvidence& out) override {
+    sync();
     detail::column_evidence(state_.values, held_out, active, threads > 0 ? threads : threads_, out);
+  }
+
+ private:
+  /// A member's active set, gathered: its columns' x, values and Adam moments, contiguous. The
+  /// whole state_ keeps the inactive columns as they were; sync() writes the gathered part back.
+  struct Gathered {
+    train::ColumnIds ids;  ///< local -> global column
+    std::vector<float> x;  ///< [N, ids.size()]
+    TrainState state;      ///< one member of the gathered shape
+    std::unique_ptr<Workspace<float>> ws;
+  };
+
+  /// w = phi e + b of every column of member m of `values`, into out [n_features].
+  static void member_logits(const train::Params<float>& values, int m, float* out) {
+    const auto D = static_cast<std::size_t>(values.shape().n_features);
+    const auto de = static_cast<std::size_t>(values.shape().embedding_dim);
+    const train::ParamView<const float> p = values.member(m);
+    for (std::size_t j = 0; j < D; ++j) {
+      float w = p.mask_bias[j];
+      for (std::size_t k = 0; k < de; ++k) w += p.mask_weight[j * de + k] * p.embedding[k];
+      out[j] = w;
+    }
+  }
+
+  /// Writes every gathered member back into state_ (the gathered copies stay valid).
+  void sync() {
+    for (std::size_t m = 0; m < gathered_.size(); ++m) {
+      const Gathered* g = gathered_[m].get();
+      if (g == nullptr) continue;
+      const int mi = static_cast<int>(m);
+      train::scatter_columns(g->state.values, g->ids, mi, state_.values);
+      train::scatter_columns(g->state.moment1, g->ids, mi, state_.moment1);
+      train::scatter_columns(g->state.moment2, g->ids, mi, state_.moment2);
+    }
+  }
+
+  /// Member m trains columns `ids` from now on (the whole state_ must be current).
+  void gather(int m, train::ColumnIds ids) {
+    auto g = std::make_unique<Gathered>();
+    g->ids = std::move(ids);
+    const auto a = static_cast<std::int64_t>(g->ids.size());
+    train::gather_x(setup_.x, setup_.n_rows, setup_.features.x_stride, g->ids, g->x);
+    const train::ModelShape shape = train::gathered_shape(setup_.shape, a);
+    g->state = TrainState(train::Params<float>(shape));
+    train::gather_columns(state_.values, m, g->ids, g->state.values);
+    train::gather_columns(state_.moment1, m, g->ids, g->state.moment1);
+    train::gather_columns(state_.moment2, m, g->ids, g->state.moment2);
+    g->state.step = state_.step;
+    g->ws = std::make_unique<Workspace<float>>(shape, train::FeatureBlock::whole(a), ws_[0]->max_batch);
+    g->ws->global_ids = g->ids.data();
+    g->ws->fit_features = setup_.features.total;
+    gathered_[static_cast<std::size_t>(m)] = std::move(g);
+  }
+
+  /// Before epoch `epoch` at (tau, lambda): each member trains the columns that can still matter
+  /// (train::ActivePolicy). On a recheck epoch (every epoch by default) every column is checked
+  /// and the set is exactly those at or above the threshold, so a column whose logit rose (the
+  /// embedding is shared) comes back, and the set is a function of the state and the epoch alone
+  /// (a resumed fit trains what an uninterrupted one does). Between rechecks (recheck_epochs > 1)
+  /// the gathered columns only shrink, by compact_factor at a time. Never during the warm-up.
+  void update_active_set(float tau, float lambda, int epoch) {
+    const train::ActivePolicy& policy = setup_.plan.active;
+    if (!policy.enabled || lambda <= 0 || !setup_.features.is_whole()) return;
+    const std::int64_t D = setup_.shape.n_features;
+    const bool recheck = policy.recheck_epochs <= 1 || epoch % policy.recheck_epochs == 0;
+    std::vector<float> w;
+    for (int m = 0; m < setup_.members(); ++m) {
+      Gathered* g = gathered_[static_cast<std::size_t>(m)].get();
+      if (g != nullptr && !recheck) {  // shrink only, from the gathered columns
+        const auto a = static_cast<std::int64_t>(g->ids.size());
+        w.resize(static_cast<std::size_t>(a));
+        member_logits(g->state.values, 0, w.data());
+        const train::ColumnIds local = train::active_columns(policy, w.data(), a, tau);
+        if (static_cast<double>(local.size()) * policy.compact_factor > static_cast<double>(a) || local.empty()) continue;
+        train::ColumnIds ids;
+        for (std::int64_t j : local) ids.push_back(g->ids[static_cast<std::size_t>(j)]);
+        sync();
+        gather(m, std::move(ids));
+        continue;
+      }
+      sync();
+      w.resize(static_cast<std::size_t>(D));
+      member_logits(state_.values, m, w.data());
+      train::ColumnIds ids = train::active_columns(policy, w.data(), D, tau);
+      if (ids.empty())  // keep the most open column: a model needs one
+        ids.push_back(std::max_element(w.begin(), w.end()) - w.begin());
+      if (static_cast<double>(ids.size()) * policy.compact_factor > static_cast<double>(D)) {
+        gathered_[static_cast<std::size_t>(m)].reset();  // not worth gathering: train densely
+        continue;
+      }
+      if (g != nullptr && g->ids == ids) continue;  // the gathered copy is current (sync'd above)
+      gather(m, std::move(ids));
+    }
   }
 
  private:
@@ -185,6 +291,7 @@ class CpuBackend final : public train::Backend {
   TrainSetup setup_;
   TrainState state_;
   std::vector<std::unique_ptr<Workspace<float>>> ws_;  // one per member
+  std::vector<std::unique_ptr<Gathered>> gathered_;    // one per member; null: every column trains
 };
 
 }  // namespace

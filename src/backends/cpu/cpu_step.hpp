@@ -91,12 +91,16 @@ struct Workspace {
   std::vector<T> grad_w, grad_b, grad_e;  // head layer gradients, embedding gradient
   std::vector<T> tile_scratch;            // [chunks, tile_stride()]: phase C gradient tiles
   T dsel_dm = 0;                          // lambda * dL_select / dm_j (same for every j)
+  /// A gathered model (active set): local column j is global column global_ids[j] (its noise key),
+  /// and the penalty is normalised by the fit's D, fit_features. nullptr: j + first.
+  const std::int64_t* global_ids = nullptr;
+  std::int64_t fit_features = 0;
   StepTerms terms;
   TeamBarrier barrier;
 
   Workspace(const ModelShape& s, int batch) : Workspace(s, FeatureBlock::whole(s.n_features), batch) {}
   Workspace(const ModelShape& s, const FeatureBlock& b, int batch)
-      : shape(s), block(b), chunks(b.total), first(b.first()), max_batch(batch) {
+      : shape(s), block(b), chunks(b.total), first(b.first()), max_batch(batch), fit_features(b.total) {
     const auto D = static_cast<std::size_t>(s.n_features);
     const auto h0 = static_cast<std::size_t>(s.fan_out(0));
     const auto de = static_cast<std::size_t>(s.embedding_dim);
@@ -140,6 +144,25 @@ inline void owned_chunks(int c0, int c1, int tid, int nthreads, int& first, int&
   last = c0 + n * (tid + 1) / nthreads;
 }
 
+/// z[b, :] = sum_j x[rows[b], j] m_j W0[j, :] over j in [j0, j1), for a first layer of H units
+/// known at compile time: the row's sums stay in registers (a local array the compiler knows is
+/// not W0), added in the same order as the generic loop, so the bits are the same.
+template <int H, typename T>
+void masked_matmul_rows(const StepInput<T>& in, const T* mask, const T* w0, std::int64_t j0, std::int64_t j1,
+                        std::int64_t stride, T* zp) {
+  for (int b = 0; b < in.batch; ++b) {
+    const T* xr = in.x + static_cast<std::int64_t>(in.rows[b]) * stride;
+    T acc[H] = {};
+    for (std::int64_t j = j0; j < j1; ++j) {
+      const T xm = xr[j] * mask[j];
+      const T* w0j = w0 + j * H;
+#pragma omp simd
+      for (int h = 0; h < H; ++h) acc[h] += xm * w0j[h];
+    }
+    std::copy(acc, acc + H, zp + static_cast<std::size_t>(b) * H);
+  }
+}
+
 /// Phase A for chunk c: logits, noise, mask, and the chunk's partial of X_b diag(m) W0 (the mask
 /// is applied to x on the fly: (x_bj m_j) W0_j, so diag(m) W0 is never stored).
 template <typename T>
@@ -159,6 +182,18 @@ void mask_and_matmul_chunk(const StepInput<T>& in, const ParamView<T>& p, Worksp
   }
   if (in.injected_uniforms != nullptr) {
     std::copy(in.injected_uniforms + j0, in.injected_uniforms + j1, uniforms + j0);
+  } else if (ws.global_ids != nullptr) {
+    // A gathered model: the noise of local column j is global column global_ids[j]'s.
+    kern::Philox4 block{};
+    std::uint64_t held = ~std::uint64_t(0);
+    for (std::int64_t j = j0; j < j1; ++j) {
+      const auto g = static_cast<std::uint64_t>(ws.global_ids[j]);
+      if ((g >> 2) != held) {
+        held = g >> 2;
+        block = kern::philox_block(in.seed, kern::kTrainStream + in.step, held);
+      }
+      uniforms[j] = T(kern::uint_to_uniform(block.v[g & 3]));
+    }
   } else {
     // Keyed by the global column index: a block draws exactly the whole matrix's noise.
     kern::Philox4 block{};
@@ -179,8 +214,9 @@ void mask_and_matmul_chunk(const StepInput<T>& in, const ParamView<T>& p, Worksp
   T* slot = &ws.forward_partial[static_cast<std::size_t>(c) * ws.forward_slot()];
   slot[0] = mask_sum;
   T* zp = slot + 1;
-  std::fill(zp, zp + static_cast<std::size_t>(in.batch) * h0, T(0));
   const T* w0 = p.weight[0].data();
+  if (h0 == 32) return masked_matmul_rows<32>(in, mask, w0, j0, j1, stride, zp);
+  std::fill(zp, zp + static_cast<std::size_t>(in.batch) * h0, T(0));
   for (int b = 0; b < in.batch; ++b) {
     const T* xr = in.x + static_cast<std::int64_t>(in.rows[b]) * stride;
     T* z = zp + static_cast<std::size_t>(b) * h0;
@@ -282,7 +318,7 @@ void head_forward_backward(const StepInput<T>& in, const ParamView<T>& p, Worksp
 
   T mask_sum = 0;
   for (int c = 0; c < ws.chunks.count; ++c) mask_sum += ws.forward_partial[static_cast<std::size_t>(c) * slot];
-  const T D = T(ws.block.total);
+  const T D = T(ws.fit_features);
   const kern::PenaltyTerms<T> pen = kern::selection_penalty(in.penalty, mask_sum, D, in.target_features,
                                                             in.penalty_norm > T(0) ? in.penalty_norm : D);
   ws.dsel_dm = in.lambda * pen.grad_per_mask;
@@ -359,16 +395,35 @@ template <typename T, typename Sink>
 void cpu_step_members(const StepInput<T>* in, const ParamView<T>* p, Workspace<T>* const* ws, Sink* sink, int members) {
   const int tid = omp_get_thread_num(), team = omp_get_num_threads();
   Workspace<T>& lead = *ws[0];
-  const int c0 = lead.block.first_chunk, per = lead.block.last_chunk - c0;
+  // The (member, chunk) pairs in member order; members may hold different numbers of chunks (a
+  // gathered active set each).
+  constexpr int kInline = 16;
+  int offsets_inline[kInline + 1];
+  std::vector<int> offsets_heap;
+  int* offsets = offsets_inline;
+  if (members > kInline) {
+    offsets_heap.resize(static_cast<std::size_t>(members) + 1);
+    offsets = offsets_heap.data();
+  }
+  offsets[0] = 0;
+  for (int m = 0; m < members; ++m) offsets[m + 1] = offsets[m] + (ws[m]->block.last_chunk - ws[m]->block.first_chunk);
   int first = 0, last = 0;
-  step_detail::owned_chunks(0, per * members, tid, team, first, last);
-  for (int i = first; i < last; ++i)
-    step_detail::mask_and_matmul_chunk(in[i / per], p[i / per], *ws[i / per], c0 + i % per);
+  step_detail::owned_chunks(0, offsets[members], tid, team, first, last);
+  const auto pair_of = [&](int i, int& m, int& c) {
+    m = static_cast<int>(std::upper_bound(offsets, offsets + members + 1, i) - offsets) - 1;
+    c = ws[m]->block.first_chunk + (i - offsets[m]);
+  };
+  for (int i = first, m = 0, c = 0; i < last; ++i) {
+    pair_of(i, m, c);
+    step_detail::mask_and_matmul_chunk(in[m], p[m], *ws[m], c);
+  }
   lead.barrier.wait(team);
   for (int m = tid; m < members; m += team) step_detail::head_forward_backward(in[m], p[m], *ws[m], sink[m]);
   lead.barrier.wait(team);
-  for (int i = first; i < last; ++i)
-    step_detail::feature_backward_chunk(in[i / per], p[i / per], *ws[i / per], sink[i / per], c0 + i % per);
+  for (int i = first, m = 0, c = 0; i < last; ++i) {
+    pair_of(i, m, c);
+    step_detail::feature_backward_chunk(in[m], p[m], *ws[m], sink[m], c);
+  }
   lead.barrier.wait(team);
   for (int m = tid; m < members; m += team) {
     Workspace<T>& w = *ws[m];
