@@ -30,7 +30,8 @@ typedef enum gfs_status {
   GFS_ERR_IO = 4,
   GFS_ERR_INTERNAL = 5,
   GFS_ERR_NOT_FITTED = 6,
-  GFS_ERR_BUFFER_TOO_SMALL = 7
+  GFS_ERR_BUFFER_TOO_SMALL = 7,
+  GFS_CHECKPOINTED = 8 /* the fit stopped on request after writing its checkpoint (C++ API only, for now) */
 } gfs_status;
 
 typedef struct gfs_selector gfs_selector;

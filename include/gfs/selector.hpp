@@ -13,6 +13,7 @@
 #include <memory>
 #include <vector>
 
+#include "gfs/checkpoint.hpp"
 #include "gfs/config.hpp"
 #include "gfs/error.hpp"
 #include "gfs/export.h"
@@ -35,6 +36,8 @@ class GFS_API Selector {
   [[nodiscard]] const Config& config() const;
   Config& config();
   void set_progress(ProgressCallback callback);
+  /// Checkpointing and resuming for the next fits (checkpoint.hpp).
+  void set_checkpoint(CheckpointOptions options);
 
   /// Trains on x [n_rows, n_features] (row-major, float32). Classification: y holds n_rows class
   /// labels, integers 0..C-1 stored as floats. Regression: y is [n_rows, n_targets] row-major.

@@ -32,7 +32,13 @@ struct SelectArgs {
   bool reference = false;
   bool quiet = false;
   std::vector<std::string> settings;  // --set key=value
+  std::string checkpoint, resume;     // --checkpoint FILE, --resume FILE
+  int checkpoint_every = 0;
 };
+
+/// Exit status of a fit that stopped on SIGTERM/SIGUSR1 after writing its checkpoint: "requeue me"
+/// (EX_TEMPFAIL of sysexits.h: a temporary failure, try again).
+constexpr int kExitCheckpointed = 75;
 
 struct TransformArgs {
   InputArgs in;

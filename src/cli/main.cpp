@@ -21,6 +21,8 @@ int exit_code_of(gfs::ErrorCode code) {
       return 2;
     case gfs::ErrorCode::kDeviceUnavailable:
       return 3;
+    case gfs::ErrorCode::kCheckpointed:
+      return kExitCheckpointed;
     default:
       return 1;
   }

@@ -6,6 +6,7 @@
 #include "cli/commands.hpp"
 #include "cli/input.hpp"
 #include "cli/progress.hpp"
+#include "cli/requeue.hpp"
 #include "cli/result_json.hpp"
 #include "gfs/error.hpp"
 #include "gfs/selector.hpp"
@@ -40,6 +41,13 @@ void add_select(CLI::App& app, SelectArgs& a) {
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_flag("-q,--quiet", a.quiet, "No progress and no summary");
+  app.add_option("--checkpoint", a.checkpoint,
+                 "Write the training state to FILE (atomically) every --checkpoint-every epochs and on SIGTERM or "
+                 "SIGUSR1, which end the fit after the current epoch with exit status 75 (requeue and --resume)");
+  app.add_option("--checkpoint-every", a.checkpoint_every, "Epochs between checkpoints (0, default: only on a signal)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--resume", a.resume,
+                 "Continue the fit saved in FILE (same data, same settings); the result equals an uninterrupted fit's");
   app.callback([&a, &app] { a.seed_given = app.count("--seed") > 0; });
 }
 
@@ -112,6 +120,7 @@ int run_select(const SelectArgs& a) {
   }
   InputInfo info{&d, a.in.labels, encode_targets(d, cfg.task)};
   Selector sel(cfg);
+  sel.set_checkpoint(checkpoint_options(a));
   Progress progress(a.quiet);
   sel.set_progress([&progress](const EpochRecord& r, int total) { return progress(r, total); });
   const Result& r = sel.fit(d.x.data(), d.n_rows, d.n_cols, d.y.data(), d.n_targets);

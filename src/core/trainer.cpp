@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "backends/backends.hpp"
+#include "core/checkpointing.hpp"
 #include "core/data.hpp"
 #include "core/outputs.hpp"
 #include "core/plan.hpp"
@@ -93,10 +94,11 @@ void log_epoch(const EpochRecord& r, int epochs) {
 }  // namespace
 
 Result train(const Config& config, const float* x, std::int64_t n_rows, std::int64_t n_features, const float* y,
-             int n_targets, const ProgressCallback& progress) {
+             int n_targets, const ProgressCallback& progress, const CheckpointOptions& checkpoint) {
   const auto start = std::chrono::steady_clock::now();
   config.validate();
   check_inputs(config, x, n_rows, n_features, y, n_targets);
+  FitCheckpoints checkpoints(checkpoint, config, x, n_rows, n_features, y, n_targets);
 
   Result result;
   result.config = config;
@@ -132,12 +134,22 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
     result.device_note = probe.note;
     probe.backend.reset();
     std::vector<float> mean;
+    MemberResume resume;
+    train::TrainState resumed;
+    if (checkpoints.resuming()) {
+      resumed = checkpoints.resume(make_shape(config, n_features, targets.n_outputs), config.members, result,
+                                   resume.from);
+      resume.state = &resumed;
+    }
+    resume.due = [&](int epoch) { return checkpoints.due(epoch); };
+    resume.save = [&](int epoch, const train::TrainState& state) { checkpoints.save(epoch, state, result); };
     const MemberFit fit = fit_members(
         config, train_x, n_rows, n_features, targets, probe.device,
         [&](int epoch, float tau, const std::vector<train::EpochStats>& stats, const std::vector<float>& logits) {
           mean = stability_of(MemberFit{logits, config.members, ""}, n_features, 1.0F).mean_logits;
           return record(epoch, tau, mean_stats(stats), mean);
-        });
+        },
+        resume);
     result.device = fit.device;
     Stability stab = stability_of(fit, n_features, config.stability_threshold);
     result.logits = stab.mean_logits;
@@ -151,7 +163,10 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
   } else {
     const train::Plan plan = make_plan(config, n_rows, n_features);
     const train::ModelShape shape = make_shape(config, n_features, targets.n_outputs);
-    const train::TrainState initial(train::initial_params(shape, plan.seed));
+    train::Position from;
+    const train::TrainState initial = checkpoints.resuming()
+                                          ? checkpoints.resume(shape, 1, result, from)
+                                          : train::TrainState(train::initial_params(shape, plan.seed));
 
     // "auto" is resolved once: the validation networks run on the device the fit ran on.
     OpenedBackend opened = open_backend(config.device, config.threads);
@@ -162,10 +177,17 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
 
     train::Schedule schedule(plan, n_rows);
     std::vector<float> logits;
-    train::run_epochs(*backend, schedule, train::Position{}, [&](int epoch, float tau, const train::EpochStats& stats) {
+    train::TrainState saved;
+    train::run_epochs(*backend, schedule, from, [&](int epoch, float tau, const train::EpochStats& stats) {
       backend->read_logits(logits);
-      return record(epoch, tau, stats, logits);
+      const bool go_on = record(epoch, tau, stats, logits);
+      if (checkpoints.due(epoch)) {
+        backend->export_state(saved);
+        checkpoints.save(epoch, saved, result);
+      }
+      return go_on;
     });
+    if (logits.empty()) backend->read_logits(logits);  // resumed after the last epoch
     backend.reset();
 
     result.logits = logits;

@@ -1,0 +1,74 @@
+/// @file checkpointing.cpp
+/// @brief FitCheckpoints: the training loop's checkpoint hook.
+#include "core/checkpointing.hpp"
+
+#include "gfs/error.hpp"
+
+namespace gfs::detail {
+
+FitCheckpoints::FitCheckpoints(const CheckpointOptions& options, const Config& config, const float* x,
+                               std::int64_t n_rows, std::int64_t n_features, const float* y, int n_targets)
+    : options_(options), epochs_(config.epochs), n_features_(n_features) {
+  if (options_.every < 0)
+    throw Error(ErrorCode::kInvalidArgument, "checkpoint every " + std::to_string(options_.every) +
+                                                 " epochs: give a positive number (or 0: only when stopped)");
+  if (options_.path.empty() && options_.resume.empty()) return;
+  settings_ = settings_text(config);
+  data_ = train::DataFingerprint::of(x, n_rows, n_features, y, n_targets);
+}
+
+std::string FitCheckpoints::settings_text(const Config& config) {
+  std::string text;
+  for (const auto& [key, value] : config.items()) {
+    // Where and how fast a fit runs does not change its state (CPU results do not depend on the
+    // thread count; another device continues the same state, though not bit for bit).
+    if (key == "device" || key == "threads" || key == "verbose") continue;
+    text += key + "=" + value + "\n";
+  }
+  return text;
+}
+
+train::TrainState FitCheckpoints::resume(const train::ModelShape& shape, int members, Result& result,
+                                         train::Position& from) {
+  const train::Checkpoint c = train::read_checkpoint(options_.resume);
+  train::check_checkpoint_matches(c, options_.resume, settings_, data_, 0, n_features_);
+  if (c.members != members || c.position.epochs_done > epochs_)
+    throw Error(ErrorCode::kInvalidData, "checkpoint " + options_.resume + " holds " + std::to_string(c.members) +
+                                             " models after " + std::to_string(c.position.epochs_done) +
+                                             " epochs; this fit trains " + std::to_string(members) + " for " +
+                                             std::to_string(epochs_));
+  from = c.position;
+  result.history = c.history;
+  result.probability_history = c.probability_history;
+  return train::load_state(c, shape, options_.resume);
+}
+
+bool FitCheckpoints::due(int epoch) {
+  stop_ = stop_ || (options_.stop_requested && options_.stop_requested());
+  if (options_.path.empty()) {
+    if (stop_)
+      throw Error(ErrorCode::kInvalidArgument, "a stop was requested after epoch " + std::to_string(epoch) +
+                                                   " but no checkpoint path is set: nothing was saved");
+    return false;
+  }
+  return stop_ || (options_.every > 0 && epoch % options_.every == 0);
+}
+
+void FitCheckpoints::save(int epoch, const train::TrainState& state, const Result& result) {
+  train::Checkpoint c;
+  c.settings = settings_;
+  c.data = data_;
+  c.first_column = 0;
+  c.columns = n_features_;
+  c.position.epochs_done = epoch;
+  train::store_state(c, state);
+  c.history = result.history;
+  c.probability_history = result.probability_history;
+  train::write_checkpoint(options_.path, c);
+  if (stop_)
+    throw Error(ErrorCode::kCheckpointed, "stopped on request after epoch " + std::to_string(epoch) + " of " +
+                                              std::to_string(epochs_) + "; the training state is in " + options_.path +
+                                              ": resume from it");
+}
+
+}  // namespace gfs::detail
