@@ -22,7 +22,7 @@ int exit_code_of(gfs::ErrorCode code) {
     case gfs::ErrorCode::kDeviceUnavailable:
       return 3;
     case gfs::ErrorCode::kCheckpointed:
-      return kExitCheckpointed;
+      return gfs::cli::kExitCheckpointed;
     default:
       return 1;
   }
