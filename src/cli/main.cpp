@@ -60,7 +60,8 @@ int main(int argc, char** argv) {
     if (transform->parsed()) return gfs::cli::run_transform(transform_args);
     return gfs::cli::run_demo(demo_args);
   } catch (const gfs::Error& e) {
-    std::fprintf(stderr, "gfs %s: error: %s\n", name, e.what());
+    const bool stopped = e.code() == gfs::ErrorCode::kCheckpointed;  // not an error: requeue and resume
+    std::fprintf(stderr, "gfs %s: %s%s\n", name, stopped ? "" : "error: ", e.what());
     return exit_code_of(e.code());
   } catch (const std::bad_alloc&) {
     std::fprintf(stderr, "gfs %s: error: out of memory\n", name);
