@@ -2,6 +2,7 @@
 /// @brief What a fit returns: logits, probabilities, scores, the support, the ranking and the history.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -43,6 +44,9 @@ struct Result {
   std::string device;                      ///< device that ran the fit, e.g. "cpu" or "cuda:0"
   std::string device_note;                 ///< e.g. why "auto" fell back to the CPU
   double fit_seconds = 0;
+  int ranks = 1;  ///< processes of a feature-parallel (MPI) fit
+  /// feature-parallel: rank r trained columns [rank_columns[r][0], + rank_columns[r][1]) (empty: one process)
+  std::vector<std::array<std::int64_t, 2>> rank_columns;
   Config config;  ///< every hyper-parameter used
 };
 

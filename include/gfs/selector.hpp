@@ -38,6 +38,9 @@ class GFS_API Selector {
   void set_progress(ProgressCallback callback);
   /// Checkpointing and resuming for the next fits (checkpoint.hpp).
   void set_checkpoint(CheckpointOptions options);
+  /// Next fits run feature-parallel over the ranks of MPI_COMM_WORLD (gfs/mpi.hpp; every rank calls
+  /// fit() with the same arguments and gets the same Result). Ignored with one rank.
+  void set_feature_parallel(bool on);
 
   /// Trains on x [n_rows, n_features] (row-major, float32). Classification: y holds n_rows class
   /// labels, integers 0..C-1 stored as floats. Regression: y is [n_rows, n_targets] row-major.

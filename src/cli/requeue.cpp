@@ -3,6 +3,8 @@
 #include "cli/requeue.hpp"
 
 #include <csignal>
+#include <cstdlib>
+#include <string>
 
 #include "gfs/error.hpp"
 
@@ -32,6 +34,23 @@ CheckpointOptions checkpoint_options(const SelectArgs& a) {
     o.stop_requested = [] { return g_stop != 0; };
   }
   return o;
+}
+
+std::unique_ptr<mpi::Session> mpi_session() {
+  // The launchers' rank counts: Open MPI's mpirun, then PMI/PMIx (srun, MPICH's hydra).
+  int size = 1;
+  for (const char* var : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE"}) {
+    if (const char* v = std::getenv(var); v != nullptr) {
+      size = std::atoi(v);
+      break;
+    }
+  }
+  if (size <= 1) return nullptr;
+  if (!mpi::available())
+    throw Error(ErrorCode::kInvalidArgument, "started as one of " + std::to_string(size) +
+                                                 " MPI ranks, but gfs was built without MPI: rebuild with -DGFS_MPI=ON, "
+                                                 "or run one process");
+  return std::make_unique<mpi::Session>(nullptr, nullptr);
 }
 
 }  // namespace gfs::cli

@@ -2,6 +2,8 @@
 /// @brief `gfs select`: read a data set, fit GFSNetwork, write result.json (atomically).
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <memory>
+#include <optional>
 
 #include "cli/commands.hpp"
 #include "cli/input.hpp"
@@ -9,6 +11,7 @@
 #include "cli/requeue.hpp"
 #include "cli/result_json.hpp"
 #include "gfs/error.hpp"
+#include "gfs/mpi.hpp"
 #include "gfs/selector.hpp"
 #include "io/atomic_file.hpp"
 
@@ -113,7 +116,11 @@ int run_select(const SelectArgs& a) {
     throw Error(ErrorCode::kInvalidArgument,
                 "no targets: give --target NAME|INDEX (a column of the input) or --labels PATH");
   }
-  io::AtomicFile out(a.output);  // fails now, not after the fit, if the output cannot be written
+  // Under mpirun every rank reads the input and trains its block of the columns; rank 0 writes.
+  const std::unique_ptr<mpi::Session> ranks = mpi_session();
+  const bool writer = !ranks || ranks->rank() == 0;
+  std::optional<io::AtomicFile> out;
+  if (writer) out.emplace(a.output);  // fails now, not after the fit, if the output cannot be written
   io::Dataset d = read_input(a.in);
   if (d.n_targets == 0) {
     throw Error(ErrorCode::kInvalidArgument, d.path + " has no targets: give --target NAME|INDEX or --labels PATH");
@@ -121,13 +128,15 @@ int run_select(const SelectArgs& a) {
   InputInfo info{&d, a.in.labels, encode_targets(d, cfg.task)};
   Selector sel(cfg);
   sel.set_checkpoint(checkpoint_options(a));
-  Progress progress(a.quiet);
+  sel.set_feature_parallel(ranks != nullptr);
+  Progress progress(a.quiet || !writer);
   sel.set_progress([&progress](const EpochRecord& r, int total) { return progress(r, total); });
   const Result& r = sel.fit(d.x.data(), d.n_rows, d.n_cols, d.y.data(), d.n_targets);
   progress.finish();
-  out.write(dump_readable(result_to_json(r, info)));
-  out.put('\n');
-  out.commit();
+  if (!writer) return 0;
+  out->write(dump_readable(result_to_json(r, info)));
+  out->put('\n');
+  out->commit();
   if (!a.quiet) print_summary(r, d, a.output);
   return 0;
 }

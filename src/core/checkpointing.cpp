@@ -8,13 +8,22 @@ namespace gfs::detail {
 
 FitCheckpoints::FitCheckpoints(const CheckpointOptions& options, const Config& config, const float* x,
                                std::int64_t n_rows, std::int64_t n_features, const float* y, int n_targets)
-    : options_(options), epochs_(config.epochs), n_features_(n_features) {
+    : options_(options), epochs_(config.epochs), n_features_(n_features), columns_(n_features) {
   if (options_.every < 0)
     throw Error(ErrorCode::kInvalidArgument, "checkpoint every " + std::to_string(options_.every) +
                                                  " epochs: give a positive number (or 0: only when stopped)");
   if (options_.path.empty() && options_.resume.empty()) return;
   settings_ = settings_text(config);
   data_ = train::DataFingerprint::of(x, n_rows, n_features, y, n_targets);
+}
+
+void FitCheckpoints::set_block(std::int64_t first, std::int64_t count, train::Ranks& ranks) {
+  first_column_ = first;
+  columns_ = count;
+  ranks_ = &ranks;
+  const std::string suffix = ".rank" + std::to_string(ranks.rank());
+  if (!options_.path.empty()) options_.path += suffix;
+  if (!options_.resume.empty()) options_.resume += suffix;
 }
 
 std::string FitCheckpoints::settings_text(const Config& config) {
@@ -31,7 +40,7 @@ std::string FitCheckpoints::settings_text(const Config& config) {
 train::TrainState FitCheckpoints::resume(const train::ModelShape& shape, int members, Result& result,
                                          train::Position& from) {
   const train::Checkpoint c = train::read_checkpoint(options_.resume);
-  train::check_checkpoint_matches(c, options_.resume, settings_, data_, 0, n_features_);
+  train::check_checkpoint_matches(c, options_.resume, settings_, data_, first_column_, columns_);
   if (c.members != members || c.position.epochs_done > epochs_)
     throw Error(ErrorCode::kInvalidData, "checkpoint " + options_.resume + " holds " + std::to_string(c.members) +
                                              " models after " + std::to_string(c.position.epochs_done) +
@@ -45,6 +54,7 @@ train::TrainState FitCheckpoints::resume(const train::ModelShape& shape, int mem
 
 bool FitCheckpoints::due(int epoch) {
   stop_ = stop_ || (options_.stop_requested && options_.stop_requested());
+  if (ranks_ != nullptr) stop_ = ranks_->any(stop_);  // every rank stops after the same epoch
   if (options_.path.empty()) {
     if (stop_)
       throw Error(ErrorCode::kInvalidArgument, "a stop was requested after epoch " + std::to_string(epoch) +
@@ -58,8 +68,8 @@ void FitCheckpoints::save(int epoch, const train::TrainState& state, const Resul
   train::Checkpoint c;
   c.settings = settings_;
   c.data = data_;
-  c.first_column = 0;
-  c.columns = n_features_;
+  c.first_column = first_column_;
+  c.columns = columns_;
   c.position.epochs_done = epoch;
   train::store_state(c, state);
   c.history = result.history;

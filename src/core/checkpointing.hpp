@@ -12,6 +12,7 @@
 #include "gfs/config.hpp"
 #include "gfs/result.hpp"
 #include "train/checkpoint.hpp"
+#include "train/ranks.hpp"
 
 namespace gfs::detail {
 
@@ -20,6 +21,11 @@ class FitCheckpoints {
   /// `x`, `y` are the fit's raw inputs (fingerprinted only when checkpoints are used).
   FitCheckpoints(const CheckpointOptions& options, const Config& config, const float* x, std::int64_t n_rows,
                  std::int64_t n_features, const float* y, int n_targets);
+
+  /// Feature-parallel: this rank's state holds columns [first, first + count); each rank writes
+  /// its own file, PATH.rank<r> (and resumes from RESUME.rank<r>), and a stop requested on any rank
+  /// stops every rank after the same epoch.
+  void set_block(std::int64_t first, std::int64_t count, train::Ranks& ranks);
 
   [[nodiscard]] bool resuming() const { return !options_.resume.empty(); }
   /// The checked state of options.resume for `members` models of `shape`; puts the history of the
@@ -40,6 +46,8 @@ class FitCheckpoints {
   std::string settings_;
   train::DataFingerprint data_;
   std::int64_t n_features_ = 0;
+  std::int64_t first_column_ = 0, columns_ = 0;
+  train::Ranks* ranks_ = nullptr;
   bool stop_ = false;
 };
 

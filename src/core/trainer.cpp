@@ -17,22 +17,27 @@
 #include "core/support.hpp"
 #include "gfs/error.hpp"
 #include "train/backend.hpp"
+#include "train/ranks.hpp"
 #include "train/schedule.hpp"
 
 namespace gfs::detail {
 namespace {
 
-/// Hands `backend` one fit's data and starting state (pointers must outlive the backend).
+/// Hands `backend` one fit's data and starting state (pointers must outlive the backend): every
+/// column, or (feature-parallel) the columns of `block`, joined to the other ranks' by `reduce`.
 void prepare(train::Backend& backend, const train::Plan& plan, const float* x, std::int64_t n_rows,
-             const train::ModelShape& shape, const train::Targets& targets, const train::TrainState& state) {
+             const train::ModelShape& shape, const train::Targets& targets, const train::TrainState& state,
+             const train::FeatureBlock* block = nullptr, train::Reduce* reduce = nullptr) {
   train::TrainSetup setup;
-  setup.x = x;
+  setup.x = block != nullptr ? x + block->first() : x;
   setup.n_rows = n_rows;
-  setup.features = train::FeatureBlock::whole(shape.n_features);
+  setup.features = block != nullptr ? *block : train::FeatureBlock::whole(shape.n_features);
   setup.shape = shape;
+  setup.shape.n_features = setup.features.count();
   setup.targets = &targets;
   setup.state = &state;
   setup.plan = plan;
+  setup.reduce = reduce;
   backend.setup(setup);
 }
 
@@ -74,6 +79,24 @@ train::EpochStats mean_stats(const std::vector<train::EpochStats>& members) {
   return m;
 }
 
+/// The ranks of a feature-parallel fit (nullptr: one process trains every column).
+std::unique_ptr<train::Ranks> open_ranks(bool feature_parallel, const Config& config, std::int64_t n_features) {
+  if (!feature_parallel) return nullptr;
+  std::unique_ptr<train::Ranks> ranks = train::world_ranks();
+  if (ranks->size() == 1) return nullptr;
+  if (config.support == SupportRule::kStability)
+    throw Error(ErrorCode::kInvalidArgument,
+                "support rule 'stability' does not run feature-parallel yet: run it in one process per fit");
+  if (config.device.kind == DeviceKind::kCuda)
+    throw Error(ErrorCode::kInvalidArgument, "feature-parallel fits run on CPU ranks: use --device cpu (or auto)");
+  const int chunks = train::ColumnChunks(n_features).count;
+  if (ranks->size() > chunks)
+    throw Error(ErrorCode::kInvalidArgument,
+                std::to_string(n_features) + " features make " + std::to_string(chunks) + " column chunks, fewer than " +
+                    std::to_string(ranks->size()) + " ranks: run at most " + std::to_string(chunks) + " ranks");
+  return ranks;
+}
+
 /// Stability's ranking: by selection frequency, then by the members' mean logit.
 std::vector<int> rank_by_frequency(const std::vector<float>& frequency, const std::vector<float>& logits) {
   std::vector<int> order = rank_by_logit(logits);
@@ -94,11 +117,13 @@ void log_epoch(const EpochRecord& r, int epochs) {
 }  // namespace
 
 Result train(const Config& config, const float* x, std::int64_t n_rows, std::int64_t n_features, const float* y,
-             int n_targets, const ProgressCallback& progress, const CheckpointOptions& checkpoint) {
+             int n_targets, const ProgressCallback& progress, const CheckpointOptions& checkpoint,
+             bool feature_parallel) {
   const auto start = std::chrono::steady_clock::now();
   config.validate();
   check_inputs(config, x, n_rows, n_features, y, n_targets);
   FitCheckpoints checkpoints(checkpoint, config, x, n_rows, n_features, y, n_targets);
+  const std::unique_ptr<train::Ranks> ranks = open_ranks(feature_parallel, config, n_features);
 
   Result result;
   result.config = config;
@@ -164,22 +189,41 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
     const train::Plan plan = make_plan(config, n_rows, n_features);
     const train::ModelShape shape = make_shape(config, n_features, targets.n_outputs);
     train::Position from;
-    const train::TrainState initial = checkpoints.resuming()
-                                          ? checkpoints.resume(shape, 1, result, from)
-                                          : train::TrainState(train::initial_params(shape, plan.seed));
+    // Feature-parallel: this rank trains its block of the columns (the whole model's rows for them).
+    const train::FeatureBlock block = ranks ? train::Ranks::block(n_features, ranks->rank(), ranks->size(), n_features)
+                                            : train::FeatureBlock::whole(n_features);
+    train::ModelShape block_shape = shape;
+    block_shape.n_features = block.count();
+    if (ranks) {
+      checkpoints.set_block(block.first(), block.count(), *ranks);
+      result.ranks = ranks->size();
+      for (int r = 0; r < ranks->size(); ++r) {
+        const train::FeatureBlock b = train::Ranks::block(n_features, r, ranks->size(), n_features);
+        result.rank_columns.push_back({b.first(), b.count()});
+      }
+    }
+    const train::TrainState initial =
+        checkpoints.resuming() ? checkpoints.resume(block_shape, 1, result, from)
+        : ranks                ? train::TrainState(train::initial_params(shape, plan.seed, block.first(), block.count()))
+                               : train::TrainState(train::initial_params(shape, plan.seed));
 
     // "auto" is resolved once: the validation networks run on the device the fit ran on.
-    OpenedBackend opened = open_backend(config.device, config.threads);
+    OpenedBackend opened = open_backend(ranks ? Device::cpu() : config.device, config.threads);
     result.device_note = opened.note;
     std::unique_ptr<train::Backend> backend = std::move(opened.backend);
     result.device = backend->name();
-    prepare(*backend, plan, train_x, n_rows, shape, targets, initial);
+    prepare(*backend, plan, train_x, n_rows, shape, targets, initial, &block, ranks ? &ranks->reduce() : nullptr);
 
     train::Schedule schedule(plan, n_rows);
-    std::vector<float> logits;
+    std::vector<float> logits, own;
+    const auto read_logits = [&] {  // every column's, gathered from the ranks
+      backend->read_logits(own);
+      if (ranks) ranks->gather_columns(own, logits);
+      else logits.swap(own);
+    };
     train::TrainState saved;
     train::run_epochs(*backend, schedule, from, [&](int epoch, float tau, const train::EpochStats& stats) {
-      backend->read_logits(logits);
+      read_logits();
       const bool go_on = record(epoch, tau, stats, logits);
       if (checkpoints.due(epoch)) {
         backend->export_state(saved);
@@ -187,7 +231,7 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
       }
       return go_on;
     });
-    if (logits.empty()) backend->read_logits(logits);  // resumed after the last epoch
+    if (logits.empty()) read_logits();  // resumed after the last epoch
     backend.reset();
 
     result.logits = logits;
