@@ -10,6 +10,9 @@
 namespace CLI {
 class App;
 }
+namespace gfs::mpi {
+class Session;
+}
 
 namespace gfs::cli {
 
@@ -59,7 +62,8 @@ void add_select(CLI::App& app, SelectArgs& a);
 void add_transform(CLI::App& app, TransformArgs& a);
 void add_demo(CLI::App& app, DemoArgs& a);
 
-int run_select(const SelectArgs& a);
+/// `ranks`: the MPI session when started as several ranks (requeue.hpp: mpi_session), else nullptr.
+int run_select(const SelectArgs& a, const mpi::Session* ranks = nullptr);
 int run_transform(const TransformArgs& a);
 int run_demo(const DemoArgs& a);
 

@@ -2,7 +2,6 @@
 /// @brief `gfs select`: read a data set, fit GFSNetwork, write result.json (atomically).
 #include <CLI/CLI.hpp>
 #include <cstdio>
-#include <memory>
 #include <optional>
 
 #include "cli/commands.hpp"
@@ -108,7 +107,7 @@ void print_summary(const Result& r, const io::Dataset& d, const std::string& out
 
 }  // namespace
 
-int run_select(const SelectArgs& a) {
+int run_select(const SelectArgs& a, const mpi::Session* ranks) {
   const Config cfg = build_config(a);
   check_device(cfg.device);
   const io::Format f = a.in.format == "auto" ? io::format_from_extension(a.in.input) : io::parse_format(a.in.format);
@@ -117,7 +116,6 @@ int run_select(const SelectArgs& a) {
                 "no targets: give --target NAME|INDEX (a column of the input) or --labels PATH");
   }
   // Under mpirun every rank reads the input and trains its block of the columns; rank 0 writes.
-  const std::unique_ptr<mpi::Session> ranks = mpi_session();
   const bool writer = !ranks || ranks->rank() == 0;
   std::optional<io::AtomicFile> out;
   if (writer) out.emplace(a.output);  // fails now, not after the fit, if the output cannot be written

@@ -2,7 +2,7 @@
 # `mpirun -np 2 gfs select` on a data set made here (never seen elsewhere in the project): the same
 # selection, top-20 ranking and logits as one process, "ranks": 2 in result.json, two P = 2 runs
 # identical; then a P = 2 fit stopped by SIGUSR1 (forwarded by mpirun) exits 75 and, resumed from
-# its per-rank checkpoints, equals the uninterrupted fit.
+# its per-rank checkpoints, equals the uninterrupted fit; an error on rank 0 alone ends every rank.
 #   mpi_select.sh GFS MPIRUN ARGS...
 set -euo pipefail
 gfs=$1
@@ -58,4 +58,8 @@ wait "$pid" || status=$?
 [ ! -f stopped.json ] || { echo "FAIL: a stopped fit wrote a result"; exit 1; }
 "${launch[@]}" "$gfs" "${common[@]}" --epochs 200 -o resumed.json --resume fit.ckpt
 compare long.json resumed.json all
+# An error seen by rank 0 alone (its output cannot be written) ends every rank with exit 2, no hang.
+status=0
+timeout 120 "${launch[@]}" "$gfs" "${common[@]}" --epochs 60 -o no-such-dir/r.json 2>err.txt || status=$?
+[ "$status" -eq 2 ] && grep -q "no-such-dir/r.json" err.txt || { echo "FAIL: rank-0 error gave $status"; cat err.txt; exit 1; }
 echo "mpi_select: all checks passed"
