@@ -2,6 +2,8 @@
 /// @brief FitCheckpoints: the training loop's checkpoint hook.
 #include "core/checkpointing.hpp"
 
+#include <unistd.h>
+
 #include "gfs/error.hpp"
 
 namespace gfs::detail {
@@ -39,6 +41,18 @@ std::string FitCheckpoints::settings_text(const Config& config) {
 
 train::TrainState FitCheckpoints::resume(const train::ModelShape& shape, int members, Result& result,
                                          train::Position& from) {
+  // A checkpoint of a feature-parallel fit is one file per rank (PATH.rank<r>): say so when the
+  // number of processes changed between the runs.
+  if (::access(options_.resume.c_str(), F_OK) != 0) {
+    const std::string asked = ranks_ != nullptr ? options_.resume.substr(0, options_.resume.rfind(".rank")) : "";
+    if (ranks_ == nullptr && ::access((options_.resume + ".rank0").c_str(), F_OK) == 0)
+      throw Error(ErrorCode::kInvalidArgument, "checkpoint " + options_.resume + " was written by a feature-parallel fit (" +
+                                                   options_.resume + ".rank0, ...): resume it under mpirun with the "
+                                                   "same number of ranks");
+    if (ranks_ != nullptr && ::access(asked.c_str(), F_OK) == 0)
+      throw Error(ErrorCode::kInvalidArgument, "checkpoint " + asked + " was written by one process: resume it without "
+                                                   "mpirun (or with the number of ranks that wrote it)");
+  }
   const train::Checkpoint c = train::read_checkpoint(options_.resume);
   train::check_checkpoint_matches(c, options_.resume, settings_, data_, first_column_, columns_);
   if (c.members != members || c.position.epochs_done > epochs_)

@@ -58,6 +58,10 @@ wait "$pid" || status=$?
 [ ! -f stopped.json ] || { echo "FAIL: a stopped fit wrote a result"; exit 1; }
 "${launch[@]}" "$gfs" "${common[@]}" --epochs 200 -o resumed.json --resume fit.ckpt
 compare long.json resumed.json all
+# The per-rank files resumed by one process: a clear error, not a missing-file one.
+status=0
+"$gfs" "${common[@]}" --epochs 200 -o one_resumed.json --resume fit.ckpt 2>err.txt || status=$?
+[ "$status" -eq 2 ] && grep -q "feature-parallel fit" err.txt || { echo "FAIL: resume by one process gave $status"; cat err.txt; exit 1; }
 # An error seen by rank 0 alone (its output cannot be written) ends every rank with exit 2, no hang.
 status=0
 timeout 120 "${launch[@]}" "$gfs" "${common[@]}" --epochs 60 -o no-such-dir/r.json 2>err.txt || status=$?

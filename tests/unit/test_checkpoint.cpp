@@ -166,9 +166,10 @@ class BadCheckpoint : public ::testing::Test {
   void TearDown() override { std::remove(path_.c_str()); }
 
   /// Resuming must throw gfs::Error with `code` whose message holds `fragment`.
-  void expect_refused(const Config& cfg, const Synthetic& d, ErrorCode code, const std::string& fragment) {
+  void expect_refused(const Config& cfg, const Synthetic& d, ErrorCode code, const std::string& fragment,
+                      const std::string& resume = "") {
     Selector sel(cfg);
-    sel.set_checkpoint(CheckpointOptions{"", 0, path_, nullptr});
+    sel.set_checkpoint(CheckpointOptions{"", 0, resume.empty() ? path_ : resume, nullptr});
     try {
       sel.fit(d.x.data(), d.rows, d.cols, d.y.data());
       ADD_FAILURE() << "resuming was not refused (" << fragment << ")";
@@ -232,6 +233,13 @@ TEST_F(BadCheckpoint, OtherSettingsAreRefusedByName) {
   Selector sel(threads);
   sel.set_checkpoint(CheckpointOptions{"", 0, path_, nullptr});
   EXPECT_NO_THROW(sel.fit(data_.x.data(), data_.rows, data_.cols, data_.y.data()));
+}
+
+TEST_F(BadCheckpoint, PerRankFilesOfAnMpiFitAreNamedInTheError) {
+  const std::string base = path_ + "_mpi";
+  write_bytes(base + ".rank0", bytes_);
+  expect_refused(cfg_, data_, ErrorCode::kInvalidArgument, "feature-parallel fit", base);
+  std::remove((base + ".rank0").c_str());
 }
 
 TEST_F(BadCheckpoint, NotACheckpointIsRefused) {
