@@ -47,9 +47,10 @@ std::unique_ptr<mpi::Session> mpi_session() {
   }
   if (size <= 1) return nullptr;
   if (!mpi::available())
-    throw Error(ErrorCode::kInvalidArgument, "started as one of " + std::to_string(size) +
-                                                 " MPI ranks, but gfs was built without MPI: rebuild with -DGFS_MPI=ON, "
-                                                 "or run one process");
+    throw Error(ErrorCode::kInvalidArgument,
+                "started as one of " + std::to_string(size) +
+                    " MPI ranks, but gfs was built without MPI: rebuild with -DGFS_MPI=ON, "
+                    "or run one process");
   return std::make_unique<mpi::Session>(nullptr, nullptr);
 }
 

@@ -3,9 +3,9 @@
 ///        checkpoints to stop after its current epoch, write its checkpoint and exit 75.
 #pragma once
 
-#include "cli/commands.hpp"
 #include <memory>
 
+#include "cli/commands.hpp"
 #include "gfs/checkpoint.hpp"
 #include "gfs/mpi.hpp"
 

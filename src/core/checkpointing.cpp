@@ -46,11 +46,13 @@ train::TrainState FitCheckpoints::resume(const train::ModelShape& shape, int mem
   if (::access(options_.resume.c_str(), F_OK) != 0) {
     const std::string asked = ranks_ != nullptr ? options_.resume.substr(0, options_.resume.rfind(".rank")) : "";
     if (ranks_ == nullptr && ::access((options_.resume + ".rank0").c_str(), F_OK) == 0)
-      throw Error(ErrorCode::kInvalidArgument, "checkpoint " + options_.resume + " was written by a feature-parallel fit (" +
-                                                   options_.resume + ".rank0, ...): resume it under mpirun with the "
+      throw Error(ErrorCode::kInvalidArgument, "checkpoint " + options_.resume +
+                                                   " was written by a feature-parallel fit (" + options_.resume +
+                                                   ".rank0, ...): resume it under mpirun with the "
                                                    "same number of ranks");
     if (ranks_ != nullptr && ::access(asked.c_str(), F_OK) == 0)
-      throw Error(ErrorCode::kInvalidArgument, "checkpoint " + asked + " was written by one process: resume it without "
+      throw Error(ErrorCode::kInvalidArgument, "checkpoint " + asked +
+                                                   " was written by one process: resume it without "
                                                    "mpirun (or with the number of ranks that wrote it)");
   }
   const train::Checkpoint c = train::read_checkpoint(options_.resume);

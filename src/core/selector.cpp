@@ -34,7 +34,7 @@ const Result& Selector::fit(const float* x, std::int64_t n_rows, std::int64_t n_
                             int n_targets) {
   try {
     impl_->result = detail::train(impl_->config, x, n_rows, n_features, y, n_targets, impl_->progress,
-                                   impl_->checkpoint, impl_->feature_parallel);
+                                  impl_->checkpoint, impl_->feature_parallel);
   } catch (const std::bad_alloc&) {
     impl_->fitted = false;
     throw Error(ErrorCode::kInvalidData, "out of memory fitting a " + std::to_string(n_rows) + " x " +

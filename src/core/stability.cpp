@@ -52,9 +52,12 @@ train::TrainState all_states(std::vector<std::unique_ptr<train::Backend>>& backe
   for (int m = 0; m < M; ++m) {
     backends[static_cast<std::size_t>(m)]->export_state(one);
     const std::size_t at = all.values.layout.size * static_cast<std::size_t>(m);
-    std::copy(one.values.flat.begin(), one.values.flat.end(), all.values.flat.begin() + static_cast<std::ptrdiff_t>(at));
-    std::copy(one.moment1.flat.begin(), one.moment1.flat.end(), all.moment1.flat.begin() + static_cast<std::ptrdiff_t>(at));
-    std::copy(one.moment2.flat.begin(), one.moment2.flat.end(), all.moment2.flat.begin() + static_cast<std::ptrdiff_t>(at));
+    std::copy(one.values.flat.begin(), one.values.flat.end(),
+              all.values.flat.begin() + static_cast<std::ptrdiff_t>(at));
+    std::copy(one.moment1.flat.begin(), one.moment1.flat.end(),
+              all.moment1.flat.begin() + static_cast<std::ptrdiff_t>(at));
+    std::copy(one.moment2.flat.begin(), one.moment2.flat.end(),
+              all.moment2.flat.begin() + static_cast<std::ptrdiff_t>(at));
     all.step = one.step;
   }
   return all;

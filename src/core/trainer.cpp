@@ -91,9 +91,9 @@ std::unique_ptr<train::Ranks> open_ranks(bool feature_parallel, const Config& co
     throw Error(ErrorCode::kInvalidArgument, "feature-parallel fits run on CPU ranks: use --device cpu (or auto)");
   const int chunks = train::ColumnChunks(n_features).count;
   if (ranks->size() > chunks)
-    throw Error(ErrorCode::kInvalidArgument,
-                std::to_string(n_features) + " features make " + std::to_string(chunks) + " column chunks, fewer than " +
-                    std::to_string(ranks->size()) + " ranks: run at most " + std::to_string(chunks) + " ranks");
+    throw Error(ErrorCode::kInvalidArgument, std::to_string(n_features) + " features make " + std::to_string(chunks) +
+                                                 " column chunks, fewer than " + std::to_string(ranks->size()) +
+                                                 " ranks: run at most " + std::to_string(chunks) + " ranks");
   return ranks;
 }
 
@@ -162,8 +162,8 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
     MemberResume resume;
     train::TrainState resumed;
     if (checkpoints.resuming()) {
-      resumed = checkpoints.resume(make_shape(config, n_features, targets.n_outputs), config.members, result,
-                                   resume.from);
+      resumed =
+          checkpoints.resume(make_shape(config, n_features, targets.n_outputs), config.members, result, resume.from);
       resume.state = &resumed;
     }
     resume.due = [&](int epoch) { return checkpoints.due(epoch); };
@@ -204,8 +204,8 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
     }
     const train::TrainState initial =
         checkpoints.resuming() ? checkpoints.resume(block_shape, 1, result, from)
-        : ranks                ? train::TrainState(train::initial_params(shape, plan.seed, block.first(), block.count()))
-                               : train::TrainState(train::initial_params(shape, plan.seed));
+        : ranks ? train::TrainState(train::initial_params(shape, plan.seed, block.first(), block.count()))
+                : train::TrainState(train::initial_params(shape, plan.seed));
 
     // "auto" is resolved once: the validation networks run on the device the fit ran on.
     OpenedBackend opened = open_backend(ranks ? Device::cpu() : config.device, config.threads);
@@ -218,8 +218,10 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
     std::vector<float> logits, own;
     const auto read_logits = [&] {  // every column's, gathered from the ranks
       backend->read_logits(own);
-      if (ranks) ranks->gather_columns(own, logits);
-      else logits.swap(own);
+      if (ranks)
+        ranks->gather_columns(own, logits);
+      else
+        logits.swap(own);
     };
     train::TrainState saved;
     train::run_epochs(*backend, schedule, from, [&](int epoch, float tau, const train::EpochStats& stats) {

@@ -28,8 +28,7 @@ void check(int rc, const char* what) {
 class MpiReduce final : public train::Reduce {
  public:
   MpiReduce(MPI_Comm comm, int size) : comm_(comm), size_(size) {}
-  void exchange(Point, float* slots, std::size_t stride, std::size_t used, int first, int last,
-                int n_chunks) override {
+  void exchange(Point, float* slots, std::size_t stride, std::size_t used, int first, int last, int n_chunks) override {
     // The rank partition of the chunks (train::Ranks::block), in floats of `used` per chunk.
     counts_.resize(static_cast<std::size_t>(size_));
     displs_.resize(static_cast<std::size_t>(size_));
@@ -81,9 +80,9 @@ class MpiRanks final : public train::Ranks {
       total += counts[static_cast<std::size_t>(r)];
     }
     all.resize(static_cast<std::size_t>(total));
-    check(MPI_Allgatherv(mine.data(), n, MPI_FLOAT, all.data(), counts.data(), displs.data(), MPI_FLOAT,
-                         MPI_COMM_WORLD),
-          "MPI_Allgatherv of the columns");
+    check(
+        MPI_Allgatherv(mine.data(), n, MPI_FLOAT, all.data(), counts.data(), displs.data(), MPI_FLOAT, MPI_COMM_WORLD),
+        "MPI_Allgatherv of the columns");
   }
   bool any(bool flag) override {
     int mine = flag ? 1 : 0, out = 0;
@@ -102,7 +101,8 @@ namespace train {
 std::unique_ptr<Ranks> world_ranks() {
   int up = 0;
   MPI_Initialized(&up);
-  if (up == 0) throw Error(ErrorCode::kInvalidArgument, "a feature-parallel fit needs MPI initialised (gfs::mpi::Session)");
+  if (up == 0)
+    throw Error(ErrorCode::kInvalidArgument, "a feature-parallel fit needs MPI initialised (gfs::mpi::Session)");
   return std::make_unique<MpiRanks>();
 }
 }  // namespace train

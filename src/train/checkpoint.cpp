@@ -260,8 +260,7 @@ Checkpoint read_checkpoint(const std::string& path) {
   if (c.members < 1 || c.position.epochs_done < 0 || c.step < 0)
     throw Error(ErrorCode::kInvalidData, "checkpoint " + path + " holds an impossible position");
   const std::uint64_t floats = c.member_floats * static_cast<std::uint64_t>(c.members);
-  if (c.member_floats > r.left() || floats > r.left())
-    r.raw(nullptr, r.left() + 1, "parameters");  // throws: truncated
+  if (c.member_floats > r.left() || floats > r.left()) r.raw(nullptr, r.left() + 1, "parameters");  // throws: truncated
   r.vec(c.values, floats, "parameters");
   r.vec(c.moment1, floats, "first moments");
   r.vec(c.moment2, floats, "second moments");
@@ -289,9 +288,9 @@ void check_checkpoint_matches(const Checkpoint& c, const std::string& path, cons
   if (!(c.data == data)) {
     throw Error(ErrorCode::kInvalidArgument,
                 "checkpoint " + path + " belongs to other data (" + std::to_string(c.data.rows) + " x " +
-                    std::to_string(c.data.columns) + ", checksum " + std::to_string(c.data.x_crc) + ") than this fit's (" +
-                    std::to_string(data.rows) + " x " + std::to_string(data.columns) + ", checksum " +
-                    std::to_string(data.x_crc) + "): resume with the same input and targets");
+                    std::to_string(c.data.columns) + ", checksum " + std::to_string(c.data.x_crc) +
+                    ") than this fit's (" + std::to_string(data.rows) + " x " + std::to_string(data.columns) +
+                    ", checksum " + std::to_string(data.x_crc) + "): resume with the same input and targets");
   }
   const std::string diff = first_difference(c.settings, settings);
   if (!diff.empty()) {
@@ -299,11 +298,11 @@ void check_checkpoint_matches(const Checkpoint& c, const std::string& path, cons
                                                  "): resume with the settings of the fit that wrote it");
   }
   if (c.first_column != first_column || c.columns != columns) {
-    throw Error(ErrorCode::kInvalidArgument,
-                "checkpoint " + path + " holds columns " + std::to_string(c.first_column) + ".." +
-                    std::to_string(c.first_column + c.columns - 1) + ", this process trains " +
-                    std::to_string(first_column) + ".." + std::to_string(first_column + columns - 1) +
-                    ": resume with the same number of MPI ranks");
+    throw Error(ErrorCode::kInvalidArgument, "checkpoint " + path + " holds columns " + std::to_string(c.first_column) +
+                                                 ".." + std::to_string(c.first_column + c.columns - 1) +
+                                                 ", this process trains " + std::to_string(first_column) + ".." +
+                                                 std::to_string(first_column + columns - 1) +
+                                                 ": resume with the same number of MPI ranks");
   }
   if (static_cast<std::int64_t>(c.history.size()) != c.position.epochs_done)
     throw Error(ErrorCode::kInvalidData, "checkpoint " + path + " holds a history that does not match its epoch");

@@ -51,11 +51,11 @@ struct Checkpoint {
   std::int64_t first_column = 0, columns = 0;  ///< the columns the state holds (a rank's block under MPI)
   Position position;                           ///< epochs done
   int members = 1;
-  std::uint64_t member_floats = 0;            ///< floats per member (ParamLayout::size)
-  std::int64_t step = 0;                      ///< Adam steps taken
+  std::uint64_t member_floats = 0;              ///< floats per member (ParamLayout::size)
+  std::int64_t step = 0;                        ///< Adam steps taken
   std::vector<float> values, moment1, moment2;  ///< [members, member_floats] each
-  std::vector<EpochRecord> history;            ///< the fit's records of epochs 1..position
-  std::vector<float> probability_history;      ///< [position, D] when the fit records p_j, else empty
+  std::vector<EpochRecord> history;             ///< the fit's records of epochs 1..position
+  std::vector<float> probability_history;       ///< [position, D] when the fit records p_j, else empty
 };
 
 /// Stores `state` (every member) in `c`.

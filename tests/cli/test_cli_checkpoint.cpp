@@ -18,9 +18,8 @@ using nlohmann::json;
 
 /// Long enough (a second or two) that a signal lands in the middle of training.
 std::vector<std::string> long_fit(const std::string& out) {
-  return {"select",  "-i",           data("small.csv"), "-t",      "label", "-o",        out, "--epochs",
-          "1500",    "--batch-size", "4",               "--seed",  "9",     "--threads", "1", "--support",
-          "validated", "--quiet"};
+  return {"select",       "-i", data("small.csv"), "-t", "label",     "-o", out,         "--epochs",  "1500",
+          "--batch-size", "4",  "--seed",          "9",  "--threads", "1",  "--support", "validated", "--quiet"};
 }
 
 std::vector<std::string> cat(std::vector<std::string> a, const std::vector<std::string>& b) {
@@ -64,8 +63,8 @@ TEST_F(CliCheckpoint, SigtermMidFitThenResumeEqualsAnUninterruptedFit) {
 
   for (int sig : {SIGTERM, SIGUSR1}) {
     std::remove(dir_.path("fit.ckpt").c_str());
-    const int code = run_and_signal(cat(long_fit("killed.json"), {"--checkpoint", "fit.ckpt", "--checkpoint-every", "50"}),
-                                    "fit.ckpt", sig);
+    const int code = run_and_signal(
+        cat(long_fit("killed.json"), {"--checkpoint", "fit.ckpt", "--checkpoint-every", "50"}), "fit.ckpt", sig);
     ASSERT_EQ(code, 75) << "signal " << sig << ": " << slurp(dir_.path(".stderr"));
     EXPECT_NE(slurp(dir_.path(".stderr")).find("resume from it"), std::string::npos) << slurp(dir_.path(".stderr"));
     EXPECT_NE(::access(dir_.path("killed.json").c_str(), F_OK), 0) << "a stopped fit writes no result";
@@ -81,8 +80,8 @@ TEST_F(CliCheckpoint, SigtermMidFitThenResumeEqualsAnUninterruptedFit) {
 }
 
 TEST_F(CliCheckpoint, BadCheckpointUsageIsAClearError) {
-  const std::vector<std::string> fast = {"select", "-i", data("small.csv"), "-t", "label", "-o", "r.json",
-                                         "--epochs", "6", "--seed", "2", "--quiet"};
+  const std::vector<std::string> fast = {"select",   "-i", data("small.csv"), "-t", "label",  "-o", "r.json",
+                                         "--epochs", "6",  "--seed",          "2",  "--quiet"};
   expect_failure(cat(fast, {"--checkpoint-every", "2"}), 2, {"--checkpoint-every needs --checkpoint"});
   expect_failure(cat(fast, {"--resume", "missing.ckpt"}), 2, {"missing.ckpt"});
   dir_.write("junk.ckpt", "not a checkpoint at all\n");

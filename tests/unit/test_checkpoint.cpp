@@ -186,8 +186,8 @@ class BadCheckpoint : public ::testing::Test {
 };
 
 TEST_F(BadCheckpoint, TruncatedAnywhereIsRefused) {
-  for (std::size_t keep : {std::size_t{0}, std::size_t{5}, std::size_t{12}, std::size_t{40}, bytes_.size() / 2,
-                           bytes_.size() - 1}) {
+  for (std::size_t keep :
+       {std::size_t{0}, std::size_t{5}, std::size_t{12}, std::size_t{40}, bytes_.size() / 2, bytes_.size() - 1}) {
     write_bytes(path_, std::vector<char>(bytes_.begin(), bytes_.begin() + static_cast<std::ptrdiff_t>(keep)));
     const char* says = keep < 8 ? "not a gfs checkpoint" : keep < 16 ? "truncated" : "checksum";
     expect_refused(cfg_, data_, ErrorCode::kInvalidData, says);
