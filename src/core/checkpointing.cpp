@@ -62,6 +62,11 @@ train::TrainState FitCheckpoints::resume(const train::ModelShape& shape, int mem
                                              " models after " + std::to_string(c.position.epochs_done) +
                                              " epochs; this fit trains " + std::to_string(members) + " for " +
                                              std::to_string(epochs_));
+  const auto probability_floats =
+      static_cast<std::size_t>(c.position.epochs_done) * static_cast<std::size_t>(n_features_);
+  if (!c.probability_history.empty() && c.probability_history.size() != probability_floats)
+    throw Error(ErrorCode::kInvalidData, "checkpoint " + options_.resume + " holds a probability history of " +
+                                             std::to_string(c.probability_history.size()) + " values, not epochs x D");
   from = c.position;
   result.history = c.history;
   result.probability_history = c.probability_history;
