@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "gfs/gfs.h"
 #include "gfs/gfs.hpp"
 #include "synthetic.hpp"
 #include "train/checkpoint.hpp"
@@ -147,6 +148,36 @@ TEST(Checkpoint, StopRequestWritesTheFileAndThrowsCheckpointed) {
   EXPECT_EQ(train::read_checkpoint(path).position.epochs_done, 7);
   // No stray temporary file beside it.
   EXPECT_NE(::access((path + ".tmp." + std::to_string(::getpid())).c_str(), F_OK), 0);
+  std::remove(path.c_str());
+}
+
+TEST(Checkpoint, CApiStopsOnRequestAndResumes) {
+  const Synthetic s = make_classification(96, 40, 2, 2, 3);
+  const std::string path = temp_path("capi");
+  const auto make = [](gfs_selector** h) {
+    ASSERT_EQ(gfs_create(h), GFS_OK);
+    for (const auto& [k, v] : {std::pair<const char*, const char*>{"epochs", "9"},
+                               {"device", "cpu"},
+                               {"seed", "4"},
+                               {"support", "majority"}})
+      ASSERT_EQ(gfs_set(*h, k, v), GFS_OK);
+  };
+  gfs_selector *straight = nullptr, *stopped = nullptr, *resumed = nullptr;
+  make(&straight);
+  make(&stopped);
+  make(&resumed);
+  ASSERT_EQ(gfs_fit(straight, s.x.data(), s.rows, s.cols, s.y.data(), 1), GFS_OK) << gfs_last_error();
+  ASSERT_EQ(gfs_set_checkpoint(stopped, path.c_str(), 0, nullptr), GFS_OK);
+  gfs_request_stop(stopped);  // as a signal handler would, before or during the fit
+  EXPECT_EQ(gfs_fit(stopped, s.x.data(), s.rows, s.cols, s.y.data(), 1), GFS_CHECKPOINTED);
+  EXPECT_NE(std::string(gfs_last_error()).find("after epoch 1 of 9"), std::string::npos) << gfs_last_error();
+  ASSERT_EQ(gfs_set_checkpoint(resumed, nullptr, 0, path.c_str()), GFS_OK);
+  ASSERT_EQ(gfs_fit(resumed, s.x.data(), s.rows, s.cols, s.y.data(), 1), GFS_OK) << gfs_last_error();
+  std::vector<float> a(40), b(40);
+  ASSERT_EQ(gfs_get_logits(straight, a.data(), 40), GFS_OK);
+  ASSERT_EQ(gfs_get_logits(resumed, b.data(), 40), GFS_OK);
+  EXPECT_EQ(a, b);
+  for (gfs_selector* h : {straight, stopped, resumed}) gfs_destroy(h);
   std::remove(path.c_str());
 }
 
