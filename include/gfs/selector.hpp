@@ -39,7 +39,9 @@ class GFS_API Selector {
   /// Checkpointing and resuming for the next fits (checkpoint.hpp).
   void set_checkpoint(CheckpointOptions options);
   /// Next fits run feature-parallel over the ranks of MPI_COMM_WORLD (gfs/mpi.hpp; every rank calls
-  /// fit() with the same arguments and gets the same Result). Ignored with one rank.
+  /// fit() with the same arguments and gets the same Result). Ignored with one rank. The progress
+  /// callback must answer the same on every rank (it sees the same records); a checkpoint stop
+  /// requested on any rank stops all of them after the same epoch.
   void set_feature_parallel(bool on);
 
   /// Trains on x [n_rows, n_features] (row-major, float32). Classification: y holds n_rows class
