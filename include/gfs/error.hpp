@@ -14,6 +14,9 @@ enum class ErrorCode : int {
   kDeviceUnavailable = 3,  ///< the requested device is absent or out of memory
   kIo = 4,                 ///< a file could not be read or written
   kInternal = 5,           ///< a bug in libgfs: please report it
+  /// The fit stopped on request (CheckpointOptions::stop_requested) after writing its checkpoint:
+  /// not a failure; resume from the checkpoint. (6 and 7 are the C API's own statuses.)
+  kCheckpointed = 8,
 };
 
 namespace detail {

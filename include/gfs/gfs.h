@@ -30,7 +30,8 @@ typedef enum gfs_status {
   GFS_ERR_IO = 4,
   GFS_ERR_INTERNAL = 5,
   GFS_ERR_NOT_FITTED = 6,
-  GFS_ERR_BUFFER_TOO_SMALL = 7
+  GFS_ERR_BUFFER_TOO_SMALL = 7,
+  GFS_CHECKPOINTED = 8 /* the fit stopped on request (gfs_request_stop) after writing its checkpoint */
 } gfs_status;
 
 typedef struct gfs_selector gfs_selector;
@@ -50,6 +51,14 @@ GFS_API int gfs_get(const gfs_selector* s, const char* key, char* buf, int64_t b
 /* x: [n_rows, n_features] row-major float32; y: class labels (as floats) or [n_rows, n_targets]. */
 GFS_API int gfs_fit(gfs_selector* s, const float* x, int64_t n_rows, int64_t n_features, const float* y,
                     int32_t n_targets);
+
+/* Checkpoints (gfs/checkpoint.hpp): write the training state to `path` every `every` epochs (0: only
+ * on gfs_request_stop; NULL or "": never), start from the checkpoint `resume` (NULL or "": fresh).
+ * Applies to the next gfs_fit calls. */
+GFS_API int gfs_set_checkpoint(gfs_selector* s, const char* path, int32_t every, const char* resume);
+/* Asks a running (or the next) gfs_fit on s to stop after its current epoch, write its checkpoint and
+ * return GFS_CHECKPOINTED. Only sets a flag: safe to call from a signal handler or another thread. */
+GFS_API void gfs_request_stop(gfs_selector* s);
 
 GFS_API int gfs_n_features(const gfs_selector* s, int64_t* out);
 GFS_API int gfs_n_selected(const gfs_selector* s, int64_t* out);

@@ -2,6 +2,7 @@
 /// @brief What a fit returns: logits, probabilities, scores, the support, the ranking and the history.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -46,6 +47,9 @@ struct Result {
   double fit_seconds = 0;
   int stopped_epoch = 0;    ///< the last epoch trained
   std::string stop_reason;  ///< "epochs" (the cap), "converged" (tol / n_iter_no_change) or "callback"
+  int ranks = 1;            ///< processes of a feature-parallel (MPI) fit
+  /// feature-parallel: rank r trained columns [rank_columns[r][0], + rank_columns[r][1]) (empty: one process)
+  std::vector<std::array<std::int64_t, 2>> rank_columns;
   Config config;  ///< every hyper-parameter used
 };
 

@@ -13,6 +13,7 @@
 #include <memory>
 #include <vector>
 
+#include "gfs/checkpoint.hpp"
 #include "gfs/config.hpp"
 #include "gfs/error.hpp"
 #include "gfs/export.h"
@@ -35,6 +36,13 @@ class GFS_API Selector {
   [[nodiscard]] const Config& config() const;
   Config& config();
   void set_progress(ProgressCallback callback);
+  /// Checkpointing and resuming for the next fits (checkpoint.hpp).
+  void set_checkpoint(CheckpointOptions options);
+  /// Next fits run feature-parallel over the ranks of MPI_COMM_WORLD (gfs/mpi.hpp; every rank calls
+  /// fit() with the same arguments and gets the same Result). Ignored with one rank. The progress
+  /// callback must answer the same on every rank (it sees the same records); a checkpoint stop
+  /// requested on any rank stops all of them after the same epoch.
+  void set_feature_parallel(bool on);
 
   /// Trains on x [n_rows, n_features] (row-major, float32). Classification: y holds n_rows class
   /// labels, integers 0..C-1 stored as floats. Regression: y is [n_rows, n_targets] row-major.

@@ -1,6 +1,7 @@
 /// @file c_api.cpp
 /// @brief The C API: every entry point runs inside GFS_API_BEGIN/END, so no exception escapes;
 ///        failures become a status code plus a thread-local message for gfs_last_error().
+#include <atomic>
 #include <cstring>
 #include <exception>
 #include <new>
@@ -12,6 +13,7 @@
 
 struct gfs_selector {
   gfs::Selector selector;
+  std::atomic<int> stop{0};  ///< gfs_request_stop (lock-free: async-signal-safe)
 };
 
 namespace {
@@ -118,6 +120,23 @@ int gfs_fit(gfs_selector* s, const float* x, int64_t n_rows, int64_t n_features,
   require_handle(s);
   s->selector.fit(x, n_rows, n_features, y, n_targets);
   GFS_API_END
+}
+
+int gfs_set_checkpoint(gfs_selector* s, const char* path, int32_t every, const char* resume) {
+  GFS_API_BEGIN
+  require_handle(s);
+  gfs::CheckpointOptions o;
+  o.path = path != nullptr ? path : "";
+  o.every = every;
+  o.resume = resume != nullptr ? resume : "";
+  std::atomic<int>* stop = &s->stop;
+  o.stop_requested = [stop] { return stop->exchange(0) != 0; };  // one request stops one fit
+  s->selector.set_checkpoint(std::move(o));
+  GFS_API_END
+}
+
+void gfs_request_stop(gfs_selector* s) {
+  if (s != nullptr) s->stop.store(1);
 }
 
 int gfs_n_features(const gfs_selector* s, int64_t* out) {

@@ -10,6 +10,9 @@
 namespace CLI {
 class App;
 }
+namespace gfs::mpi {
+class Session;
+}
 
 namespace gfs::cli {
 
@@ -30,7 +33,13 @@ struct SelectArgs {
   bool reference = false;
   bool quiet = false;
   std::vector<std::string> settings;  // --set key=value
+  std::string checkpoint, resume;     // --checkpoint FILE, --resume FILE
+  int checkpoint_every = 0;
 };
+
+/// Exit status of a fit that stopped on SIGTERM/SIGUSR1 after writing its checkpoint: "requeue me"
+/// (EX_TEMPFAIL of sysexits.h: a temporary failure, try again).
+constexpr int kExitCheckpointed = 75;
 
 struct TransformArgs {
   InputArgs in;
@@ -48,7 +57,8 @@ void add_select(CLI::App& app, SelectArgs& a);
 void add_transform(CLI::App& app, TransformArgs& a);
 void add_demo(CLI::App& app, DemoArgs& a);
 
-int run_select(const SelectArgs& a);
+/// `ranks`: the MPI session when started as several ranks (requeue.hpp: mpi_session), else nullptr.
+int run_select(const SelectArgs& a, const mpi::Session* ranks = nullptr);
 int run_transform(const TransformArgs& a);
 int run_demo(const DemoArgs& a);
 

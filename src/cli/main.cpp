@@ -1,13 +1,16 @@
 /// @file main.cpp
 /// @brief `gfs`: the command-line tool for batch jobs. Parses the command line, runs a subcommand,
 ///        and maps every failure to a documented exit code (0 ok, 2 bad usage or input, 3 device
-///        unavailable, 1 anything else) with a one-line message on stderr.
+///        unavailable, 75 checkpointed on a signal: requeue, 1 anything else) with a one-line
+///        message on stderr.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <exception>
+#include <memory>
 #include <new>
 
 #include "cli/commands.hpp"
+#include "cli/requeue.hpp"
 #include "gfs/error.hpp"
 #include "gfs/selector.hpp"
 #include "io/atomic_file.hpp"
@@ -22,6 +25,8 @@ int exit_code_of(gfs::ErrorCode code) {
       return 2;
     case gfs::ErrorCode::kDeviceUnavailable:
       return 3;
+    case gfs::ErrorCode::kCheckpointed:
+      return gfs::cli::kExitCheckpointed;
     default:
       return 1;
   }
@@ -55,17 +60,28 @@ int main(int argc, char** argv) {
   }
 
   const char* name = select->parsed() ? "select" : transform->parsed() ? "transform" : "demo";
+  // Under mpirun: an error on one rank ends every rank (MPI_Abort), never leaves them waiting.
+  std::unique_ptr<gfs::mpi::Session> mpi;
+  const auto fail = [&mpi](int code) {
+    if (mpi && mpi->size() > 1) gfs::mpi::Session::abort(code);
+    return code;
+  };
   try {
-    if (select->parsed()) return gfs::cli::run_select(select_args);
+    if (select->parsed()) {
+      mpi = gfs::cli::mpi_session();
+      return gfs::cli::run_select(select_args, mpi.get());
+    }
     if (transform->parsed()) return gfs::cli::run_transform(transform_args);
     return gfs::cli::run_demo(demo_args);
   } catch (const gfs::Error& e) {
-    std::fprintf(stderr, "gfs %s: error: %s\n", name, e.what());
-    return exit_code_of(e.code());
+    const bool stopped = e.code() == gfs::ErrorCode::kCheckpointed;  // not an error: requeue and resume
+    std::fprintf(stderr, "gfs %s: %s%s\n", name, stopped ? "" : "error: ", e.what());
+    // Every rank stops after the same epoch, so a checkpointed stop ends them all normally.
+    return stopped ? exit_code_of(e.code()) : fail(exit_code_of(e.code()));
   } catch (const std::bad_alloc&) {
     std::fprintf(stderr, "gfs %s: error: out of memory\n", name);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "gfs %s: error: %s\n", name, e.what());
   }
-  return 1;
+  return fail(1);
 }

@@ -98,6 +98,12 @@ nlohmann::ordered_json result_to_json(const Result& r, const InputInfo& in) {
   j["ranking"] = r.ranking;
   j["device"] = r.device;
   if (!r.device_note.empty()) j["device_note"] = r.device_note;
+  j["ranks"] = r.ranks;
+  if (!r.rank_columns.empty()) {  // feature-parallel: how D was split
+    auto split = nlohmann::ordered_json::array();
+    for (const auto& [first, count] : r.rank_columns) split.push_back({{"first", first}, {"count", count}});
+    j["rank_columns"] = split;
+  }
   j["fit_seconds"] = r.fit_seconds;
   j["stopped_epoch"] = r.stopped_epoch;
   j["stop_reason"] = r.stop_reason;

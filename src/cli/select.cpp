@@ -3,12 +3,15 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <limits>
+#include <optional>
 
 #include "cli/commands.hpp"
 #include "cli/input.hpp"
 #include "cli/progress.hpp"
+#include "cli/requeue.hpp"
 #include "cli/result_json.hpp"
 #include "gfs/error.hpp"
+#include "gfs/mpi.hpp"
 #include "gfs/selector.hpp"
 #include "io/atomic_file.hpp"
 
@@ -41,6 +44,13 @@ void add_select(CLI::App& app, SelectArgs& a) {
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_flag("-q,--quiet", a.quiet, "No progress and no summary");
+  app.add_option("--checkpoint", a.checkpoint,
+                 "Write the training state to FILE (atomically) every --checkpoint-every epochs and on SIGTERM or "
+                 "SIGUSR1, which end the fit after the current epoch with exit status 75 (requeue and --resume)");
+  app.add_option("--checkpoint-every", a.checkpoint_every, "Epochs between checkpoints (0, default: only on a signal)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--resume", a.resume,
+                 "Continue the fit saved in FILE (same data, same settings); the result equals an uninterrupted fit's");
 }
 
 namespace {
@@ -106,7 +116,7 @@ void print_summary(const Result& r, const io::Dataset& d, const std::string& out
 
 }  // namespace
 
-int run_select(const SelectArgs& a) {
+int run_select(const SelectArgs& a, const mpi::Session* ranks) {
   const Config cfg = build_config(a);
   check_device(cfg.device);
   const io::Format f = a.in.format == "auto" ? io::format_from_extension(a.in.input) : io::parse_format(a.in.format);
@@ -114,8 +124,11 @@ int run_select(const SelectArgs& a) {
     throw Error(ErrorCode::kInvalidArgument,
                 "no targets: give --target NAME|INDEX (a column of the input) or --labels PATH");
   }
-  // Fails now, not after the fit, when the output cannot be written or is one of the inputs.
-  io::AtomicFile out(a.output, {a.in.input, a.in.labels});
+  // Under mpirun every rank reads the input and trains its block of the columns; rank 0 writes.
+  // The output fails now, not after the fit, when it cannot be written or is one of the inputs.
+  const bool writer = !ranks || ranks->rank() == 0;
+  std::optional<io::AtomicFile> out;
+  if (writer) out.emplace(a.output, std::vector<std::string>{a.in.input, a.in.labels});
   io::Dataset d = read_input(a.in, 0, &cfg);
   if (d.n_targets == 0) {
     throw Error(ErrorCode::kInvalidArgument, d.path + " has no targets: give --target NAME|INDEX or --labels PATH");
@@ -123,13 +136,16 @@ int run_select(const SelectArgs& a) {
   InputInfo info{&d, a.in.labels, encode_targets(d, cfg.task)};
   check_names_utf8(d, info.classes);
   Selector sel(cfg);
-  Progress progress(a.quiet);
+  sel.set_checkpoint(checkpoint_options(a));
+  sel.set_feature_parallel(ranks != nullptr);
+  Progress progress(a.quiet || !writer);
   sel.set_progress([&progress](const EpochRecord& r, int total) { return progress(r, total); });
   const Result& r = sel.fit(d.x.data(), d.n_rows, d.n_cols, d.y.data(), d.n_targets);
   progress.finish();
-  out.write(dump_readable(result_to_json(r, info)));
-  out.put('\n');
-  out.commit();
+  if (!writer) return 0;
+  out->write(dump_readable(result_to_json(r, info)));
+  out->put('\n');
+  out->commit();
   if (!a.quiet) print_summary(r, d, a.output);
   return 0;
 }

@@ -36,6 +36,8 @@ void check_finite(const Result& r) {
 struct Selector::Impl {
   Config config;
   ProgressCallback progress;
+  CheckpointOptions checkpoint;
+  bool feature_parallel = false;
   Result result;
   bool fitted = false;
 };
@@ -48,6 +50,8 @@ Selector& Selector::operator=(Selector&&) noexcept = default;
 const Config& Selector::config() const { return impl_->config; }
 Config& Selector::config() { return impl_->config; }
 void Selector::set_progress(ProgressCallback callback) { impl_->progress = std::move(callback); }
+void Selector::set_checkpoint(CheckpointOptions options) { impl_->checkpoint = std::move(options); }
+void Selector::set_feature_parallel(bool on) { impl_->feature_parallel = on; }
 
 const Result& Selector::fit(const float* x, std::int64_t n_rows, std::int64_t n_features, const float* y,
                             int n_targets) {
@@ -58,7 +62,8 @@ const Result& Selector::fit(const float* x, std::int64_t n_rows, std::int64_t n_
   try {
     impl_->config.validate();
     if (n_rows > 0 && n_features > 0) detail::check_fit_memory(impl_->config, n_rows, n_features, true);
-    result = detail::train(impl_->config, x, n_rows, n_features, y, n_targets, impl_->progress);
+    result = detail::train(impl_->config, x, n_rows, n_features, y, n_targets, impl_->progress, impl_->checkpoint,
+                           impl_->feature_parallel);
   } catch (const std::bad_alloc&) {
     throw Error(ErrorCode::kInvalidData, "out of memory fitting a " + std::to_string(n_rows) + " x " +
                                              std::to_string(n_features) +

@@ -30,6 +30,39 @@ struct Member {
   std::vector<std::int32_t> order;  ///< this epoch's row indices into x
 };
 
+/// Member m of a state of every member (for a backend that trains one).
+train::TrainState member_state(const train::TrainState& all, int m) {
+  train::TrainState s;
+  s.values = all.values.copy_member(m);
+  s.moment1 = all.moment1.copy_member(m);
+  s.moment2 = all.moment2.copy_member(m);
+  s.step = all.step;
+  return s;
+}
+
+/// Every member's state, [M, ...], from one batched backend or one backend per member.
+train::TrainState all_states(std::vector<std::unique_ptr<train::Backend>>& backends, const train::ModelShape& shape,
+                             int M) {
+  train::TrainState all, one;
+  if (backends.size() == 1) {
+    backends[0]->export_state(all);
+    return all;
+  }
+  all = train::TrainState(train::Params<float>(shape, M));
+  for (int m = 0; m < M; ++m) {
+    backends[static_cast<std::size_t>(m)]->export_state(one);
+    const std::size_t at = all.values.layout.size * static_cast<std::size_t>(m);
+    std::copy(one.values.flat.begin(), one.values.flat.end(),
+              all.values.flat.begin() + static_cast<std::ptrdiff_t>(at));
+    std::copy(one.moment1.flat.begin(), one.moment1.flat.end(),
+              all.moment1.flat.begin() + static_cast<std::ptrdiff_t>(at));
+    std::copy(one.moment2.flat.begin(), one.moment2.flat.end(),
+              all.moment2.flat.begin() + static_cast<std::ptrdiff_t>(at));
+    all.step = one.step;
+  }
+  return all;
+}
+
 }  // namespace
 
 std::vector<std::vector<std::int64_t>> member_halves(std::int64_t n_rows, int members, std::uint64_t seed) {
@@ -53,7 +86,8 @@ std::uint64_t member_seed(std::uint64_t seed, int member) {
 }
 
 MemberFit fit_members(const Config& config, const float* x, std::int64_t n_rows, std::int64_t n_features,
-                      const train::Targets& targets, Device device, const MemberEpoch& after_epoch) {
+                      const train::Targets& targets, Device device, const MemberEpoch& after_epoch,
+                      const MemberResume& resume) {
   const int M = config.members;
   const std::int64_t h = n_rows / 2;
   // Each member is a fit on h rows: its plan (batch, penalty normaliser) is that of h rows.
@@ -83,7 +117,11 @@ MemberFit fit_members(const Config& config, const float* x, std::int64_t n_rows,
   for (int b = 1; b < n_backends; ++b) backends.push_back(make_backend(device, config.threads));
   states.reserve(static_cast<std::size_t>(n_backends));
   for (int b = 0; b < n_backends; ++b) {
-    states.emplace_back(batched ? init : init.copy_member(b));
+    if (resume.state == nullptr) {
+      states.emplace_back(batched ? init : init.copy_member(b));
+    } else {
+      states.push_back(batched ? *resume.state : member_state(*resume.state, b));
+    }
     train::TrainSetup setup;
     setup.x = x;
     setup.n_rows = n_rows;
@@ -103,7 +141,14 @@ MemberFit fit_members(const Config& config, const float* x, std::int64_t n_rows,
   const train::Schedule& common = *members[0].schedule;  // tau, lambda and steps are every member's
   std::vector<train::EpochStats> stats, one;
   std::vector<float> logits, part;
-  for (int epoch = 1; epoch <= common.epochs(); ++epoch) {
+  const auto read_all_logits = [&] {
+    logits.clear();
+    for (auto& b : backends) {
+      b->read_logits(part);
+      logits.insert(logits.end(), part.begin(), part.end());
+    }
+  };
+  for (int epoch = resume.from.epochs_done + 1; epoch <= common.epochs(); ++epoch) {
     train::EpochWork work;
     work.tau = common.tau(epoch);
     work.lambda = common.lambda(epoch);
@@ -120,18 +165,19 @@ MemberFit fit_members(const Config& config, const float* x, std::int64_t n_rows,
       backends[0]->read_logits(logits);
     } else {
       stats.clear();
-      logits.clear();
       for (int m = 0; m < M; ++m) {
         train::EpochWork own = work;
         own.orders = {work.orders[static_cast<std::size_t>(m)]};
         backends[static_cast<std::size_t>(m)]->train_members(own, one);
         stats.push_back(one.at(0));
-        backends[static_cast<std::size_t>(m)]->read_logits(part);
-        logits.insert(logits.end(), part.begin(), part.end());
       }
+      read_all_logits();
     }
-    if (!after_epoch(epoch, work.tau, stats, logits)) break;
+    const bool go_on = after_epoch(epoch, work.tau, stats, logits);
+    if (resume.due && resume.due(epoch)) resume.save(epoch, all_states(backends, shape, M));
+    if (!go_on) break;
   }
+  if (logits.empty()) read_all_logits();  // resumed after the last epoch
   out.logits = std::move(logits);
   return out;
 }

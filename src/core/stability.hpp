@@ -37,9 +37,20 @@ struct MemberFit {
 using MemberEpoch =
     std::function<bool(int epoch, float tau, const std::vector<train::EpochStats>&, const std::vector<float>& logits)>;
 
+/// Resuming and checkpointing the members (the trainer's checkpoint hook): start from `state`
+/// (every member, [members, ...]; nullptr: fresh) after `from` epochs; after each epoch, when
+/// due(epoch), save(epoch, every member's state).
+struct MemberResume {
+  train::Position from;
+  const train::TrainState* state = nullptr;
+  std::function<bool(int epoch)> due;
+  std::function<void(int epoch, const train::TrainState&)> save;
+};
+
 /// Trains config.members members of the fit on `device` (concrete), x [n_rows, n_features] standardised.
 MemberFit fit_members(const Config& config, const float* x, std::int64_t n_rows, std::int64_t n_features,
-                      const train::Targets& targets, Device device, const MemberEpoch& after_epoch);
+                      const train::Targets& targets, Device device, const MemberEpoch& after_epoch,
+                      const MemberResume& resume = {});
 
 /// The stability outputs of a MemberFit.
 struct Stability {

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "backends/backends.hpp"
+#include "core/checkpointing.hpp"
 #include "core/data.hpp"
 #include "core/outputs.hpp"
 #include "core/plan.hpp"
@@ -17,22 +18,27 @@
 #include "gfs/error.hpp"
 #include "train/backend.hpp"
 #include "train/convergence.hpp"
+#include "train/ranks.hpp"
 #include "train/schedule.hpp"
 
 namespace gfs::detail {
 namespace {
 
-/// Hands `backend` one fit's data and starting state (pointers must outlive the backend).
+/// Hands `backend` one fit's data and starting state (pointers must outlive the backend): every
+/// column, or (feature-parallel) the columns of `block`, joined to the other ranks' by `reduce`.
 void prepare(train::Backend& backend, const train::Plan& plan, const float* x, std::int64_t n_rows,
-             const train::ModelShape& shape, const train::Targets& targets, const train::TrainState& state) {
+             const train::ModelShape& shape, const train::Targets& targets, const train::TrainState& state,
+             const train::FeatureBlock* block = nullptr, train::Reduce* reduce = nullptr) {
   train::TrainSetup setup;
-  setup.x = x;
+  setup.x = block != nullptr ? x + block->first() : x;
   setup.n_rows = n_rows;
-  setup.features = train::FeatureBlock::whole(shape.n_features);
+  setup.features = block != nullptr ? *block : train::FeatureBlock::whole(shape.n_features);
   setup.shape = shape;
+  setup.shape.n_features = setup.features.count();
   setup.targets = &targets;
   setup.state = &state;
   setup.plan = plan;
+  setup.reduce = reduce;
   backend.setup(setup);
 }
 
@@ -79,6 +85,28 @@ train::EpochStats mean_stats(const std::vector<train::EpochStats>& members) {
   return m;
 }
 
+/// The ranks of a feature-parallel fit (nullptr: one process trains every column).
+std::unique_ptr<train::Ranks> open_ranks(bool feature_parallel, const Config& config, std::int64_t n_features) {
+  if (!feature_parallel) return nullptr;
+  std::unique_ptr<train::Ranks> ranks = train::world_ranks();
+  if (ranks->size() == 1) return nullptr;
+  if (config.support == SupportRule::kStability)
+    throw Error(ErrorCode::kInvalidArgument,
+                "support rule 'stability' does not run feature-parallel yet: run it in one process per fit");
+  if (config.device.kind == DeviceKind::kCuda)
+    throw Error(ErrorCode::kInvalidArgument, "feature-parallel fits run on CPU ranks: use --device cpu (or auto)");
+  if (!config.exact)
+    throw Error(ErrorCode::kInvalidArgument,
+                "feature-parallel fits train every column in every step: add --set exact=true (the active set and "
+                "convergence stopping do not split across ranks yet)");
+  const int chunks = train::ColumnChunks(n_features).count;
+  if (ranks->size() > chunks)
+    throw Error(ErrorCode::kInvalidArgument, std::to_string(n_features) + " features make " + std::to_string(chunks) +
+                                                 " column chunks, fewer than " + std::to_string(ranks->size()) +
+                                                 " ranks: run at most " + std::to_string(chunks) + " ranks");
+  return ranks;
+}
+
 /// Stability's ranking: by selection frequency, then by the members' mean logit.
 std::vector<int> rank_by_frequency(const std::vector<float>& frequency, const std::vector<float>& logits) {
   std::vector<int> order = rank_by_logit(logits);
@@ -86,6 +114,30 @@ std::vector<int> rank_by_frequency(const std::vector<float>& frequency, const st
     return frequency[static_cast<std::size_t>(a)] > frequency[static_cast<std::size_t>(b)];
   });
   return order;
+}
+
+/// Every member's logits w = phi e + b from a state, in the CPU backend's summation order (a resumed
+/// fit's starting point for convergence stopping).
+std::vector<float> member_logits(const train::TrainState& state) {
+  const train::ModelShape& s = state.values.shape();
+  const auto D = static_cast<std::size_t>(s.n_features), de = static_cast<std::size_t>(s.embedding_dim);
+  std::vector<float> out;
+  for (int m = 0; m < state.values.members; ++m) {
+    const train::ParamView<const float> p = state.values.member(m);
+    for (std::size_t j = 0; j < D; ++j) {
+      float w = p.mask_bias[j];
+      for (std::size_t k = 0; k < de; ++k) w += p.mask_weight[j * de + k] * p.embedding[k];
+      out.push_back(w);
+    }
+  }
+  return out;
+}
+
+/// The mean loss of every epoch recorded so far.
+std::vector<double> losses_of(const Result& r) {
+  std::vector<double> out;
+  for (const EpochRecord& e : r.history) out.push_back(e.loss);
+  return out;
 }
 
 /// Progress for Config::verbose without a callback: a line per tenth of the epochs, on stderr.
@@ -99,10 +151,13 @@ void log_epoch(const EpochRecord& r, int epochs) {
 }  // namespace
 
 Result train(const Config& config, const float* x, std::int64_t n_rows, std::int64_t n_features, const float* y,
-             int n_targets, const ProgressCallback& progress) {
+             int n_targets, const ProgressCallback& progress, const CheckpointOptions& checkpoint,
+             bool feature_parallel) {
   const auto start = std::chrono::steady_clock::now();
   config.validate();
   check_inputs(config, x, n_rows, n_features, y, n_targets);
+  FitCheckpoints checkpoints(checkpoint, config, x, n_rows, n_features, y, n_targets);
+  const std::unique_ptr<train::Ranks> ranks = open_ranks(feature_parallel, config, n_features);
 
   Result result;
   result.config = config;
@@ -140,9 +195,12 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
   result.stop_reason = "epochs";
   const auto keep_going = [&](int epoch, bool recorded, const std::vector<float>& logits) {
     result.stopped_epoch = epoch;
-    if (!recorded) result.stop_reason = "callback";
-    else if (convergence.update(epoch, logits, result.history.back().loss)) result.stop_reason = "converged";
-    else return true;
+    if (!recorded)
+      result.stop_reason = "callback";
+    else if (convergence.update(epoch, logits, result.history.back().loss))
+      result.stop_reason = "converged";
+    else
+      return true;
     return false;
   };
 
@@ -152,12 +210,27 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
     result.device_note = probe.note;
     probe.backend.reset();
     std::vector<float> mean;
+    MemberResume resume;
+    train::TrainState resumed;
+    if (checkpoints.resuming()) {
+      resumed =
+          checkpoints.resume(make_shape(config, n_features, targets.n_outputs), config.members, result, resume.from);
+      resume.state = &resumed;
+    }
+    resume.due = [&](int epoch) { return checkpoints.due(epoch); };
+    resume.save = [&](int epoch, const train::TrainState& state) {
+      checkpoints.save(epoch, state, result, convergence.epochs_unchanged());
+    };
+    if (checkpoints.resuming())
+      convergence.restore(resume.from.epochs_done, member_logits(resumed), losses_of(result),
+                          resume.from.unchanged_epochs);
     const MemberFit fit = fit_members(
         config, train_x, n_rows, n_features, targets, probe.device,
         [&](int epoch, float tau, const std::vector<train::EpochStats>& stats, const std::vector<float>& logits) {
           mean = stability_of(MemberFit{logits, config.members, ""}, n_features, 1.0F).mean_logits;
           return keep_going(epoch, record(epoch, tau, mean_stats(stats), mean), logits);
-        });
+        },
+        resume);
     result.device = fit.device;
     Stability stab = stability_of(fit, n_features, config.stability_threshold);
     result.logits = stab.mean_logits;
@@ -171,21 +244,60 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
   } else {
     const train::Plan plan = make_plan(config, n_rows, n_features);
     const train::ModelShape shape = make_shape(config, n_features, targets.n_outputs);
-    const train::TrainState initial(train::initial_params(shape, plan.seed));
+    train::Position from;
+    // Feature-parallel: this rank trains its block of the columns (the whole model's rows for them).
+    const train::FeatureBlock block = ranks ? train::Ranks::block(n_features, ranks->rank(), ranks->size(), n_features)
+                                            : train::FeatureBlock::whole(n_features);
+    train::ModelShape block_shape = shape;
+    block_shape.n_features = block.count();
+    if (ranks) {
+      checkpoints.set_block(block.first(), block.count(), *ranks);
+      result.ranks = ranks->size();
+      for (int r = 0; r < ranks->size(); ++r) {
+        const train::FeatureBlock b = train::Ranks::block(n_features, r, ranks->size(), n_features);
+        result.rank_columns.push_back({b.first(), b.count()});
+      }
+    }
+    const train::TrainState initial =
+        checkpoints.resuming() ? checkpoints.resume(block_shape, 1, result, from)
+        : ranks ? train::TrainState(train::initial_params(shape, plan.seed, block.first(), block.count()))
+                : train::TrainState(train::initial_params(shape, plan.seed));
 
     // "auto" is resolved once: the validation networks run on the device the fit ran on.
-    OpenedBackend opened = open_backend(config.device, config.threads);
+    OpenedBackend opened = open_backend(ranks ? Device::cpu() : config.device, config.threads);
     result.device_note = opened.note;
     std::unique_ptr<train::Backend> backend = std::move(opened.backend);
     result.device = backend->name();
-    prepare(*backend, plan, train_x, n_rows, shape, targets, initial);
+    prepare(*backend, plan, train_x, n_rows, shape, targets, initial, &block, ranks ? &ranks->reduce() : nullptr);
 
     train::Schedule schedule(plan, n_rows);
-    std::vector<float> logits;
-    train::run_epochs(*backend, schedule, train::Position{}, [&](int epoch, float tau, const train::EpochStats& stats) {
-      backend->read_logits(logits);
-      return keep_going(epoch, record(epoch, tau, stats, logits), logits);
+    std::vector<float> logits, own;
+    const auto read_logits = [&] {  // every column's, gathered from the ranks
+      backend->read_logits(own);
+      if (ranks)
+        ranks->gather_columns(own, logits);
+      else
+        logits.swap(own);
+    };
+    train::TrainState saved;
+    if (checkpoints.resuming() && from.epochs_done > 0) {
+      read_logits();  // where the interrupted fit's convergence count stood
+      convergence.restore(from.epochs_done, logits, losses_of(result), from.unchanged_epochs);
+      logits.clear();
+    }
+    train::run_epochs(*backend, schedule, from, [&](int epoch, float tau, const train::EpochStats& stats) {
+      read_logits();
+      // Feature-parallel ranks train their whole blocks (exact mode): together every column.
+      train::EpochStats whole = stats;
+      if (ranks) whole.columns = 0;
+      const bool go_on = keep_going(epoch, record(epoch, tau, whole, logits), logits);
+      if (checkpoints.due(epoch)) {
+        backend->export_state(saved);
+        checkpoints.save(epoch, saved, result, convergence.epochs_unchanged());
+      }
+      return go_on;
     });
+    if (logits.empty()) read_logits();  // resumed after the last epoch
     backend.reset();
 
     result.logits = logits;

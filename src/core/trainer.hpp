@@ -10,6 +10,7 @@
 namespace gfs::detail {
 
 Result train(const Config& config, const float* x, std::int64_t n_rows, std::int64_t n_features, const float* y,
-             int n_targets, const ProgressCallback& progress);
+             int n_targets, const ProgressCallback& progress, const CheckpointOptions& checkpoint = {},
+             bool feature_parallel = false);
 
 }  // namespace gfs::detail

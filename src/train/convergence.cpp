@@ -7,8 +7,33 @@
 namespace gfs::train {
 
 Convergence::Convergence(double tol, int patience, int first_epoch, int members, std::int64_t n_features)
-    : tol_(tol), patience_(patience), first_epoch_(first_epoch), members_(members), n_features_(n_features),
+    : tol_(tol),
+      patience_(patience),
+      first_epoch_(first_epoch),
+      members_(members),
+      n_features_(n_features),
       kept_(static_cast<std::size_t>(members)) {}
+
+void Convergence::restore(int epochs_done, const std::vector<float>& logits, const std::vector<double>& losses,
+                          int unchanged) {
+  if (patience_ <= 0 || epochs_done < 1) return;
+  // The supports of the last epoch (update's first half), then the loss rule replayed.
+  const int saved_patience = patience_;
+  (void)update(epochs_done < first_epoch_ ? epochs_done : first_epoch_ - 1, logits, 0.0);
+  patience_ = saved_patience;
+  have_best_ = false;
+  no_improvement_ = 0;
+  for (int e = first_epoch_; e <= epochs_done && e <= static_cast<int>(losses.size()); ++e) {
+    const double loss = losses[static_cast<std::size_t>(e - 1)];
+    if (have_best_ && loss > best_loss_ - tol_)
+      ++no_improvement_;
+    else
+      no_improvement_ = 0;
+    if (!have_best_ || loss < best_loss_) best_loss_ = loss;
+    have_best_ = true;
+  }
+  unchanged_ = unchanged;
+}
 
 bool Convergence::update(int epoch, const std::vector<float>& logits, double loss) {
   if (patience_ <= 0) return false;

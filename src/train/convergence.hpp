@@ -20,6 +20,10 @@ class Convergence {
   /// After epoch `epoch`: logits [members, n_features], the epoch's mean loss. True: stop now.
   bool update(int epoch, const std::vector<float>& logits, double loss);
   [[nodiscard]] int epochs_unchanged() const { return unchanged_; }
+  /// The state after `epochs_done` epochs of a fit being resumed: `logits` [members, n_features]
+  /// after that epoch, the mean loss of every epoch so far, and the saved count of unchanged
+  /// epochs; the fit then stops where the uninterrupted fit would have.
+  void restore(int epochs_done, const std::vector<float>& logits, const std::vector<double>& losses, int unchanged);
 
  private:
   double tol_;

@@ -46,9 +46,11 @@ struct EpochStats {
   std::int64_t columns = 0;  ///< columns the epoch's steps trained (the active set; 0: not reported)
 };
 
-/// Where a fit stands: epochs completed. A fit resumed at position p runs epochs p+1 .. epochs.
+/// Where a fit stands: epochs completed (a fit resumed at position p runs epochs p+1 .. epochs),
+/// and how many epochs in a row its support has not changed (convergence stopping's count).
 struct Position {
   int epochs_done = 0;
+  int unchanged_epochs = 0;
 };
 
 }  // namespace gfs::train

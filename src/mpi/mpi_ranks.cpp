@@ -1,0 +1,138 @@
+/// @file mpi_ranks.cpp
+/// @brief train::Ranks over MPI_COMM_WORLD, and gfs::mpi::Session.
+///
+/// Reduce::exchange is one MPI_Allgatherv of the chunk slots' used floats: rank r contributes the
+/// slots of its own chunks, every rank receives all of them and then adds the chunks in chunk
+/// order, as one process would, so the sums do not depend on the number of ranks.
+#include <mpi.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <string>
+
+#include "gfs/error.hpp"
+#include "gfs/mpi.hpp"
+#include "train/ranks.hpp"
+
+namespace gfs {
+namespace {
+
+void check(int rc, const char* what) {
+  if (rc == MPI_SUCCESS) return;
+  char text[MPI_MAX_ERROR_STRING];
+  int len = 0;
+  MPI_Error_string(rc, text, &len);
+  throw Error(ErrorCode::kInternal, std::string(what) + " failed: " + std::string(text, static_cast<std::size_t>(len)));
+}
+
+class MpiReduce final : public train::Reduce {
+ public:
+  MpiReduce(MPI_Comm comm, int size) : comm_(comm), size_(size) {}
+  void exchange(Point, float* slots, std::size_t stride, std::size_t used, int first, int last, int n_chunks) override {
+    // The rank partition of the chunks (train::Ranks::block), in floats of `used` per chunk.
+    counts_.resize(static_cast<std::size_t>(size_));
+    displs_.resize(static_cast<std::size_t>(size_));
+    for (int r = 0; r < size_; ++r) {
+      const int c0 = n_chunks * r / size_, c1 = n_chunks * (r + 1) / size_;
+      counts_[static_cast<std::size_t>(r)] = static_cast<int>(static_cast<std::size_t>(c1 - c0) * used);
+      displs_[static_cast<std::size_t>(r)] = static_cast<int>(static_cast<std::size_t>(c0) * used);
+    }
+    send_.resize(static_cast<std::size_t>(last - first) * used);
+    for (int c = first; c < last; ++c)
+      std::copy(slots + stride * static_cast<std::size_t>(c), slots + stride * static_cast<std::size_t>(c) + used,
+                send_.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(c - first) * used));
+    recv_.resize(static_cast<std::size_t>(n_chunks) * used);
+    check(MPI_Allgatherv(send_.data(), static_cast<int>(send_.size()), MPI_FLOAT, recv_.data(), counts_.data(),
+                         displs_.data(), MPI_FLOAT, comm_),
+          "MPI_Allgatherv of the partial sums");
+    for (int c = 0; c < n_chunks; ++c) {
+      if (c >= first && c < last) continue;
+      std::copy(recv_.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(c) * used),
+                recv_.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(c + 1) * used),
+                slots + stride * static_cast<std::size_t>(c));
+    }
+  }
+
+ private:
+  MPI_Comm comm_;
+  int size_;
+  std::vector<int> counts_, displs_;
+  std::vector<float> send_, recv_;
+};
+
+class MpiRanks final : public train::Ranks {
+ public:
+  MpiRanks() {
+    check(MPI_Comm_rank(MPI_COMM_WORLD, &rank_), "MPI_Comm_rank");
+    check(MPI_Comm_size(MPI_COMM_WORLD, &size_), "MPI_Comm_size");
+    reduce_ = std::make_unique<MpiReduce>(MPI_COMM_WORLD, size_);
+  }
+  [[nodiscard]] int rank() const override { return rank_; }
+  [[nodiscard]] int size() const override { return size_; }
+  train::Reduce& reduce() override { return *reduce_; }
+  void gather_columns(const std::vector<float>& mine, std::vector<float>& all) override {
+    int n = static_cast<int>(mine.size());
+    std::vector<int> counts(static_cast<std::size_t>(size_)), displs(static_cast<std::size_t>(size_));
+    check(MPI_Allgather(&n, 1, MPI_INT, counts.data(), 1, MPI_INT, MPI_COMM_WORLD), "MPI_Allgather of block sizes");
+    int total = 0;
+    for (int r = 0; r < size_; ++r) {
+      displs[static_cast<std::size_t>(r)] = total;
+      total += counts[static_cast<std::size_t>(r)];
+    }
+    all.resize(static_cast<std::size_t>(total));
+    check(
+        MPI_Allgatherv(mine.data(), n, MPI_FLOAT, all.data(), counts.data(), displs.data(), MPI_FLOAT, MPI_COMM_WORLD),
+        "MPI_Allgatherv of the columns");
+  }
+  bool any(bool flag) override {
+    int mine = flag ? 1 : 0, out = 0;
+    check(MPI_Allreduce(&mine, &out, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD), "MPI_Allreduce of a flag");
+    return out != 0;
+  }
+
+ private:
+  int rank_ = 0, size_ = 1;
+  std::unique_ptr<MpiReduce> reduce_;
+};
+
+}  // namespace
+
+namespace train {
+std::unique_ptr<Ranks> world_ranks() {
+  int up = 0;
+  MPI_Initialized(&up);
+  if (up == 0)
+    throw Error(ErrorCode::kInvalidArgument, "a feature-parallel fit needs MPI initialised (gfs::mpi::Session)");
+  return std::make_unique<MpiRanks>();
+}
+}  // namespace train
+
+namespace mpi {
+
+bool available() { return true; }
+
+Session::Session(int* argc, char*** argv) {
+  int up = 0;
+  MPI_Initialized(&up);
+  if (up == 0) {
+    int provided = 0;
+    check(MPI_Init_thread(argc, argv, MPI_THREAD_SERIALIZED, &provided), "MPI_Init_thread");
+    owner_ = true;
+  }
+  check(MPI_Comm_rank(MPI_COMM_WORLD, &rank_), "MPI_Comm_rank");
+  check(MPI_Comm_size(MPI_COMM_WORLD, &size_), "MPI_Comm_size");
+}
+
+Session::~Session() {
+  int down = 0;
+  MPI_Finalized(&down);
+  if (owner_ && down == 0) MPI_Finalize();
+}
+
+void Session::abort(int code) {
+  MPI_Abort(MPI_COMM_WORLD, code);
+  std::exit(code);  // MPI_Abort does not return; this keeps [[noreturn]] honest
+}
+
+}  // namespace mpi
+}  // namespace gfs

@@ -1,0 +1,44 @@
+/// @file ranks.hpp
+/// @brief The processes of one feature-parallel fit: each trains a contiguous block of the fit's
+///        column chunks; what the trainer asks of the transport (MPI) between them.
+///
+/// Rank r of P holds chunks [C r / P, C (r + 1) / P) of ColumnChunks(D) (C chunks). Per step the
+/// backend's Reduce (reduce()) joins the blocks' partial sums; per epoch the trainer gathers the
+/// logits (gather_columns) and agrees on stopping (any). No MPI type appears here: src/mpi/
+/// implements it, and a build without MPI has no implementation.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "train/plan.hpp"
+#include "train/reduce.hpp"
+
+namespace gfs::train {
+
+class Ranks {
+ public:
+  virtual ~Ranks() = default;
+  [[nodiscard]] virtual int rank() const = 0;
+  [[nodiscard]] virtual int size() const = 0;
+  /// The reduce policy joining every rank's block (Reduce::exchange as one allgather).
+  virtual Reduce& reduce() = 0;
+  /// Every rank's `mine` (this rank's block of a per-column quantity, `mine.size()` floats; a block
+  /// after another in rank order) concatenated into `all` on every rank.
+  virtual void gather_columns(const std::vector<float>& mine, std::vector<float>& all) = 0;
+  /// True on every rank when `flag` is true on one (a stop request must end the same epoch everywhere).
+  virtual bool any(bool flag) = 0;
+
+  /// The block of rank `r` of `p` over the chunks of a fit with `d` columns (x given with `stride`).
+  static FeatureBlock block(std::int64_t d, int r, int p, std::int64_t stride) {
+    const int c = ColumnChunks(d).count;
+    return FeatureBlock::chunks(d, c * r / p, c * (r + 1) / p, stride);
+  }
+};
+
+/// The ranks of MPI_COMM_WORLD (MPI must be initialised). Throws gfs::Error (kInvalidArgument) in a
+/// build without MPI.
+std::unique_ptr<Ranks> world_ranks();
+
+}  // namespace gfs::train

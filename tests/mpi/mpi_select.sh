@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# `mpirun -np 2 gfs select` on a data set made here (never seen elsewhere in the project): the same
+# selection, top-20 ranking and logits as one process, "ranks": 2 in result.json, two P = 2 runs
+# identical; then a P = 2 fit stopped by SIGUSR1 (forwarded by mpirun) exits 75 and, resumed from
+# its per-rank checkpoints, equals the uninterrupted fit; an error on rank 0 alone ends every rank.
+#   mpi_select.sh GFS MPIRUN ARGS...
+set -euo pipefail
+gfs=$1
+shift
+launch=("$@")
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+cd "$dir"
+export OMP_WAIT_POLICY=passive
+
+# 240 rows x 260 columns; the label depends on columns 7, 128 and 251 (awk: no Python needed).
+awk 'BEGIN { srand(20261202); N = 240; D = 260; pi = 3.14159265358979
+  for (j = 0; j < D; ++j) printf "c%d,", j; print "label"
+  for (i = 0; i < N; ++i) {
+    for (j = 0; j < D; ++j) { x[j] = sqrt(-2 * log(1 - rand())) * cos(2 * pi * rand()); printf "%.5f,", x[j] }
+    print (x[7] - 0.8 * x[128] + 0.6 * x[251] + 0.3 * (rand() - 0.5) > 0 ? 1 : 0) }
+}' >data.csv
+
+common=(select -i data.csv -t label --seed 5 --batch-size 8 --threads 1 --quiet --set exact=true)
+"$gfs" "${common[@]}" --epochs 60 -o one.json
+"${launch[@]}" "$gfs" "${common[@]}" --epochs 60 -o two_a.json
+"${launch[@]}" "$gfs" "${common[@]}" --epochs 60 -o two_b.json
+
+compare() {  # compare A B WHAT: WHAT = "fit" (selection, ranking, logits...) or "all" (every key)
+  python3 - "$@" <<'PY'
+import json, sys
+a, b, what = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.argv[3]
+for r in (a, b):
+    r.pop("fit_seconds")
+if what == "all":
+    assert a == b, "the two runs differ"
+else:
+    assert b["ranks"] == 2 and len(b["rank_columns"]) == 2, b.get("ranks")
+    assert a["selected"] == b["selected"], (a["selected"], b["selected"])
+    assert a["ranking"][:20] == b["ranking"][:20], "top-20 ranking differs"
+    for k in ("logits", "scores", "history", "candidates"):
+        assert a[k] == b[k], k + " differs"
+print("ok:", sys.argv[1], sys.argv[2], what, "selected", b["selected"])
+PY
+}
+compare one.json two_a.json fit
+compare two_a.json two_b.json all
+
+# Stop by SIGUSR1 (Slurm's warning signal; mpirun forwards it to every rank), then resume.
+"${launch[@]}" "$gfs" "${common[@]}" --epochs 200 -o long.json
+"${launch[@]}" "$gfs" "${common[@]}" --epochs 200 -o stopped.json --checkpoint fit.ckpt --checkpoint-every 20 &
+pid=$!
+for _ in $(seq 600); do [ -f fit.ckpt.rank1 ] && [ -f fit.ckpt.rank0 ] && break; sleep 0.1; done
+kill -USR1 "$pid"
+status=0
+wait "$pid" || status=$?
+[ "$status" -eq 75 ] || { echo "FAIL: stopped fit exited $status, not 75"; exit 1; }
+[ ! -f stopped.json ] || { echo "FAIL: a stopped fit wrote a result"; exit 1; }
+"${launch[@]}" "$gfs" "${common[@]}" --epochs 200 -o resumed.json --resume fit.ckpt
+compare long.json resumed.json all
+# The per-rank files resumed by one process: a clear error, not a missing-file one.
+status=0
+"$gfs" "${common[@]}" --epochs 200 -o one_resumed.json --resume fit.ckpt 2>err.txt || status=$?
+[ "$status" -eq 2 ] && grep -q "feature-parallel fit" err.txt || { echo "FAIL: resume by one process gave $status"; cat err.txt; exit 1; }
+# An error seen by rank 0 alone (its output cannot be written) ends every rank with exit 2, no hang.
+status=0
+timeout 120 "${launch[@]}" "$gfs" "${common[@]}" --epochs 60 -o no-such-dir/r.json 2>err.txt || status=$?
+[ "$status" -eq 2 ] && grep -q "no-such-dir/r.json" err.txt || { echo "FAIL: rank-0 error gave $status"; cat err.txt; exit 1; }
+echo "mpi_select: all checks passed"
