@@ -36,7 +36,8 @@ void check_inputs(const Config& cfg, const float* x, std::int64_t n_rows, std::i
   // Scan for non-finite values in parallel; report the first in row-major order.
   std::int64_t first_bad = -1;
   const std::int64_t total = n_rows * n_features;
-#pragma omp parallel for reduction(max : first_bad) schedule(static)
+#pragma omp parallel for reduction(max : first_bad) schedule(static) \
+    num_threads(cfg.threads > 0 ? cfg.threads : omp_get_max_threads())
   for (std::int64_t r = 0; r < n_rows; ++r) {
     if (first_bad >= 0) continue;
     for (std::int64_t c = 0; c < n_features; ++c)
@@ -56,7 +57,7 @@ void check_inputs(const Config& cfg, const float* x, std::int64_t n_rows, std::i
               std::to_string(i % n_targets));
 }
 
-Standardized standardize(const float* x, std::int64_t n_rows, std::int64_t n_features) {
+Standardized standardize(const float* x, std::int64_t n_rows, std::int64_t n_features, int threads) {
   Standardized s;
   const auto D = static_cast<std::size_t>(n_features);
   s.mean.resize(D);
@@ -82,7 +83,7 @@ Standardized standardize(const float* x, std::int64_t n_rows, std::int64_t n_fea
     // A constant column has std 0: the 1e-6 keeps it finite (it becomes all zeros).
     scale[c] = 1.0 / (static_cast<double>(s.std[c]) + 1e-6);
   }
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) num_threads(threads > 0 ? threads : omp_get_max_threads())
   for (std::int64_t r = 0; r < n_rows; ++r)
     for (std::size_t c = 0; c < D; ++c) {
       const auto i = static_cast<std::size_t>(r) * D + c;
@@ -98,7 +99,7 @@ Targets make_targets(const Config& cfg, const float* y, std::int64_t n_rows, int
     t.n_outputs = n_targets;
     t.values.assign(y, y + n_rows * n_targets);
     if (cfg.standardize_targets) {
-      const Standardized z = standardize(y, n_rows, n_targets);
+      const Standardized z = standardize(y, n_rows, n_targets, cfg.threads);
       t.values = z.x;
     }
     return t;

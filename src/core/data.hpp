@@ -23,7 +23,8 @@ struct Standardized {
   std::vector<float> mean;  ///< [D]
   std::vector<float> std;   ///< [D]
 };
-Standardized standardize(const float* x, std::int64_t n_rows, std::int64_t n_features);
+/// threads <= 0: all cores (Config::threads).
+Standardized standardize(const float* x, std::int64_t n_rows, std::int64_t n_features, int threads = 0);
 
 /// Labels (classification: integer-valued, >= 2 classes, with class weights) or target values.
 Targets make_targets(const Config& cfg, const float* y, std::int64_t n_rows, int n_targets);

@@ -166,7 +166,7 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
   Standardized st;
   const float* train_x = x;
   if (config.standardize) {
-    st = standardize(x, n_rows, n_features);
+    st = standardize(x, n_rows, n_features, config.threads);
     train_x = st.x.data();
     result.feature_mean = st.mean;
     result.feature_std = st.std;
