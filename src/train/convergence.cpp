@@ -18,21 +18,22 @@ void Convergence::restore(int epochs_done, const std::vector<float>& logits, con
                           int unchanged) {
   if (patience_ <= 0 || epochs_done < 1) return;
   // The supports of the last epoch (update's first half), then the loss rule replayed.
-  const int saved_patience = patience_;
+  // update() before first_epoch records the supports only.
   (void)update(epochs_done < first_epoch_ ? epochs_done : first_epoch_ - 1, logits, 0.0);
-  patience_ = saved_patience;
   have_best_ = false;
   no_improvement_ = 0;
-  for (int e = first_epoch_; e <= epochs_done && e <= static_cast<int>(losses.size()); ++e) {
-    const double loss = losses[static_cast<std::size_t>(e - 1)];
-    if (have_best_ && loss > best_loss_ - tol_)
-      ++no_improvement_;
-    else
-      no_improvement_ = 0;
-    if (!have_best_ || loss < best_loss_) best_loss_ = loss;
-    have_best_ = true;
-  }
+  for (int e = first_epoch_; e <= epochs_done && e <= static_cast<int>(losses.size()); ++e)
+    count_loss(losses[static_cast<std::size_t>(e - 1)]);
   unchanged_ = unchanged;
+}
+
+void Convergence::count_loss(double loss) {
+  if (have_best_ && loss > best_loss_ - tol_)
+    ++no_improvement_;
+  else
+    no_improvement_ = 0;
+  if (!have_best_ || loss < best_loss_) best_loss_ = loss;
+  have_best_ = true;
 }
 
 bool Convergence::update(int epoch, const std::vector<float>& logits, double loss) {
@@ -52,12 +53,7 @@ bool Convergence::update(int epoch, const std::vector<float>& logits, double los
   seen_ = true;
   if (epoch < first_epoch_) return false;
   unchanged_ = same ? unchanged_ + 1 : 0;
-  if (have_best_ && loss > best_loss_ - tol_)
-    ++no_improvement_;
-  else
-    no_improvement_ = 0;
-  if (!have_best_ || loss < best_loss_) best_loss_ = loss;
-  have_best_ = true;
+  count_loss(loss);
   return unchanged_ >= patience_ && no_improvement_ >= patience_;
 }
 

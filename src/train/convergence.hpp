@@ -26,6 +26,9 @@ class Convergence {
   void restore(int epochs_done, const std::vector<float>& logits, const std::vector<double>& losses, int unchanged);
 
  private:
+  /// scikit-learn's rule: a loss above best - tol counts as no improvement.
+  void count_loss(double loss);
+
   double tol_;
   int patience_, first_epoch_, members_;
   std::int64_t n_features_;
