@@ -244,9 +244,22 @@ Result small_fit(bool exact) {
   return Selector(c).fit(data.x.data(), data.rows, data.cols, data.y.data());
 }
 
-TEST(FitTime, ExactModeIsThePreChangeAlgorithmBitForBit) {
+TEST(FitTime, ExactModeIsThePreChangeAlgorithm) {
   const Result exact = small_fit(true);
-  EXPECT_EQ(exact.logits, pre_change_logits());
+  // The recorded logits come from a Release build. Other flags (the sanitizer build's -O2, other
+  // vector widths) round differently, by ~1e-5 after 40 epochs; the active set moves some logits by
+  // ~10 %: a tolerance of 1e-4 relative tells the dense algorithm from any other.
+  const std::vector<float>& ref = pre_change_logits();
+  ASSERT_EQ(exact.logits.size(), ref.size());
+  const auto tolerance = [](float r) { return 1e-4F * (1.0F + std::fabs(r)); };
+  for (std::size_t j = 0; j < ref.size(); ++j)
+    EXPECT_NEAR(exact.logits[j], ref[j], tolerance(ref[j])) << "column " << j;
+  const Result fast = small_fit(false);
+  bool told_apart = false;
+  for (std::size_t j = 0; j < ref.size(); ++j)
+    told_apart = told_apart || std::fabs(fast.logits[j] - ref[j]) > tolerance(ref[j]);
+  EXPECT_TRUE(told_apart) << "the tolerance must be tight enough to see the active set's fit differ";
+  EXPECT_EQ(small_fit(true).logits, exact.logits);  // bit for bit within one build
   EXPECT_EQ(exact.stopped_epoch, 40);
   EXPECT_EQ(exact.stop_reason, "epochs");
   for (const EpochRecord& r : exact.history) EXPECT_EQ(r.n_trained, 60) << "epoch " << r.epoch;
@@ -270,14 +283,14 @@ TEST(FitTime, TheDefaultFitSelectsWhatTheExactFitSelects) {
 /// mode unchanged.
 const std::vector<float>& pre_change_logits() {
   static const std::vector<float> logits{
-      -10.2886677F, 17.0236645F, -3.73223734F, -12.5460281F, -12.5012684F, -12.6384211F, -3.81996942F, -14.0166721F,
+      -10.2886677F, 17.0236645F,  -3.73223734F, -12.5460281F, -12.5012684F, -12.6384211F, -3.81996942F, -14.0166721F,
       -12.8239956F, -5.06919861F, -12.6358652F, -8.45900726F, -11.7883596F, -14.9311285F, -14.1271591F, -12.1845217F,
-      -14.3553753F, -14.9315147F, -14.0457649F, -15.0106936F, -12.7221394F, 13.5822754F, -14.3354979F, -14.319622F,
+      -14.3553753F, -14.9315147F, -14.0457649F, -15.0106936F, -12.7221394F, 13.5822754F,  -14.3354979F, -14.319622F,
       -5.47838783F, -15.3938036F, -16.0639458F, -4.21836329F, -14.5793991F, -8.00620079F, -14.1169252F, -14.5436287F,
-      -12.1163425F, -13.805892F, -8.48323345F, -12.2126322F, -14.9943104F, -14.5657873F, -14.7385387F, -10.0749454F,
-      -14.7642956F, 17.1158047F, -14.6572895F, -15.5156813F, -15.5550098F, -13.7238245F, -11.6242676F, -15.0985861F,
+      -12.1163425F, -13.805892F,  -8.48323345F, -12.2126322F, -14.9943104F, -14.5657873F, -14.7385387F, -10.0749454F,
+      -14.7642956F, 17.1158047F,  -14.6572895F, -15.5156813F, -15.5550098F, -13.7238245F, -11.6242676F, -15.0985861F,
       -9.15283108F, -12.5334663F, -7.44087362F, -13.5265312F, -11.7356815F, -13.8327217F, -14.5500927F, -13.5396585F,
-      -13.8675098F, -12.759778F, -12.7876348F, -13.7079744F,
+      -13.8675098F, -12.759778F,  -12.7876348F, -13.7079744F,
   };
   return logits;
 }
