@@ -12,63 +12,13 @@
 #include <fstream>
 #include <limits>
 
+#include "common/host_memory.hpp"
+
 namespace gfs::io::detail {
 
-namespace {
+std::uint64_t available_memory() { return sys::available_memory(); }
 
-/// A cgroup v2 (or v1) memory limit, or max uint64 when there is none.
-std::uint64_t cgroup_limit() {
-  for (const char* path : {"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"}) {
-    std::ifstream in(path);
-    std::string text;
-    if (in >> text) {
-      std::uint64_t v = 0;
-      const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
-      if (r.ec == std::errc{} && v > 0) return v;
-    }
-  }
-  return std::numeric_limits<std::uint64_t>::max();
-}
-
-}  // namespace
-
-std::uint64_t available_memory() {
-  std::uint64_t avail = 0;
-  std::ifstream in("/proc/meminfo");
-  std::string key;
-  std::uint64_t kib = 0;
-  std::string unit;
-  while (in >> key >> kib >> unit) {
-    if (key == "MemAvailable:") {
-      avail = kib * 1024;
-      break;
-    }
-  }
-  if (avail == 0) {
-    const long pages = ::sysconf(_SC_AVPHYS_PAGES);
-    const long page = ::sysconf(_SC_PAGESIZE);
-    if (pages > 0 && page > 0) avail = static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page);
-  }
-  if (avail == 0) avail = std::numeric_limits<std::uint64_t>::max();  // unknown: do not refuse
-  return std::min(avail, cgroup_limit());
-}
-
-std::string human_bytes(std::uint64_t bytes) {
-  const char* units[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-  double v = static_cast<double>(bytes);
-  int u = 0;
-  while (v >= 1024.0 && u < 6) {
-    v /= 1024.0;
-    ++u;
-  }
-  char out[32];
-  if (u == 0) {
-    std::snprintf(out, sizeof out, "%llu bytes", static_cast<unsigned long long>(bytes));
-  } else {
-    std::snprintf(out, sizeof out, "%.1f %s", v, units[u]);
-  }
-  return out;
-}
+std::string human_bytes(std::uint64_t bytes) { return sys::human_bytes(bytes); }
 
 std::uint64_t check_allocation(std::uint64_t rows, std::uint64_t cols, std::size_t elem, std::uint64_t max_bytes,
                                const std::string& file, const char* what, std::uint64_t fit_bytes) {
