@@ -309,7 +309,7 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
     data.n_rows = n_rows;
     data.n_features = n_features;
     data.targets = &targets;
-    data.train_network = [&](const train::Plan& sub, const float* xs, std::int64_t rows,
+    data.train_network = [&](const train::Plan& sub, const float* xs, std::int64_t rows, const std::vector<int>&,
                              const train::ModelShape& sub_shape, const train::Targets& t,
                              const train::Params<float>& init) {
       std::unique_ptr<train::Backend> b = make_backend(opened.device, config.threads);

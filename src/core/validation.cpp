@@ -31,6 +31,10 @@ constexpr double kFrozenLogit = 0.0;
 constexpr std::size_t kRemoveShare = 8;
 constexpr std::size_t kManyFailing = 64;
 constexpr std::size_t kManyActive = 256;
+/// The networks are trained again on the remaining candidates once these are 1/kRefitShrink of
+/// the columns they were trained on, and before the answer; at most kMaxRefits times.
+constexpr std::size_t kRefitShrink = 2;
+constexpr int kMaxRefits = 12;
 
 /// Rows 0..n-1 in an order drawn from the seed (on the split stream).
 std::vector<std::int64_t> split_order(std::int64_t n, std::uint64_t seed) {
@@ -117,8 +121,6 @@ ValidationOutcome validate_candidates(const Config& config, const float* x, std:
   for (auto& p : part) std::sort(p.begin(), p.end());
 
   const train::Plan fit_plan = make_plan(config, n_rows, n_features);
-  const train::ModelShape shape = make_shape(config, static_cast<std::int64_t>(candidates.size()), targets.n_outputs);
-
   // The networks: the fit's task network and schedule, masks frozen at logit 0, no penalty.
   train::Plan sub = fit_plan;
   sub.lambda = 0.0F;
@@ -130,46 +132,78 @@ ValidationOutcome validate_candidates(const Config& config, const float* x, std:
   const double tau_last = train::Schedule(fit_plan, n_rows).tau(fit_plan.epochs);
   const double mask_mean = expected_mask(tau_last, kFrozenLogit);
 
+  // Trains both halves' networks on candidates `cols` (indices into `candidates`).
   Half halves[2];
-  for (int a = 0; a < 2; ++a) {
-    const std::vector<std::int64_t>& train_rows = part[a];
-    Half& h = halves[a];
-    sub.seed = config.seed + kSeedStride * static_cast<std::uint64_t>(a + 1);
-    sub.batch_size =
-        static_cast<int>(std::min<std::int64_t>(fit_plan.batch_size, static_cast<std::int64_t>(train_rows.size())));
-    train::Params<float> init = train::initial_params(shape, sub.seed);
-    std::fill(init.mask_weight.begin(), init.mask_weight.end(), 0.0F);
-    std::fill(init.mask_bias.begin(), init.mask_bias.end(), static_cast<float>(kFrozenLogit));
-    h.x_train = gather(x, n_features, train_rows, candidates);
-    h.t_train = subset(targets, train_rows);
-    h.network =
-        train_network(sub, h.x_train.data(), static_cast<std::int64_t>(train_rows.size()), shape, h.t_train, init);
-    h.rows = part[1 - a];
-    h.x_test = gather(x, n_features, h.rows, candidates);
-  }
+  std::vector<std::size_t> trained_on;  // the candidates the networks were trained on
+  auto train_networks = [&](const std::vector<std::size_t>& cols) {
+    trained_on = cols;
+    std::vector<int> columns;
+    for (std::size_t c : cols) columns.push_back(candidates[c]);
+    const train::ModelShape shape = make_shape(config, static_cast<std::int64_t>(columns.size()), targets.n_outputs);
+    for (int a = 0; a < 2; ++a) {
+      const std::vector<std::int64_t>& train_rows = part[a];
+      Half& h = halves[a];
+      h.network.reset();
+      sub.seed = config.seed + kSeedStride * static_cast<std::uint64_t>(a + 1);
+      sub.batch_size =
+          static_cast<int>(std::min<std::int64_t>(fit_plan.batch_size, static_cast<std::int64_t>(train_rows.size())));
+      train::Params<float> init = train::initial_params(shape, sub.seed);
+      std::fill(init.mask_weight.begin(), init.mask_weight.end(), 0.0F);
+      std::fill(init.mask_bias.begin(), init.mask_bias.end(), static_cast<float>(kFrozenLogit));
+      h.x_train = gather(x, n_features, train_rows, columns);
+      h.t_train = subset(targets, train_rows);
+      h.network =
+          train_network(sub, h.x_train.data(), static_cast<std::int64_t>(train_rows.size()), columns, shape, h.t_train,
+                        init);
+      h.rows = part[1 - a];
+      h.x_test = gather(x, n_features, h.rows, columns);
+    }
+  };
+  std::vector<std::size_t> all(candidates.size());
+  std::iota(all.begin(), all.end(), std::size_t{0});
+  train_networks(all);
 
+  // active[j]: candidate j is still in; the networks see the columns trained_on (a superset).
   std::vector<char> active(candidates.size(), 1);
   const int threads = config.threads > 0 ? config.threads : omp_get_max_threads();
-  for (;;) {
+  for (int refits = 0;;) {
+    std::vector<char> in_network(trained_on.size());
+    for (std::size_t k = 0; k < trained_on.size(); ++k) in_network[k] = active[trained_on[k]];
     train::ColumnEvidence ev[2];
     for (int a = 0; a < 2; ++a) {
       const Half& h = halves[a];
       const train::HeldOutRows held{h.x_test.data(), h.rows.data(), static_cast<std::int64_t>(h.rows.size()), &targets,
                                     mask_mean};
-      h.network->column_evidence(held, active, threads, ev[a]);
+      h.network->column_evidence(held, in_network, threads, ev[a]);
     }
     std::vector<double> z(candidates.size(), std::numeric_limits<double>::infinity());
-    for (std::size_t j = 0; j < candidates.size(); ++j)
-      if (active[j]) z[j] = drop_z(ev, j);
+    for (std::size_t k = 0; k < trained_on.size(); ++k)
+      if (in_network[k]) z[trained_on[k]] = drop_z(ev, k);
     std::vector<std::size_t> failing;
     for (std::size_t j = 0; j < candidates.size(); ++j)
       if (active[j] && z[j] < config.validation_z) failing.push_back(j);
-    if (failing.empty()) break;
-    std::stable_sort(failing.begin(), failing.end(), [&](std::size_t p, std::size_t q) { return z[p] < z[q]; });
     const auto n_active = static_cast<std::size_t>(std::count(active.begin(), active.end(), 1));
-    const std::size_t share = failing.size() > kManyFailing || n_active > kManyActive ? 2 : kRemoveShare;
-    const std::size_t remove = std::max<std::size_t>(1, failing.size() / share);
-    for (std::size_t r = 0; r < remove; ++r) active[failing[r]] = 0;
+    if (!failing.empty()) {
+      std::stable_sort(failing.begin(), failing.end(), [&](std::size_t p, std::size_t q) { return z[p] < z[q]; });
+      const std::size_t share = failing.size() > kManyFailing || n_active > kManyActive ? 2 : kRemoveShare;
+      const std::size_t remove = std::max<std::size_t>(1, failing.size() / share);
+      for (std::size_t r = 0; r < remove; ++r) active[failing[r]] = 0;
+    }
+    // Networks trained on many more columns than remain spread their weight over the removed
+    // ones: retrain on the remaining candidates when half are gone, and once more before the
+    // answer, so that the kept set is the one networks trained on it confirm.
+    std::vector<std::size_t> now;
+    for (std::size_t j = 0; j < candidates.size(); ++j)
+      if (active[j]) now.push_back(j);
+    const bool settled = failing.empty();
+    if (now.empty()) break;
+    const bool shrunk = now.size() * kRefitShrink <= trained_on.size();
+    if ((shrunk || (settled && now.size() < trained_on.size())) && refits < kMaxRefits) {
+      ++refits;
+      train_networks(now);
+      continue;
+    }
+    if (settled) break;
   }
   out.kept.clear();
   for (std::size_t j = 0; j < candidates.size(); ++j)

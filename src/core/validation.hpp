@@ -11,7 +11,9 @@
 /// by its mean (0 after standardisation), paired over all N held-out rows: z = mean / (sd / sqrt(N)). The weakest
 /// candidates with z < validation_z are removed and the rest re-tested, until every remaining one passes. Removing the
 /// weakest first keeps one of two copies of a useful feature: with both present neither is needed, once one is gone the
-/// other is.
+/// other is. Networks trained on many candidates spread their weight over columns that are later removed, so the
+/// networks are trained again on the remaining candidates whenever half of the columns they saw are gone, and once
+/// more before the answer: the kept set is the one that networks trained on exactly it confirm.
 #pragma once
 
 #include <cstdint>
@@ -24,12 +26,12 @@
 
 namespace gfs::detail {
 
-/// Trains a network of `shape` from `init` on rows x [n_rows, shape.n_features] under `plan` and
-/// returns the backend holding it (the trainer supplies this, on the fit's device). The pointers
-/// must outlive the returned backend.
+/// Trains a network of `shape` from `init` on rows x [n_rows, shape.n_features] (the fit's columns
+/// `columns`, ascending) under `plan` and returns the backend holding it (the trainer supplies
+/// this, on the fit's device). The pointers must outlive the returned backend.
 using NetworkTrainer = std::function<std::unique_ptr<train::Backend>(
-    const train::Plan& plan, const float* x, std::int64_t n_rows, const train::ModelShape& shape,
-    const train::Targets& targets, const train::Params<float>& init)>;
+    const train::Plan& plan, const float* x, std::int64_t n_rows, const std::vector<int>& columns,
+    const train::ModelShape& shape, const train::Targets& targets, const train::Params<float>& init)>;
 
 struct ValidationOutcome {
   std::vector<int> kept;  ///< ascending feature indices, a subset of the candidates

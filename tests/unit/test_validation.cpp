@@ -2,6 +2,7 @@
 // it reads from a backend (train::Backend::column_evidence).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <initializer_list>
 #include <random>
@@ -49,20 +50,42 @@ std::unique_ptr<train::Backend> holding(const Params<float>& net, const float* x
   return backend;
 }
 
-/// A trainer that ignores the data and returns a backend holding a fixed network (the test's
-/// hypothesis).
-NetworkTrainer fixed(const Params<float>& net, int* calls, std::vector<std::int64_t>* rows_seen) {
-  return [net, calls, rows_seen](const train::Plan& plan, const float* x, std::int64_t n, const ModelShape& shape,
-                                 const Targets& t, const Params<float>& init) {
+/// `net` (a network of the candidates' columns) restricted to `columns`, a subset of them: the first
+/// layer's rows of the other columns are left out, every later layer is copied.
+Params<float> restricted(const Params<float>& net, const std::vector<int>& candidates, const std::vector<int>& columns) {
+  ModelShape shape = net.shape();
+  shape.n_features = static_cast<std::int64_t>(columns.size());
+  Params<float> out(shape);
+  const auto fan = static_cast<std::size_t>(shape.fan_out(0));
+  for (std::size_t k = 0; k < columns.size(); ++k) {
+    const auto at = static_cast<std::size_t>(std::find(candidates.begin(), candidates.end(), columns[k]) -
+                                             candidates.begin());
+    EXPECT_LT(at, candidates.size()) << "column " << columns[k] << " is not a candidate";
+    for (std::size_t a = 0; a < fan; ++a) out.weight[0][k * fan + a] = net.weight[0][at * fan + a];
+  }
+  for (std::size_t l = 0; l < net.bias.size(); ++l) {
+    std::copy(net.bias[l].begin(), net.bias[l].end(), out.bias[l].begin());
+    if (l > 0) std::copy(net.weight[l].begin(), net.weight[l].end(), out.weight[l].begin());
+  }
+  return out;
+}
+
+/// A trainer that ignores the data and returns a backend holding a fixed network of the
+/// candidates (the test's hypothesis), restricted to the columns it is asked to train on.
+NetworkTrainer fixed(const Params<float>& net, const std::vector<int>& candidates, int* calls,
+                     std::vector<std::int64_t>* rows_seen) {
+  return [net, candidates, calls, rows_seen](const train::Plan& plan, const float* x, std::int64_t n,
+                                             const std::vector<int>& columns, const ModelShape& shape,
+                                             const Targets& t, const Params<float>& init) {
     EXPECT_FLOAT_EQ(plan.lambda, 0.0F);
     EXPECT_FLOAT_EQ(plan.lr_mask, 0.0F);
     EXPECT_EQ(plan.warmup_epochs, 0);
     EXPECT_FALSE(plan.train_embedding);
     for (float b : init.mask_bias) EXPECT_EQ(b, 0.0F);  // masks frozen at logit 0
-    EXPECT_EQ(net.weight[0].size(), static_cast<std::size_t>(shape.n_features * shape.fan_out(0)));
+    EXPECT_EQ(static_cast<std::size_t>(shape.n_features), columns.size());
     ++*calls;
     rows_seen->push_back(n);
-    return holding(net, x, n, t);
+    return holding(restricted(net, candidates, columns), x, n, t);
   };
 }
 
@@ -182,11 +205,48 @@ TEST(Validation, KeepsTheColumnTheNetworkNeedsAndDropsTheIgnoredOnes) {
   cfg.hidden = shape.hidden;
   int calls = 0;
   std::vector<std::int64_t> rows_seen;
-  const ValidationOutcome v = validate_candidates(cfg, x.data(), n, d, t, {1, 3, 4}, fixed(net, &calls, &rows_seen));
+  const std::vector<int> candidates{1, 3, 4};
+  const ValidationOutcome v =
+      validate_candidates(cfg, x.data(), n, d, t, candidates, fixed(net, candidates, &calls, &rows_seen));
   EXPECT_TRUE(v.tested);
   EXPECT_EQ(v.kept, (std::vector<int>{1}));
-  EXPECT_EQ(calls, 2);
-  EXPECT_EQ(rows_seen, (std::vector<std::int64_t>{150, 150}));
+  // Two networks on all three candidates, then two on the one left (a third of what they saw).
+  EXPECT_EQ(calls, 4);
+  EXPECT_EQ(rows_seen, (std::vector<std::int64_t>{150, 150, 150, 150}));
+}
+
+/// y = x_3; candidates {0, 1, 2, 3}. The networks trained on all four candidates ignore every
+/// column (as a network spreading its weight over many columns may lean on none): each fails the
+/// test. Trained again on the half left, they use column 3, which then passes; without the
+/// retraining every candidate would be dropped.
+TEST(Validation, RetrainsOnTheRemainingCandidates) {
+  const std::int64_t n = 300, d = 4;
+  const std::vector<float> x = gaussian(n, d, 17);
+  Targets t;
+  t.classification = false;
+  t.n_outputs = 1;
+  for (std::int64_t i = 0; i < n; ++i) t.values.push_back(x[static_cast<std::size_t>(i * d + 3)]);
+  std::vector<std::size_t> widths;
+  const NetworkTrainer trainer = [&widths](const train::Plan&, const float* xs, std::int64_t rows,
+                                           const std::vector<int>& columns, const ModelShape& shape,
+                                           const Targets& tt, const Params<float>&) {
+    widths.push_back(columns.size());
+    Params<float> net = hand_network(shape);
+    const auto at = static_cast<std::size_t>(std::find(columns.begin(), columns.end(), 3) - columns.begin());
+    if (columns.size() < 4 && at < columns.size()) {  // pass column 3 through: (x, -x) -> x
+      net.weight[0][at * 2] = 1;
+      net.weight[0][at * 2 + 1] = -1;
+      set(net.weight[1], {1, 0, 0, 1});
+      set(net.weight[2], {1, -1});
+    }
+    return holding(net, xs, rows, tt);
+  };
+  Config cfg;
+  cfg.hidden = {2, 2};
+  const ValidationOutcome v = validate_candidates(cfg, x.data(), n, d, t, {0, 1, 2, 3}, trainer);
+  EXPECT_EQ(v.kept, (std::vector<int>{3}));
+  // Both halves on 4 columns, on the 2 left once half were gone, on the last one.
+  EXPECT_EQ(widths, (std::vector<std::size_t>{4, 4, 2, 2, 1, 1}));
 }
 
 /// Two copies of one column and y = relu(x): the network max(x_a, x_b, 0) needs either copy but
@@ -214,7 +274,9 @@ TEST(Validation, KeepsOneOfTwoRedundantCopies) {
   cfg.hidden = shape.hidden;
   int calls = 0;
   std::vector<std::int64_t> rows_seen;
-  const ValidationOutcome v = validate_candidates(cfg, x.data(), n, d, t, {0, 2}, fixed(net, &calls, &rows_seen));
+  const std::vector<int> candidates{0, 2};
+  const ValidationOutcome v =
+      validate_candidates(cfg, x.data(), n, d, t, candidates, fixed(net, candidates, &calls, &rows_seen));
   ASSERT_EQ(v.kept.size(), 1U);
   EXPECT_EQ(v.kept[0], 2);  // equal evidence: the lower index goes first, the copy stays
 }
@@ -231,7 +293,7 @@ TEST(Validation, TooFewRowsKeepTheCandidates) {
   ModelShape shape;
   shape.n_features = 2;
   const ValidationOutcome v =
-      validate_candidates(Config{}, x.data(), 10, 3, t, {0, 2}, fixed(hand_network(shape), &calls, &rows_seen));
+      validate_candidates(Config{}, x.data(), 10, 3, t, {0, 2}, fixed(hand_network(shape), {0, 2}, &calls, &rows_seen));
   EXPECT_FALSE(v.tested);
   EXPECT_EQ(v.kept, (std::vector<int>{0, 2}));
   EXPECT_EQ(calls, 0);
