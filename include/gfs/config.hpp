@@ -37,6 +37,13 @@ enum class SupportRule {
   /// members keep it (w_j > 0) (Meinshausen & Buehlmann 2010; Shah & Samworth 2013).
   kStability,
 };
+/// The pair screen (support "validated"): a test of every pair of columns for an effect through
+/// their product, whose columns join the held-out test's candidates.
+enum class PairScreen {
+  kAuto,  ///< on when its arithmetic (outputs x D^2 x N / 2 multiply-adds) stays within a budget
+  kOn,
+  kOff,
+};
 /// Class weights of the cross-entropy.
 enum class ClassWeights {
   kNone,       ///< plain mean
@@ -107,6 +114,12 @@ struct Config {
   /// candidates have already survived the penalty; the test removes those the held-out rows do not
   /// support (2 lost weak informative features on the demo data; see README "Selection quality").
   float validation_z = 1.0F;
+  /// kValidated: columns that act through a product with another column have no effect of their
+  /// own, so the penalty closes them before the network learns the product. The screen tests
+  /// every pair a < b for a correlation between the target's residual and x_a x_b
+  /// (z = sum r x_a x_b / sqrt(sum r^2 x_a^2 x_b^2), Bonferroni over all pairs at 1 %); the
+  /// columns of the strongest pairs join the candidates of the held-out test, which decides.
+  PairScreen pair_screen = PairScreen::kAuto;
   int members = 8;                    ///< kStability: models on complementary halves (even)
   float stability_threshold = 0.6F;   ///< kStability: the share of members that must keep a feature
   int n_draws = 1000;                 ///< hard Gumbel draws behind the scores s_j

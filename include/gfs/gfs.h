@@ -68,6 +68,11 @@ GFS_API int gfs_get_selected(const gfs_selector* s, int64_t* out, int64_t capaci
  * with w_j > 0); 0 of them under any other rule. */
 GFS_API int gfs_n_candidates(const gfs_selector* s, int64_t* out);
 GFS_API int gfs_get_candidates(const gfs_selector* s, int64_t* out, int64_t capacity);
+/* Support "validated": the pairs of columns the pair screen found (setting "pair_screen"),
+ * strongest first. gfs_get_interactions writes pair i's columns to pairs[2i], pairs[2i + 1]
+ * (a < b) and its z to z[i]; capacity counts pairs. */
+GFS_API int gfs_n_interactions(const gfs_selector* s, int64_t* out);
+GFS_API int gfs_get_interactions(const gfs_selector* s, int64_t* pairs, double* z, int64_t capacity);
 GFS_API int gfs_get_scores(const gfs_selector* s, int32_t* out, int64_t capacity);
 GFS_API int gfs_get_logits(const gfs_selector* s, float* out, int64_t capacity);
 GFS_API int gfs_get_probabilities(const gfs_selector* s, float* out, int64_t capacity);

@@ -23,13 +23,30 @@ struct EpochRecord {
   int n_trained = 0;      ///< columns the epoch's steps trained (the active set; every member's mean)
 };
 
+/// A pair of columns whose product the pair screen found related to the target.
+struct Interaction {
+  int a = 0, b = 0;  ///< the columns, a < b
+  double z = 0;      ///< |sum r x_a x_b| / sqrt(sum r^2 x_a^2 x_b^2) for the target's residual r
+};
+
+/// What the pair screen (Config::pair_screen) did.
+struct PairScreenReport {
+  bool ran = false;
+  std::string note;                        ///< why it did not run (empty when it ran)
+  double threshold = 0;                    ///< the z a pair had to reach (Bonferroni over every pair)
+  double seconds = 0;                      ///< its wall time
+  std::vector<Interaction> pairs;          ///< the pairs that reached it, strongest first (at most 16)
+};
+
 struct Result {
   int n_features = 0;
   std::vector<float> logits;         ///< w_j = f_phi(e)_j (stability: the members' mean) [D]
   std::vector<float> probabilities;  ///< p_j = P(w_j + g > 0) = 1 - exp(-exp(w_j))      [D]
   std::vector<std::int32_t> scores;  ///< s_j: hard selections over n_draws draws         [D]
   std::vector<int> selected;         ///< the support, ascending indices
-  std::vector<int> candidates;       ///< support "validated": the majority set it tested
+  std::vector<int> candidates;       ///< support "validated": the majority set it tested, with the
+                                     ///< columns of the pair screen's pairs
+  PairScreenReport pair_screen;      ///< support "validated": the pair screen
   /// support "stability": the share of the members that kept each feature (w_j > 0)    [D]
   std::vector<float> frequencies;
   double mean_member_selected = 0;         ///< support "stability": q, the members' mean number kept

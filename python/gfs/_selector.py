@@ -33,6 +33,7 @@ CONFIG_KEYS = {
     "penalty_ramp": "penalty_ramp",
     "support": "support",
     "validation_z": "validation_z",
+    "pair_screen": "pair_screen",
     "members": "members",
     "stability_threshold": "stability_threshold",
     "epochs": "epochs",
@@ -111,6 +112,10 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         ``top-k`` the k largest logits.
     validation_z : float, default=1.0
         The z-score a candidate's held-out gain must reach under ``support="validated"``.
+    pair_screen : {"auto", "on", "off"}, default="auto"
+        ``support="validated"``: test every pair of columns for an effect through their product
+        (Bonferroni over all pairs at 1 %); the columns of the strongest pairs join the held-out
+        test's candidates. ``auto`` runs it while outputs x D^2 x N / 2 stays under 6e10.
     members : int, default=8
         ``support="stability"``: models trained together on complementary halves of the rows (even).
     stability_threshold : float, default=0.6
@@ -188,7 +193,11 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         The rank of each feature by logit, 1 = most important (as RFE's ``ranking_``);
         ``np.argsort(ranking_)`` is result.json's "ranking".
     candidates_ : ndarray of int32
-        ``support="validated"``: the majority set that the held-out test examined.
+        ``support="validated"``: the majority set that the held-out test examined, with the
+        columns of the pair screen's pairs.
+    interactions_ : list of (int, int, float)
+        ``support="validated"``: the pairs of columns (a, b, z) the pair screen found, strongest
+        first (empty when it found none or did not run).
     frequencies_ : ndarray of float32, shape (n_features_in_,) or empty
         ``support="stability"``: the share of the members that kept each feature.
     expected_false_selections_ : float
@@ -228,6 +237,7 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         penalty_ramp=0.0,
         support="validated",
         validation_z=1.0,
+        pair_screen="auto",
         members=8,
         stability_threshold=0.6,
         epochs=200,
@@ -269,6 +279,7 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         self.penalty_ramp = penalty_ramp
         self.support = support
         self.validation_z = validation_z
+        self.pair_screen = pair_screen
         self.members = members
         self.stability_threshold = stability_threshold
         self.epochs = epochs
@@ -427,6 +438,7 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         self.ranking_ = np.empty(d, dtype=np.intp)
         self.ranking_[order] = np.arange(1, d + 1)
         self.candidates_ = r["candidates"]
+        self.interactions_ = [(int(a), int(b), float(z)) for a, b, z in r["interactions"]]
         self.frequencies_ = r["frequencies"]
         self.expected_false_selections_ = float(r["expected_false_selections"])
         columns = r["history"]

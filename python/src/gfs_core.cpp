@@ -82,6 +82,9 @@ nb::dict result_to_dict(gfs::Result&& r) {
   out["scores"] = to_numpy(r.scores);
   out["selected"] = to_numpy(r.selected);
   out["candidates"] = to_numpy(r.candidates);
+  nb::list interactions;
+  for (const gfs::Interaction& p : r.pair_screen.pairs) interactions.append(nb::make_tuple(p.a, p.b, p.z));
+  out["interactions"] = interactions;
   out["frequencies"] = to_numpy(r.frequencies);
   out["mean_member_selected"] = r.mean_member_selected;
   out["expected_false_selections"] = r.expected_false_selections;

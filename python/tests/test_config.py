@@ -18,6 +18,7 @@ NON_DEFAULT = {
     "penalty_ramp": (0.5, "0.5"),
     "support": ("top-k", "top-k"),
     "validation_z": (2.5, "2.5"),
+    "pair_screen": ("off", "off"),
     "members": (4, "4"),
     "stability_threshold": (0.75, "0.75"),
     "epochs": (17, "17"),

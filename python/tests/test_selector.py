@@ -222,3 +222,17 @@ def test_penalty_weight_changes_the_selection(informative):
     heavy = GFSSelector(penalty_weight=3.0, support="majority", **FAST).fit(X, y)
     assert light.penalty_weight_ == 0.0 and heavy.penalty_weight_ == 3.0
     assert light.get_support().sum() > heavy.get_support().sum()
+
+
+def test_pair_screen_reports_a_product():
+    # y = 1[x_5 x_22 > 0]: neither column has an effect of its own; the pair screen finds the pair
+    # and its columns join the held-out test's candidates.
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((500, 30)).astype(np.float32)
+    y = (X[:, 5] * X[:, 22] > 0).astype(int)
+    selector = GFSSelector(epochs=20, random_state=0, device="cpu").fit(X, y)
+    assert selector.interactions_[0][:2] == (5, 22)
+    assert selector.interactions_[0][2] > 5
+    assert {5, 22} <= set(selector.candidates_)
+    off = GFSSelector(epochs=20, random_state=0, device="cpu", pair_screen="off").fit(X, y)
+    assert off.interactions_ == []

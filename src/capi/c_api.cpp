@@ -2,10 +2,12 @@
 /// @brief The C API: every entry point runs inside GFS_API_BEGIN/END, so no exception escapes;
 ///        failures become a status code plus a thread-local message for gfs_last_error().
 #include <atomic>
+#include <cstdint>
 #include <cstring>
 #include <exception>
 #include <new>
 #include <string>
+#include <vector>
 
 #include "gfs/gfs.h"
 #include "gfs/selector.hpp"
@@ -169,6 +171,29 @@ int gfs_n_candidates(const gfs_selector* s, int64_t* out) {
 int gfs_get_candidates(const gfs_selector* s, int64_t* out, int64_t capacity) {
   GFS_API_BEGIN
   copy_out(fitted_result(s).candidates, out, capacity, "gfs_get_candidates");
+  GFS_API_END
+}
+
+int gfs_n_interactions(const gfs_selector* s, int64_t* out) {
+  GFS_API_BEGIN
+  if (out == nullptr) throw ApiError{GFS_ERR_INVALID_ARGUMENT, "out is NULL"};
+  *out = static_cast<int64_t>(fitted_result(s).pair_screen.pairs.size());
+  GFS_API_END
+}
+
+int gfs_get_interactions(const gfs_selector* s, int64_t* pairs, double* z, int64_t capacity) {
+  GFS_API_BEGIN
+  const std::vector<gfs::Interaction>& found = fitted_result(s).pair_screen.pairs;
+  std::vector<int64_t> columns;
+  std::vector<double> zs;
+  for (const gfs::Interaction& p : found) {
+    columns.push_back(p.a);
+    columns.push_back(p.b);
+    zs.push_back(p.z);
+  }
+  copy_out(zs, z, capacity, "gfs_get_interactions (z)");
+  const int64_t pair_capacity = capacity > INT64_MAX / 2 ? INT64_MAX : 2 * capacity;  // two columns per pair
+  copy_out(columns, pairs, pair_capacity, "gfs_get_interactions (pairs)");
   GFS_API_END
 }
 

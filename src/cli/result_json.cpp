@@ -74,7 +74,26 @@ nlohmann::ordered_json result_to_json(const Result& r, const InputInfo& in) {
   j["n_features"] = r.n_features;
   j["n_selected"] = r.selected.size();
   j["selected"] = r.selected;
-  if (r.config.support == SupportRule::kValidated) j["candidates"] = r.candidates;
+  if (r.config.support == SupportRule::kValidated) {
+    j["candidates"] = r.candidates;
+    nlohmann::ordered_json ps;
+    ps["ran"] = r.pair_screen.ran;
+    if (!r.pair_screen.note.empty()) ps["note"] = r.pair_screen.note;
+    if (r.pair_screen.ran) {
+      ps["threshold"] = r.pair_screen.threshold;
+      nlohmann::ordered_json pairs = nlohmann::ordered_json::array();
+      for (const Interaction& p : r.pair_screen.pairs) {
+        nlohmann::ordered_json e;
+        e["features"] = {p.a, p.b};
+        if (!d.feature_names.empty())
+          e["names"] = {d.feature_names[static_cast<std::size_t>(p.a)], d.feature_names[static_cast<std::size_t>(p.b)]};
+        e["z"] = p.z;
+        pairs.push_back(e);
+      }
+      ps["pairs"] = pairs;
+    }
+    j["pair_screen"] = ps;
+  }
   if (r.config.support == SupportRule::kStability) {
     nlohmann::ordered_json st;
     st["members"] = r.config.members;

@@ -72,6 +72,8 @@ const std::map<std::string, SupportRule> kSupports{{"validated", SupportRule::kV
                                                    {"any", SupportRule::kAny},
                                                    {"top-k", SupportRule::kTopK},
                                                    {"stability", SupportRule::kStability}};
+const std::map<std::string, PairScreen> kPairScreens{
+    {"auto", PairScreen::kAuto}, {"on", PairScreen::kOn}, {"off", PairScreen::kOff}};
 const std::map<std::string, PenaltyScale> kScales{
     {"mean", PenaltyScale::kMean}, {"rows", PenaltyScale::kRows}, {"column", PenaltyScale::kColumn}};
 const std::map<std::string, ClassWeights> kWeights{
@@ -221,6 +223,7 @@ const std::vector<std::pair<std::string, Field>>& fields() {
       GFS_INT_FIELD(active_recheck),
       GFS_ENUM_FIELD(support, kSupports),
       GFS_FLOAT_FIELD(validation_z),
+      GFS_ENUM_FIELD(pair_screen, kPairScreens),
       GFS_INT_FIELD(members),
       GFS_FLOAT_FIELD(stability_threshold),
       GFS_INT_FIELD(n_draws),

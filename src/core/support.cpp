@@ -3,6 +3,7 @@
 #include "core/support.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 #include "core/outputs.hpp"
 
@@ -38,7 +39,9 @@ Support select_support(const Config& config, const std::vector<float>& logits, c
   Support s;
   s.selected = support_of(logits, scores, config.support, config.target_features);
   if (config.support == SupportRule::kValidated) {
-    s.candidates = s.selected;
+    s.candidates.clear();
+    std::set_union(s.selected.begin(), s.selected.end(), data.extra_candidates.begin(), data.extra_candidates.end(),
+                   std::back_inserter(s.candidates));
     s.selected = validate_candidates(config, data.x, data.n_rows, data.n_features, *data.targets, s.candidates,
                                      data.train_network)
                      .kept;

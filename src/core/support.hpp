@@ -21,6 +21,7 @@ struct SupportData {
   std::int64_t n_rows = 0, n_features = 0;
   const train::Targets* targets = nullptr;
   NetworkTrainer train_network;
+  std::vector<int> extra_candidates;  ///< ascending: tested beside the majority set (the pair screen's columns)
 };
 
 struct Support {

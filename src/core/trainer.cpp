@@ -12,6 +12,7 @@
 #include "core/checkpointing.hpp"
 #include "core/data.hpp"
 #include "core/outputs.hpp"
+#include "core/pair_screen.hpp"
 #include "core/plan.hpp"
 #include "core/stability.hpp"
 #include "core/support.hpp"
@@ -319,6 +320,8 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
       train::run_epochs(*b, sub_schedule, train::Position{}, [](int, float, const train::EpochStats&) { return true; });
       return b;
     };
+    result.pair_screen = screen_pairs(config, train_x, n_rows, n_features, targets, ranks != nullptr);
+    data.extra_candidates = pair_columns(result.pair_screen);
     Support support = select_support(config, logits, result.scores, data);
     result.selected = std::move(support.selected);
     result.candidates = std::move(support.candidates);

@@ -2,6 +2,9 @@
 /// @brief `gfs` on good input: every format, the result.json schema, determinism, the transform
 ///        round trip, the demo, --version and --help.
 #include <algorithm>
+#include <set>
+#include <vector>
+
 #include <nlohmann/json.hpp>
 
 #include "cli_test_util.hpp"
@@ -112,8 +115,18 @@ TEST_F(Cli, DefaultSupportIsValidatedAndListsItsCandidates) {
   const auto candidates = j["candidates"].get<std::vector<int>>();
   const auto selected = j["selected"].get<std::vector<int>>();
   EXPECT_TRUE(std::includes(candidates.begin(), candidates.end(), selected.begin(), selected.end()));
+  // The majority set (w_j > 0) and the columns of the pairs the pair screen found.
   const auto logits = j["logits"].get<std::vector<float>>();
-  for (int c : candidates) EXPECT_GT(logits[static_cast<std::size_t>(c)], 0.0F) << c;  // the majority set
+  std::set<int> expected;
+  for (std::size_t c = 0; c < logits.size(); ++c)
+    if (logits[c] > 0) expected.insert(static_cast<int>(c));
+  ASSERT_TRUE(j.contains("pair_screen"));
+  ASSERT_TRUE(j["pair_screen"]["ran"].get<bool>());
+  for (const auto& p : j["pair_screen"]["pairs"]) {
+    EXPECT_GE(p["z"].get<double>(), j["pair_screen"]["threshold"].get<double>());
+    for (int c : p["features"].get<std::vector<int>>()) expected.insert(c);
+  }
+  EXPECT_EQ(candidates, std::vector<int>(expected.begin(), expected.end()));
 }
 
 TEST_F(Cli, SettingsAndReferencePreset) {

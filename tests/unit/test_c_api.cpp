@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,44 @@ TEST(CApi, RoundTripMatchesCppApi) {
   std::vector<float> reduced(static_cast<std::size_t>(s.rows * k));
   ASSERT_EQ(gfs_transform(h, s.x.data(), s.rows, s.cols, reduced.data(), static_cast<int64_t>(reduced.size())), GFS_OK);
   EXPECT_EQ(reduced, cpp.transform(s.x.data(), s.rows, s.cols));
+  gfs_destroy(h);
+}
+
+TEST(CApi, InteractionsOfTheDefaultRule) {
+  // y = 1[x_2 x_9 > 0] among 12 columns: the pair screen finds the pair (2, 9).
+  const std::int64_t n = 300, d = 12;
+  std::mt19937 rng(6);
+  std::normal_distribution<float> normal;
+  std::vector<float> x(static_cast<std::size_t>(n * d)), y(static_cast<std::size_t>(n));
+  for (float& v : x) v = normal(rng);
+  for (std::int64_t i = 0; i < n; ++i)
+    y[static_cast<std::size_t>(i)] = x[static_cast<std::size_t>(i * d + 2)] * x[static_cast<std::size_t>(i * d + 9)] > 0;
+  gfs_selector* h = nullptr;
+  ASSERT_EQ(gfs_create(&h), GFS_OK);
+  ASSERT_EQ(gfs_set(h, "epochs", "5"), GFS_OK);
+  ASSERT_EQ(gfs_set(h, "device", "cpu"), GFS_OK);
+  ASSERT_EQ(gfs_fit(h, x.data(), n, d, y.data(), 1), GFS_OK) << gfs_last_error();
+  Config c;
+  c.epochs = 5;
+  c.device = Device::cpu();
+  const Result r = Selector(c).fit(x.data(), n, d, y.data());
+  ASSERT_FALSE(r.pair_screen.pairs.empty());
+  EXPECT_EQ(r.pair_screen.pairs[0].a, 2);
+  EXPECT_EQ(r.pair_screen.pairs[0].b, 9);
+  int64_t n_pairs = -1;
+  ASSERT_EQ(gfs_n_interactions(h, &n_pairs), GFS_OK);
+  ASSERT_EQ(n_pairs, static_cast<int64_t>(r.pair_screen.pairs.size()));
+  std::vector<int64_t> pairs(static_cast<std::size_t>(2 * n_pairs) + 1);
+  std::vector<double> zs(static_cast<std::size_t>(n_pairs) + 1);
+  ASSERT_EQ(gfs_get_interactions(h, pairs.data(), zs.data(), n_pairs), GFS_OK);
+  for (std::size_t i = 0; i < r.pair_screen.pairs.size(); ++i) {
+    EXPECT_EQ(pairs[2 * i], r.pair_screen.pairs[i].a);
+    EXPECT_EQ(pairs[2 * i + 1], r.pair_screen.pairs[i].b);
+    EXPECT_EQ(zs[i], r.pair_screen.pairs[i].z);
+  }
+  if (n_pairs > 0) {  // one pair short: a clear error, nothing written past the buffer
+    EXPECT_EQ(gfs_get_interactions(h, pairs.data(), zs.data(), n_pairs - 1), GFS_ERR_BUFFER_TOO_SMALL);
+  }
   gfs_destroy(h);
 }
 

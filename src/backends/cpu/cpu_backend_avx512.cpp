@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "backends/backends.hpp"
 #include "gfs/error.hpp"
 #include "kernels/math.hpp"
 #include "kernels/philox.hpp"
@@ -23,6 +24,7 @@
 #include "train/model.hpp"
 
 #define GFS_CPU_ISA avx512
+#define GFS_CPU_ISA_ID 2  // 2 avx512, 1 avx2, 0 generic
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #pragma GCC push_options
 #pragma GCC target("avx512f,avx512bw,avx512dq,avx512vl,avx2,fma,bmi,bmi2,f16c,popcnt,sse4.2", "prefer-vector-width=512")
@@ -32,6 +34,7 @@
 #include "backends/cpu/cpu_step.hpp"
 #include "backends/cpu/evidence.hpp"
 #include "backends/cpu/sinks.hpp"
+#include "backends/cpu/pair_products.hpp"
 #ifdef GFS_CPU_TARGET_PUSHED
 #pragma GCC pop_options
 #endif

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "backends/backends.hpp"
 #include "gfs/error.hpp"
 #include "kernels/math.hpp"
 #include "kernels/philox.hpp"
@@ -23,7 +24,9 @@
 #include "train/model.hpp"
 
 #define GFS_CPU_ISA generic
+#define GFS_CPU_ISA_ID 0  // 2 avx512, 1 avx2, 0 generic
 #include "backends/cpu/cpu_backend_impl.hpp"
 #include "backends/cpu/cpu_step.hpp"
 #include "backends/cpu/evidence.hpp"
 #include "backends/cpu/sinks.hpp"
+#include "backends/cpu/pair_products.hpp"

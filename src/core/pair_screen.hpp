@@ -1,0 +1,42 @@
+/// @file pair_screen.hpp
+/// @brief The pair screen of support rule "validated" (Config::pair_screen): pairs of columns
+///        whose product is related to the target, found before the penalty can close them.
+///
+/// A column that acts only through its product with another (y depends on x_a x_b) has no effect
+/// of its own: P(y | x_a) does not depend on x_a. Under the selection penalty its mask closes long
+/// before a network that sees D - 2 other columns learns the product. The screen looks at every
+/// pair directly: for each residual r of the target (classification: 1[y = c] minus the class's
+/// share, one class for two classes; regression: each centred output), the self-normalised
+/// statistic z_ab = sum_i r_i x_ia x_ib / sqrt(sum_i r_i^2 x_ia^2 x_ib^2) is ~N(0, 1) when
+/// neither column matters. A pair is reported when |z_ab| exceeds the Bonferroni bound for all
+/// outputs x D (D - 1) / 2 tests at a family-wise 1 %. The products of every pair are one
+/// packed, register-blocked pass (outputs x D^2 N / 2 multiply-adds; backends/cpu); |z| is first
+/// bounded from its numerator alone and computed exactly, in double, for the pairs that pass.
+#pragma once
+
+#include <cstdint>
+
+#include "gfs/config.hpp"
+#include "gfs/result.hpp"
+#include "train/model.hpp"
+
+namespace gfs::detail {
+
+/// The most pairs reported (their columns join the held-out test's candidates).
+inline constexpr int kMaxScreenPairs = 16;
+/// "auto" runs the screen while outputs x D^2 x N / 2 stays within this many multiply-adds (about
+/// a second on two cores).
+inline constexpr double kAutoScreenBudget = 6e10;
+
+/// The screen on x [n_rows, n_features] (standardised), or the reason it is skipped.
+/// `feature_parallel`: the columns are split over ranks (the screen needs all of them; skipped).
+PairScreenReport screen_pairs(const Config& config, const float* x, std::int64_t n_rows, std::int64_t n_features,
+                              const train::Targets& targets, bool feature_parallel);
+
+/// The columns of the report's pairs, ascending, without repeats.
+std::vector<int> pair_columns(const PairScreenReport& report);
+
+/// z with P(|N(0, 1)| > z) = p (0 < p < 1).
+double two_sided_normal_quantile(double p);
+
+}  // namespace gfs::detail
