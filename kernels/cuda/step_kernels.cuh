@@ -93,7 +93,10 @@ void launch_masked_gemv(const GemvArgs& a, const StepParams* steps, const int* c
 void launch_gather_rows(const BatchArgs& a, float* x_batch, const StepParams* steps, const int* counter,
                         cudaStream_t s);
 
-/// ---- kernel 3: task head (one block): z0 reduction, MLP, loss, backward, Adam of theta \ W0 -----
+/// ---- kernel 3: task head: z0 reduction, MLP, loss, backward, Adam of theta \ W0 ------------------
+/// Up to kHeadOneBlockMaxBatch rows one fused block; above, two kernels: task_head_rows (each block
+/// its rows: forward, loss, backward, per-block gradient partials) and task_head_adam (the partials
+/// summed over the row blocks in a fixed tree, Adam, the penalty and the step's loss terms).
 struct LayerArgs {
   int fan_in = 0;
   int fan_out = 0;
@@ -119,7 +122,22 @@ struct HeadArgs {
   float penalty_norm = 0;    ///< the mean penalty is sum_j m_j / penalty_norm (0: D)
   float* dsel_dm = nullptr;  ///< out: sp.lambda * dL_select/dm_j (the same for every j)
   float* stats = nullptr;    ///< out [steps, kStatsPerStep]
+  HeadSplit split;           ///< one fused block, or row blocks (head_split)
+  float* grad_partial = nullptr;      ///< row-split: [split.row_blocks, partial_floats] (head_partial_layout)
+  int partial_floats = 0;             ///< floats per row block's slot
+  int partial_offset[kMaxLayers] = {};  ///< slot offset of dL/db_0 (l = 0) and of dW_l (l >= 1)
 };
+/// Sets h.split and the layout of a row block's slot (h.partial_offset, h.partial_floats) from
+/// h's layers (n_layers and fan_out set). Returns the floats grad_partial must hold (0 for the
+/// one-block head).
+inline std::size_t set_head_split(HeadArgs& h, HeadSplit split) {
+  int widths[kMaxLayers] = {};
+  for (int l = 0; l < h.n_layers; ++l) widths[l] = h.layer[l].fan_out;
+  h.split = split;
+  h.partial_floats = head_partial_layout(widths, h.n_layers, h.partial_offset);
+  return split.rows_per_block == 0 ? 0
+                                   : static_cast<std::size_t>(split.row_blocks) * static_cast<std::size_t>(h.partial_floats);
+}
 void launch_task_head(const HeadArgs& a, const StepParams* steps, const int* counter, cudaStream_t s);
 
 /// ---- kernel 4: feature-side backward + Adam of W0, phi, bias; de partials -----------------------

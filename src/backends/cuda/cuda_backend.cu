@@ -61,6 +61,7 @@ struct DeviceScratch {
   char* cublas_workspace = nullptr;   // cuBLAS path
   std::vector<float*> pre, dpre;      // per layer [B, fan_out]
   float* dsel_dm = nullptr;           // [1]
+  float* head_partial = nullptr;      // row-split head: [row blocks, slot] (head_partial_layout)
   float* de_partial = nullptr;        // [feature_blocks, d_e]
   float* logits = nullptr;            // [D]
   float* stats = nullptr;             // [max_steps, kStatsPerStep]
@@ -170,6 +171,7 @@ class CudaBackend final : public train::Backend {
   bool small_path_ = true;      // GEMV masked matmul, else gather + cuBLAS
   cuda::GemvChunks chunks_;
   int feature_blocks_ = 1;
+  cuda::HeadSplit head_split_;  // one fused block, or rows split over blocks (large batches)
 
   cuda::DeviceArena arena_;
   DeviceParams value_, moment1_, moment2_;
@@ -252,6 +254,7 @@ void CudaBackend::setup_fit(const TrainSetup& s) {
   small_path_ = cuda::use_small_batch_path(batch_, shape_.fan_out(0), shape_.embedding_dim);
   chunks_ = cuda::gemv_chunks(shape_.n_features, sm_count_);
   feature_blocks_ = cuda::feature_blocks(shape_.n_features, sm_count_);
+  head_split_ = cuda::head_split(batch_);
 
   plan_memory();
   arena_.allocate(stream(), "this fit");
@@ -307,6 +310,10 @@ void CudaBackend::plan_memory() {
     arena_.reserve(s.dpre[l], B * static_cast<std::size_t>(shape_.fan_out(static_cast<int>(l))));
   }
   arena_.reserve(s.dsel_dm, 1);
+  cuda::HeadArgs head_layout{};  // the layers' widths decide the partials' size
+  head_layout.n_layers = static_cast<int>(L);
+  for (std::size_t l = 0; l < L; ++l) head_layout.layer[l].fan_out = shape_.fan_out(static_cast<int>(l));
+  arena_.reserve(s.head_partial, cuda::set_head_split(head_layout, head_split_));
   arena_.reserve(s.de_partial, static_cast<std::size_t>(feature_blocks_) * de);
   arena_.reserve(s.logits, D);
   arena_.reserve(s.stats, static_cast<std::size_t>(max_steps_) * cuda::kStatsPerStep);
@@ -403,6 +410,8 @@ void CudaBackend::prepare_kernel_args() {
   h.penalty_norm = setup_.plan.penalty_norm;
   h.dsel_dm = s.dsel_dm;
   h.stats = s.stats;
+  cuda::set_head_split(h, head_split_);
+  h.grad_partial = s.head_partial;
 
   feature_args_ = cuda::FeatureArgs{batch,
                                     h0,
