@@ -62,6 +62,9 @@ struct MaskArgs {
   float* mask = nullptr;                     ///< out [D]
   float* w0_masked = nullptr;                ///< out [D, H0] = diag(m) W0; nullptr: not written
   float* mask_partial = nullptr;             ///< out [mask_blocks(D)]: per-block sums of m
+  /// [D] a gathered model (active set): column j's noise is global column global_ids[j]'s, so
+  /// every step draws the masks the whole model draws. nullptr: column j is global column j.
+  const std::int64_t* global_ids = nullptr;
 };
 void launch_gumbel_mask(const MaskArgs& a, const StepParams* steps, const int* counter, cudaStream_t s);
 
@@ -120,6 +123,7 @@ struct HeadArgs {
   bool target_penalty = false;
   int target_features = 0;
   float penalty_norm = 0;    ///< the mean penalty is sum_j m_j / penalty_norm (0: D)
+  std::int64_t fit_features = 0;  ///< D of the penalty: the fit's columns (a gathered model trains fewer)
   float* dsel_dm = nullptr;  ///< out: sp.lambda * dL_select/dm_j (the same for every j)
   float* stats = nullptr;    ///< out [steps, kStatsPerStep]
   HeadSplit split;           ///< one fused block, or row blocks (head_split)

@@ -109,7 +109,7 @@ GFS_DEVICE void penalty_and_stats(const Ctx& ctx, const HeadArgs& a, const StepP
   float local = 0.0F;
   for (int c = ctx.tid(); c < a.n_mask_partials; c += ctx.block_dim()) local += a.mask_partial[c];
   const float mask_sum = block_sum(ctx, local, scratch);
-  const float D = static_cast<float>(a.batch.n_features);
+  const float D = static_cast<float>(a.fit_features);
   const kern::PenaltyTerms<float> pen =
       kern::selection_penalty(a.target_penalty ? kern::SelectPenalty::kTarget : kern::SelectPenalty::kMean, mask_sum, D,
                               static_cast<float>(a.target_features), a.penalty_norm > 0.0F ? a.penalty_norm : D);
@@ -173,17 +173,23 @@ GFS_DEVICE void zero_padding_rows(const Ctx& ctx, const HeadArgs& a, int from, i
   for (int i = from * h0 + ctx.tid(); i < to * h0; i += ctx.block_dim()) a.layer[0].dpre[i] = 0.0F;
 }
 
+/// z0 and the forward pass of rows `rows` through every layer; ends on a barrier.
+template <class Ctx>
+GFS_DEVICE void head_forward(const Ctx& ctx, const HeadArgs& a, RowRange rows) {
+  reduce_first_layer(ctx, a, rows);
+  ctx.sync();
+  for (int l = 1; l < a.n_layers; ++l) {
+    forward_layer(ctx, a.layer[l - 1], a.layer[l], rows);
+    ctx.sync();
+  }
+}
+
 /// The fused one-block head (batches up to kHeadOneBlockMaxBatch rows).
 template <class Ctx>
 GFS_DEVICE void task_head_body(const Ctx& ctx, const HeadArgs& a, const StepParams& sp, HeadShared& sh) {
   const int nb = sp.n_rows;
   const RowRange all{0, nb};
-  reduce_first_layer(ctx, a, all);
-  ctx.sync();
-  for (int l = 1; l < a.n_layers; ++l) {
-    forward_layer(ctx, a.layer[l - 1], a.layer[l], all);
-    ctx.sync();
-  }
+  head_forward(ctx, a, all);
   const float task = task_loss(ctx, a, sp, nb, all, sh.scratch);
   penalty_and_stats(ctx, a, sp, task, sh.scratch);
   ctx.sync();  // the output gradient is complete
@@ -205,12 +211,7 @@ GFS_DEVICE void task_head_rows_body(const Ctx& ctx, const HeadArgs& a, const Ste
   const int end = kern::min_(start + a.split.rows_per_block, a.batch.max_batch);
   const RowRange rows{kern::min_(start, nb), kern::min_(end, nb)};
   float* slot = a.grad_partial + static_cast<std::int64_t>(ctx.bid_x()) * a.partial_floats;
-  reduce_first_layer(ctx, a, rows);
-  ctx.sync();
-  for (int l = 1; l < a.n_layers; ++l) {
-    forward_layer(ctx, a.layer[l - 1], a.layer[l], rows);
-    ctx.sync();
-  }
+  head_forward(ctx, a, rows);
   const float task = task_loss(ctx, a, sp, nb, rows, sh.scratch);
   if (tid == 0) slot[0] = task;
   ctx.sync();  // this block's output gradient is complete

@@ -1,4 +1,4 @@
-/// @file step_fixture.hpp
+/// @file kernel_fixture.hpp
 /// @brief The step-kernel test problem, shared by the block-emulator tests (tests/simt, host
 ///        compiler) and the GPU tests (tests/cuda, nvcc): the case table's row, a random problem
 ///        with non-zero Adam state and its CPU-step input, named tolerances and the checks that
@@ -78,7 +78,7 @@ inline bool same_bits(const std::vector<float>& a, const std::vector<float>& b) 
 inline bool same_bits(const train::Params<float>& a, const train::Params<float>& b) { return same_bits(a.flat, b.flat); }
 
 /// One row of a step-kernel case table.
-struct StepCase {
+struct KernelCase {
   const char* name;
   bool classification;
   int n_features;
@@ -91,16 +91,16 @@ struct StepCase {
   bool philox;         ///< the noise from Philox (else injected uniforms)
   int head_rows = 0;  ///< > 0: force the row-split task head with this many rows per block
 };
-inline void PrintTo(const StepCase& c, std::ostream* os) { *os << c.name; }
+inline void PrintTo(const KernelCase& c, std::ostream* os) { *os << c.name; }
 
 /// The task head a case runs: the backend's choice, or the forced row split.
-inline cuda::HeadSplit head_split_of(const StepCase& c) {
+inline cuda::HeadSplit head_split_of(const KernelCase& c) {
   return c.head_rows > 0 ? cuda::head_row_split(c.max_batch, c.head_rows) : cuda::head_split(c.max_batch);
 }
 
 /// A random problem with non-zero Adam state (m2 > 0 makes the update smooth in the gradient, so
 /// comparing parameters is meaningful), and the CPU step's input for it.
-struct StepProblem {
+struct KernelProblem {
   train::ModelShape shape;
   train::Params<float> params, m1, m2;
   std::vector<float> x, values, class_weight, uniforms;
@@ -108,7 +108,7 @@ struct StepProblem {
   detail::StepInput<float> input;
   kern::AdamStep<float> task{}, mask{};
 
-  explicit StepProblem(const StepCase& c, unsigned seed = 5) {
+  explicit KernelProblem(const KernelCase& c, unsigned seed = 5) {
     std::mt19937 rng(seed);
     std::normal_distribution<float> normal;
     std::uniform_real_distribution<float> uni(0.02F, 0.98F);
@@ -159,7 +159,7 @@ struct StepProblem {
   }
 
   /// The step table entry of this problem's one step.
-  [[nodiscard]] cuda::StepParams step_params(const StepCase& c) const {
+  [[nodiscard]] cuda::StepParams step_params(const KernelCase& c) const {
     cuda::StepParams sp;
     sp.n_rows = c.batch;
     sp.subsequence = kern::kTrainStream + static_cast<std::uint64_t>(input.step);
@@ -173,7 +173,7 @@ struct StepProblem {
   /// The task head's arguments over caller-owned buffers (pre/dpre per layer, the model's
   /// layer blocks); the split is the case's, its partials buffer set by the caller.
   template <class Layer>
-  [[nodiscard]] cuda::HeadArgs head_args(const StepCase& c, const cuda::BatchArgs& batch, const Layer& layer) const {
+  [[nodiscard]] cuda::HeadArgs head_args(const KernelCase& c, const cuda::BatchArgs& batch, const Layer& layer) const {
     cuda::HeadArgs h{};
     h.batch = batch;
     h.n_layers = shape.n_layers();
@@ -181,15 +181,21 @@ struct StepProblem {
     h.classification = c.classification;
     h.target_penalty = c.target_penalty;
     h.target_features = static_cast<int>(input.target_features);
+    h.fit_features = c.n_features;
     return h;
   }
 };
 
-/// The CPU reference: the production step with Adam, on copies of the problem's state.
+/// The CPU reference: the production step with Adam, on copies of the problem's state. A
+/// gathered model (active set) passes its global column ids and the fit's D.
 struct CpuReference {
   train::Params<float> v, m1, m2;
   detail::Workspace<float> ws;
-  CpuReference(const StepProblem& p, int batch) : v(p.params), m1(p.m1), m2(p.m2), ws(p.shape, batch) {
+  CpuReference(const KernelProblem& p, int batch, const std::int64_t* global_ids = nullptr,
+               std::int64_t fit_features = 0)
+      : v(p.params), m1(p.m1), m2(p.m2), ws(p.shape, batch) {
+    ws.global_ids = global_ids;
+    if (fit_features > 0) ws.fit_features = fit_features;
     detail::AdamSink<float> sink{v, m1, m2, p.task, p.mask, true};
     detail::cpu_step(p.input, v, ws, sink);
   }

@@ -1,6 +1,6 @@
 /// @file cuda_test_util.cuh
 /// @brief Helpers of the CUDA tests: skipping without a GPU and NaN-poisoned device buffers (the
-///        named tolerances and all_close are tests/common/step_fixture.hpp's).
+///        named tolerances and all_close are tests/common/kernel_fixture.hpp's).
 #pragma once
 
 #include <cuda_runtime.h>
@@ -13,7 +13,7 @@
 
 #include "gfs/device.hpp"
 #include "kernels/cuda/cuda_check.cuh"
-#include "tests/common/step_fixture.hpp"  // tolerances, all_close
+#include "tests/common/kernel_fixture.hpp"  // tolerances, all_close
 
 /// Skips the current test, with the reason, on a machine without a usable CUDA device.
 #define GFS_REQUIRE_GPU()                                                                   \

@@ -3,7 +3,7 @@
 ///        (so the RNG is out of the picture), against the CPU backend's cpu_step() with Adam on
 ///        the same problem: the mask, z0, the loss terms, dz0, dsel/dm, de and every parameter and
 ///        Adam moment after the step. Both masked-matmul paths (GEMV and gather + cuBLAS) and both
-///        task heads. The problem and the checks are tests/common/step_fixture.hpp, shared with the
+///        task heads. The problem and the checks are tests/common/kernel_fixture.hpp, shared with the
 ///        block-emulator tests (tests/simt), which run the same bodies on the CPU.
 #include <cublas_v2.h>
 #include <gtest/gtest.h>
@@ -15,14 +15,14 @@
 #include "cuda_test_util.cuh"
 #include "kernels/cuda/masked_matmul.cuh"
 #include "kernels/cuda/step_kernels.cuh"
-#include "tests/common/step_fixture.hpp"
+#include "tests/common/kernel_fixture.hpp"
 
 namespace gfs::test {
 namespace {
 
 using train::Params;
-using Case = StepCase;
-using Problem = StepProblem;
+using Case = KernelCase;
+using Problem = KernelProblem;
 
 /// Device mirror of Params with its moments, owning the buffers.
 struct DeviceModel {

@@ -5,7 +5,7 @@
 ///        both task heads — one block, and rows split over blocks with a tree sum of the partials —
 ///        the cuBLAS calls through a CPU stand-in with their real shapes). The three orders must
 ///        agree to the bit (the kernels are deterministic by construction). The problem and the
-///        checks are tests/common/step_fixture.hpp, shared with the GPU tests.
+///        checks are tests/common/kernel_fixture.hpp, shared with the GPU tests.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -13,14 +13,15 @@
 #include <vector>
 
 #include "simt_launch.hpp"
-#include "tests/common/step_fixture.hpp"
+#include "train/active_set.hpp"
+#include "tests/common/kernel_fixture.hpp"
 
 namespace gfs::test {
 namespace {
 
 using train::Params;
-using Case = StepCase;
-using Problem = StepProblem;
+using Case = KernelCase;
+using Problem = KernelProblem;
 
 /// The SM count the launch geometry is computed for (small, so grids are a few blocks).
 constexpr int kSmCount = 4;
@@ -50,6 +51,8 @@ struct EmuStep {
   std::vector<cuda::StepParams> steps;
   std::vector<int> counter{0};
   Model model;
+  const std::int64_t* global_ids = nullptr;  ///< a gathered model: the global column of each local one
+  std::int64_t fit_features = 0;             ///< a gathered model: the fit's D (0: the case's)
 
   static std::vector<float> poisoned(std::size_t n) { return std::vector<float>(n, std::nanf("")); }
 
@@ -86,7 +89,7 @@ struct EmuStep {
   /// The launches of CudaBackend::enqueue_step(), on the emulator.
   void run(simt::Emulator& em, Problem& p) {
     const cuda::BatchArgs batch{c.n_features, c.max_batch, p.x.data(), p.rows.data()};
-    const cuda::MaskArgs ma{c.n_features,
+    cuda::MaskArgs ma{c.n_features,
                             c.embedding_dim,
                             h0,
                             p.input.seed,
@@ -98,6 +101,7 @@ struct EmuStep {
                             mask.data(),
                             small_path ? nullptr : w0_masked.data(),
                             mask_partial.data()};
+    ma.global_ids = global_ids;
     simt::logits(em, ma, logits.data());
     simt::gumbel_mask(em, ma, steps.data(), counter.data());
     if (small_path) {
@@ -121,6 +125,7 @@ struct EmuStep {
     h.values = p.values.data();
     h.dsel_dm = dsel.data();
     h.stats = stats.data();
+    if (fit_features > 0) h.fit_features = fit_features;
     head_partial = poisoned(cuda::set_head_split(h, head_split_of(c)));
     h.grad_partial = head_partial.empty() ? nullptr : head_partial.data();
     simt::task_head(em, h, steps.data(), counter.data());
@@ -192,6 +197,75 @@ TEST_P(SimtStep, EveryKernelMatchesTheCpuStepUnderEveryThreadOrder) {
     EXPECT_TRUE(same_bits(dev->grad_e, first->grad_e)) << "de depends on the thread order";
     EXPECT_TRUE(same_bits(dev->model.v, first->model.v)) << "parameters depend on the thread order";
     EXPECT_TRUE(same_bits(dev->model.m2, first->model.m2)) << "Adam moments depend on the thread order";
+  }
+}
+
+/// A gathered model (active set) draws, for its local column i, the noise of global column
+/// ids[i]: its masks are the whole model's masks at those columns, bit for bit, under every thread
+/// order, and the CPU step's to float rounding.
+TEST(SimtGatheredMask, NoiseIsKeyedByTheGlobalColumn) {
+  const Case c{"gathered_philox_D1001", true, 1001, 3, 3, {32}, 2, 16, false, true};
+  Problem p(c);
+  train::ColumnIds ids;
+  for (std::int64_t j = 0; j < c.n_features; ++j)
+    if (j % 3 == 1 || j % 7 == 0 || j == c.n_features - 1) ids.push_back(j);
+  const auto a = static_cast<std::int64_t>(ids.size());
+  Params<float> part(train::gathered_shape(p.shape, a));
+  train::gather_columns(p.params, 0, ids, part);
+  const CpuReference cpu(p, c.batch);
+  const std::vector<cuda::StepParams> steps{p.step_params(c)};
+  const std::vector<int> counter{0};
+  auto mask_of = [&](simt::Emulator& em, const Params<float>& v, std::int64_t n, const std::int64_t* global_ids) {
+    std::vector<float> mask(static_cast<std::size_t>(n), std::nanf(""));
+    std::vector<float> partial(static_cast<std::size_t>(cuda::mask_blocks(n)), std::nanf(""));
+    cuda::MaskArgs ma{n, c.embedding_dim, p.shape.fan_out(0), p.input.seed, v.embedding.data(), v.mask_weight.data(),
+                      v.mask_bias.data(), v.weight[0].data(), nullptr, mask.data(), nullptr, partial.data()};
+    ma.global_ids = global_ids;
+    simt::gumbel_mask(em, ma, steps.data(), counter.data());
+    return mask;
+  };
+  for (simt::Order order : simt::kAllOrders) {
+    SCOPED_TRACE(simt::order_name(order));
+    simt::Emulator em(order, 11);
+    const std::vector<float> whole = mask_of(em, p.params, c.n_features, nullptr);
+    const std::vector<float> gathered = mask_of(em, part, a, ids.data());
+    std::vector<float> whole_at_ids, cpu_at_ids;
+    for (std::int64_t j : ids) {
+      whole_at_ids.push_back(whole[static_cast<std::size_t>(j)]);
+      cpu_at_ids.push_back(cpu.ws.mask[static_cast<std::size_t>(j)]);
+    }
+    EXPECT_TRUE(same_bits(gathered, whole_at_ids)) << "a gathered column draws another column's noise";
+    EXPECT_TRUE(all_close(gathered, cpu_at_ids, kPointwiseRel, kPointwiseAbs)) << "gathered mask vs the CPU step";
+  }
+}
+
+/// A whole step of a gathered model (the CUDA backend's active set: noise keyed by global_ids,
+/// the penalty normalised by the fit's D, not the gathered count) against the CPU step of the
+/// same gathered model (Workspace::global_ids, fit_features), under every thread order; both
+/// head shapes.
+TEST(SimtGatheredStep, MatchesTheCpuStepOfTheSameGatheredModel) {
+  for (const Case& c : {Case{"gathered_gemv_b7", true, 203, 7, 7, {32, 16}, 3, 16, false, true},
+                        Case{"gathered_split_b100_target", false, 77, 100, 100, {24}, 2, 8, true, true}}) {
+    SCOPED_TRACE(c.name);
+    Problem p(c);
+    const std::int64_t fit_features = 5 * c.n_features + 3;
+    train::ColumnIds ids;
+    for (std::int64_t j = 0; j < c.n_features; ++j) ids.push_back(5 * j + (j % 4));
+    const CpuReference cpu(p, c.batch, ids.data(), fit_features);
+    for (simt::Order order : simt::kAllOrders) {
+      SCOPED_TRACE(simt::order_name(order));
+      simt::Emulator em(order, 5);
+      EmuStep dev(c, p);
+      dev.global_ids = ids.data();
+      dev.fit_features = fit_features;
+      ASSERT_NO_THROW(dev.run(em, p));
+      EXPECT_TRUE(all_close(dev.mask, cpu.ws.mask, kPointwiseRel, kPointwiseAbs)) << "mask";
+      const std::vector<double> ref_stats{cpu.ws.terms.loss, cpu.ws.terms.task_loss, cpu.ws.terms.select_loss,
+                                          cpu.ws.terms.mean_mask};
+      EXPECT_TRUE(all_close(dev.stats, ref_stats, kSumRel, kSumAbs)) << "loss, task, select, mean mask";
+      EXPECT_TRUE(all_close(dev.dsel, std::vector<float>{cpu.ws.dsel_dm}, kSumRel, 1e-9)) << "dsel/dm";
+      expect_params_close(dev.model.v, cpu.v, "value");
+    }
   }
 }
 

@@ -408,6 +408,7 @@ void CudaBackend::prepare_kernel_args() {
   h.target_penalty = setup_.plan.penalty == kern::SelectPenalty::kTarget;
   h.target_features = static_cast<int>(setup_.plan.target_features);
   h.penalty_norm = setup_.plan.penalty_norm;
+  h.fit_features = shape_.n_features;
   h.dsel_dm = s.dsel_dm;
   h.stats = s.stats;
   cuda::set_head_split(h, head_split_);
