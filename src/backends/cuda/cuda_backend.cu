@@ -6,6 +6,17 @@
 /// train_epoch() uploads the epoch's row order and a table of per-step scalars (noise subsequence,
 /// tau, lambda, Adam coefficients), replays the captured step graph once per step, and downloads the
 /// per-step loss terms once at the end. The step itself is written once, in enqueue_step().
+///
+/// Active set (Plan::active; never in exact fits or the warm-up): before an epoch the backend asks
+/// train::decide_active_set() — the CPU backend's decision, from the logits — what to train. A
+/// gathered model (the active columns' x, parameters and Adam moments, contiguous) is built on the
+/// host with train::gather_state / gather_x and uploaded into the front of the same device
+/// buffers: a gather happens only when the set shrank by compact_factor or a recheck changed it
+/// (a few times per fit), it moves D * (d_e + H0 + 1) * 3 floats and N * a of x, and it reuses the
+/// CPU's code, so both backends gather the same columns in the same layout. While gathered, the
+/// host keeps the whole state (whole_) and sync_whole() scatters the device's part back into it
+/// (read_logits, export_state, before a regather). The gathered model's noise is keyed by the
+/// global column (MaskArgs::global_ids) and its penalty by the fit's D (HeadArgs::fit_features).
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
@@ -19,6 +30,7 @@
 #include "kernels/cuda/masked_matmul.cuh"
 #include "kernels/cuda/step_kernels.cuh"
 #include "kernels/philox.hpp"
+#include "train/active_set.hpp"
 
 namespace gfs::detail {
 namespace {
@@ -62,6 +74,7 @@ struct DeviceScratch {
   std::vector<float*> pre, dpre;      // per layer [B, fan_out]
   float* dsel_dm = nullptr;           // [1]
   float* head_partial = nullptr;      // row-split head: [row blocks, slot] (head_partial_layout)
+  std::int64_t* global_ids = nullptr; // active set: [D] local -> global column of the gathered model
   float* de_partial = nullptr;        // [feature_blocks, d_e]
   float* logits = nullptr;            // [D]
   float* stats = nullptr;             // [max_steps, kStatsPerStep]
@@ -148,6 +161,12 @@ class CudaBackend final : public train::Backend {
   void upload_fit(const TrainSetup& s);
   void upload_state(const TrainState& state);
   void prepare_kernel_args();
+  void configure_columns(std::int64_t columns);
+  void upload_x(const float* x, std::int64_t columns);
+  void download_state(TrainState& state);
+  void sync_whole();
+  void train_columns(train::ColumnIds ids);
+  void update_active_set(float tau, float lambda, int epoch);
   void enqueue_step();
   void capture_step_graph();
   void fill_step_table(std::int64_t n, std::int64_t steps, float tau, float lambda, std::int64_t first_step);
@@ -172,6 +191,9 @@ class CudaBackend final : public train::Backend {
   cuda::GemvChunks chunks_;
   int feature_blocks_ = 1;
   cuda::HeadSplit head_split_;  // one fused block, or rows split over blocks (large batches)
+  std::int64_t columns_ = 0;    // columns the device trains: D, or the gathered active set's
+  train::ColumnIds active_;     // gathered: local -> global column; empty: the whole model
+  TrainState whole_;            // gathered: the whole state on the host (current after sync_whole())
 
   cuda::DeviceArena arena_;
   DeviceParams value_, moment1_, moment2_;
@@ -242,6 +264,9 @@ void CudaBackend::forget_fit() noexcept {
   head_args_ = cuda::HeadArgs{};
   feature_args_ = cuda::FeatureArgs{};
   embedding_args_ = cuda::EmbeddingArgs{};
+  columns_ = 0;
+  active_.clear();
+  whole_ = TrainState{};
   arena_.reset();
 }
 
@@ -252,6 +277,10 @@ void CudaBackend::setup_fit(const TrainSetup& s) {
   batch_ = static_cast<int>(std::min<std::int64_t>(s.plan.batch_size, s.n_rows));
   max_steps_ = cuda::ceil_div(n_rows_, batch_);
   small_path_ = cuda::use_small_batch_path(batch_, shape_.fan_out(0), shape_.embedding_dim);
+  columns_ = shape_.n_features;
+  active_.clear();
+  whole_ = TrainState{};
+  // Sized for D; a gathered model (fewer columns) needs at most as many chunks and blocks.
   chunks_ = cuda::gemv_chunks(shape_.n_features, sm_count_);
   feature_blocks_ = cuda::feature_blocks(shape_.n_features, sm_count_);
   head_split_ = cuda::head_split(batch_);
@@ -310,6 +339,7 @@ void CudaBackend::plan_memory() {
     arena_.reserve(s.dpre[l], B * static_cast<std::size_t>(shape_.fan_out(static_cast<int>(l))));
   }
   arena_.reserve(s.dsel_dm, 1);
+  arena_.reserve(s.global_ids, setup_.plan.active.enabled ? D : 0);
   cuda::HeadArgs head_layout{};  // the layers' widths decide the partials' size
   head_layout.n_layers = static_cast<int>(L);
   for (std::size_t l = 0; l < L; ++l) head_layout.layer[l].fan_out = shape_.fan_out(static_cast<int>(l));
@@ -353,8 +383,7 @@ void CudaBackend::upload_fit(const TrainSetup& s) {
     attach(value_.weight[l], moment1_.weight[l], moment2_.weight[l]);
     attach(value_.bias[l], moment1_.bias[l], moment2_.bias[l]);
   }
-  const auto bytes = static_cast<std::size_t>(s.n_rows) * static_cast<std::size_t>(shape_.n_features) * sizeof(float);
-  GFS_CUDA_CHECK(cudaMemcpyAsync(scratch_.x, s.x, bytes, cudaMemcpyHostToDevice, st));
+  upload_x(s.x, shape_.n_features);
   const Targets& t = *s.targets;
   if (t.classification) {
     GFS_CUDA_CHECK(cudaMemcpyAsync(scratch_.labels, t.labels.data(), t.labels.size() * sizeof(std::int32_t),
@@ -368,9 +397,9 @@ void CudaBackend::upload_fit(const TrainSetup& s) {
 void CudaBackend::prepare_kernel_args() {
   const DeviceScratch& s = scratch_;
   const int h0 = shape_.fan_out(0), de = shape_.embedding_dim;
-  const cuda::BatchArgs batch{shape_.n_features, batch_, s.x, s.order};
+  const cuda::BatchArgs batch{columns_, batch_, s.x, s.order};
 
-  mask_args_ = cuda::MaskArgs{shape_.n_features,
+  mask_args_ = cuda::MaskArgs{columns_,
                               de,
                               h0,
                               setup_.plan.seed,
@@ -382,6 +411,7 @@ void CudaBackend::prepare_kernel_args() {
                               s.mask,
                               small_path_ ? nullptr : s.w0_masked,
                               s.mask_partial};
+  mask_args_.global_ids = active_.empty() ? nullptr : s.global_ids;
   gemv_args_ = cuda::GemvArgs{batch, h0, chunks_, s.mask, value_.weight[0].value, s.z_partial};
 
   cuda::HeadArgs& h = head_args_;
@@ -400,7 +430,7 @@ void CudaBackend::prepare_kernel_args() {
   h.z_partial = s.z_partial;
   h.n_partials = small_path_ ? chunks_.count : 1;
   h.mask_partial = s.mask_partial;
-  h.n_mask_partials = cuda::mask_blocks(shape_.n_features);
+  h.n_mask_partials = cuda::mask_blocks(columns_);
   h.classification = setup_.targets->classification;
   h.labels = s.labels;
   h.class_weight = s.class_weight;
@@ -432,6 +462,107 @@ void CudaBackend::prepare_kernel_args() {
       cuda::EmbeddingArgs{de, feature_blocks_, setup_.plan.train_embedding, s.de_partial, value_.embedding, nullptr};
 }
 
+/// x [N, columns] (the whole matrix, or a gathered one) into the device's x buffer.
+void CudaBackend::upload_x(const float* x, std::int64_t columns) {
+  const auto bytes = static_cast<std::size_t>(n_rows_) * static_cast<std::size_t>(columns) * sizeof(float);
+  GFS_CUDA_CHECK(cudaMemcpyAsync(scratch_.x, x, bytes, cudaMemcpyHostToDevice, stream()));
+}
+
+/// The device trains `columns` columns from now on: the launch geometry and arguments follow,
+/// and the captured graph (its shapes baked in) is captured again at the next step.
+void CudaBackend::configure_columns(std::int64_t columns) {
+  columns_ = columns;
+  chunks_ = cuda::gemv_chunks(columns_, sm_count_);
+  feature_blocks_ = cuda::feature_blocks(columns_, sm_count_);
+  prepare_kernel_args();
+  graph_.reset();
+}
+
+/// The device's model (whole, or gathered: its shape has columns_ columns) into `state`.
+void CudaBackend::download_state(TrainState& state) {
+  state = TrainState(Params<float>(train::gathered_shape(shape_, columns_)));
+  const cudaStream_t st = stream();
+  auto get = [&](Params<float>& p, const DeviceParams& d) {
+    download(p.embedding, d.embedding.value, st);
+    download(p.mask_weight, d.mask_weight.value, st);
+    download(p.mask_bias, d.mask_bias.value, st);
+    for (std::size_t l = 0; l < p.weight.size(); ++l) {
+      download(p.weight[l], d.weight[l].value, st);
+      download(p.bias[l], d.bias[l].value, st);
+    }
+  };
+  get(state.values, value_);
+  get(state.moment1, moment1_);
+  get(state.moment2, moment2_);
+  GFS_CUDA_CHECK(cudaStreamSynchronize(st));
+  state.step = adam_step_;
+}
+
+/// Gathered: writes the device's part back into whole_ (the device copy stays current).
+void CudaBackend::sync_whole() {
+  if (active_.empty()) return;
+  TrainState part;
+  download_state(part);
+  train::scatter_state(part, active_, 0, whole_);
+  whole_.step = adam_step_;
+}
+
+/// Trains columns `ids` from now on (empty: every column); whole_ must be current. The gathered
+/// copy is built on the host by the CPU backend's functions (see the file comment).
+void CudaBackend::train_columns(train::ColumnIds ids) {
+  const cudaStream_t st = stream();
+  if (ids.empty()) {
+    upload_state(whole_);
+    upload_x(setup_.x, shape_.n_features);
+    GFS_CUDA_CHECK(cudaStreamSynchronize(st));  // whole_ is read by the copies above
+    active_.clear();
+    whole_ = TrainState{};
+    configure_columns(shape_.n_features);
+  } else {
+    const auto a = static_cast<std::int64_t>(ids.size());
+    const TrainState part = train::gather_state(whole_, 0, ids);
+    std::vector<float> x;
+    train::gather_x(setup_.x, n_rows_, shape_.n_features, ids, x);
+    upload_state(part);
+    upload_x(x.data(), a);
+    GFS_CUDA_CHECK(cudaMemcpyAsync(scratch_.global_ids, ids.data(), ids.size() * sizeof(std::int64_t),
+                                   cudaMemcpyHostToDevice, st));
+    active_ = std::move(ids);
+    configure_columns(a);
+    GFS_CUDA_CHECK(cudaStreamSynchronize(st));  // the host copies above go out of scope
+  }
+}
+
+/// Before epoch `epoch` at (tau, lambda): train::decide_active_set() on the logits (D floats read
+/// back when dense; the host's whole_ on a recheck while gathered) says what the epoch trains.
+void CudaBackend::update_active_set(float tau, float lambda, int epoch) {
+  const train::ActivePolicy& policy = setup_.plan.active;
+  if (!train::active_set_applies(policy, lambda)) return;
+  const std::int64_t D = shape_.n_features;
+  const bool recheck = train::is_recheck_epoch(policy, epoch);
+  const train::ColumnIds* ids = active_.empty() ? nullptr : &active_;
+  std::vector<float> w;
+  const bool host_logits = ids != nullptr && recheck;
+  if (host_logits) {
+    sync_whole();
+    w.resize(static_cast<std::size_t>(D));
+    train::member_logits(whole_.values, 0, w.data());
+  } else {  // the device's model: the whole one, or (between rechecks) the gathered one
+    cuda::launch_logits(mask_args_, scratch_.logits, stream());
+    w.resize(static_cast<std::size_t>(columns_));
+    download(w, scratch_.logits, stream());
+    GFS_CUDA_CHECK(cudaStreamSynchronize(stream()));
+  }
+  train::ActiveDecision d = train::decide_active_set(policy, recheck, ids, w.data(), D, tau);
+  if (d.action == train::ActiveDecision::Action::kKeep) return;
+  if (active_.empty()) {
+    download_state(whole_);
+  } else if (!host_logits) {
+    sync_whole();
+  }
+  train_columns(d.action == train::ActiveDecision::Action::kGather ? std::move(d.ids) : train::ColumnIds{});
+}
+
 /// The launches of one step, in order; everything step-dependent is read on the device.
 void CudaBackend::enqueue_step() {
   const cudaStream_t st = stream();
@@ -441,12 +572,12 @@ void CudaBackend::enqueue_step() {
     cuda::launch_masked_gemv(gemv_args_, scratch_.steps, scratch_.counter, st);
   } else {
     cuda::launch_gather_rows(gemv_args_.batch, scratch_.x_batch, scratch_.steps, scratch_.counter, st);
-    cuda::gemm_batch_w0(cublas_.get(), batch_, shape_.n_features, h0, scratch_.x_batch, scratch_.w0_masked,
+    cuda::gemm_batch_w0(cublas_.get(), batch_, columns_, h0, scratch_.x_batch, scratch_.w0_masked,
                         scratch_.z_partial);
   }
   cuda::launch_task_head(head_args_, scratch_.steps, scratch_.counter, st);
   if (!small_path_)
-    cuda::gemm_feature_grad(cublas_.get(), batch_, shape_.n_features, h0, scratch_.x_batch, scratch_.dpre[0],
+    cuda::gemm_feature_grad(cublas_.get(), batch_, columns_, h0, scratch_.x_batch, scratch_.dpre[0],
                             scratch_.grad_g);
   cuda::launch_feature_backward(feature_args_, scratch_.steps, scratch_.counter, st);
   cuda::launch_embedding_adam(embedding_args_, scratch_.steps, scratch_.counter, st);
@@ -525,6 +656,7 @@ void CudaBackend::train_members(const train::EpochWork& work, std::vector<EpochS
   cuda::DeviceScope scope(ordinal_);
   const cudaStream_t st = stream();
   const std::int64_t steps = cuda::ceil_div(n, batch_);
+  update_active_set(tau, lambda, static_cast<int>(first_step / steps) + 1);
   fill_step_table(n, steps, tau, lambda, first_step);
   GFS_CUDA_CHECK(cudaMemcpyAsync(scratch_.order, host_order_.data(), static_cast<std::size_t>(n) * sizeof(std::int32_t),
                                  cudaMemcpyHostToDevice, st));
@@ -554,12 +686,19 @@ void CudaBackend::train_members(const train::EpochWork& work, std::vector<EpochS
     stats.mean_mask += t[3];
   }
   stats.steps = steps;
+  stats.columns = columns_;
   adam_step_ = first_step + steps;
 }
 
 void CudaBackend::read_logits(std::vector<float>& logits) {
   cuda::DeviceScope scope(ordinal_);
   if (scratch_.logits == nullptr) throw Error(ErrorCode::kInternal, "CUDA backend: read_logits() before setup()");
+  if (!active_.empty()) {  // gathered: the whole model is the host's, once the part is written back
+    sync_whole();
+    logits.resize(static_cast<std::size_t>(shape_.n_features));
+    train::member_logits(whole_.values, 0, logits.data());
+    return;
+  }
   cuda::launch_logits(mask_args_, scratch_.logits, stream());
   logits.resize(static_cast<std::size_t>(shape_.n_features));
   download(logits, scratch_.logits, stream());
@@ -569,22 +708,12 @@ void CudaBackend::read_logits(std::vector<float>& logits) {
 void CudaBackend::export_state(TrainState& state) {
   cuda::DeviceScope scope(ordinal_);
   if (scratch_.logits == nullptr) throw Error(ErrorCode::kInternal, "CUDA backend: export_state() before setup()");
-  state = TrainState(Params<float>(shape_));
-  const cudaStream_t st = stream();
-  auto get = [&](Params<float>& p, const DeviceParams& d) {
-    download(p.embedding, d.embedding.value, st);
-    download(p.mask_weight, d.mask_weight.value, st);
-    download(p.mask_bias, d.mask_bias.value, st);
-    for (std::size_t l = 0; l < p.weight.size(); ++l) {
-      download(p.weight[l], d.weight[l].value, st);
-      download(p.bias[l], d.bias[l].value, st);
-    }
-  };
-  get(state.values, value_);
-  get(state.moment1, moment1_);
-  get(state.moment2, moment2_);
-  GFS_CUDA_CHECK(cudaStreamSynchronize(st));
-  state.step = adam_step_;
+  if (active_.empty()) {
+    download_state(state);
+  } else {
+    sync_whole();
+    state = whole_;
+  }
 }
 
 void CudaBackend::import_state(const TrainState& state) {
@@ -593,6 +722,12 @@ void CudaBackend::import_state(const TrainState& state) {
   const std::size_t n = train::ParamLayout(shape_).size;
   if (state.values.flat.size() != n || state.moment1.flat.size() != n || state.moment2.flat.size() != n)
     throw Error(ErrorCode::kInvalidArgument, "CUDA backend: the imported training state has another shape");
+  if (!active_.empty()) {  // back to the whole model; the next epoch decides again
+    active_.clear();
+    whole_ = TrainState{};
+    upload_x(setup_.x, shape_.n_features);
+    configure_columns(shape_.n_features);
+  }
   upload_state(state);
   GFS_CUDA_CHECK(cudaStreamSynchronize(stream()));
 }
