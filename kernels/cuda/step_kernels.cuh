@@ -123,7 +123,7 @@ struct HeadArgs {
   bool target_penalty = false;
   int target_features = 0;
   float penalty_norm = 0;    ///< the mean penalty is sum_j m_j / penalty_norm (0: D)
-  std::int64_t fit_features = 0;  ///< D of the penalty: the fit's columns (a gathered model trains fewer)
+  std::int64_t fit_features = 0;  ///< D of the penalty: the fit's columns (a gathered model trains fewer; 0: batch.n_features)
   float* dsel_dm = nullptr;  ///< out: sp.lambda * dL_select/dm_j (the same for every j)
   float* stats = nullptr;    ///< out [steps, kStatsPerStep]
   HeadSplit split;           ///< one fused block, or row blocks (head_split)
