@@ -58,6 +58,15 @@ inline GemvChunks gemv_chunks(std::int64_t n_features, int sm_count) {
   return GemvChunks{static_cast<int>(ceil_div(n_features, size)), size};
 }
 
+/// The most chunks gemv_chunks() gives any column count up to n_features: the count before its
+/// recount. (The recount is not monotone in D: at 132 SMs, D = 25 345 has 390 chunks and some
+/// smaller D 396.) Buffers that a gathered model (the active set) reuses are sized with it.
+inline int gemv_chunks_bound(std::int64_t n_features, int sm_count) {
+  const std::int64_t most =
+      std::max<std::int64_t>(1, static_cast<std::int64_t>(kGemvBlocksPerSm) * std::max(sm_count, 1));
+  return static_cast<int>(std::clamp<std::int64_t>(ceil_div(n_features, kMinGemvChunk), 1, most));
+}
+
 /// Blocks of the feature-side backward kernel (one warp per feature, grid-stride over features):
 /// one full wave of kFeatureBlocksPerSm blocks per SM at most.
 inline int feature_blocks(std::int64_t n_features, int sm_count) {

@@ -280,7 +280,7 @@ void CudaBackend::setup_fit(const TrainSetup& s) {
   columns_ = shape_.n_features;
   active_.clear();
   whole_ = TrainState{};
-  // Sized for D; a gathered model (fewer columns) needs at most as many chunks and blocks.
+  // Buffers are sized for D (plan_memory); a gathered model (fewer columns) needs no more.
   chunks_ = cuda::gemv_chunks(shape_.n_features, sm_count_);
   feature_blocks_ = cuda::feature_blocks(shape_.n_features, sm_count_);
   head_split_ = cuda::head_split(batch_);
@@ -325,7 +325,9 @@ void CudaBackend::plan_memory() {
   arena_.reserve(s.values, t.classification ? 0 : t.values.size());
   arena_.reserve(s.mask, D);
   arena_.reserve(s.mask_partial, static_cast<std::size_t>(cuda::mask_blocks(shape_.n_features)));
-  arena_.reserve(s.z_partial, (small_path_ ? static_cast<std::size_t>(chunks_.count) : 1) * B * h0);
+  // gemv_chunks_bound: a gathered model (fewer columns) may cut more chunks than D does.
+  const auto most_chunks = static_cast<std::size_t>(cuda::gemv_chunks_bound(shape_.n_features, sm_count_));
+  arena_.reserve(s.z_partial, (small_path_ ? most_chunks : 1) * B * h0);
   if (!small_path_) {
     arena_.reserve(s.w0_masked, D * h0);
     arena_.reserve(s.x_batch, B * D);
