@@ -47,6 +47,8 @@ MAX_SMALL_BATCH = 16
 MIN_GEMV_CHUNK = 64
 GEMV_BLOCKS_PER_SM = 3
 FEATURE_BLOCKS_PER_SM = 4
+HEAD_ONE_BLOCK_MAX_BATCH = 64  # above: the row-split head
+HEAD_ROWS = 32  # rows per block of the row-split head
 RESIDENT_256 = 8  # blocks of 256 threads resident per SM (2048 threads / SM)
 
 # The default network (gfs defaults): d_e = 32, hidden 32, 32, 2 outputs.
@@ -92,6 +94,13 @@ class Step:
         return dict(kernel=name, blocks=blocks, waves=waves, bytes=bytes_, flops=flops,
                     time=self.a["node"] + body, bound=bound if floor is None or body > floor else "floor")
 
+    def head_reduce_z0(self, rows, nt, n_partials):
+        """z0 = bias + the masked matmul's partials, for `rows` rows by a block of nt threads."""
+        L, c, shfl, h0 = self.lat, self.cyc, self.a["shfl_cycles"] * self.cyc, self.h0
+        if n_partials >= 8:
+            return cdiv(rows * h0, (nt // 32)) * (L + cdiv(n_partials, 32) * 4 * c + 5 * shfl)
+        return cdiv(rows * h0, nt) * n_partials * 20 * c + L
+
     def kernels(self):
         a, D, B, h0, L, c = self.a, self.D, self.B, self.h0, self.lat, self.cyc
         bar, shfl, l1 = a["bar_cycles"] * c, a["shfl_cycles"] * c, a["l1_cycles"] * c
@@ -118,25 +127,42 @@ class Step:
             ks.append(self.kernel("gemm_batch_w0 (cuBLAS)", cdiv(B, 64) * cdiv(h0, 64), (B * D + D * h0 + B * h0) * F,
                                   2 * B * D * h0, 0.0, floor=a["cublas_floor"]))
             n_partials = 1
-        # 3. task head: one block (256 threads, 1024 from 64 rows on); serial per-thread loops over
-        # the batch in the Adam sums.
-        nt = 1024 if B >= 64 else 256
+        # 3. task head: one fused block up to HEAD_ONE_BLOCK_MAX_BATCH rows (256 threads, 1024
+        # from 64 rows on; serial per-thread loops over the batch in the Adam sums); above, the
+        # row-split pair: task_head_rows (HEAD_ROWS rows per block of 256 threads, forward and
+        # backward of its rows, per-block gradient partials) and task_head_adam (one warp per
+        # head parameter sums the row blocks' partials as a tree, then Adam).
         widths = [h0] + HIDDEN[1:] + [OUT]
+        layers = list(zip(widths[:-1], widths[1:]))
         it = 20 * c  # one inner-loop iteration (two cached loads feeding an FMA), pipelined
-        if n_partials >= 8:
-            t = cdiv(B * h0, (nt // 32)) * (L + cdiv(n_partials, 32) * 4 * c + 5 * shfl)
+        head_flops = 6 * B * sum(x * y for x, y in layers)
+        if B <= HEAD_ONE_BLOCK_MAX_BATCH:
+            nt = 1024 if B >= 64 else 256
+            t = self.head_reduce_z0(B, nt, n_partials) + bar
+            for fi, fo in layers:
+                t += cdiv(B * fo, nt) * fi * it + bar  # forward
+                t += cdiv(B * fi, nt) * fo * it + bar  # dz of the previous layer
+                t += cdiv(fi * fo, nt) * B * it + (a["adam_cycles"] * c) + cdiv(fo, nt) * B * it + bar  # Adam
+            t += cdiv(B, nt) * (OUT * 60 * c) + 4 * (2 * bar + 10 * shfl) + L  # loss, penalty, stats
+            t += cdiv(h0, nt) * B * it + L  # b0 Adam, dz0 padding
+            head_bytes = (n_partials * B * h0 + 6 * sum(x * y for x, y in layers)) * F
+            ks.append(self.kernel("task_head (1 block)", 1, head_bytes, head_flops, t))
         else:
-            t = cdiv(B * h0, nt) * n_partials * it + L
-        t += bar
-        for fi, fo in zip(widths[:-1], widths[1:]):
-            t += cdiv(B * fo, nt) * fi * it + bar  # forward
-            t += cdiv(B * fi, nt) * fo * it + bar  # dz of the previous layer
-            t += cdiv(fi * fo, nt) * B * it + (a["adam_cycles"] * c) + cdiv(fo, nt) * B * it + bar  # Adam
-        t += cdiv(B, nt) * (OUT * 60 * c) + 4 * (2 * bar + 10 * shfl) + L  # loss, penalty, stats
-        t += cdiv(h0, nt) * B * it + L  # b0 Adam, dz0 padding
-        head_bytes = (n_partials * B * h0 + 6 * sum(x * y for x, y in zip(widths[:-1], widths[1:]))) * F
-        head_flops = 6 * B * sum(x * y for x, y in zip(widths[:-1], widths[1:]))
-        ks.append(self.kernel("task_head (1 block)", 1, head_bytes, head_flops, t))
+            rb, nt, R = cdiv(B, HEAD_ROWS), BLOCK, HEAD_ROWS
+            t = self.head_reduce_z0(R, nt, n_partials) + bar
+            for fi, fo in layers:
+                t += cdiv(R * fo, nt) * fi * it + bar  # forward of the block's rows
+                t += cdiv(R * fi, nt) * fo * it  # dz of the previous layer
+                t += cdiv(fi * fo, nt) * R * it + cdiv(fo, nt) * R * it + bar  # gradient partials
+            t += cdiv(B, nt) * it + cdiv(R, nt) * (OUT * 60 * c) + 4 * (2 * bar + 10 * shfl) + L  # loss
+            t += cdiv(h0, nt) * R * it + L  # db0 partial, dz0 padding
+            slot = 1 + h0 + sum(x * y + y for x, y in layers)
+            rows_bytes = (n_partials * B * h0 + rb * (sum(x * y for x, y in layers)) + rb * slot) * F
+            ks.append(self.kernel("task_head_rows", rb, rows_bytes, head_flops, t))
+            ab = min(max(cdiv(slot, WARPS), 1), 1024)
+            t = L + cdiv(rb, 32) * 4 * c + 5 * shfl + a["adam_cycles"] * c + L
+            t += rb * it + 4 * (2 * bar + 10 * shfl) + L  # block 0: loss in block order, penalty
+            ks.append(self.kernel("task_head_adam", ab, (rb * slot + 6 * slot) * F, rb * slot, t))
         if not self.small:
             ks.append(self.kernel("gemm_feature_grad (cuBLAS)", cdiv(D, 64), (B * D + B * h0 + D * h0) * F,
                                   2 * B * D * h0, 0.0, floor=a["cublas_floor"]))

@@ -47,10 +47,12 @@ GFS_DEVICE void gumbel_mask_body(const Ctx& ctx, const MaskArgs& a, const StepPa
     if (a.injected_uniforms != nullptr) {
       u = a.injected_uniforms[j];
     } else {
-      // Uniform j of the step's subsequence: word j % 4 of Philox block j / 4, as on the CPU.
-      const kern::Philox4 q = kern::philox_block(a.seed, sp.subsequence, static_cast<std::uint64_t>(j) >> 2);
-      // A select, not q.v[j & 3]: a dynamic index would put q in local memory.
-      const int word = static_cast<int>(j & 3);
+      // Uniform g of the step's subsequence (g: the global column): word g % 4 of Philox block
+      // g / 4, as on the CPU.
+      const std::int64_t g = a.global_ids != nullptr ? a.global_ids[j] : j;
+      const kern::Philox4 q = kern::philox_block(a.seed, sp.subsequence, static_cast<std::uint64_t>(g) >> 2);
+      // A select, not q.v[g & 3]: a dynamic index would put q in local memory.
+      const int word = static_cast<int>(g & 3);
       u = kern::uint_to_uniform(word == 0 ? q.v[0] : word == 1 ? q.v[1] : word == 2 ? q.v[2] : q.v[3]);
     }
     m = kern::gumbel_sigmoid_mask(w, kern::gumbel_noise(u), sp.tau);

@@ -58,6 +58,15 @@ inline GemvChunks gemv_chunks(std::int64_t n_features, int sm_count) {
   return GemvChunks{static_cast<int>(ceil_div(n_features, size)), size};
 }
 
+/// The most chunks gemv_chunks() gives any column count up to n_features: the count before its
+/// recount. (The recount is not monotone in D: at 132 SMs, D = 25 345 has 390 chunks and some
+/// smaller D 396.) Buffers that a gathered model (the active set) reuses are sized with it.
+inline int gemv_chunks_bound(std::int64_t n_features, int sm_count) {
+  const std::int64_t most =
+      std::max<std::int64_t>(1, static_cast<std::int64_t>(kGemvBlocksPerSm) * std::max(sm_count, 1));
+  return static_cast<int>(std::clamp<std::int64_t>(ceil_div(n_features, kMinGemvChunk), 1, most));
+}
+
 /// Blocks of the feature-side backward kernel (one warp per feature, grid-stride over features):
 /// one full wave of kFeatureBlocksPerSm blocks per SM at most.
 inline int feature_blocks(std::int64_t n_features, int sm_count) {
@@ -102,6 +111,49 @@ inline int gather_blocks_y(int max_batch) { return std::min(max_batch, 65535); }
 inline constexpr int kHeadThreads = 256;
 inline constexpr int kHeadThreadsLarge = 1024;
 inline int head_threads(int max_batch) { return max_batch >= 64 ? kHeadThreadsLarge : kHeadThreads; }
+
+/// Batches above this many rows run the row-split task head (task_head_rows + task_head_adam):
+/// one SM walking 1 024 rows is the head's limit (~78 us in bench/gpu_model.py), while up to 64
+/// rows the fused block is cheaper than a second launch.
+inline constexpr int kHeadOneBlockMaxBatch = 64;
+/// Batch rows per block of the row-split head's first kernel.
+inline constexpr int kHeadRowsPerBlock = 32;
+
+/// The task head's geometry. rows_per_block == 0: the fused one-block head; else row_blocks
+/// blocks of kBlockThreads each own rows_per_block rows of the allocated batch.
+struct HeadSplit {
+  int row_blocks = 1;
+  int rows_per_block = 0;
+};
+/// The allocated batch cut into blocks of `rows_per_block` rows (the last shorter).
+inline HeadSplit head_row_split(int max_batch, int rows_per_block) {
+  return HeadSplit{static_cast<int>(ceil_div(max_batch, rows_per_block)), rows_per_block};
+}
+/// The head the backend runs for a batch of `max_batch` rows.
+inline HeadSplit head_split(int max_batch) {
+  return max_batch <= kHeadOneBlockMaxBatch ? HeadSplit{} : head_row_split(max_batch, kHeadRowsPerBlock);
+}
+
+/// Layout of one row block's slot in the row-split head's partials: [0] the block's task loss,
+/// [1, 1 + H0) its dL/db_0, then for each layer l >= 1 its dW_l [fan_in, fan_out] at offset[l] and
+/// dL/db_l [fan_out] right after. `widths` holds each layer's fan_out (H0, the hidden sizes after
+/// it, the outputs: n_layers values); offset gets n_layers entries (offset[0] = 1: db_0). Returns
+/// the floats of one slot.
+inline int head_partial_layout(const int* widths, int n_layers, int* offset) {
+  int at = 1;
+  offset[0] = at;
+  at += widths[0];
+  for (int l = 1; l < n_layers; ++l) {
+    offset[l] = at;
+    at += widths[l - 1] * widths[l] + widths[l];
+  }
+  return at;
+}
+
+/// Blocks of the row-split head's second kernel (one warp per parameter of the slot).
+inline int head_adam_blocks(int partial_floats) {
+  return static_cast<int>(std::clamp<std::int64_t>(ceil_div(partial_floats, kWarpsPerBlock), 1, 1024));
+}
 
 /// Threads of the embedding-Adam kernel: one warp per embedding component (up to 32 warps), so
 /// each warp sums one column of the feature blocks' partials as a tree.

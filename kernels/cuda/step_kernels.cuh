@@ -62,6 +62,9 @@ struct MaskArgs {
   float* mask = nullptr;                     ///< out [D]
   float* w0_masked = nullptr;                ///< out [D, H0] = diag(m) W0; nullptr: not written
   float* mask_partial = nullptr;             ///< out [mask_blocks(D)]: per-block sums of m
+  /// [D] a gathered model (active set): column j's noise is global column global_ids[j]'s, so
+  /// every step draws the masks the whole model draws. nullptr: column j is global column j.
+  const std::int64_t* global_ids = nullptr;
 };
 void launch_gumbel_mask(const MaskArgs& a, const StepParams* steps, const int* counter, cudaStream_t s);
 
@@ -93,7 +96,10 @@ void launch_masked_gemv(const GemvArgs& a, const StepParams* steps, const int* c
 void launch_gather_rows(const BatchArgs& a, float* x_batch, const StepParams* steps, const int* counter,
                         cudaStream_t s);
 
-/// ---- kernel 3: task head (one block): z0 reduction, MLP, loss, backward, Adam of theta \ W0 -----
+/// ---- kernel 3: task head: z0 reduction, MLP, loss, backward, Adam of theta \ W0 ------------------
+/// Up to kHeadOneBlockMaxBatch rows one fused block; above, two kernels: task_head_rows (each block
+/// its rows: forward, loss, backward, per-block gradient partials) and task_head_adam (the partials
+/// summed over the row blocks in a fixed tree, Adam, the penalty and the step's loss terms).
 struct LayerArgs {
   int fan_in = 0;
   int fan_out = 0;
@@ -117,9 +123,25 @@ struct HeadArgs {
   bool target_penalty = false;
   int target_features = 0;
   float penalty_norm = 0;    ///< the mean penalty is sum_j m_j / penalty_norm (0: D)
+  std::int64_t fit_features = 0;  ///< D of the penalty: the fit's columns (a gathered model trains fewer; 0: batch.n_features)
   float* dsel_dm = nullptr;  ///< out: sp.lambda * dL_select/dm_j (the same for every j)
   float* stats = nullptr;    ///< out [steps, kStatsPerStep]
+  HeadSplit split;           ///< one fused block, or row blocks (head_split)
+  float* grad_partial = nullptr;      ///< row-split: [split.row_blocks, partial_floats] (head_partial_layout)
+  int partial_floats = 0;             ///< floats per row block's slot
+  int partial_offset[kMaxLayers] = {};  ///< slot offset of dL/db_0 (l = 0) and of dW_l (l >= 1)
 };
+/// Sets h.split and the layout of a row block's slot (h.partial_offset, h.partial_floats) from
+/// h's layers (n_layers and fan_out set). Returns the floats grad_partial must hold (0 for the
+/// one-block head).
+inline std::size_t set_head_split(HeadArgs& h, HeadSplit split) {
+  int widths[kMaxLayers] = {};
+  for (int l = 0; l < h.n_layers; ++l) widths[l] = h.layer[l].fan_out;
+  h.split = split;
+  h.partial_floats = head_partial_layout(widths, h.n_layers, h.partial_offset);
+  return split.rows_per_block == 0 ? 0
+                                   : static_cast<std::size_t>(split.row_blocks) * static_cast<std::size_t>(h.partial_floats);
+}
 void launch_task_head(const HeadArgs& a, const StepParams* steps, const int* counter, cudaStream_t s);
 
 /// ---- kernel 4: feature-side backward + Adam of W0, phi, bias; de partials -----------------------

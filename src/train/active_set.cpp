@@ -2,8 +2,11 @@
 /// @brief The active set: threshold test, gathering and scattering a model's columns.
 #include "train/active_set.hpp"
 
+#include "train/plan.hpp"
+
 #include <algorithm>
 #include <type_traits>
+#include <utility>
 
 namespace gfs::train {
 
@@ -13,6 +16,42 @@ ColumnIds active_columns(const ActivePolicy& policy, const float* logits, std::i
   for (std::int64_t j = 0; j < count; ++j)
     if (!(static_cast<double>(logits[j]) < t)) ids.push_back(j);  // a NaN stays active (and is reported)
   return ids;
+}
+
+ActiveDecision decide_active_set(const ActivePolicy& policy, bool recheck, const ColumnIds* gathered,
+                                 const float* logits, std::int64_t n_features, double tau) {
+  using Action = ActiveDecision::Action;
+  ActiveDecision d;
+  if (!active_set_needs_whole_logits(recheck, gathered)) {  // shrink only, from the gathered columns
+    const auto a = static_cast<std::int64_t>(gathered->size());
+    const ColumnIds local = active_columns(policy, logits, a, tau);
+    if (static_cast<double>(local.size()) * policy.compact_factor > static_cast<double>(a) || local.empty()) return d;
+    d.action = Action::kGather;
+    for (std::int64_t j : local) d.ids.push_back((*gathered)[static_cast<std::size_t>(j)]);
+    return d;
+  }
+  ColumnIds ids = active_columns(policy, logits, n_features, tau);
+  if (ids.empty())  // keep the most open column: a model needs one
+    ids.push_back(std::max_element(logits, logits + n_features) - logits);
+  if (static_cast<double>(ids.size()) * policy.compact_factor > static_cast<double>(n_features)) {
+    d.action = gathered != nullptr ? Action::kDense : Action::kKeep;  // not worth gathering
+    return d;
+  }
+  if (gathered != nullptr && *gathered == ids) return d;  // the gathered copy is current
+  d.action = Action::kGather;
+  d.ids = std::move(ids);
+  return d;
+}
+
+void member_logits(const Params<float>& values, int member, float* out) {
+  const auto D = static_cast<std::size_t>(values.shape().n_features);
+  const auto de = static_cast<std::size_t>(values.shape().embedding_dim);
+  const ParamView<const float> p = values.member(member);
+  for (std::size_t j = 0; j < D; ++j) {
+    float w = p.mask_bias[j];
+    for (std::size_t k = 0; k < de; ++k) w += p.mask_weight[j * de + k] * p.embedding[k];
+    out[j] = w;
+  }
 }
 
 ModelShape gathered_shape(const ModelShape& whole, std::int64_t count) {
@@ -73,6 +112,21 @@ void scatter_columns(const Params<float>& part, const ColumnIds& ids, int member
   const ParamView<const float> p = part.member(0);
   ParamView<float> f = full.member(member);
   move_columns<false>(f, p, ids, full.shape().embedding_dim, full.shape().fan_out(0));
+}
+
+TrainState gather_state(const TrainState& whole, int member, const ColumnIds& ids) {
+  TrainState part(Params<float>(gathered_shape(whole.values.shape(), static_cast<std::int64_t>(ids.size()))));
+  gather_columns(whole.values, member, ids, part.values);
+  gather_columns(whole.moment1, member, ids, part.moment1);
+  gather_columns(whole.moment2, member, ids, part.moment2);
+  part.step = whole.step;
+  return part;
+}
+
+void scatter_state(const TrainState& part, const ColumnIds& ids, int member, TrainState& whole) {
+  scatter_columns(part.values, ids, member, whole.values);
+  scatter_columns(part.moment1, ids, member, whole.moment1);
+  scatter_columns(part.moment2, ids, member, whole.moment2);
 }
 
 void gather_x(const float* x, std::int64_t n_rows, std::int64_t stride, const ColumnIds& ids, std::vector<float>& out) {

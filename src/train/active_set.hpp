@@ -45,6 +45,46 @@ using ColumnIds = std::vector<std::int64_t>;
 /// The columns of `logits` [count] at or above policy.threshold(tau) (the active ones), ascending.
 ColumnIds active_columns(const ActivePolicy& policy, const float* logits, std::int64_t count, double tau);
 
+/// Whether the active set applies to an epoch at penalty weight `lambda`: never in the warm-up
+/// (lambda 0) nor for exact fits (policy disabled).
+inline bool active_set_applies(const ActivePolicy& policy, double lambda) { return policy.enabled && lambda > 0; }
+
+/// Whether epoch `epoch` (1-based) checks every column again (else gathered columns only shrink).
+inline bool is_recheck_epoch(const ActivePolicy& policy, int epoch) {
+  return policy.recheck_epochs <= 1 || epoch % policy.recheck_epochs == 0;
+}
+
+/// What one member trains in the coming epoch; every backend asks this one function, so the CPU
+/// and CUDA active sets make the same decisions from the same logits.
+struct ActiveDecision {
+  enum class Action {
+    kKeep,    ///< train what it trains now (dense, or the current gathered copy)
+    kDense,   ///< train every column (drop the gathered copy)
+    kGather,  ///< gather `ids` and train them
+  };
+  Action action = Action::kKeep;
+  ColumnIds ids;  ///< kGather: the new active columns (global, ascending)
+};
+
+/// Whether decide_active_set() reads the whole model's logits (else the gathered model's).
+inline bool active_set_needs_whole_logits(bool recheck, const ColumnIds* gathered) {
+  return recheck || gathered == nullptr;
+}
+
+/// The decision before an epoch at temperature tau. `gathered`: the member's gathered columns
+/// (nullptr: it trains densely). `logits`: the whole model's [D] when
+/// active_set_needs_whole_logits(), else the gathered model's [gathered->size()]. On a recheck
+/// the set is exactly the columns at or above the threshold (a function of the state alone, so a
+/// resumed fit trains what an uninterrupted one does; a column whose logit rose comes back);
+/// between rechecks the gathered columns only shrink, by compact_factor at a time. A set that
+/// has not shrunk by compact_factor from D trains densely; an empty one keeps its most open column.
+ActiveDecision decide_active_set(const ActivePolicy& policy, bool recheck, const ColumnIds* gathered,
+                                 const float* logits, std::int64_t n_features, double tau);
+
+/// w = phi e + b of every column of member `member` of `values`, into out [n_features] (float,
+/// k in order: the logits the decisions read when a backend holds the whole model on the host).
+void member_logits(const Params<float>& values, int member, float* out);
+
 /// The shape of a model that holds only `ids.size()` of `whole`'s columns.
 ModelShape gathered_shape(const ModelShape& whole, std::int64_t count);
 
@@ -54,6 +94,12 @@ ModelShape gathered_shape(const ModelShape& whole, std::int64_t count);
 void gather_columns(const Params<float>& full, int member, const ColumnIds& ids, Params<float>& out);
 /// The inverse: writes `part` back into member `member` of `full` (columns `ids` and every shared block).
 void scatter_columns(const Params<float>& part, const ColumnIds& ids, int member, Params<float>& full);
+struct TrainState;
+/// gather_columns of the values and both Adam moments: member `member` of `whole` restricted to
+/// columns `ids` (one member of gathered_shape), at whole's step. Every backend's gathered copy.
+TrainState gather_state(const TrainState& whole, int member, const ColumnIds& ids);
+/// The inverse: writes the values and both moments of `part` back into member `member` of `whole`.
+void scatter_state(const TrainState& part, const ColumnIds& ids, int member, TrainState& whole);
 /// x [n_rows, stride] restricted to columns `ids` (of the block starting at x): [n_rows, ids.size()].
 void gather_x(const float* x, std::int64_t n_rows, std::int64_t stride, const ColumnIds& ids, std::vector<float>& out);
 

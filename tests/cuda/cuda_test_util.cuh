@@ -1,6 +1,6 @@
 /// @file cuda_test_util.cuh
-/// @brief Helpers of the CUDA tests: skipping without a GPU, NaN-poisoned device buffers, and a
-///        tolerance check (abs + rel * |ref|) that names the worst element.
+/// @brief Helpers of the CUDA tests: skipping without a GPU and NaN-poisoned device buffers (the
+///        named tolerances and all_close are tests/common/kernel_fixture.hpp's).
 #pragma once
 
 #include <cuda_runtime.h>
@@ -13,6 +13,7 @@
 
 #include "gfs/device.hpp"
 #include "kernels/cuda/cuda_check.cuh"
+#include "tests/common/kernel_fixture.hpp"  // tolerances, all_close
 
 /// Skips the current test, with the reason, on a machine without a usable CUDA device.
 #define GFS_REQUIRE_GPU()                                                                   \
@@ -23,11 +24,6 @@
   } while (0)
 
 namespace gfs::test {
-
-/// Named tolerances (see STYLE.md habit 8). Pointwise kernels agree to a few ulp; sums over
-/// thousands of terms, taken in another order and with FMA on the device, to about 1e-4 of scale.
-inline constexpr double kPointwiseRel = 1e-5, kPointwiseAbs = 1e-6;
-inline constexpr double kSumRel = 1e-4, kSumAbs = 1e-5;
 
 /// A device copy of a host vector, poisoned with NaN (all bits set) until written.
 template <typename T>
@@ -62,29 +58,5 @@ class DeviceVec {
   T* p_ = nullptr;
   std::size_t n_ = 0;
 };
-
-/// |got - ref| <= abs + rel * |ref| for every element (NaN fails); reports the worst element.
-template <typename A, typename B>
-::testing::AssertionResult all_close(const std::vector<A>& got, const std::vector<B>& ref, double rel, double abs,
-                                     std::size_t count = static_cast<std::size_t>(-1)) {
-  const std::size_t n = std::min({got.size(), ref.size(), count});
-  if (count == static_cast<std::size_t>(-1) && got.size() != ref.size())
-    return ::testing::AssertionFailure() << "size " << got.size() << " != " << ref.size();
-  double worst = 0;
-  std::size_t worst_i = 0, bad = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const double g = static_cast<double>(got[i]), r = static_cast<double>(ref[i]);
-    const double excess = std::fabs(g - r) / (abs + rel * std::fabs(r));
-    if (!(excess <= 1.0)) ++bad;
-    if (!(excess <= worst)) {
-      worst = std::isnan(excess) ? INFINITY : excess;
-      worst_i = i;
-    }
-  }
-  if (bad == 0) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << bad << " of " << n << " elements out of tolerance (rel " << rel << ", abs "
-                                       << abs << "); worst [" << worst_i << "]: got " << got[worst_i] << ", want "
-                                       << ref[worst_i];
-}
 
 }  // namespace gfs::test

@@ -100,6 +100,15 @@ Trained train(Backend& backend, const Fit& fit, int epochs) {
   return t;
 }
 
+/// train() on a fresh CUDA backend that launches the step's kernels directly (no graph).
+Trained train_without_graphs(const Fit& fit, int epochs) {
+  auto backend = detail::make_cuda_backend(0);
+  EXPECT_EQ(setenv("GFS_CUDA_GRAPHS", "0", 1), 0);
+  Trained t = train(*backend, fit, epochs);
+  EXPECT_EQ(unsetenv("GFS_CUDA_GRAPHS"), 0);
+  return t;
+}
+
 ::testing::AssertionResult close_scaled(const std::vector<float>& got, const std::vector<float>& ref, double rel) {
   float scale = 0;
   for (float v : ref) scale = std::max(scale, std::fabs(v));
@@ -146,10 +155,7 @@ TEST_P(CudaBackendFit, RerunIsBitIdenticalWithAndWithoutGraphs) {
   auto first = detail::make_cuda_backend(0);
   const Trained a = train(*first, fit, 2);
   const Trained b = train(*first, fit, 2);  // setup() again on the same backend
-  auto second = detail::make_cuda_backend(0);
-  ASSERT_EQ(setenv("GFS_CUDA_GRAPHS", "0", 1), 0);
-  const Trained c = train(*second, fit, 2);
-  ASSERT_EQ(unsetenv("GFS_CUDA_GRAPHS"), 0);
+  const Trained c = train_without_graphs(fit, 2);
   EXPECT_TRUE(same_bits(a.logits, b.logits)) << "rerun after setup() on the same backend";
   EXPECT_TRUE(same_bits(a.params, b.params));
   EXPECT_TRUE(same_bits(a.logits, c.logits)) << "direct launches vs the captured graph";
@@ -160,12 +166,57 @@ TEST_P(CudaBackendFit, RerunIsBitIdenticalWithAndWithoutGraphs) {
   }
 }
 
+/// An active-set fit (Plan::active): most columns start closed (mask bias far below the
+/// threshold), so the first epoch after the warm-up gathers the open ones; later epochs shrink or
+/// recheck. The CUDA backend must train the same columns as the CPU backend, epoch by epoch, and
+/// end within the dense test's tolerance of it.
+void make_active(Fit& fit) {
+  fit.setup.plan.active.enabled = true;
+  fit.setup.plan.warmup_epochs = 1;
+  auto& bias = fit.initial.values.mask_bias;
+  for (std::size_t j = 3; j < bias.size(); ++j)
+    if (j % 5 != 0) bias[j] = -30.0F;
+}
+
+TEST_P(CudaBackendFit, ActiveSetFitMatchesCpuActiveSetFit) {
+  GFS_REQUIRE_GPU();
+  Fit fit(GetParam());
+  make_active(fit);
+  auto cpu = detail::make_cpu_backend(1);
+  auto gpu = detail::make_cuda_backend(0);
+  const Trained want = train(*cpu, fit, 4);
+  const Trained got = train(*gpu, fit, 4);
+  ASSERT_EQ(got.epochs.size(), want.epochs.size());
+  for (std::size_t e = 0; e < want.epochs.size(); ++e)
+    EXPECT_EQ(got.epochs[e].columns, want.epochs[e].columns) << "columns trained in epoch " << e + 1;
+  EXPECT_LT(want.epochs.back().columns, fit.shape.n_features) << "the active set must shrink (else the test is vacuous)";
+  constexpr double kRel = 1e-3;
+  EXPECT_TRUE(close_scaled(got.logits, want.logits, kRel)) << "logits";
+  EXPECT_TRUE(close_scaled(got.params.mask_weight.to_vector(), want.params.mask_weight.to_vector(), kRel)) << "phi";
+  EXPECT_TRUE(close_scaled(got.params.mask_bias.to_vector(), want.params.mask_bias.to_vector(), kRel)) << "bias";
+  EXPECT_TRUE(close_scaled(got.params.weight[0].to_vector(), want.params.weight[0].to_vector(), kRel)) << "W0";
+  for (std::size_t e = 0; e < want.epochs.size(); ++e)
+    EXPECT_NEAR(got.epochs[e].loss, want.epochs[e].loss, kRel * std::fabs(want.epochs[e].loss)) << "epoch " << e;
+}
+
+TEST_P(CudaBackendFit, ActiveSetRerunIsBitIdenticalWithAndWithoutGraphs) {
+  GFS_REQUIRE_GPU();
+  Fit fit(GetParam());
+  make_active(fit);
+  auto first = detail::make_cuda_backend(0);
+  const Trained a = train(*first, fit, 3);
+  const Trained b = train_without_graphs(fit, 3);
+  EXPECT_TRUE(same_bits(a.logits, b.logits)) << "graphs re-captured for the gathered shape vs direct launches";
+  EXPECT_TRUE(same_bits(a.params, b.params));
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Paths, CudaBackendFit,
     ::testing::Values(FitCase{"gemv_batch1_ce", true, 64, 301, 1, kern::SelectPenalty::kMean},
                       FitCase{"gemv_short_last_batch_mse", false, 50, 257, 7, kern::SelectPenalty::kTarget},
                       FitCase{"cublas_batch32_ce", true, 100, 1030, 32, kern::SelectPenalty::kTarget},
-                      FitCase{"cublas_short_last_batch_mse", false, 70, 513, 20, kern::SelectPenalty::kMean}),
+                      FitCase{"cublas_short_last_batch_mse", false, 70, 513, 20, kern::SelectPenalty::kMean},
+                      FitCase{"split_head_batch1024_ce", true, 2100, 129, 1024, kern::SelectPenalty::kMean}),
     [](const ::testing::TestParamInfo<FitCase>& info) { return std::string(info.param.name); });
 
 TEST(CudaBackendErrors, MissingDeviceIsExplained) {

@@ -2,6 +2,8 @@
 /// @brief Host-only tests of the CUDA launch geometry (run on any machine, GPU or not).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "kernels/cuda/launch_config.hpp"
 
 namespace gfs::cuda {
@@ -15,6 +17,22 @@ TEST(LaunchConfig, GemvChunksCoverTheFeaturesWithoutEmptyChunks) {
       EXPECT_LE(c.count, 8 * sms) << d;
       EXPECT_GE(static_cast<std::int64_t>(c.count) * c.size, d) << "chunks do not cover D=" << d;
       EXPECT_LT(static_cast<std::int64_t>(c.count - 1) * c.size, d) << "last chunk empty for D=" << d;
+    }
+  }
+}
+
+TEST(LaunchConfig, GatheredModelsFitTheWholeModelsBuffers) {
+  // The CUDA backend sizes its per-chunk and per-block buffers for D and reuses them for a
+  // gathered model of any a <= D columns (the active set).
+  for (int sms : {1, 4, 132, 144}) {
+    int most_chunks = 0, most_feature_blocks = 0, most_mask_blocks = 0;
+    for (std::int64_t d = 1; d <= 60000; ++d) {
+      most_chunks = std::max(most_chunks, gemv_chunks(d, sms).count);
+      most_feature_blocks = std::max(most_feature_blocks, feature_blocks(d, sms));
+      most_mask_blocks = std::max(most_mask_blocks, mask_blocks(d));
+      ASSERT_LE(most_chunks, gemv_chunks_bound(d, sms)) << "D " << d << ", " << sms << " SMs";
+      ASSERT_LE(most_feature_blocks, feature_blocks(d, sms)) << "D " << d << ", " << sms << " SMs";
+      ASSERT_LE(most_mask_blocks, mask_blocks(d)) << "D " << d;
     }
   }
 }

@@ -2,98 +2,27 @@
 /// @brief The CUDA step kernels, launched one by one on a random problem with injected uniforms
 ///        (so the RNG is out of the picture), against the CPU backend's cpu_step() with Adam on
 ///        the same problem: the mask, z0, the loss terms, dz0, dsel/dm, de and every parameter and
-///        Adam moment after the step. Both masked-matmul paths (GEMV and gather + cuBLAS).
+///        Adam moment after the step. Both masked-matmul paths (GEMV and gather + cuBLAS) and both
+///        task heads. The problem and the checks are tests/common/kernel_fixture.hpp, shared with the
+///        block-emulator tests (tests/simt), which run the same bodies on the CPU.
 #include <cublas_v2.h>
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <memory>
-#include <ostream>
-#include <random>
+#include <string>
 #include <vector>
 
-#include "backends/cpu/cpu_step.hpp"
-#include "backends/cpu/sinks.hpp"
 #include "cuda_test_util.cuh"
 #include "kernels/cuda/masked_matmul.cuh"
 #include "kernels/cuda/step_kernels.cuh"
+#include "tests/common/kernel_fixture.hpp"
 
 namespace gfs::test {
 namespace {
 
 using train::Params;
-
-struct Case {
-  const char* name;
-  bool classification;
-  int n_features;
-  int batch;      ///< rows in the step
-  int max_batch;  ///< rows allocated (> batch: a short last batch)
-  std::vector<int> hidden;
-  int outputs;
-  int embedding_dim;
-  bool small_path;
-  bool target_penalty;
-};
-
-/// A random problem with non-zero Adam state (m2 > 0 makes the update smooth in the gradient, so
-/// comparing parameters is meaningful; m1 = 0 so m1 after the step is exactly 0.1 * gradient).
-struct Problem {
-  train::ModelShape shape;
-  Params<float> params, m1, m2;
-  std::vector<float> x, values, class_weight, uniforms;
-  std::vector<std::int32_t> labels, rows;
-  detail::StepInput<float> input;
-  kern::AdamStep<float> task{}, mask{};
-
-  explicit Problem(const Case& c, unsigned seed = 5) {
-    std::mt19937 rng(seed);
-    std::normal_distribution<float> normal;
-    std::uniform_real_distribution<float> uni(0.02F, 0.98F);
-    const int n = c.max_batch + 11;
-    shape.n_features = c.n_features;
-    shape.embedding_dim = c.embedding_dim;
-    shape.hidden = c.hidden;
-    shape.n_outputs = c.outputs;
-    params = Params<float>::zeros(shape);
-    for (float& v : params.embedding) v = normal(rng);
-    for (float& v : params.mask_weight) v = 0.3F * normal(rng);
-    for (float& v : params.mask_bias) v = normal(rng);
-    for (int l = 0; l < shape.n_layers(); ++l) {
-      const float s = 1.0F / std::sqrt(static_cast<float>(shape.fan_in(l)));
-      for (float& v : params.weight[static_cast<std::size_t>(l)]) v = s * normal(rng);
-      for (float& v : params.bias[static_cast<std::size_t>(l)]) v = 0.1F * normal(rng);
-    }
-    m1 = Params<float>::zeros(shape);
-    m2 = Params<float>::zeros(shape);
-    m2.for_each_block([&](train::Span<float> v) {
-      for (float& e : v) e = 1e-6F * (0.5F + uni(rng));
-    });
-    x.resize(static_cast<std::size_t>(n) * c.n_features);
-    for (float& v : x) v = normal(rng);
-    values.resize(static_cast<std::size_t>(n) * c.outputs);
-    for (float& v : values) v = normal(rng);
-    for (int i = 0; i < n; ++i) labels.push_back(i % c.outputs);
-    for (int k = 0; k < c.outputs; ++k) class_weight.push_back(0.5F + 0.25F * static_cast<float>(k));
-    uniforms.resize(static_cast<std::size_t>(c.n_features));
-    for (float& u : uniforms) u = uni(rng);
-    for (int b = 0; b < c.batch; ++b) rows.push_back((3 * b + 2) % n);
-    input.x = x.data();
-    input.rows = rows.data();
-    input.batch = c.batch;
-    input.labels = labels.data();
-    input.class_weight = class_weight.data();
-    input.values = values.data();
-    input.classification = c.classification;
-    input.tau = 0.8F;
-    input.lambda = 0.7F;
-    input.penalty = c.target_penalty ? kern::SelectPenalty::kTarget : kern::SelectPenalty::kMean;
-    input.target_features = static_cast<float>(c.n_features / 10);
-    input.injected_uniforms = uniforms.data();
-    task = kern::adam_step_coefficients<float>(3e-4, 0.9, 0.999, 1e-8, 3);
-    mask = kern::adam_step_coefficients<float>(4e-3, 0.9, 0.999, 1e-8, 3);
-  }
-};
+using Case = KernelCase;
+using Problem = KernelProblem;
 
 /// Device mirror of Params with its moments, owning the buffers.
 struct DeviceModel {
@@ -136,6 +65,7 @@ struct DeviceModel {
 /// Scratch of one GPU step, NaN-poisoned.
 struct DeviceStep {
   const Case& c;
+  bool small_path;
   int h0, n_chunks, n_mask, n_feature_blocks;
   cuda::GemvChunks chunks;
   DeviceVec<float> x, class_weight, values, uniforms, mask, mask_partial, z_partial, w0_masked, x_batch, grad_g;
@@ -143,9 +73,11 @@ struct DeviceStep {
   DeviceVec<float> dsel, de_partial, grad_e, stats;
   DeviceVec<cuda::StepParams> steps;
   std::vector<std::unique_ptr<DeviceVec<float>>> pre, dpre;
+  std::unique_ptr<DeviceVec<float>> head_partial;
 
   DeviceStep(const Case& cs, const Problem& p)
       : c(cs),
+        small_path(cuda::use_small_batch_path(cs.max_batch, p.shape.fan_out(0), cs.embedding_dim)),
         h0(p.shape.fan_out(0)),
         n_chunks(0),
         n_mask(cuda::mask_blocks(cs.n_features)),
@@ -169,23 +101,14 @@ struct DeviceStep {
         grad_e(static_cast<std::size_t>(cs.embedding_dim)),
         stats(cuda::kStatsPerStep),
         steps(1) {
-    n_chunks = cs.small_path ? chunks.count : 1;
+    n_chunks = small_path ? chunks.count : 1;
     for (int l = 0; l < p.shape.n_layers(); ++l) {
       const auto n = static_cast<std::size_t>(cs.max_batch) * p.shape.fan_out(l);
       pre.push_back(std::make_unique<DeviceVec<float>>(n));
       dpre.push_back(std::make_unique<DeviceVec<float>>(n));
     }
     GFS_CUDA_CHECK(cudaMemset(counter.get(), 0, sizeof(int)));
-    cuda::StepParams sp;
-    sp.row_offset = 0;
-    sp.n_rows = cs.batch;
-    sp.stats_slot = 0;
-    sp.subsequence = 0;
-    sp.tau = p.input.tau;
-    sp.lambda = p.input.lambda;
-    sp.task = p.task;
-    sp.mask = p.mask;
-    steps.upload({sp});
+    steps.upload({p.step_params(cs)});
   }
 
   /// The launches of CudaBackend::enqueue_step(), with explicit buffers.
@@ -194,52 +117,44 @@ struct DeviceStep {
     const cuda::MaskArgs ma{c.n_features,
                             c.embedding_dim,
                             h0,
-                            0,
+                            p.input.seed,
                             m.embedding.value,
                             m.mask_weight.value,
                             m.mask_bias.value,
                             m.weight[0].value,
                             uniforms.get(),
                             mask.get(),
-                            c.small_path ? nullptr : w0_masked.get(),
+                            small_path ? nullptr : w0_masked.get(),
                             mask_partial.get()};
     cuda::launch_gumbel_mask(ma, steps.get(), counter.get(), nullptr);
-    if (c.small_path) {
+    if (small_path) {
       cuda::launch_masked_gemv(cuda::GemvArgs{batch, h0, chunks, mask.get(), m.weight[0].value, z_partial.get()},
                                steps.get(), counter.get(), nullptr);
     } else {
       cuda::launch_gather_rows(batch, x_batch.get(), steps.get(), counter.get(), nullptr);
       cuda::gemm_batch_w0(blas, c.max_batch, c.n_features, h0, x_batch.get(), w0_masked.get(), z_partial.get());
     }
-    cuda::HeadArgs h{};
-    h.batch = batch;
-    h.n_layers = p.shape.n_layers();
-    for (int l = 0; l < h.n_layers; ++l) {
+    cuda::HeadArgs h = p.head_args(c, batch, [&](int l) {
       const auto li = static_cast<std::size_t>(l);
-      h.layer[l] = cuda::LayerArgs{static_cast<int>(p.shape.fan_in(l)),
-                                   p.shape.fan_out(l),
-                                   m.weight[li],
-                                   m.bias[li],
-                                   pre[li]->get(),
-                                   dpre[li]->get()};
-    }
+      return cuda::LayerArgs{static_cast<int>(p.shape.fan_in(l)), p.shape.fan_out(l), m.weight[li], m.bias[li],
+                             pre[li]->get(), dpre[li]->get()};
+    });
     h.z_partial = z_partial.get();
     h.n_partials = n_chunks;
     h.mask_partial = mask_partial.get();
     h.n_mask_partials = n_mask;
-    h.classification = c.classification;
     h.labels = labels.get();
     h.class_weight = class_weight.get();
     h.values = values.get();
-    h.target_penalty = c.target_penalty;
-    h.target_features = static_cast<int>(p.input.target_features);
     h.dsel_dm = dsel.get();
     h.stats = stats.get();
+    head_partial = std::make_unique<DeviceVec<float>>(cuda::set_head_split(h, head_split_of(c)));
+    h.grad_partial = head_partial->get();
     cuda::launch_task_head(h, steps.get(), counter.get(), nullptr);
-    if (!c.small_path)
+    if (!small_path)
       cuda::gemm_feature_grad(blas, c.max_batch, c.n_features, h0, x_batch.get(), dpre[0]->get(), grad_g.get());
     const cuda::FeatureArgs fa{
-        batch,      h0,         c.embedding_dim,   n_feature_blocks, c.small_path,  dpre[0]->get(), grad_g.get(),
+        batch,      h0,         c.embedding_dim,   n_feature_blocks, small_path,  dpre[0]->get(), grad_g.get(),
         mask.get(), dsel.get(), m.embedding.value, m.weight[0],      m.mask_weight, m.mask_bias,    de_partial.get()};
     cuda::launch_feature_backward(fa, steps.get(), counter.get(), nullptr);
     cuda::launch_embedding_adam(
@@ -249,35 +164,11 @@ struct DeviceStep {
   }
 };
 
-/// Tolerance of composed outputs: relative, plus an absolute floor scaled by the block's size.
-::testing::AssertionResult close_block(const std::vector<float>& got, const std::vector<float>& ref,
-                                       std::size_t count = static_cast<std::size_t>(-1)) {
-  float scale = 0;
-  for (std::size_t i = 0; i < std::min(ref.size(), count); ++i) scale = std::max(scale, std::fabs(ref[i]));
-  return all_close(got, ref, kSumRel, kSumRel * scale + 1e-7, count);
-}
-
-void expect_params_close(const Params<float>& got, const Params<float>& ref, const char* what) {
-  EXPECT_TRUE(close_block(got.embedding.to_vector(), ref.embedding.to_vector())) << what << " embedding";
-  EXPECT_TRUE(close_block(got.mask_weight.to_vector(), ref.mask_weight.to_vector())) << what << " phi";
-  EXPECT_TRUE(close_block(got.mask_bias.to_vector(), ref.mask_bias.to_vector())) << what << " mask bias";
-  for (std::size_t l = 0; l < ref.weight.size(); ++l) {
-    EXPECT_TRUE(close_block(got.weight[l].to_vector(), ref.weight[l].to_vector())) << what << " weight[" << l << "]";
-    EXPECT_TRUE(close_block(got.bias[l].to_vector(), ref.bias[l].to_vector())) << what << " bias[" << l << "]";
-  }
-}
-
-/// Names the case in test listings (instead of its bytes).
-void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
-
 class StepKernels : public ::testing::TestWithParam<Case> {};
 
 TEST_P(StepKernels, MatchCpuStep) {
   GFS_REQUIRE_GPU();
   const Case& c = GetParam();
-  if (c.small_path)
-    ASSERT_TRUE(cuda::use_small_batch_path(c.max_batch, c.hidden.empty() ? c.outputs : c.hidden[0], c.embedding_dim))
-        << "a small-path case must fit the small path";
   Problem p(c);
   DeviceModel model(p.params, p.m1, p.m2);
   DeviceStep dev(c, p);
@@ -286,11 +177,8 @@ TEST_P(StepKernels, MatchCpuStep) {
   dev.run(p, model, blas);
   GFS_CUDA_CHECK(cublasDestroy(blas));
 
-  // CPU reference: the production step with Adam, on copies of the same state.
-  Params<float> cpu = p.params, cpu_m1 = p.m1, cpu_m2 = p.m2;
-  detail::Workspace<float> ws(p.shape, c.batch);
-  detail::AdamSink<float> sink{cpu, cpu_m1, cpu_m2, p.task, p.mask, true};
-  detail::cpu_step(p.input, cpu, ws, sink);
+  const CpuReference cpu(p, c.batch);
+  const detail::Workspace<float>& ws = cpu.ws;
 
   const int h0 = p.shape.fan_out(0);
   const auto live = static_cast<std::size_t>(c.batch) * h0;
@@ -307,20 +195,25 @@ TEST_P(StepKernels, MatchCpuStep) {
 
   Params<float> got = Params<float>::zeros(p.shape);
   model.read(0, got);
-  expect_params_close(got, cpu, "value");
+  expect_params_close(got, cpu.v, "value");
   model.read(1, got);
-  expect_params_close(got, cpu_m1, "moment1");
+  expect_params_close(got, cpu.m1, "moment1");
   model.read(2, got);
-  expect_params_close(got, cpu_m2, "moment2");
+  expect_params_close(got, cpu.m2, "moment2");
 }
 
+// The same kind of rows as tests/simt/test_simt_step.cpp (name, task, D, batch, allocated batch,
+// hidden, outputs, d_e, target penalty, Philox, forced head rows).
 INSTANTIATE_TEST_SUITE_P(
     Paths, StepKernels,
-    ::testing::Values(Case{"gemv_batch1_ce", true, 2501, 1, 1, {32, 32}, 3, 32, true, false},
-                      Case{"gemv_short_batch_target", true, 3000, 5, 7, {40, 16}, 4, 40, true, true},
-                      Case{"gemv_no_hidden_mse", false, 999, 4, 4, {}, 1, 16, true, false},
+    ::testing::Values(Case{"gemv_batch1_ce", true, 2501, 1, 1, {32, 32}, 3, 32, false, false},
+                      Case{"gemv_short_batch_target", true, 3000, 5, 7, {40, 16}, 4, 40, true, false},
+                      Case{"gemv_no_hidden_mse", false, 999, 4, 4, {}, 1, 16, false, false},
                       Case{"cublas_short_batch_mse", false, 2049, 20, 24, {32}, 2, 32, false, false},
-                      Case{"cublas_deep_ce", true, 1500, 30, 30, {48, 32, 8}, 5, 8, false, true}),
+                      Case{"cublas_deep_ce", true, 1500, 30, 30, {48, 32, 8}, 5, 8, true, false},
+                      Case{"split3_batch7_target", true, 1001, 7, 7, {40, 16}, 4, 40, true, false, 3},
+                      Case{"split_batch1024_mse_h33_7", false, 129, 1024, 1024, {33, 7}, 2, 8, true, false},
+                      Case{"split_short1000of1024_ce", true, 65, 1000, 1024, {20}, 5, 12, false, false}),
     [](const ::testing::TestParamInfo<Case>& info) { return std::string(info.param.name); });
 
 }  // namespace

@@ -42,8 +42,16 @@ inline void gather_rows(Emulator& em, const cuda::BatchArgs& a, float* x_batch, 
 
 inline void task_head(Emulator& em, const cuda::HeadArgs& a, const cuda::StepParams* steps, const int* counter) {
   const cuda::StepParams& sp = cuda::current_step(steps, counter);
-  em.launch_shared<cuda::HeadShared>("task_head", Dim2{1, 1}, cuda::head_threads(a.batch.max_batch), 0,
-                                     [&](EmuCtx& c, cuda::HeadShared& sh) { cuda::task_head_body(c, a, sp, sh); });
+  if (a.split.rows_per_block == 0) {
+    em.launch_shared<cuda::HeadShared>("task_head", Dim2{1, 1}, cuda::head_threads(a.batch.max_batch), 0,
+                                       [&](EmuCtx& c, cuda::HeadShared& sh) { cuda::task_head_body(c, a, sp, sh); });
+    return;
+  }
+  em.launch_shared<cuda::HeadShared>("task_head_rows", Dim2{a.split.row_blocks, 1}, cuda::kBlockThreads, 0,
+                                     [&](EmuCtx& c, cuda::HeadShared& sh) { cuda::task_head_rows_body(c, a, sp, sh); });
+  em.launch_shared<cuda::HeadShared>("task_head_adam", Dim2{cuda::head_adam_blocks(a.partial_floats), 1},
+                                     cuda::kBlockThreads, 0,
+                                     [&](EmuCtx& c, cuda::HeadShared& sh) { cuda::task_head_adam_body(c, a, sp, sh); });
 }
 
 inline void feature_backward(Emulator& em, const cuda::FeatureArgs& a, const cuda::StepParams* steps,

@@ -4,6 +4,7 @@
 // switches (exact mode, stop_reason).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <random>
@@ -18,6 +19,7 @@
 #include "train/active_set.hpp"
 #include "train/backend.hpp"
 #include "train/convergence.hpp"
+#include "train/plan.hpp"
 #include "train/schedule.hpp"
 
 namespace gfs::test {
@@ -51,6 +53,103 @@ TEST(ActiveSet, ThresholdIsWhereTheMaskExceedsEpsWithProbabilityDelta) {
   }
   const std::vector<float> logits{-100.0F, static_cast<float>(policy.threshold(1.0)) + 1e-3F, 0.0F, -30.0F};
   EXPECT_EQ(train::active_columns(policy, logits.data(), 4, 1.0), (train::ColumnIds{1, 2}));
+}
+
+/// The one decision every backend makes before an epoch (train::decide_active_set: the CPU and
+/// CUDA backends call it with their logits, so they train the same columns from the same logits).
+TEST(ActiveSet, TheDecisionShrinksByTheCompactFactorAndRecheckReadmits) {
+  using Action = train::ActiveDecision::Action;
+  train::ActivePolicy policy;
+  policy.enabled = true;
+  const double tau = 1.0;
+  const auto open = static_cast<float>(policy.threshold(tau)) + 1.0F;
+  const float closed = open - 3.0F;
+  // 10 columns, 9 open: not worth gathering (9 * 1.25 > 10), dense stays dense.
+  std::vector<float> w(10, open);
+  w[4] = closed;
+  EXPECT_EQ(train::decide_active_set(policy, true, nullptr, w.data(), 10, tau).action, Action::kKeep);
+  // 4 open: gather them, in ascending order.
+  for (int j : {0, 2, 3, 5, 7, 8}) w[static_cast<std::size_t>(j)] = closed;
+  train::ActiveDecision d = train::decide_active_set(policy, false, nullptr, w.data(), 10, tau);
+  ASSERT_EQ(d.action, Action::kGather);
+  EXPECT_EQ(d.ids, (train::ColumnIds{1, 6, 9}));
+  const train::ColumnIds gathered = d.ids;
+  // The same set on a recheck: keep the gathered copy.
+  EXPECT_EQ(train::decide_active_set(policy, true, &gathered, w.data(), 10, tau).action, Action::kKeep);
+  // Between rechecks the gathered logits decide, and only a shrink by compact_factor regathers.
+  const std::vector<float> local_two_open{open, closed, open};
+  EXPECT_EQ(train::decide_active_set(policy, false, &gathered, local_two_open.data(), 10, tau).action,
+            Action::kGather);
+  EXPECT_EQ(train::decide_active_set(policy, false, &gathered, local_two_open.data(), 10, tau).ids,
+            (train::ColumnIds{1, 9}));
+  const std::vector<float> local_all_open{open, open, open};
+  EXPECT_EQ(train::decide_active_set(policy, false, &gathered, local_all_open.data(), 10, tau).action, Action::kKeep);
+  // A recheck readmits a column whose logit rose; many open columns go back to dense.
+  w[4] = open;
+  d = train::decide_active_set(policy, true, &gathered, w.data(), 10, tau);
+  ASSERT_EQ(d.action, Action::kGather);
+  EXPECT_EQ(d.ids, (train::ColumnIds{1, 4, 6, 9}));
+  std::fill(w.begin(), w.end(), open);
+  EXPECT_EQ(train::decide_active_set(policy, true, &gathered, w.data(), 10, tau).action, Action::kDense);
+  // Every column closed: the most open one stays.
+  std::fill(w.begin(), w.end(), closed);
+  w[7] = closed + 0.5F;
+  d = train::decide_active_set(policy, true, nullptr, w.data(), 10, tau);
+  ASSERT_EQ(d.action, Action::kGather);
+  EXPECT_EQ(d.ids, (train::ColumnIds{7}));
+  // The gates: never in the warm-up or an exact fit; rechecks every recheck_epochs epochs.
+  EXPECT_FALSE(train::active_set_applies(policy, 0.0));
+  policy.recheck_epochs = 3;
+  EXPECT_FALSE(train::is_recheck_epoch(policy, 4));
+  EXPECT_TRUE(train::is_recheck_epoch(policy, 6));
+  policy.enabled = false;
+  EXPECT_FALSE(train::active_set_applies(policy, 1.0));
+}
+
+/// The gathered copy every backend trains (train::gather_state / gather_x) and its way back
+/// (scatter_state): a round trip restores the whole state bit for bit, and only the gathered
+/// columns' rows and the shared blocks change when the part was trained.
+TEST(ActiveSet, GatherAndScatterRoundTripAndTouchOnlyTheGatheredColumns) {
+  train::ModelShape shape;
+  shape.n_features = 37;
+  shape.embedding_dim = 5;
+  shape.hidden = {6, 3};
+  shape.n_outputs = 2;
+  train::TrainState whole(train::initial_params(shape, 9));
+  std::mt19937 rng(4);
+  std::normal_distribution<float> normal;
+  for (float& v : whole.moment1.flat) v = normal(rng);
+  for (float& v : whole.moment2.flat) v = std::fabs(normal(rng));
+  whole.step = 17;
+  const train::ColumnIds ids{0, 5, 6, 20, 36};
+  train::TrainState part = train::gather_state(whole, 0, ids);
+  EXPECT_EQ(part.values.shape().n_features, 5);
+  EXPECT_EQ(part.step, 17);
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    const auto g = static_cast<std::size_t>(ids[i]);
+    EXPECT_EQ(part.values.mask_bias[i], whole.values.mask_bias[g]);
+    EXPECT_EQ(part.moment2.weight[0][i * 6 + 5], whole.moment2.weight[0][g * 6 + 5]);
+    EXPECT_EQ(part.moment1.mask_weight[i * 5 + 4], whole.moment1.mask_weight[g * 5 + 4]);
+  }
+  train::TrainState back = whole;
+  train::scatter_state(part, ids, 0, back);
+  EXPECT_EQ(back.values.flat, whole.values.flat);
+  EXPECT_EQ(back.moment1.flat, whole.moment1.flat);
+  EXPECT_EQ(back.moment2.flat, whole.moment2.flat);
+  // Train the part (any change), scatter: inactive rows keep their values.
+  for (float& v : part.values.flat) v += 1.0F;
+  train::scatter_state(part, ids, 0, back);
+  for (std::int64_t j = 0; j < shape.n_features; ++j) {
+    const bool active = std::find(ids.begin(), ids.end(), j) != ids.end();
+    const auto sj = static_cast<std::size_t>(j);
+    EXPECT_EQ(back.values.mask_bias[sj] != whole.values.mask_bias[sj], active) << "column " << j;
+  }
+  EXPECT_NE(back.values.embedding[0], whole.values.embedding[0]) << "the shared blocks come back too";
+  std::vector<float> x(3 * 37), gx;
+  std::iota(x.begin(), x.end(), 0.0F);
+  train::gather_x(x.data(), 3, 37, ids, gx);
+  ASSERT_EQ(gx.size(), 15U);
+  EXPECT_EQ(gx[5 + 3], x[37 + 20]);
 }
 
 /// One float step of a problem whose columns `closed` have logits below the threshold.

@@ -169,7 +169,7 @@ class CpuBackend final : public train::Backend {
     sync();
     const auto D = static_cast<std::size_t>(setup_.shape.n_features);
     logits.resize(D * static_cast<std::size_t>(setup_.members()));
-    for (int m = 0; m < setup_.members(); ++m) member_logits(state_.values, m, logits.data() + D * static_cast<std::size_t>(m));
+    for (int m = 0; m < setup_.members(); ++m) train::member_logits(state_.values, m, logits.data() + D * static_cast<std::size_t>(m));
   }
 
   void export_state(TrainState& state) override {
@@ -201,27 +201,12 @@ class CpuBackend final : public train::Backend {
     std::unique_ptr<Workspace<float>> ws;
   };
 
-  /// w = phi e + b of every column of member m of `values`, into out [n_features].
-  static void member_logits(const train::Params<float>& values, int m, float* out) {
-    const auto D = static_cast<std::size_t>(values.shape().n_features);
-    const auto de = static_cast<std::size_t>(values.shape().embedding_dim);
-    const train::ParamView<const float> p = values.member(m);
-    for (std::size_t j = 0; j < D; ++j) {
-      float w = p.mask_bias[j];
-      for (std::size_t k = 0; k < de; ++k) w += p.mask_weight[j * de + k] * p.embedding[k];
-      out[j] = w;
-    }
-  }
-
   /// Writes every gathered member back into state_ (the gathered copies stay valid).
   void sync() {
     for (std::size_t m = 0; m < gathered_.size(); ++m) {
       const Gathered* g = gathered_[m].get();
       if (g == nullptr) continue;
-      const int mi = static_cast<int>(m);
-      train::scatter_columns(g->state.values, g->ids, mi, state_.values);
-      train::scatter_columns(g->state.moment1, g->ids, mi, state_.moment1);
-      train::scatter_columns(g->state.moment2, g->ids, mi, state_.moment2);
+      train::scatter_state(g->state, g->ids, static_cast<int>(m), state_);
     }
   }
 
@@ -231,56 +216,39 @@ class CpuBackend final : public train::Backend {
     g->ids = std::move(ids);
     const auto a = static_cast<std::int64_t>(g->ids.size());
     train::gather_x(setup_.x, setup_.n_rows, setup_.features.x_stride, g->ids, g->x);
-    const train::ModelShape shape = train::gathered_shape(setup_.shape, a);
-    g->state = TrainState(train::Params<float>(shape));
-    train::gather_columns(state_.values, m, g->ids, g->state.values);
-    train::gather_columns(state_.moment1, m, g->ids, g->state.moment1);
-    train::gather_columns(state_.moment2, m, g->ids, g->state.moment2);
-    g->state.step = state_.step;
-    g->ws = std::make_unique<Workspace<float>>(shape, train::FeatureBlock::whole(a), ws_[0]->max_batch);
+    g->state = train::gather_state(state_, m, g->ids);
+    g->ws = std::make_unique<Workspace<float>>(g->state.values.shape(), train::FeatureBlock::whole(a), ws_[0]->max_batch);
     g->ws->global_ids = g->ids.data();
     g->ws->fit_features = setup_.features.total;
     gathered_[static_cast<std::size_t>(m)] = std::move(g);
   }
 
   /// Before epoch `epoch` at (tau, lambda): each member trains the columns that can still matter
-  /// (train::ActivePolicy). On a recheck epoch (every epoch by default) every column is checked
-  /// and the set is exactly those at or above the threshold, so a column whose logit rose (the
-  /// embedding is shared) comes back, and the set is a function of the state and the epoch alone
-  /// (a resumed fit trains what an uninterrupted one does). Between rechecks (recheck_epochs > 1)
-  /// the gathered columns only shrink, by compact_factor at a time. Never during the warm-up.
+  /// (train::decide_active_set, the decision every backend makes). Never during the warm-up.
   void update_active_set(float tau, float lambda, int epoch) {
     const train::ActivePolicy& policy = setup_.plan.active;
-    if (!policy.enabled || lambda <= 0 || !setup_.features.is_whole()) return;
+    if (!train::active_set_applies(policy, lambda) || !setup_.features.is_whole()) return;
     const std::int64_t D = setup_.shape.n_features;
-    const bool recheck = policy.recheck_epochs <= 1 || epoch % policy.recheck_epochs == 0;
+    const bool recheck = train::is_recheck_epoch(policy, epoch);
     std::vector<float> w;
     for (int m = 0; m < setup_.members(); ++m) {
       Gathered* g = gathered_[static_cast<std::size_t>(m)].get();
-      if (g != nullptr && !recheck) {  // shrink only, from the gathered columns
-        const auto a = static_cast<std::int64_t>(g->ids.size());
-        w.resize(static_cast<std::size_t>(a));
-        member_logits(g->state.values, 0, w.data());
-        const train::ColumnIds local = train::active_columns(policy, w.data(), a, tau);
-        if (static_cast<double>(local.size()) * policy.compact_factor > static_cast<double>(a) || local.empty()) continue;
-        train::ColumnIds ids;
-        for (std::int64_t j : local) ids.push_back(g->ids[static_cast<std::size_t>(j)]);
+      const train::ColumnIds* ids = g != nullptr ? &g->ids : nullptr;
+      if (train::active_set_needs_whole_logits(recheck, ids)) {
         sync();
-        gather(m, std::move(ids));
-        continue;
+        w.resize(static_cast<std::size_t>(D));
+        train::member_logits(state_.values, m, w.data());
+      } else {
+        w.resize(g->ids.size());
+        train::member_logits(g->state.values, 0, w.data());
       }
-      sync();
-      w.resize(static_cast<std::size_t>(D));
-      member_logits(state_.values, m, w.data());
-      train::ColumnIds ids = train::active_columns(policy, w.data(), D, tau);
-      if (ids.empty())  // keep the most open column: a model needs one
-        ids.push_back(std::max_element(w.begin(), w.end()) - w.begin());
-      if (static_cast<double>(ids.size()) * policy.compact_factor > static_cast<double>(D)) {
-        gathered_[static_cast<std::size_t>(m)].reset();  // not worth gathering: train densely
-        continue;
+      train::ActiveDecision d = train::decide_active_set(policy, recheck, ids, w.data(), D, tau);
+      if (d.action == train::ActiveDecision::Action::kDense) {
+        gathered_[static_cast<std::size_t>(m)].reset();  // sync'd above
+      } else if (d.action == train::ActiveDecision::Action::kGather) {
+        sync();
+        gather(m, std::move(d.ids));
       }
-      if (g != nullptr && g->ids == ids) continue;  // the gathered copy is current (sync'd above)
-      gather(m, std::move(ids));
     }
   }
 

@@ -6,6 +6,17 @@
 /// train_epoch() uploads the epoch's row order and a table of per-step scalars (noise subsequence,
 /// tau, lambda, Adam coefficients), replays the captured step graph once per step, and downloads the
 /// per-step loss terms once at the end. The step itself is written once, in enqueue_step().
+///
+/// Active set (Plan::active; never in exact fits or the warm-up): before an epoch the backend asks
+/// train::decide_active_set() — the CPU backend's decision, from the logits — what to train. A
+/// gathered model (the active columns' x, parameters and Adam moments, contiguous) is built on the
+/// host with train::gather_state / gather_x and uploaded into the front of the same device
+/// buffers: a gather happens only when the set shrank by compact_factor or a recheck changed it
+/// (a few times per fit), it moves D * (d_e + H0 + 1) * 3 floats and N * a of x, and it reuses the
+/// CPU's code, so both backends gather the same columns in the same layout. While gathered, the
+/// host keeps the whole state (whole_) and sync_whole() scatters the device's part back into it
+/// (read_logits, export_state, before a regather). The gathered model's noise is keyed by the
+/// global column (MaskArgs::global_ids) and its penalty by the fit's D (HeadArgs::fit_features).
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
@@ -19,6 +30,7 @@
 #include "kernels/cuda/masked_matmul.cuh"
 #include "kernels/cuda/step_kernels.cuh"
 #include "kernels/philox.hpp"
+#include "train/active_set.hpp"
 
 namespace gfs::detail {
 namespace {
@@ -61,6 +73,8 @@ struct DeviceScratch {
   char* cublas_workspace = nullptr;   // cuBLAS path
   std::vector<float*> pre, dpre;      // per layer [B, fan_out]
   float* dsel_dm = nullptr;           // [1]
+  float* head_partial = nullptr;      // row-split head: [row blocks, slot] (head_partial_layout)
+  std::int64_t* global_ids = nullptr; // active set: [D] local -> global column of the gathered model
   float* de_partial = nullptr;        // [feature_blocks, d_e]
   float* logits = nullptr;            // [D]
   float* stats = nullptr;             // [max_steps, kStatsPerStep]
@@ -147,6 +161,12 @@ class CudaBackend final : public train::Backend {
   void upload_fit(const TrainSetup& s);
   void upload_state(const TrainState& state);
   void prepare_kernel_args();
+  void configure_columns(std::int64_t columns);
+  void upload_x(const float* x, std::int64_t columns);
+  void download_state(TrainState& state);
+  void sync_whole();
+  void train_columns(train::ColumnIds ids);
+  void update_active_set(float tau, float lambda, int epoch);
   void enqueue_step();
   void capture_step_graph();
   void fill_step_table(std::int64_t n, std::int64_t steps, float tau, float lambda, std::int64_t first_step);
@@ -170,6 +190,10 @@ class CudaBackend final : public train::Backend {
   bool small_path_ = true;      // GEMV masked matmul, else gather + cuBLAS
   cuda::GemvChunks chunks_;
   int feature_blocks_ = 1;
+  cuda::HeadSplit head_split_;  // one fused block, or rows split over blocks (large batches)
+  std::int64_t columns_ = 0;    // columns the device trains: D, or the gathered active set's
+  train::ColumnIds active_;     // gathered: local -> global column; empty: the whole model
+  TrainState whole_;            // gathered: the whole state on the host (current after sync_whole())
 
   cuda::DeviceArena arena_;
   DeviceParams value_, moment1_, moment2_;
@@ -240,6 +264,9 @@ void CudaBackend::forget_fit() noexcept {
   head_args_ = cuda::HeadArgs{};
   feature_args_ = cuda::FeatureArgs{};
   embedding_args_ = cuda::EmbeddingArgs{};
+  columns_ = 0;
+  active_.clear();
+  whole_ = TrainState{};
   arena_.reset();
 }
 
@@ -250,8 +277,13 @@ void CudaBackend::setup_fit(const TrainSetup& s) {
   batch_ = static_cast<int>(std::min<std::int64_t>(s.plan.batch_size, s.n_rows));
   max_steps_ = cuda::ceil_div(n_rows_, batch_);
   small_path_ = cuda::use_small_batch_path(batch_, shape_.fan_out(0), shape_.embedding_dim);
+  columns_ = shape_.n_features;
+  active_.clear();
+  whole_ = TrainState{};
+  // Buffers are sized for D (plan_memory); a gathered model (fewer columns) needs no more.
   chunks_ = cuda::gemv_chunks(shape_.n_features, sm_count_);
   feature_blocks_ = cuda::feature_blocks(shape_.n_features, sm_count_);
+  head_split_ = cuda::head_split(batch_);
 
   plan_memory();
   arena_.allocate(stream(), "this fit");
@@ -293,7 +325,9 @@ void CudaBackend::plan_memory() {
   arena_.reserve(s.values, t.classification ? 0 : t.values.size());
   arena_.reserve(s.mask, D);
   arena_.reserve(s.mask_partial, static_cast<std::size_t>(cuda::mask_blocks(shape_.n_features)));
-  arena_.reserve(s.z_partial, (small_path_ ? static_cast<std::size_t>(chunks_.count) : 1) * B * h0);
+  // gemv_chunks_bound: a gathered model (fewer columns) may cut more chunks than D does.
+  const auto most_chunks = static_cast<std::size_t>(cuda::gemv_chunks_bound(shape_.n_features, sm_count_));
+  arena_.reserve(s.z_partial, (small_path_ ? most_chunks : 1) * B * h0);
   if (!small_path_) {
     arena_.reserve(s.w0_masked, D * h0);
     arena_.reserve(s.x_batch, B * D);
@@ -307,6 +341,11 @@ void CudaBackend::plan_memory() {
     arena_.reserve(s.dpre[l], B * static_cast<std::size_t>(shape_.fan_out(static_cast<int>(l))));
   }
   arena_.reserve(s.dsel_dm, 1);
+  arena_.reserve(s.global_ids, setup_.plan.active.enabled ? D : 0);
+  cuda::HeadArgs head_layout{};  // the layers' widths decide the partials' size
+  head_layout.n_layers = static_cast<int>(L);
+  for (std::size_t l = 0; l < L; ++l) head_layout.layer[l].fan_out = shape_.fan_out(static_cast<int>(l));
+  arena_.reserve(s.head_partial, cuda::set_head_split(head_layout, head_split_));
   arena_.reserve(s.de_partial, static_cast<std::size_t>(feature_blocks_) * de);
   arena_.reserve(s.logits, D);
   arena_.reserve(s.stats, static_cast<std::size_t>(max_steps_) * cuda::kStatsPerStep);
@@ -346,8 +385,7 @@ void CudaBackend::upload_fit(const TrainSetup& s) {
     attach(value_.weight[l], moment1_.weight[l], moment2_.weight[l]);
     attach(value_.bias[l], moment1_.bias[l], moment2_.bias[l]);
   }
-  const auto bytes = static_cast<std::size_t>(s.n_rows) * static_cast<std::size_t>(shape_.n_features) * sizeof(float);
-  GFS_CUDA_CHECK(cudaMemcpyAsync(scratch_.x, s.x, bytes, cudaMemcpyHostToDevice, st));
+  upload_x(s.x, shape_.n_features);
   const Targets& t = *s.targets;
   if (t.classification) {
     GFS_CUDA_CHECK(cudaMemcpyAsync(scratch_.labels, t.labels.data(), t.labels.size() * sizeof(std::int32_t),
@@ -361,9 +399,9 @@ void CudaBackend::upload_fit(const TrainSetup& s) {
 void CudaBackend::prepare_kernel_args() {
   const DeviceScratch& s = scratch_;
   const int h0 = shape_.fan_out(0), de = shape_.embedding_dim;
-  const cuda::BatchArgs batch{shape_.n_features, batch_, s.x, s.order};
+  const cuda::BatchArgs batch{columns_, batch_, s.x, s.order};
 
-  mask_args_ = cuda::MaskArgs{shape_.n_features,
+  mask_args_ = cuda::MaskArgs{columns_,
                               de,
                               h0,
                               setup_.plan.seed,
@@ -375,6 +413,7 @@ void CudaBackend::prepare_kernel_args() {
                               s.mask,
                               small_path_ ? nullptr : s.w0_masked,
                               s.mask_partial};
+  mask_args_.global_ids = active_.empty() ? nullptr : s.global_ids;
   gemv_args_ = cuda::GemvArgs{batch, h0, chunks_, s.mask, value_.weight[0].value, s.z_partial};
 
   cuda::HeadArgs& h = head_args_;
@@ -393,7 +432,7 @@ void CudaBackend::prepare_kernel_args() {
   h.z_partial = s.z_partial;
   h.n_partials = small_path_ ? chunks_.count : 1;
   h.mask_partial = s.mask_partial;
-  h.n_mask_partials = cuda::mask_blocks(shape_.n_features);
+  h.n_mask_partials = cuda::mask_blocks(columns_);
   h.classification = setup_.targets->classification;
   h.labels = s.labels;
   h.class_weight = s.class_weight;
@@ -401,8 +440,11 @@ void CudaBackend::prepare_kernel_args() {
   h.target_penalty = setup_.plan.penalty == kern::SelectPenalty::kTarget;
   h.target_features = static_cast<int>(setup_.plan.target_features);
   h.penalty_norm = setup_.plan.penalty_norm;
+  h.fit_features = shape_.n_features;
   h.dsel_dm = s.dsel_dm;
   h.stats = s.stats;
+  cuda::set_head_split(h, head_split_);
+  h.grad_partial = s.head_partial;
 
   feature_args_ = cuda::FeatureArgs{batch,
                                     h0,
@@ -422,6 +464,107 @@ void CudaBackend::prepare_kernel_args() {
       cuda::EmbeddingArgs{de, feature_blocks_, setup_.plan.train_embedding, s.de_partial, value_.embedding, nullptr};
 }
 
+/// x [N, columns] (the whole matrix, or a gathered one) into the device's x buffer.
+void CudaBackend::upload_x(const float* x, std::int64_t columns) {
+  const auto bytes = static_cast<std::size_t>(n_rows_) * static_cast<std::size_t>(columns) * sizeof(float);
+  GFS_CUDA_CHECK(cudaMemcpyAsync(scratch_.x, x, bytes, cudaMemcpyHostToDevice, stream()));
+}
+
+/// The device trains `columns` columns from now on: the launch geometry and arguments follow,
+/// and the captured graph (its shapes baked in) is captured again at the next step.
+void CudaBackend::configure_columns(std::int64_t columns) {
+  columns_ = columns;
+  chunks_ = cuda::gemv_chunks(columns_, sm_count_);
+  feature_blocks_ = cuda::feature_blocks(columns_, sm_count_);
+  prepare_kernel_args();
+  graph_.reset();
+}
+
+/// The device's model (whole, or gathered: its shape has columns_ columns) into `state`.
+void CudaBackend::download_state(TrainState& state) {
+  state = TrainState(Params<float>(train::gathered_shape(shape_, columns_)));
+  const cudaStream_t st = stream();
+  auto get = [&](Params<float>& p, const DeviceParams& d) {
+    download(p.embedding, d.embedding.value, st);
+    download(p.mask_weight, d.mask_weight.value, st);
+    download(p.mask_bias, d.mask_bias.value, st);
+    for (std::size_t l = 0; l < p.weight.size(); ++l) {
+      download(p.weight[l], d.weight[l].value, st);
+      download(p.bias[l], d.bias[l].value, st);
+    }
+  };
+  get(state.values, value_);
+  get(state.moment1, moment1_);
+  get(state.moment2, moment2_);
+  GFS_CUDA_CHECK(cudaStreamSynchronize(st));
+  state.step = adam_step_;
+}
+
+/// Gathered: writes the device's part back into whole_ (the device copy stays current).
+void CudaBackend::sync_whole() {
+  if (active_.empty()) return;
+  TrainState part;
+  download_state(part);
+  train::scatter_state(part, active_, 0, whole_);
+  whole_.step = adam_step_;
+}
+
+/// Trains columns `ids` from now on (empty: every column); whole_ must be current. The gathered
+/// copy is built on the host by the CPU backend's functions (see the file comment).
+void CudaBackend::train_columns(train::ColumnIds ids) {
+  const cudaStream_t st = stream();
+  if (ids.empty()) {
+    upload_state(whole_);
+    upload_x(setup_.x, shape_.n_features);
+    GFS_CUDA_CHECK(cudaStreamSynchronize(st));  // whole_ is read by the copies above
+    active_.clear();
+    whole_ = TrainState{};
+    configure_columns(shape_.n_features);
+  } else {
+    const auto a = static_cast<std::int64_t>(ids.size());
+    const TrainState part = train::gather_state(whole_, 0, ids);
+    std::vector<float> x;
+    train::gather_x(setup_.x, n_rows_, shape_.n_features, ids, x);
+    upload_state(part);
+    upload_x(x.data(), a);
+    GFS_CUDA_CHECK(cudaMemcpyAsync(scratch_.global_ids, ids.data(), ids.size() * sizeof(std::int64_t),
+                                   cudaMemcpyHostToDevice, st));
+    active_ = std::move(ids);
+    configure_columns(a);
+    GFS_CUDA_CHECK(cudaStreamSynchronize(st));  // the host copies above go out of scope
+  }
+}
+
+/// Before epoch `epoch` at (tau, lambda): train::decide_active_set() on the logits (D floats read
+/// back when dense; the host's whole_ on a recheck while gathered) says what the epoch trains.
+void CudaBackend::update_active_set(float tau, float lambda, int epoch) {
+  const train::ActivePolicy& policy = setup_.plan.active;
+  if (!train::active_set_applies(policy, lambda)) return;
+  const std::int64_t D = shape_.n_features;
+  const bool recheck = train::is_recheck_epoch(policy, epoch);
+  const train::ColumnIds* ids = active_.empty() ? nullptr : &active_;
+  std::vector<float> w;
+  const bool host_logits = ids != nullptr && recheck;
+  if (host_logits) {
+    sync_whole();
+    w.resize(static_cast<std::size_t>(D));
+    train::member_logits(whole_.values, 0, w.data());
+  } else {  // the device's model: the whole one, or (between rechecks) the gathered one
+    cuda::launch_logits(mask_args_, scratch_.logits, stream());
+    w.resize(static_cast<std::size_t>(columns_));
+    download(w, scratch_.logits, stream());
+    GFS_CUDA_CHECK(cudaStreamSynchronize(stream()));
+  }
+  train::ActiveDecision d = train::decide_active_set(policy, recheck, ids, w.data(), D, tau);
+  if (d.action == train::ActiveDecision::Action::kKeep) return;
+  if (active_.empty()) {
+    download_state(whole_);
+  } else if (!host_logits) {
+    sync_whole();
+  }
+  train_columns(d.action == train::ActiveDecision::Action::kGather ? std::move(d.ids) : train::ColumnIds{});
+}
+
 /// The launches of one step, in order; everything step-dependent is read on the device.
 void CudaBackend::enqueue_step() {
   const cudaStream_t st = stream();
@@ -431,12 +574,12 @@ void CudaBackend::enqueue_step() {
     cuda::launch_masked_gemv(gemv_args_, scratch_.steps, scratch_.counter, st);
   } else {
     cuda::launch_gather_rows(gemv_args_.batch, scratch_.x_batch, scratch_.steps, scratch_.counter, st);
-    cuda::gemm_batch_w0(cublas_.get(), batch_, shape_.n_features, h0, scratch_.x_batch, scratch_.w0_masked,
+    cuda::gemm_batch_w0(cublas_.get(), batch_, columns_, h0, scratch_.x_batch, scratch_.w0_masked,
                         scratch_.z_partial);
   }
   cuda::launch_task_head(head_args_, scratch_.steps, scratch_.counter, st);
   if (!small_path_)
-    cuda::gemm_feature_grad(cublas_.get(), batch_, shape_.n_features, h0, scratch_.x_batch, scratch_.dpre[0],
+    cuda::gemm_feature_grad(cublas_.get(), batch_, columns_, h0, scratch_.x_batch, scratch_.dpre[0],
                             scratch_.grad_g);
   cuda::launch_feature_backward(feature_args_, scratch_.steps, scratch_.counter, st);
   cuda::launch_embedding_adam(embedding_args_, scratch_.steps, scratch_.counter, st);
@@ -515,6 +658,7 @@ void CudaBackend::train_members(const train::EpochWork& work, std::vector<EpochS
   cuda::DeviceScope scope(ordinal_);
   const cudaStream_t st = stream();
   const std::int64_t steps = cuda::ceil_div(n, batch_);
+  update_active_set(tau, lambda, static_cast<int>(first_step / steps) + 1);
   fill_step_table(n, steps, tau, lambda, first_step);
   GFS_CUDA_CHECK(cudaMemcpyAsync(scratch_.order, host_order_.data(), static_cast<std::size_t>(n) * sizeof(std::int32_t),
                                  cudaMemcpyHostToDevice, st));
@@ -544,12 +688,19 @@ void CudaBackend::train_members(const train::EpochWork& work, std::vector<EpochS
     stats.mean_mask += t[3];
   }
   stats.steps = steps;
+  stats.columns = columns_;
   adam_step_ = first_step + steps;
 }
 
 void CudaBackend::read_logits(std::vector<float>& logits) {
   cuda::DeviceScope scope(ordinal_);
   if (scratch_.logits == nullptr) throw Error(ErrorCode::kInternal, "CUDA backend: read_logits() before setup()");
+  if (!active_.empty()) {  // gathered: the whole model is the host's, once the part is written back
+    sync_whole();
+    logits.resize(static_cast<std::size_t>(shape_.n_features));
+    train::member_logits(whole_.values, 0, logits.data());
+    return;
+  }
   cuda::launch_logits(mask_args_, scratch_.logits, stream());
   logits.resize(static_cast<std::size_t>(shape_.n_features));
   download(logits, scratch_.logits, stream());
@@ -559,22 +710,12 @@ void CudaBackend::read_logits(std::vector<float>& logits) {
 void CudaBackend::export_state(TrainState& state) {
   cuda::DeviceScope scope(ordinal_);
   if (scratch_.logits == nullptr) throw Error(ErrorCode::kInternal, "CUDA backend: export_state() before setup()");
-  state = TrainState(Params<float>(shape_));
-  const cudaStream_t st = stream();
-  auto get = [&](Params<float>& p, const DeviceParams& d) {
-    download(p.embedding, d.embedding.value, st);
-    download(p.mask_weight, d.mask_weight.value, st);
-    download(p.mask_bias, d.mask_bias.value, st);
-    for (std::size_t l = 0; l < p.weight.size(); ++l) {
-      download(p.weight[l], d.weight[l].value, st);
-      download(p.bias[l], d.bias[l].value, st);
-    }
-  };
-  get(state.values, value_);
-  get(state.moment1, moment1_);
-  get(state.moment2, moment2_);
-  GFS_CUDA_CHECK(cudaStreamSynchronize(st));
-  state.step = adam_step_;
+  if (active_.empty()) {
+    download_state(state);
+  } else {
+    sync_whole();
+    state = whole_;
+  }
 }
 
 void CudaBackend::import_state(const TrainState& state) {
@@ -583,6 +724,12 @@ void CudaBackend::import_state(const TrainState& state) {
   const std::size_t n = train::ParamLayout(shape_).size;
   if (state.values.flat.size() != n || state.moment1.flat.size() != n || state.moment2.flat.size() != n)
     throw Error(ErrorCode::kInvalidArgument, "CUDA backend: the imported training state has another shape");
+  if (!active_.empty()) {  // back to the whole model; the next epoch decides again
+    active_.clear();
+    whole_ = TrainState{};
+    upload_x(setup_.x, shape_.n_features);
+    configure_columns(shape_.n_features);
+  }
   upload_state(state);
   GFS_CUDA_CHECK(cudaStreamSynchronize(stream()));
 }
