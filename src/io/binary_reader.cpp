@@ -487,6 +487,27 @@ std::vector<std::uint64_t> target_columns(const std::vector<std::string>& specs,
   return targets;
 }
 
+/// Element (r, c) of a row as float32; a NaN, an infinity or a float64 beyond float32's range is
+/// refused, naming the row and the array column as dataset_from_array would.
+float checked_element(const unsigned char* e, detail::DType t, std::uint64_t r, std::uint64_t c,
+                      const std::string& file) {
+  const std::string where = "row " + std::to_string(r) + ", column " + std::to_string(c) + " (0-based) is ";
+  if (t.kind == 'f' && t.size == 8) {
+    const double v = detail::load<double>(e, t.big_endian);
+    if (std::isfinite(v) && std::fabs(v) > static_cast<double>(std::numeric_limits<float>::max())) {
+      char num[32];
+      std::snprintf(num, sizeof num, "%g", v);
+      detail::fail(ErrorCode::kInvalidData, file,
+                   where + num +
+                       ": finite in float64 but outside the float32 range (+-3.4e38) gfs computes in; rescale the data");
+    }
+  }
+  const float v = detail::convert_one(e, t);
+  if (!std::isfinite(v))
+    detail::fail(ErrorCode::kInvalidData, file, where + "NaN or infinite: gfs needs finite values");
+  return v;
+}
+
 /// The header row: the names write_columns_csv gives arrays ("x<feature>", "y<target>") or the
 /// labels file's names.
 std::string copy_header(const NpyColumns& spec, std::size_t n_targets) {
@@ -598,3 +619,82 @@ CsvCopied copy_npy_columns(ByteSource& src, AtomicFile& out, const NpyColumns& s
 }
 
 }  // namespace gfs::io
+
+namespace gfs::io::detail {
+
+Dataset read_npy_block(ByteSource& src, const ReadOptions& opt) {
+  const std::string& file = src.name();
+  const NpyHeader h = read_npy_header(src);
+  if (h.shape.size() != 2) {
+    fail(ErrorCode::kInvalidData, file,
+         "the features must be a 2-D array [rows, features]; this one has shape " + shape_text(h.shape));
+  }
+  const std::uint64_t rows = h.shape[0];
+  const std::uint64_t cols = h.shape[1];
+  if (rows == 0) fail(ErrorCode::kInvalidData, file, "the array has no rows");
+  if (cols == 0)
+    fail(ErrorCode::kInvalidData, file, "the array has no feature columns (shape " + shape_text(h.shape) + ")");
+  const auto size = static_cast<std::uint64_t>(h.t.size);
+  if (h.count > (src.max_size() - std::min(src.max_size(), h.bytes)) / size) {
+    fail(ErrorCode::kInvalidData, file,
+         "truncated: the header promises " + std::to_string(h.count) + " values but the file is only " +
+             human_bytes(src.max_size()));
+  }
+  std::vector<bool> is_target(cols, false);
+  const std::vector<std::uint64_t> targets = target_columns(opt.targets, cols, file, is_target);
+  std::vector<std::uint64_t> features;  // the array column of each feature
+  for (std::uint64_t c = 0; c < cols; ++c)
+    if (!is_target[static_cast<std::size_t>(c)]) features.push_back(c);
+  if (features.empty()) fail(ErrorCode::kInvalidData, file, "no feature columns are left once the target is removed");
+  const ColumnWindow keep = window_of(opt, static_cast<std::int64_t>(features.size()), file);
+  const auto width = static_cast<std::uint64_t>(keep.count);
+  check_allocation(rows, width, sizeof(float), opt.max_bytes, file, "the features",
+                   opt.fit_bytes ? opt.fit_bytes(rows, width) : 0);
+  // Rows are read in chunks of about kChunk bytes (at least one row; a row is at most 1 GiB).
+  constexpr std::uint64_t kChunk = std::uint64_t{16} << 20, kMaxRow = std::uint64_t{1} << 30;
+  if (cols > kMaxRow / size) {
+    fail(ErrorCode::kInvalidData, file,
+         "rows of " + std::to_string(cols) + " values are wider than the 1 GiB a rank-local read holds at a time");
+  }
+  const std::uint64_t row_bytes = cols * size;
+  const std::uint64_t per_chunk = std::max<std::uint64_t>(1, kChunk / row_bytes);
+  Dataset d;
+  d.path = file;
+  d.format = Format::kNpy;
+  d.n_rows = static_cast<std::int64_t>(rows);
+  d.n_cols = keep.count;
+  d.first_col = keep.first;
+  d.all_cols = static_cast<std::int64_t>(features.size());
+  d.n_targets = static_cast<int>(targets.size());
+  d.x.resize(static_cast<std::size_t>(rows * width));
+  d.y.resize(static_cast<std::size_t>(rows * targets.size()));
+  std::vector<unsigned char> buf(static_cast<std::size_t>(std::min(rows, per_chunk) * row_bytes));
+  for (std::uint64_t r0 = 0; r0 < rows; r0 += per_chunk) {
+    const std::uint64_t n = std::min(per_chunk, rows - r0);
+    const std::size_t bytes = static_cast<std::size_t>(n * row_bytes);
+    if (src.read_fully(reinterpret_cast<char*>(buf.data()), bytes) != bytes) {
+      fail(ErrorCode::kInvalidData, file,
+           "truncated: the file ends before row " + std::to_string(r0 + n) + " of the " + std::to_string(rows) +
+               " its header promises");
+    }
+    for (std::uint64_t i = 0; i < n; ++i) {
+      const unsigned char* row = buf.data() + i * row_bytes;
+      const std::uint64_t r = r0 + i;
+      // Every value is checked, kept or not, so that every rank refuses a file the same way.
+      for (std::uint64_t c = 0; c < cols; ++c) checked_element(row + c * size, h.t, r, c, file);
+      float* x = d.x.data() + r * width;
+      for (std::uint64_t k = 0; k < width; ++k)
+        x[k] = convert_one(row + features[static_cast<std::size_t>(keep.first) + k] * size, h.t);
+      for (std::size_t t = 0; t < targets.size(); ++t)
+        d.y[static_cast<std::size_t>(r) * targets.size() + t] = convert_one(row + targets[t] * size, h.t);
+    }
+  }
+  char extra = 0;
+  if (src.read(&extra, 1) != 0) {
+    fail(ErrorCode::kInvalidData, file,
+         "has bytes after the data its header describes (a corrupt or concatenated file?)");
+  }
+  return d;
+}
+
+}  // namespace gfs::io::detail
