@@ -40,7 +40,7 @@ Support select_support(const Config& config, const std::vector<float>& logits, c
   if (config.support == SupportRule::kValidated) {
     s.candidates = s.selected;
     s.selected = validate_candidates(config, data.x, data.n_rows, data.n_features, *data.targets, s.candidates,
-                                     data.train_network)
+                                     data.train_network, data.x_columns.empty() ? nullptr : &data.x_columns)
                      .kept;
   }
   return s;

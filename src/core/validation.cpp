@@ -10,6 +10,7 @@
 #include <numeric>
 
 #include "core/plan.hpp"
+#include "gfs/error.hpp"
 #include "kernels/math.hpp"
 #include "kernels/philox.hpp"
 #include "train/schedule.hpp"
@@ -104,7 +105,8 @@ double expected_mask(double tau, double logit) {
 
 ValidationOutcome validate_candidates(const Config& config, const float* x, std::int64_t n_rows,
                                       std::int64_t n_features, const train::Targets& targets,
-                                      const std::vector<int>& candidates, const NetworkTrainer& train_network) {
+                                      const std::vector<int>& candidates, const NetworkTrainer& train_network,
+                                      const std::vector<int>* x_columns) {
   ValidationOutcome out;
   out.kept = candidates;
   const std::int64_t half = n_rows / 2;
@@ -112,6 +114,18 @@ ValidationOutcome validate_candidates(const Config& config, const float* x, std:
   out.tested = true;
   if (candidates.empty()) return out;
 
+  // Where each candidate sits in x, and x's row stride.
+  std::vector<int> in_x = candidates;
+  std::int64_t stride = n_features;
+  if (x_columns != nullptr) {
+    stride = static_cast<std::int64_t>(x_columns->size());
+    for (int& c : in_x) {
+      const auto it = std::lower_bound(x_columns->begin(), x_columns->end(), c);
+      if (it == x_columns->end() || *it != c)
+        throw Error(ErrorCode::kInternal, "validation: candidate " + std::to_string(c) + " is not among x's columns");
+      c = static_cast<int>(it - x_columns->begin());
+    }
+  }
   const std::vector<std::int64_t> order = split_order(n_rows, config.seed);
   std::vector<std::int64_t> part[2] = {{order.begin(), order.begin() + half}, {order.begin() + half, order.end()}};
   for (auto& p : part) std::sort(p.begin(), p.end());
@@ -140,12 +154,12 @@ ValidationOutcome validate_candidates(const Config& config, const float* x, std:
     train::Params<float> init = train::initial_params(shape, sub.seed);
     std::fill(init.mask_weight.begin(), init.mask_weight.end(), 0.0F);
     std::fill(init.mask_bias.begin(), init.mask_bias.end(), static_cast<float>(kFrozenLogit));
-    h.x_train = gather(x, n_features, train_rows, candidates);
+    h.x_train = gather(x, stride, train_rows, in_x);
     h.t_train = subset(targets, train_rows);
     h.network =
         train_network(sub, h.x_train.data(), static_cast<std::int64_t>(train_rows.size()), shape, h.t_train, init);
     h.rows = part[1 - a];
-    h.x_test = gather(x, n_features, h.rows, candidates);
+    h.x_test = gather(x, stride, h.rows, in_x);
   }
 
   std::vector<char> active(candidates.size(), 1);

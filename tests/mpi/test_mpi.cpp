@@ -3,8 +3,10 @@
 // equals an uninterrupted one. CTest runs it with 2 ranks (tests/mpi/CMakeLists.txt).
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "gfs/gfs.hpp"
 #include "gfs/mpi.hpp"
@@ -34,6 +36,8 @@ void expect_same(const Result& a, const Result& b) {
   EXPECT_EQ(a.selected, b.selected);
   EXPECT_EQ(a.candidates, b.candidates);
   EXPECT_EQ(a.ranking, b.ranking);
+  EXPECT_EQ(a.frequencies, b.frequencies);
+  EXPECT_EQ(a.mean_member_selected, b.mean_member_selected);
   ASSERT_EQ(a.history.size(), b.history.size());
   for (std::size_t e = 0; e < a.history.size(); ++e) {
     EXPECT_EQ(a.history[e].loss, b.history[e].loss) << "epoch " << e + 1;
@@ -59,11 +63,78 @@ TEST_P(MpiFit, EqualsOneProcess) {
   expect_same(split, single);
 }
 
-INSTANTIATE_TEST_SUITE_P(Rules, MpiFit, ::testing::Values(SupportRule::kMajority, SupportRule::kValidated));
+/// This rank's block of x [rows, cols]: [rows, block.count].
+std::vector<float> block_of(const Synthetic& s, const Columns& block) {
+  std::vector<float> out;
+  for (std::int64_t r = 0; r < s.rows; ++r)
+    out.insert(out.end(), s.x.begin() + r * s.cols + block.first, s.x.begin() + r * s.cols + block.first + block.count);
+  return out;
+}
 
-TEST(Mpi, StoppedAndResumedFromPerRankCheckpointsEqualsAnUninterruptedFit) {
+TEST_P(MpiFit, RankLocalColumnsEqualOneProcess) {
+  const Synthetic s = make_classification(128, 200, 4, 2, 7);
+  Config cfg = config(GetParam());
+  cfg.epochs = 60;  // long enough for a majority set: the validated rule's test then has candidates
+  Selector one(cfg);
+  const Result single = one.fit(s.x.data(), s.rows, s.cols, s.y.data());
+  const Columns mine = mpi::columns_of(s.cols, g_rank, g_size);
+  const std::vector<float> x = block_of(s, mine);  // this rank never sees the other columns
+  Selector par(cfg);
+  par.set_feature_parallel(true);
+  const Result split = par.fit_columns(x.data(), s.rows, mine, s.cols, s.y.data());
+  EXPECT_EQ(split.ranks, g_size);
+  if (GetParam() == SupportRule::kValidated) {
+    EXPECT_FALSE(single.candidates.empty()) << "nothing was validated";
+  }
+  if (GetParam() == SupportRule::kStability) {
+    EXPECT_FALSE(single.frequencies.empty()) << "no members were trained";
+  }
+  expect_same(split, single);
+  EXPECT_EQ(split.feature_mean, single.feature_mean);
+  EXPECT_EQ(split.feature_std, single.feature_std);
+}
+
+INSTANTIATE_TEST_SUITE_P(Rules, MpiFit,
+                         ::testing::Values(SupportRule::kMajority, SupportRule::kValidated, SupportRule::kStability));
+
+TEST(Mpi, ANanInOneRanksBlockEndsEveryRanksFit) {
+  Synthetic s = make_classification(64, 200, 4, 2, 3);
+  const Columns last = mpi::columns_of(s.cols, g_size - 1, g_size);
+  s.x[static_cast<std::size_t>(5 * s.cols + last.first + 1)] = std::nanf("");  // only the last rank holds it
+  const Columns mine = mpi::columns_of(s.cols, g_rank, g_size);
+  const std::vector<float> x = block_of(s, mine);
+  Selector par(config(SupportRule::kMajority));
+  par.set_feature_parallel(true);
+  try {
+    par.fit_columns(x.data(), s.rows, mine, s.cols, s.y.data());
+    ADD_FAILURE() << "a NaN on one rank must fail the fit on every rank";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kInvalidData) << e.what();
+    EXPECT_NE(std::string(e.what()).find("row 5, column " + std::to_string(last.first + 1)), std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(Mpi, AnotherRanksBlockIsRefusedOnEveryRank) {
+  const Synthetic s = make_classification(64, 200, 4, 2, 3);
+  const Columns wrong = mpi::columns_of(s.cols, (g_rank + 1) % g_size, g_size);
+  const std::vector<float> x = block_of(s, wrong);
+  Selector par(config(SupportRule::kMajority));
+  par.set_feature_parallel(true);
+  try {
+    par.fit_columns(x.data(), s.rows, wrong, s.cols, s.y.data());
+    ADD_FAILURE() << "a block other than columns_of's must be refused";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument) << e.what();
+    EXPECT_NE(std::string(e.what()).find("columns_of"), std::string::npos) << e.what();
+  }
+}
+
+class MpiResume : public ::testing::TestWithParam<SupportRule> {};
+
+TEST_P(MpiResume, StoppedAndResumedFromPerRankCheckpointsEqualsAnUninterruptedFit) {
   const Synthetic s = make_classification(128, 200, 4, 2, 8);
-  const Config cfg = config(SupportRule::kMajority);
+  const Config cfg = config(GetParam());
   Selector straight(cfg);
   straight.set_feature_parallel(true);
   const Result all = straight.fit(s.x.data(), s.rows, s.cols, s.y.data());
@@ -90,17 +161,7 @@ TEST(Mpi, StoppedAndResumedFromPerRankCheckpointsEqualsAnUninterruptedFit) {
   std::remove((path + ".rank" + std::to_string(g_rank)).c_str());
 }
 
-TEST(Mpi, StabilityIsRefusedWithAClearError) {
-  const Synthetic s = make_classification(128, 200, 4, 2, 7);
-  Selector par(config(SupportRule::kStability));
-  par.set_feature_parallel(true);
-  try {
-    par.fit(s.x.data(), s.rows, s.cols, s.y.data());
-    ADD_FAILURE() << "stability under MPI must be refused";
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("stability"), std::string::npos) << e.what();
-  }
-}
+INSTANTIATE_TEST_SUITE_P(Rules, MpiResume, ::testing::Values(SupportRule::kMajority, SupportRule::kStability));
 
 }  // namespace
 }  // namespace gfs::test
