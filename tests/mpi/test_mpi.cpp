@@ -8,8 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "gfs/gfs.h"
 #include "gfs/gfs.hpp"
+#include "gfs/gfs_mpi.h"
 #include "gfs/mpi.hpp"
+#include "gfs/mpi_comm.hpp"
 #include "synthetic.hpp"
 
 namespace gfs::test {
@@ -162,6 +165,65 @@ TEST_P(MpiResume, StoppedAndResumedFromPerRankCheckpointsEqualsAnUninterruptedFi
 }
 
 INSTANTIATE_TEST_SUITE_P(Rules, MpiResume, ::testing::Values(SupportRule::kMajority, SupportRule::kStability));
+
+TEST(MpiComm, EachRankOfASplitFitsAloneAndEqualsOneProcess) {
+  // COMM_WORLD split into one communicator per rank: each rank fits its own data independently.
+  MPI_Comm alone;
+  ASSERT_EQ(MPI_Comm_split(MPI_COMM_WORLD, g_rank, 0, &alone), MPI_SUCCESS);
+  const Synthetic s = make_classification(128, 200, 4, 2, 30 + static_cast<std::uint64_t>(g_rank));
+  const Config cfg = config(SupportRule::kValidated);
+  Selector one(cfg);
+  const Result single = one.fit(s.x.data(), s.rows, s.cols, s.y.data());
+  Selector sub(cfg);
+  const Result split = gfs::mpi::fit(sub, alone, s.x.data(), s.rows, s.cols, s.y.data());
+  EXPECT_EQ(split.ranks, 1);
+  expect_same(split, single);
+  // The C API over the same communicator.
+  gfs_selector* c = nullptr;
+  ASSERT_EQ(gfs_create(&c), GFS_OK);
+  for (const auto& [key, value] : cfg.items()) ASSERT_EQ(gfs_set(c, key.c_str(), value.c_str()), GFS_OK) << key;
+  ASSERT_EQ(gfs_fit_mpi(c, alone, s.x.data(), s.rows, s.cols, s.y.data(), 1), GFS_OK) << gfs_last_error();
+  std::vector<float> logits(static_cast<std::size_t>(s.cols));
+  ASSERT_EQ(gfs_get_logits(c, logits.data(), s.cols), GFS_OK);
+  EXPECT_EQ(logits, single.logits);
+  gfs_destroy(c);
+  MPI_Comm_free(&alone);
+}
+
+TEST(MpiComm, ASubCommunicatorWithReorderedRanksEqualsOneProcess) {
+  // Every rank in one communicator, ranks in reverse order: blocks follow the communicator's ranks.
+  MPI_Comm reversed;
+  ASSERT_EQ(MPI_Comm_split(MPI_COMM_WORLD, 0, g_size - 1 - g_rank, &reversed), MPI_SUCCESS);
+  int rank = 0, size = 0;
+  MPI_Comm_rank(reversed, &rank);
+  MPI_Comm_size(reversed, &size);
+  const Synthetic s = make_classification(128, 200, 4, 2, 7);
+  const Config cfg = config(SupportRule::kMajority);
+  Selector one(cfg);
+  const Result single = one.fit(s.x.data(), s.rows, s.cols, s.y.data());
+  const Columns mine = mpi::columns_of(s.cols, rank, size);
+  const std::vector<float> x = block_of(s, mine);
+  Selector cpp(cfg);
+  expect_same(gfs::mpi::fit_columns(cpp, reversed, x.data(), s.rows, mine, s.cols, s.y.data()), single);
+  EXPECT_EQ(cpp.result().ranks, size);
+  // The C API: the same block through gfs_columns_of and gfs_fit_columns_mpi.
+  std::int64_t first = -1, count = -1;
+  ASSERT_EQ(gfs_columns_of(s.cols, rank, size, &first, &count), GFS_OK);
+  EXPECT_EQ(first, mine.first);
+  EXPECT_EQ(count, mine.count);
+  gfs_selector* c = nullptr;
+  ASSERT_EQ(gfs_create(&c), GFS_OK);
+  for (const auto& [key, value] : cfg.items()) ASSERT_EQ(gfs_set(c, key.c_str(), value.c_str()), GFS_OK) << key;
+  ASSERT_EQ(gfs_fit_columns_mpi(c, reversed, x.data(), s.rows, first, count, s.cols, s.y.data(), 1), GFS_OK)
+      << gfs_last_error();
+  std::vector<float> logits(static_cast<std::size_t>(s.cols));
+  ASSERT_EQ(gfs_get_logits(c, logits.data(), s.cols), GFS_OK);
+  EXPECT_EQ(logits, single.logits);
+  gfs_destroy(c);
+  // The communicator applies to that call only: the selector's next fit runs in one process.
+  EXPECT_EQ(cpp.fit(s.x.data(), s.rows, s.cols, s.y.data()).ranks, 1);
+  MPI_Comm_free(&reversed);
+}
 
 }  // namespace
 }  // namespace gfs::test
