@@ -100,37 +100,33 @@ TEST_P(MpiFit, RankLocalColumnsEqualOneProcess) {
 INSTANTIATE_TEST_SUITE_P(Rules, MpiFit,
                          ::testing::Values(SupportRule::kMajority, SupportRule::kValidated, SupportRule::kStability));
 
+/// A rank-local fit of `x` (the block `held`) fails on every rank with `code` and `fragment`.
+void expect_refused_everywhere(const Synthetic& s, const std::vector<float>& x, const Columns& held, ErrorCode code,
+                               const std::string& fragment) {
+  Selector par(config(SupportRule::kMajority));
+  par.set_feature_parallel(true);
+  try {
+    par.fit_columns(x.data(), s.rows, held, s.cols, s.y.data());
+    ADD_FAILURE() << "the fit must fail on every rank (" << fragment << ")";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), code) << e.what();
+    EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
+  }
+}
+
 TEST(Mpi, ANanInOneRanksBlockEndsEveryRanksFit) {
   Synthetic s = make_classification(64, 200, 4, 2, 3);
   const Columns last = mpi::columns_of(s.cols, g_size - 1, g_size);
   s.x[static_cast<std::size_t>(5 * s.cols + last.first + 1)] = std::nanf("");  // only the last rank holds it
   const Columns mine = mpi::columns_of(s.cols, g_rank, g_size);
-  const std::vector<float> x = block_of(s, mine);
-  Selector par(config(SupportRule::kMajority));
-  par.set_feature_parallel(true);
-  try {
-    par.fit_columns(x.data(), s.rows, mine, s.cols, s.y.data());
-    ADD_FAILURE() << "a NaN on one rank must fail the fit on every rank";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ErrorCode::kInvalidData) << e.what();
-    EXPECT_NE(std::string(e.what()).find("row 5, column " + std::to_string(last.first + 1)), std::string::npos)
-        << e.what();
-  }
+  expect_refused_everywhere(s, block_of(s, mine), mine, ErrorCode::kInvalidData,
+                            "row 5, column " + std::to_string(last.first + 1));
 }
 
 TEST(Mpi, AnotherRanksBlockIsRefusedOnEveryRank) {
   const Synthetic s = make_classification(64, 200, 4, 2, 3);
   const Columns wrong = mpi::columns_of(s.cols, (g_rank + 1) % g_size, g_size);
-  const std::vector<float> x = block_of(s, wrong);
-  Selector par(config(SupportRule::kMajority));
-  par.set_feature_parallel(true);
-  try {
-    par.fit_columns(x.data(), s.rows, wrong, s.cols, s.y.data());
-    ADD_FAILURE() << "a block other than columns_of's must be refused";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument) << e.what();
-    EXPECT_NE(std::string(e.what()).find("columns_of"), std::string::npos) << e.what();
-  }
+  expect_refused_everywhere(s, block_of(s, wrong), wrong, ErrorCode::kInvalidArgument, "columns_of");
 }
 
 class MpiResume : public ::testing::TestWithParam<SupportRule> {};
