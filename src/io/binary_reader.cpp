@@ -650,14 +650,12 @@ Dataset read_npy_block(ByteSource& src, const ReadOptions& opt) {
   const auto width = static_cast<std::uint64_t>(keep.count);
   check_allocation(rows, width, sizeof(float), opt.max_bytes, file, "the features",
                    opt.fit_bytes ? opt.fit_bytes(rows, width) : 0);
-  // Rows are read in chunks of about kChunk bytes (at least one row; a row is at most 1 GiB).
-  constexpr std::uint64_t kChunk = std::uint64_t{16} << 20, kMaxRow = std::uint64_t{1} << 30;
+  constexpr std::uint64_t kMaxRow = std::uint64_t{1} << 30;
   if (cols > kMaxRow / size) {
     fail(ErrorCode::kInvalidData, file,
          "rows of " + std::to_string(cols) + " values are wider than the 1 GiB a rank-local read holds at a time");
   }
   const std::uint64_t row_bytes = cols * size;
-  const std::uint64_t per_chunk = std::max<std::uint64_t>(1, kChunk / row_bytes);
   Dataset d;
   d.path = file;
   d.format = Format::kNpy;
@@ -668,25 +666,68 @@ Dataset read_npy_block(ByteSource& src, const ReadOptions& opt) {
   d.n_targets = static_cast<int>(targets.size());
   d.x.resize(static_cast<std::size_t>(rows * width));
   d.y.resize(static_cast<std::size_t>(rows * targets.size()));
-  std::vector<unsigned char> buf(static_cast<std::size_t>(std::min(rows, per_chunk) * row_bytes));
-  for (std::uint64_t r0 = 0; r0 < rows; r0 += per_chunk) {
-    const std::uint64_t n = std::min(per_chunk, rows - r0);
-    const std::size_t bytes = static_cast<std::size_t>(n * row_bytes);
-    if (src.read_fully(reinterpret_cast<char*>(buf.data()), bytes) != bytes) {
-      fail(ErrorCode::kInvalidData, file,
-           "truncated: the file ends before row " + std::to_string(r0 + n) + " of the " + std::to_string(rows) +
-               " its header promises");
-    }
-    for (std::uint64_t i = 0; i < n; ++i) {
-      const unsigned char* row = buf.data() + i * row_bytes;
-      const std::uint64_t r = r0 + i;
-      // Every value is checked, kept or not, so that every rank refuses a file the same way.
+  // Row r's values for this rank: the block's features and the targets (`all`: check every value
+  // of the row, kept or not, so that every rank refuses a file alike).
+  const auto take_row = [&](const unsigned char* row, std::uint64_t r, bool all) {
+    if (all)
       for (std::uint64_t c = 0; c < cols; ++c) checked_element(row + c * size, h.t, r, c, file);
-      float* x = d.x.data() + r * width;
-      for (std::uint64_t k = 0; k < width; ++k)
-        x[k] = convert_one(row + features[static_cast<std::size_t>(keep.first) + k] * size, h.t);
-      for (std::size_t t = 0; t < targets.size(); ++t)
-        d.y[static_cast<std::size_t>(r) * targets.size() + t] = convert_one(row + targets[t] * size, h.t);
+    float* x = d.x.data() + r * width;
+    for (std::uint64_t k = 0; k < width; ++k) {
+      const std::uint64_t c = features[static_cast<std::size_t>(keep.first) + k];
+      x[k] = all ? convert_one(row + c * size, h.t) : checked_element(row + c * size, h.t, r, c, file);
+    }
+    for (std::size_t t = 0; t < targets.size(); ++t) {
+      const std::uint64_t c = targets[t];
+      d.y[static_cast<std::size_t>(r) * targets.size() + t] =
+          all ? convert_one(row + c * size, h.t) : checked_element(row + c * size, h.t, r, c, file);
+    }
+  };
+  const auto truncated = [&](std::uint64_t r) {
+    fail(ErrorCode::kInvalidData, file,
+         "truncated: the file ends in row " + std::to_string(r) + " of the " + std::to_string(rows) +
+             " its header promises");
+  };
+  // The byte spans of a row this rank needs: the block's columns and each target, merged.
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> spans;  // [begin, end) in the row
+  spans.emplace_back(features[static_cast<std::size_t>(keep.first)] * size,
+                     (features[static_cast<std::size_t>(keep.first + keep.count - 1)] + 1) * size);
+  for (std::uint64_t c : targets) spans.emplace_back(c * size, (c + 1) * size);
+  std::sort(spans.begin(), spans.end());
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> merged;
+  for (const auto& sp : spans) {
+    if (!merged.empty() && sp.first <= merged.back().second)
+      merged.back().second = std::max(merged.back().second, sp.second);
+    else
+      merged.push_back(sp);
+  }
+  std::uint64_t needed = 0;
+  for (const auto& sp : merged) needed += sp.second - sp.first;
+  // A regular file is read by offset where a row has at least kSeekFrom bytes this rank does not
+  // need (a seek then costs less than reading them); otherwise rows are streamed in chunks of
+  // about kChunk bytes and every value is checked.
+  constexpr std::uint64_t kSeekFrom = std::uint64_t{16} << 10, kChunk = std::uint64_t{16} << 20;
+  if (src.seeks() && row_bytes - needed >= kSeekFrom) {
+    std::vector<unsigned char> row(static_cast<std::size_t>(row_bytes));
+    for (std::uint64_t r = 0; r < rows; ++r) {
+      std::uint64_t at = 0;
+      for (const auto& [begin, end] : merged) {
+        const std::size_t n = static_cast<std::size_t>(end - begin);
+        if (src.skip(begin - at) != begin - at ||
+            src.read_fully(reinterpret_cast<char*>(row.data() + begin), n) != n)
+          truncated(r);
+        at = end;
+      }
+      if (src.skip(row_bytes - at) != row_bytes - at) truncated(r);
+      take_row(row.data(), r, false);
+    }
+  } else {
+    const std::uint64_t per_chunk = std::max<std::uint64_t>(1, kChunk / row_bytes);
+    std::vector<unsigned char> buf(static_cast<std::size_t>(std::min(rows, per_chunk) * row_bytes));
+    for (std::uint64_t r0 = 0; r0 < rows; r0 += per_chunk) {
+      const std::uint64_t n = std::min(per_chunk, rows - r0);
+      const std::size_t bytes = static_cast<std::size_t>(n * row_bytes);
+      if (src.read_fully(reinterpret_cast<char*>(buf.data()), bytes) != bytes) truncated(r0);
+      for (std::uint64_t i = 0; i < n; ++i) take_row(buf.data() + i * row_bytes, r0 + i, true);
     }
   }
   char extra = 0;

@@ -98,9 +98,10 @@ struct ReadOptions {
   std::function<std::uint64_t(std::uint64_t rows, std::uint64_t cols)> fit_bytes;
   /// Keep only a block of the feature columns (a feature-parallel rank's): called with the file's
   /// number of feature columns D once it is known, it returns the block, 0 <= first, count >= 1,
-  /// first + count <= D. The targets are read whole. NPY, CSV and LIBSVM stream the file and never
-  /// hold more than the block (plus a bounded buffer; LIBSVM without n_features reads the file
-  /// twice: once for its width); IDX is read whole and then cut. Empty: every column.
+  /// first + count <= D. The targets are read whole. NPY (by offset in a regular file with wide
+  /// rows), CSV and LIBSVM never hold more than the block plus a bounded buffer (LIBSVM without
+  /// n_features reads the file twice: once for its width); IDX is read whole and then cut. Where
+  /// the whole file is read, every value is checked. Empty: every column.
   std::function<ColumnWindow(std::int64_t n_features)> columns;
   /// Longest line a text format may have; longer (or a file with no line breaks) is refused.
   std::uint64_t max_line = std::uint64_t{256} << 20;

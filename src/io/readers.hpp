@@ -71,7 +71,9 @@ bool is_blank(std::string_view line);
 /// throws gfs::Error (kInvalidArgument) when the block lies outside [0, n_features).
 ColumnWindow window_of(const ReadOptions& opt, std::int64_t n_features, const std::string& file);
 /// A NumPy .npy file's features, keeping the targets opt.targets names and the feature columns of
-/// window_of(opt, ...): streamed row by row, so memory is the block plus one bounded buffer.
+/// window_of(opt, ...): a regular file whose rows hold much this rank does not need is read by
+/// offset (seek past it), anything else streamed in row chunks; memory is the block plus one
+/// bounded buffer.
 Dataset read_npy_block(ByteSource& src, const ReadOptions& opt);
 /// The widest 1-based feature index of a LIBSVM file (a first pass when the width must be known
 /// before the block can be kept).

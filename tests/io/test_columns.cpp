@@ -142,6 +142,27 @@ TEST(Columns, NpyStreamsRowChunks) {
   expect_block(path, opt, 333, 334);
 }
 
+TEST(Columns, NpyWideRowsAreReadByOffset) {
+  // 30 x 9000 float32: rows of 36 kB, of which a block of 1000 columns needs 4 kB: seek past the rest,
+  // with a target column before the block and one after it.
+  TempDir dir;
+  const std::string path = dir.write("wide.npy", npy_bytes(30, 9000, "<f4"));
+  ReadOptions opt;
+  expect_block(path, opt, 4000, 1000);
+  expect_block(path, opt, 0, 1);
+  expect_block(path, opt, 8999, 1);
+  opt.targets = {"10", "-1"};
+  expect_block(path, opt, 2000, 500);
+  // A file cut short in a row is refused before anything is read (its size is known).
+  const std::string bytes = npy_bytes(30, 9000, "<f4");
+  const std::string cut = dir.write("cut.npy", bytes.substr(0, bytes.size() - 9000 * 4 - 100));
+  ReadOptions block;
+  block.columns = [](std::int64_t) { return ColumnWindow{100, 10}; };
+  expect_error([&] { read_dataset(cut, block); }, ErrorCode::kInvalidData, {"truncated", "270000 values"});
+  block.columns = [](std::int64_t) { return ColumnWindow{8990, 10}; };
+  expect_error([&] { read_dataset(cut, block); }, ErrorCode::kInvalidData, {"truncated", "270000 values"});
+}
+
 TEST(Columns, CsvKeepsTheBlockAndEveryName) {
   TempDir dir;
   const std::string path = dir.write("t.csv", csv_text(29, 18, 7));
