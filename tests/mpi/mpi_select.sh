@@ -3,7 +3,8 @@
 # selection, top-20 ranking and logits as one process, "ranks": 2 in result.json, two P = 2 runs
 # identical; every rank reads only its block of the columns, from CSV, NPY and LIBSVM alike; support
 # rule "stability" feature-parallel too; then a P = 2 fit stopped by SIGUSR1 (forwarded by mpirun) exits 75 and, resumed from
-# its per-rank checkpoints, equals the uninterrupted fit; an error on rank 0 alone ends every rank.
+# its per-rank checkpoints, equals the uninterrupted fit; an error on rank 0 alone ends every rank,
+# and so does a bad value only rank 1 reads.
 #   mpi_select.sh GFS MPIRUN ARGS...
 set -euo pipefail
 gfs=$1
@@ -95,4 +96,21 @@ status=0
 status=0
 timeout 120 "${launch[@]}" "$gfs" "${common[@]}" --epochs 60 -o no-such-dir/r.json 2>err.txt || status=$?
 [ "$status" -eq 2 ] && grep -q "no-such-dir/r.json" err.txt || { echo "FAIL: rank-0 error gave $status"; cat err.txt; exit 1; }
+# A NaN that only rank 1 reads (a wide NPY read by offset) ends every rank with exit 2, naming it.
+python3 - <<'PY'
+import struct
+n, d = 40, 9000
+header = "{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }" % (n, d)
+header += " " * (63 - (10 + len(header)) % 64) + "\n"
+with open("wide.npy", "wb") as f:
+    f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode())
+    for i in range(n):
+        row = [float((i * 7 + j) % 11) for j in range(d)]
+        if i == 3:
+            row[8000] = float("nan")
+        f.write(struct.pack("<%df" % d, *row))
+PY
+status=0
+timeout 120 "${launch[@]}" "$gfs" select -i wide.npy -t 0 "${opts[@]}" --epochs 2 -o wide.json 2>err.txt || status=$?
+[ "$status" -eq 2 ] && grep -q "row 3, column 8000" err.txt || { echo "FAIL: a NaN on rank 1 gave $status"; cat err.txt; exit 1; }
 echo "mpi_select: all checks passed"
