@@ -154,7 +154,8 @@ int gfs_fit_columns_comm(gfs_selector* s, int64_t comm_fortran, const float* x, 
 
 int gfs_columns_of(int64_t n_features, int32_t rank, int32_t size, int64_t* first, int64_t* count) {
   GFS_API_BEGIN
-  if (first == nullptr || count == nullptr) throw ApiError{GFS_ERR_INVALID_ARGUMENT, "gfs_columns_of: first or count is NULL"};
+  if (first == nullptr || count == nullptr)
+    throw ApiError{GFS_ERR_INVALID_ARGUMENT, "gfs_columns_of: first or count is NULL"};
   const gfs::Columns c = gfs::mpi::columns_of(n_features, rank, size);
   *first = c.first;
   *count = c.count;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <memory>
 
 #include "backends/backends.hpp"
@@ -113,15 +114,15 @@ void check_agreed(const Config& config, const float* x, std::int64_t n_rows, std
                                            ? train::Ranks::block(n_features, ranks->rank(), ranks->size(), n_features)
                                            : train::FeatureBlock::whole(n_features);
     if (local && (held.first != expect.first() || held.count != expect.count()))
-      throw Error(ErrorCode::kInvalidArgument,
-                  "x holds columns [" + std::to_string(held.first) + ", " + std::to_string(held.first + held.count) +
-                      ") of " + std::to_string(n_features) + ", but " +
-                      (ranks != nullptr ? "rank " + std::to_string(ranks->rank()) + " of " +
-                                              std::to_string(ranks->size()) + " trains [" +
-                                              std::to_string(expect.first()) + ", " +
-                                              std::to_string(expect.first() + expect.count()) +
-                                              "): give it the block gfs::mpi::columns_of names"
-                                        : std::string("a fit in one process needs them all")));
+      throw Error(
+          ErrorCode::kInvalidArgument,
+          "x holds columns [" + std::to_string(held.first) + ", " + std::to_string(held.first + held.count) + ") of " +
+              std::to_string(n_features) + ", but " +
+              (ranks != nullptr
+                   ? "rank " + std::to_string(ranks->rank()) + " of " + std::to_string(ranks->size()) + " trains [" +
+                         std::to_string(expect.first()) + ", " + std::to_string(expect.first() + expect.count()) +
+                         "): give it the block gfs::mpi::columns_of names"
+                   : std::string("a fit in one process needs them all")));
   } catch (const Error& e) {
     problem = e.what();
     code = e.code();
@@ -131,7 +132,8 @@ void check_agreed(const Config& config, const float* x, std::int64_t n_rows, std
     return;
   }
   // The code travels in front of the message ("4:..."): every rank throws the same error.
-  const std::string agreed = ranks->first_error(problem.empty() ? "" : std::to_string(static_cast<int>(code)) + ":" + problem);
+  const std::string agreed =
+      ranks->first_error(problem.empty() ? "" : std::to_string(static_cast<int>(code)) + ":" + problem);
   if (agreed.empty()) return;
   const std::size_t colon = agreed.find(':');
   throw Error(static_cast<ErrorCode>(std::stoi(agreed.substr(0, colon))), agreed.substr(colon + 1));
@@ -143,6 +145,13 @@ std::vector<float> gather_candidates(train::Ranks& ranks, const float* x, std::i
                                      const train::FeatureBlock& block, const std::vector<int>& candidates) {
   std::vector<float> mine, all;
   const auto rows = static_cast<std::size_t>(n_rows), stride = static_cast<std::size_t>(block.x_stride);
+  // Every rank knows N and K: all refuse alike, before the one collective call that would overflow.
+  if (rows * candidates.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
+    throw Error(ErrorCode::kInvalidArgument,
+                "the validated rule's held-out test gathers the " + std::to_string(candidates.size()) +
+                    " candidates' columns (" + std::to_string(rows * candidates.size()) +
+                    " values), more than one MPI call carries (2^31 - 1): use --support majority or stability "
+                    "under MPI, or fewer rows");
   for (int c : candidates) {
     if (c < block.first() || c >= block.first() + block.count()) continue;
     const auto col = static_cast<std::size_t>(c - block.first());

@@ -11,10 +11,10 @@ namespace gfs::detail {
 
 /// How a fit is spread over processes.
 struct Parallel {
-  bool on = false;         ///< feature-parallel over MPI ranks
-  bool has_comm = false;   ///< over the communicator `comm` (else MPI_COMM_WORLD)
-  std::int64_t comm = 0;   ///< its Fortran handle (MPI_Comm_c2f)
-  Columns columns;         ///< count > 0: x holds only these columns [n_rows, count] (this rank's block)
+  bool on = false;        ///< feature-parallel over MPI ranks
+  bool has_comm = false;  ///< over the communicator `comm` (else MPI_COMM_WORLD)
+  std::int64_t comm = 0;  ///< its Fortran handle (MPI_Comm_c2f)
+  Columns columns;        ///< count > 0: x holds only these columns [n_rows, count] (this rank's block)
 };
 
 /// x [n_rows, n_features], or with parallel.columns this rank's block of it.

@@ -169,8 +169,7 @@ Dataset read_libsvm(ByteSource& src, const ReadOptions& opt) {
   }
   parse_lines(src, opt, s);
   const std::uint64_t all = opt.n_features > 0 ? static_cast<std::uint64_t>(opt.n_features) : s.max_index;
-  if (all == 0)
-    fail(ErrorCode::kInvalidData, src.name(), "no line has any index:value pair, so there are no features");
+  if (all == 0) fail(ErrorCode::kInvalidData, src.name(), "no line has any index:value pair, so there are no features");
   const std::uint64_t cols = block ? static_cast<std::uint64_t>(keep.count) : all;
   const std::uint64_t rows = s.labels.size();
   check_allocation(rows, cols, sizeof(float), opt.max_bytes, src.name(), "the dense features",

@@ -81,9 +81,8 @@ class MpiRanks final : public train::Ranks {
       total += counts[static_cast<std::size_t>(r)];
     }
     all.resize(static_cast<std::size_t>(total));
-    check(
-        MPI_Allgatherv(mine.data(), n, MPI_FLOAT, all.data(), counts.data(), displs.data(), MPI_FLOAT, comm_),
-        "MPI_Allgatherv of the columns");
+    check(MPI_Allgatherv(mine.data(), n, MPI_FLOAT, all.data(), counts.data(), displs.data(), MPI_FLOAT, comm_),
+          "MPI_Allgatherv of the columns");
   }
   std::string first_error(const std::string& mine) override {
     // Every rank's length, then the lowest rank with a message sends it to all.
