@@ -7,6 +7,7 @@
 #include "gfs/gfs.h"
 #include "gfs/gfs.hpp"
 #include "gfs/mpi.hpp"
+#include "gfs/version.hpp"
 #include "synthetic.hpp"
 
 namespace gfs::test {
@@ -78,6 +79,17 @@ TEST(ColumnsApi, ColumnsOfSplitsIntoContiguousBlocks) {
   std::int64_t first = 0, count = 0;
   EXPECT_EQ(gfs_columns_of(10, -1, 2, &first, &count), GFS_ERR_INVALID_ARGUMENT);
 }
+
+#if !GFS_HAS_MPI
+TEST(ColumnsApi, ACommunicatorWithoutMpiIsAClearError) {
+  const Synthetic s = make_classification(64, 40, 3, 2, 11);
+  gfs_selector* c = nullptr;
+  ASSERT_EQ(gfs_create(&c), GFS_OK);
+  EXPECT_EQ(gfs_fit_comm(c, 0, s.x.data(), s.rows, s.cols, s.y.data(), 1), GFS_ERR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(gfs_last_error()).find("built without MPI"), std::string::npos) << gfs_last_error();
+  gfs_destroy(c);
+}
+#endif
 
 }  // namespace
 }  // namespace gfs::test
