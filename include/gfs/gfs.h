@@ -52,6 +52,17 @@ GFS_API int gfs_get(const gfs_selector* s, const char* key, char* buf, int64_t b
 GFS_API int gfs_fit(gfs_selector* s, const float* x, int64_t n_rows, int64_t n_features, const float* y,
                     int32_t n_targets);
 
+/* Feature-parallel fits over MPI (a libgfs built with MPI; gfs/gfs_mpi.h takes an MPI_Comm): the
+ * communicator is given by its Fortran handle (MPI_Comm_c2f), so this header needs no mpi.h. Every
+ * rank of the communicator calls with the same arguments and gets the same result; later gfs_fit
+ * calls run in one process again. gfs_fit_columns_comm: each rank passes only its block x [n_rows,
+ * count], the columns [first, first + count) that gfs_columns_of(n_features, rank, size) names. */
+GFS_API int gfs_fit_comm(gfs_selector* s, int64_t comm_fortran, const float* x, int64_t n_rows, int64_t n_features,
+                         const float* y, int32_t n_targets);
+GFS_API int gfs_fit_columns_comm(gfs_selector* s, int64_t comm_fortran, const float* x, int64_t n_rows, int64_t first,
+                                 int64_t count, int64_t n_features, const float* y, int32_t n_targets);
+GFS_API int gfs_columns_of(int64_t n_features, int32_t rank, int32_t size, int64_t* first, int64_t* count);
+
 /* Checkpoints (gfs/checkpoint.hpp): write the training state to `path` every `every` epochs (0: only
  * on gfs_request_stop; NULL or "": never), start from the checkpoint `resume` (NULL or "": fresh).
  * Applies to the next gfs_fit calls. */

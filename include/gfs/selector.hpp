@@ -21,6 +21,12 @@
 
 namespace gfs {
 
+/// Columns [first, first + count) of a table's features: a feature-parallel rank's block.
+struct Columns {
+  std::int64_t first = 0;
+  std::int64_t count = 0;
+};
+
 /// Called after each epoch with the record just made; return false to stop training early.
 using ProgressCallback = std::function<bool(const EpochRecord& record, int total_epochs)>;
 
@@ -43,6 +49,18 @@ class GFS_API Selector {
   /// callback must answer the same on every rank (it sees the same records); a checkpoint stop
   /// requested on any rank stops all of them after the same epoch.
   void set_feature_parallel(bool on);
+  /// Next fits run feature-parallel over the ranks of an MPI communicator, given by its Fortran
+  /// handle (MPI_Comm_c2f) so that this header needs no mpi.h: gfs/mpi_comm.hpp takes an MPI_Comm.
+  /// A sub-communicator works: only its ranks take part. Ignored with one rank.
+  void set_communicator(std::int64_t fortran_handle);
+
+  /// A feature-parallel fit where each rank holds only its block of the columns: x is [n_rows,
+  /// columns.count] (row-major), columns [columns.first, columns.first + columns.count) of a table of
+  /// n_features, exactly the block gfs::mpi::columns_of(n_features, rank, size) names; y is whole
+  /// on every rank. Every rank gets the same Result, equal to one process's fit on the whole table.
+  /// With one process (no feature-parallel ranks) columns must be the whole table.
+  const Result& fit_columns(const float* x, std::int64_t n_rows, Columns columns, std::int64_t n_features,
+                            const float* y, int n_targets = 1);
 
   /// Trains on x [n_rows, n_features] (row-major, float32). Classification: y holds n_rows class
   /// labels, integers 0..C-1 stored as floats. Regression: y is [n_rows, n_targets] row-major.

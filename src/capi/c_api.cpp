@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "gfs/gfs.h"
+#include "gfs/mpi.hpp"
 #include "gfs/selector.hpp"
 #include "gfs/version.hpp"
 
@@ -121,6 +122,45 @@ int gfs_fit(gfs_selector* s, const float* x, int64_t n_rows, int64_t n_features,
   GFS_API_BEGIN
   require_handle(s);
   s->selector.fit(x, n_rows, n_features, y, n_targets);
+  GFS_API_END
+}
+
+namespace {
+/// The communicator for one call: later fits of the handle run in one process.
+struct CommScope {
+  CommScope(gfs::Selector& s, int64_t comm) : sel(s) { sel.set_communicator(comm); }
+  ~CommScope() { sel.set_feature_parallel(false); }
+  CommScope(const CommScope&) = delete;
+  CommScope& operator=(const CommScope&) = delete;
+  gfs::Selector& sel;
+};
+}  // namespace
+
+int gfs_fit_comm(gfs_selector* s, int64_t comm_fortran, const float* x, int64_t n_rows, int64_t n_features,
+                 const float* y, int32_t n_targets) {
+  GFS_API_BEGIN
+  require_handle(s);
+  const CommScope scope(s->selector, comm_fortran);
+  s->selector.fit(x, n_rows, n_features, y, n_targets);
+  GFS_API_END
+}
+
+int gfs_fit_columns_comm(gfs_selector* s, int64_t comm_fortran, const float* x, int64_t n_rows, int64_t first,
+                         int64_t count, int64_t n_features, const float* y, int32_t n_targets) {
+  GFS_API_BEGIN
+  require_handle(s);
+  const CommScope scope(s->selector, comm_fortran);
+  s->selector.fit_columns(x, n_rows, gfs::Columns{first, count}, n_features, y, n_targets);
+  GFS_API_END
+}
+
+int gfs_columns_of(int64_t n_features, int32_t rank, int32_t size, int64_t* first, int64_t* count) {
+  GFS_API_BEGIN
+  if (first == nullptr || count == nullptr)
+    throw ApiError{GFS_ERR_INVALID_ARGUMENT, "gfs_columns_of: first or count is NULL"};
+  const gfs::Columns c = gfs::mpi::columns_of(n_features, rank, size);
+  *first = c.first;
+  *count = c.count;
   GFS_API_END
 }
 

@@ -30,8 +30,10 @@ void add_input_options(CLI::App& app, InputArgs& a) {
       ->excludes(target);
 }
 
-io::Dataset read_input(const InputArgs& a, std::int64_t n_features, const Config* fit) {
+io::Dataset read_input(const InputArgs& a, std::int64_t n_features, const Config* fit,
+                       std::function<io::ColumnWindow(std::int64_t)> columns) {
   io::ReadOptions opt;
+  opt.columns = std::move(columns);
   opt.format = io::parse_format(a.format);
   opt.targets = a.targets;
   opt.labels_path = a.labels;

@@ -3,6 +3,7 @@
 ///        expects (class codes 0..C-1 for classification).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -17,8 +18,10 @@ void add_input_options(CLI::App& app, InputArgs& a);
 
 /// Reads the data set; `n_features` > 0 fixes the width of LIBSVM input (transform). With `fit`,
 /// the table is refused before it is allocated when it and a fit of `*fit` on it would exceed the
-/// memory available (or fit->max_memory), with the estimate in the message.
-io::Dataset read_input(const InputArgs& a, std::int64_t n_features = 0, const Config* fit = nullptr);
+/// memory available (or fit->max_memory), with the estimate in the message. `columns`: keep only
+/// that block of the feature columns (a feature-parallel rank's; io::ReadOptions::columns).
+io::Dataset read_input(const InputArgs& a, std::int64_t n_features = 0, const Config* fit = nullptr,
+                       std::function<io::ColumnWindow(std::int64_t)> columns = {});
 
 /// Applies one numeric command-line option through Config::set (range-checked); an error names the
 /// option. `min`: the smallest value the option accepts (integers).

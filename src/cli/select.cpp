@@ -2,6 +2,7 @@
 /// @brief `gfs select`: read a data set, fit GFSNetwork, write result.json (atomically).
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <functional>
 #include <limits>
 #include <optional>
 
@@ -124,12 +125,19 @@ int run_select(const SelectArgs& a, const mpi::Session* ranks) {
     throw Error(ErrorCode::kInvalidArgument,
                 "no targets: give --target NAME|INDEX (a column of the input) or --labels PATH");
   }
-  // Under mpirun every rank reads the input and trains its block of the columns; rank 0 writes.
-  // The output fails now, not after the fit, when it cannot be written or is one of the inputs.
+  // Under mpirun every rank reads only its block of the columns (and the targets), trains it, and
+  // rank 0 writes. The output fails now, not after the fit, when it cannot be written or is one of
+  // the inputs.
   const bool writer = !ranks || ranks->rank() == 0;
   std::optional<io::AtomicFile> out;
   if (writer) out.emplace(a.output, std::vector<std::string>{a.in.input, a.in.labels});
-  io::Dataset d = read_input(a.in, 0, &cfg);
+  std::function<io::ColumnWindow(std::int64_t)> block;
+  if (ranks != nullptr)
+    block = [ranks](std::int64_t n_features) {
+      const Columns c = mpi::columns_of(n_features, ranks->rank(), ranks->size());
+      return io::ColumnWindow{c.first, c.count};
+    };
+  io::Dataset d = read_input(a.in, 0, &cfg, block);
   if (d.n_targets == 0) {
     throw Error(ErrorCode::kInvalidArgument, d.path + " has no targets: give --target NAME|INDEX or --labels PATH");
   }
@@ -140,7 +148,9 @@ int run_select(const SelectArgs& a, const mpi::Session* ranks) {
   sel.set_feature_parallel(ranks != nullptr);
   Progress progress(a.quiet || !writer);
   sel.set_progress([&progress](const EpochRecord& r, int total) { return progress(r, total); });
-  const Result& r = sel.fit(d.x.data(), d.n_rows, d.n_cols, d.y.data(), d.n_targets);
+  const Result& r = ranks != nullptr ? sel.fit_columns(d.x.data(), d.n_rows, Columns{d.first_col, d.n_cols},
+                                                       d.features(), d.y.data(), d.n_targets)
+                                     : sel.fit(d.x.data(), d.n_rows, d.n_cols, d.y.data(), d.n_targets);
   progress.finish();
   if (!writer) return 0;
   out->write(dump_readable(result_to_json(r, info)));

@@ -9,14 +9,15 @@
 namespace gfs::detail {
 
 FitCheckpoints::FitCheckpoints(const CheckpointOptions& options, const Config& config, const float* x,
-                               std::int64_t n_rows, std::int64_t n_features, const float* y, int n_targets)
+                               std::int64_t n_rows, std::int64_t n_features, const float* y, int n_targets,
+                               std::int64_t x_columns)
     : options_(options), epochs_(config.epochs), n_features_(n_features), columns_(n_features) {
   if (options_.every < 0)
     throw Error(ErrorCode::kInvalidArgument, "checkpoint every " + std::to_string(options_.every) +
                                                  " epochs: give a positive number (or 0: only when stopped)");
   if (options_.path.empty() && options_.resume.empty()) return;
   settings_ = settings_text(config);
-  data_ = train::DataFingerprint::of(x, n_rows, n_features, y, n_targets);
+  data_ = train::DataFingerprint::of(x, n_rows, x_columns, y, n_targets);
 }
 
 void FitCheckpoints::set_block(std::int64_t first, std::int64_t count, train::Ranks& ranks) {

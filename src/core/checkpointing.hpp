@@ -18,9 +18,10 @@ namespace gfs::detail {
 
 class FitCheckpoints {
  public:
-  /// `x`, `y` are the fit's raw inputs (fingerprinted only when checkpoints are used).
+  /// `x`, `y` are the fit's raw inputs (fingerprinted only when checkpoints are used); x holds
+  /// `x_columns` of the n_features (a rank's block: each rank's file fingerprints its own).
   FitCheckpoints(const CheckpointOptions& options, const Config& config, const float* x, std::int64_t n_rows,
-                 std::int64_t n_features, const float* y, int n_targets);
+                 std::int64_t n_features, const float* y, int n_targets, std::int64_t x_columns);
 
   /// Feature-parallel: this rank's state holds columns [first, first + count); each rank writes
   /// its own file, PATH.rank<r> (and resumes from RESUME.rank<r>), and a stop requested on any rank

@@ -19,7 +19,7 @@ namespace {
 }  // namespace
 
 void check_inputs(const Config& cfg, const float* x, std::int64_t n_rows, std::int64_t n_features, const float* y,
-                  int n_targets) {
+                  int n_targets, std::int64_t first_column) {
   if (n_rows <= 0) invalid("the data has no rows (n_rows = " + std::to_string(n_rows) + ")");
   if (n_features <= 0) invalid("the data has no features (n_features = " + std::to_string(n_features) + ")");
   if (n_targets <= 0) invalid("n_targets must be at least 1");
@@ -49,7 +49,7 @@ void check_inputs(const Config& cfg, const float* x, std::int64_t n_rows, std::i
   if (first_bad >= 0) {
     const std::int64_t idx = total - first_bad;
     invalid("x has a non-finite value (" + std::to_string(x[idx]) + ") at row " + std::to_string(idx / n_features) +
-            ", column " + std::to_string(idx % n_features) + ": remove or impute it");
+            ", column " + std::to_string(first_column + idx % n_features) + ": remove or impute it");
   }
   for (std::int64_t i = 0; i < n_rows * n_targets; ++i)
     if (!std::isfinite(y[i]))

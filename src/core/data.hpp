@@ -14,8 +14,10 @@ using train::Targets;
 
 /// Throws gfs::Error (kInvalidData) naming the first problem: null pointers, empty shapes, shapes
 /// that overflow memory, NaN/Inf in x or y (with row and column), fewer rows than batch_size.
+/// `first_column`: x holds columns from this one on (a feature-parallel rank's block; messages
+/// name the table's column).
 void check_inputs(const Config& cfg, const float* x, std::int64_t n_rows, std::int64_t n_features, const float* y,
-                  int n_targets);
+                  int n_targets, std::int64_t first_column = 0);
 
 /// Per-column statistics (population std) and the standardised copy (x - mean) / (std + 1e-6).
 struct Standardized {

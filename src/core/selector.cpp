@@ -8,7 +8,9 @@
 #include "core/memory.hpp"
 #include "core/support.hpp"
 #include "core/trainer.hpp"
+#include "gfs/mpi.hpp"
 #include "gfs/version.hpp"
+#include "train/ranks.hpp"
 
 namespace gfs {
 
@@ -37,9 +39,12 @@ struct Selector::Impl {
   Config config;
   ProgressCallback progress;
   CheckpointOptions checkpoint;
-  bool feature_parallel = false;
+  detail::Parallel parallel;
   Result result;
   bool fitted = false;
+
+  const Result& fit(const float* x, std::int64_t n_rows, std::int64_t n_features, const float* y, int n_targets,
+                    Columns columns);
 };
 
 Selector::Selector(Config config) : impl_(std::make_unique<Impl>()) { impl_->config = std::move(config); }
@@ -51,28 +56,49 @@ const Config& Selector::config() const { return impl_->config; }
 Config& Selector::config() { return impl_->config; }
 void Selector::set_progress(ProgressCallback callback) { impl_->progress = std::move(callback); }
 void Selector::set_checkpoint(CheckpointOptions options) { impl_->checkpoint = std::move(options); }
-void Selector::set_feature_parallel(bool on) { impl_->feature_parallel = on; }
+void Selector::set_feature_parallel(bool on) { impl_->parallel.on = on; }
+void Selector::set_communicator(std::int64_t fortran_handle) {
+  impl_->parallel.on = true;
+  impl_->parallel.has_comm = true;
+  impl_->parallel.comm = fortran_handle;
+}
 
 const Result& Selector::fit(const float* x, std::int64_t n_rows, std::int64_t n_features, const float* y,
                             int n_targets) {
+  return impl_->fit(x, n_rows, n_features, y, n_targets, Columns{});
+}
+
+const Result& Selector::fit_columns(const float* x, std::int64_t n_rows, Columns columns, std::int64_t n_features,
+                                    const float* y, int n_targets) {
+  if (columns.count <= 0)
+    throw Error(ErrorCode::kInvalidArgument,
+                "fit_columns: the block holds " + std::to_string(columns.count) + " columns; give at least one");
+  return impl_->fit(x, n_rows, n_features, y, n_targets, columns);
+}
+
+const Result& Selector::Impl::fit(const float* x, std::int64_t n_rows, std::int64_t n_features, const float* y,
+                                  int n_targets, Columns columns) {
   // A failed fit leaves no result behind: the previous fit's would look like this one's.
-  impl_->fitted = false;
-  impl_->result = Result{};
-  Result result;
+  fitted = false;
+  result = Result{};
+  Result out;
+  // Memory is estimated for the columns this process holds (its block under MPI).
+  const std::int64_t held = columns.count > 0 ? columns.count : n_features;
   try {
-    impl_->config.validate();
-    if (n_rows > 0 && n_features > 0) detail::check_fit_memory(impl_->config, n_rows, n_features, true);
-    result = detail::train(impl_->config, x, n_rows, n_features, y, n_targets, impl_->progress, impl_->checkpoint,
-                           impl_->feature_parallel);
+    config.validate();
+    if (n_rows > 0 && held > 0) detail::check_fit_memory(config, n_rows, held, true);
+    detail::Parallel how = parallel;
+    how.columns = columns;
+    out = detail::train(config, x, n_rows, n_features, y, n_targets, progress, checkpoint, how);
   } catch (const std::bad_alloc&) {
     throw Error(ErrorCode::kInvalidData, "out of memory fitting a " + std::to_string(n_rows) + " x " +
-                                             std::to_string(n_features) +
+                                             std::to_string(held) +
                                              " table: use fewer rows or features, or a larger machine");
   }
-  check_finite(result);
-  impl_->result = std::move(result);
-  impl_->fitted = true;
-  return impl_->result;
+  check_finite(out);
+  result = std::move(out);
+  fitted = true;
+  return result;
 }
 
 bool Selector::fitted() const { return impl_->fitted; }
@@ -109,4 +135,17 @@ std::vector<int> support(const Result& result, SupportRule rule, int top_k) {
 
 const char* version() { return GFS_VERSION_STRING; }
 
+namespace mpi {
+
+Columns columns_of(std::int64_t n_features, int rank, int size) {
+  if (n_features <= 0 || size <= 0 || rank < 0 || rank >= size)
+    throw Error(ErrorCode::kInvalidArgument, "columns_of(" + std::to_string(n_features) + ", rank " +
+                                                 std::to_string(rank) + ", size " + std::to_string(size) +
+                                                 "): needs n_features >= 1 and 0 <= rank < size");
+  train::check_rank_count(n_features, size);
+  const train::FeatureBlock b = train::Ranks::block(n_features, rank, size, n_features);
+  return Columns{b.first(), b.count()};
+}
+
+}  // namespace mpi
 }  // namespace gfs

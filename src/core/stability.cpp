@@ -87,12 +87,15 @@ std::uint64_t member_seed(std::uint64_t seed, int member) {
 
 MemberFit fit_members(const Config& config, const float* x, std::int64_t n_rows, std::int64_t n_features,
                       const train::Targets& targets, Device device, const MemberEpoch& after_epoch,
-                      const MemberResume& resume) {
+                      const MemberResume& resume, const MemberRanks* split) {
   const int M = config.members;
   const std::int64_t h = n_rows / 2;
   // Each member is a fit on h rows: its plan (batch, penalty normaliser) is that of h rows.
   const train::Plan plan = make_plan(config, h, n_features);
-  const train::ModelShape shape = make_shape(config, n_features, targets.n_outputs);
+  const train::ModelShape whole = make_shape(config, n_features, targets.n_outputs);
+  const train::FeatureBlock block = split != nullptr ? split->block : train::FeatureBlock::whole(n_features);
+  train::ModelShape shape = whole;  // the columns this process trains
+  shape.n_features = block.count();
   std::vector<Member> members(static_cast<std::size_t>(M));
   std::vector<std::uint64_t> seeds;
   train::Params<float> init(shape, M);
@@ -104,7 +107,9 @@ MemberFit fit_members(const Config& config, const float* x, std::int64_t n_rows,
     own.seed = member_seed(config.seed, m);
     seeds.push_back(own.seed);
     mb.schedule = std::make_unique<train::Schedule>(own, h);
-    const train::Params<float> p = train::initial_params(shape, own.seed);
+    const train::Params<float> p = split != nullptr
+                                       ? train::initial_params(whole, own.seed, block.first(), block.count())
+                                       : train::initial_params(whole, own.seed);
     std::copy(p.flat.begin(), p.flat.end(), init.flat.begin() + static_cast<std::ptrdiff_t>(init.layout.size * m));
   }
 
@@ -112,7 +117,7 @@ MemberFit fit_members(const Config& config, const float* x, std::int64_t n_rows,
   std::vector<std::unique_ptr<train::Backend>> backends;
   std::vector<train::TrainState> states;
   backends.push_back(make_backend(device, config.threads));
-  const bool batched = backends[0]->max_members() >= M;
+  const bool batched = split == nullptr && backends[0]->max_members() >= M;
   const int n_backends = batched ? 1 : M;
   for (int b = 1; b < n_backends; ++b) backends.push_back(make_backend(device, config.threads));
   states.reserve(static_cast<std::size_t>(n_backends));
@@ -125,8 +130,9 @@ MemberFit fit_members(const Config& config, const float* x, std::int64_t n_rows,
     train::TrainSetup setup;
     setup.x = x;
     setup.n_rows = n_rows;
-    setup.features = train::FeatureBlock::whole(n_features);
+    setup.features = block;
     setup.shape = shape;
+    if (split != nullptr) setup.reduce = &split->ranks->reduce();
     setup.targets = &targets;
     setup.state = &states.back();
     setup.plan = plan;
@@ -141,11 +147,14 @@ MemberFit fit_members(const Config& config, const float* x, std::int64_t n_rows,
   const train::Schedule& common = *members[0].schedule;  // tau, lambda and steps are every member's
   std::vector<train::EpochStats> stats, one;
   std::vector<float> logits, part;
-  const auto read_all_logits = [&] {
+  std::vector<float> gathered;
+  const auto read_all_logits = [&] {  // every member's, each gathered from the ranks in member order
     logits.clear();
     for (auto& b : backends) {
       b->read_logits(part);
-      logits.insert(logits.end(), part.begin(), part.end());
+      if (split != nullptr) split->ranks->gather_columns(part, gathered);
+      const std::vector<float>& member = split != nullptr ? gathered : part;
+      logits.insert(logits.end(), member.begin(), member.end());
     }
   };
   for (int epoch = resume.from.epochs_done + 1; epoch <= common.epochs(); ++epoch) {

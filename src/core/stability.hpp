@@ -7,7 +7,12 @@
 /// its majority set (w_j > 0). A feature's selection frequency is the share of members that keep
 /// it; the support is every feature whose frequency reaches the threshold (Meinshausen & Buehlmann
 /// 2010; complementary pairs, Shah & Samworth 2013). All members train as one batched model on
-/// backends that take several (the CPU); elsewhere as one backend each, epoch by epoch.
+/// backends that take several (the CPU); elsewhere as one backend each, epoch by epoch. Feature-
+/// parallel (MPI) members also train as one backend each, one member after another: the batched CPU
+/// step runs different members' heads on different threads at once, and each head's exchange would
+/// be a collective call made concurrently and in a different order on each rank. One after another,
+/// every rank makes the same calls in the same order; each member's arithmetic is the batched one's,
+/// so the result is the one-process result bit for bit.
 #pragma once
 
 #include <cstdint>
@@ -17,6 +22,8 @@
 #include "gfs/config.hpp"
 #include "gfs/device.hpp"
 #include "train/model.hpp"
+#include "train/plan.hpp"
+#include "train/ranks.hpp"
 #include "train/schedule.hpp"
 
 namespace gfs::detail {
@@ -47,10 +54,19 @@ struct MemberResume {
   std::function<void(int epoch, const train::TrainState&)> save;
 };
 
-/// Trains config.members members of the fit on `device` (concrete), x [n_rows, n_features] standardised.
+/// Feature-parallel members: this rank trains `block` of every member, joined to the other ranks'
+/// by ranks->reduce(). The logits handed on are every rank's, gathered ([members, D]); states
+/// (checkpoints, resuming) hold the block's rows.
+struct MemberRanks {
+  train::Ranks* ranks = nullptr;
+  train::FeatureBlock block;
+};
+
+/// Trains config.members members of the fit on `device` (concrete), x [n_rows, n_features] standardised
+/// (with `split`: x points at the block's first column, rows split->block.x_stride apart).
 MemberFit fit_members(const Config& config, const float* x, std::int64_t n_rows, std::int64_t n_features,
                       const train::Targets& targets, Device device, const MemberEpoch& after_epoch,
-                      const MemberResume& resume = {});
+                      const MemberResume& resume = {}, const MemberRanks* split = nullptr);
 
 /// The stability outputs of a MemberFit.
 struct Stability {

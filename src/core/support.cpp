@@ -43,7 +43,7 @@ Support select_support(const Config& config, const std::vector<float>& logits, c
     std::set_union(s.selected.begin(), s.selected.end(), data.extra_candidates.begin(), data.extra_candidates.end(),
                    std::back_inserter(s.candidates));
     s.selected = validate_candidates(config, data.x, data.n_rows, data.n_features, *data.targets, s.candidates,
-                                     data.train_network)
+                                     data.train_network, data.x_columns.empty() ? nullptr : &data.x_columns)
                      .kept;
   }
   return s;

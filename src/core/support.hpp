@@ -19,6 +19,8 @@ std::vector<int> support_of(const std::vector<float>& logits, const std::vector<
 struct SupportData {
   const float* x = nullptr;  ///< the standardised training data [n_rows, n_features]
   std::int64_t n_rows = 0, n_features = 0;
+  /// Non-empty: x holds only these columns (ascending, the candidates), [n_rows, x_columns.size()].
+  std::vector<int> x_columns;
   const train::Targets* targets = nullptr;
   NetworkTrainer train_network;
   std::vector<int> extra_candidates;  ///< ascending: tested beside the majority set (the pair screen's columns)

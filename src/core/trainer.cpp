@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <memory>
 
 #include "backends/backends.hpp"
@@ -27,11 +28,12 @@ namespace {
 
 /// Hands `backend` one fit's data and starting state (pointers must outlive the backend): every
 /// column, or (feature-parallel) the columns of `block`, joined to the other ranks' by `reduce`.
+/// `x` points at the first column the backend trains (with block->x_stride between rows).
 void prepare(train::Backend& backend, const train::Plan& plan, const float* x, std::int64_t n_rows,
              const train::ModelShape& shape, const train::Targets& targets, const train::TrainState& state,
              const train::FeatureBlock* block = nullptr, train::Reduce* reduce = nullptr) {
   train::TrainSetup setup;
-  setup.x = block != nullptr ? x + block->first() : x;
+  setup.x = x;
   setup.n_rows = n_rows;
   setup.features = block != nullptr ? *block : train::FeatureBlock::whole(shape.n_features);
   setup.shape = shape;
@@ -87,25 +89,81 @@ train::EpochStats mean_stats(const std::vector<train::EpochStats>& members) {
 }
 
 /// The ranks of a feature-parallel fit (nullptr: one process trains every column).
-std::unique_ptr<train::Ranks> open_ranks(bool feature_parallel, const Config& config, std::int64_t n_features) {
-  if (!feature_parallel) return nullptr;
-  std::unique_ptr<train::Ranks> ranks = train::world_ranks();
+std::unique_ptr<train::Ranks> open_ranks(const Parallel& how, const Config& config, std::int64_t n_features) {
+  if (!how.on) return nullptr;
+  std::unique_ptr<train::Ranks> ranks = how.has_comm ? train::comm_ranks(how.comm) : train::world_ranks();
   if (ranks->size() == 1) return nullptr;
-  if (config.support == SupportRule::kStability)
-    throw Error(ErrorCode::kInvalidArgument,
-                "support rule 'stability' does not run feature-parallel yet: run it in one process per fit");
   if (config.device.kind == DeviceKind::kCuda)
     throw Error(ErrorCode::kInvalidArgument, "feature-parallel fits run on CPU ranks: use --device cpu (or auto)");
   if (!config.exact)
     throw Error(ErrorCode::kInvalidArgument,
                 "feature-parallel fits train every column in every step: add --set exact=true (the active set and "
                 "convergence stopping do not split across ranks yet)");
-  const int chunks = train::ColumnChunks(n_features).count;
-  if (ranks->size() > chunks)
-    throw Error(ErrorCode::kInvalidArgument, std::to_string(n_features) + " features make " + std::to_string(chunks) +
-                                                 " column chunks, fewer than " + std::to_string(ranks->size()) +
-                                                 " ranks: run at most " + std::to_string(chunks) + " ranks");
+  if (n_features > 0) train::check_rank_count(n_features, ranks->size());
   return ranks;
+}
+
+/// The input checks, agreed by every rank: a problem one rank sees in its block (a NaN, the wrong
+/// block) is thrown on every rank, so that none is left waiting in a collective.
+void check_agreed(const Config& config, const float* x, std::int64_t n_rows, std::int64_t n_features, const float* y,
+                  int n_targets, const Columns& held, bool local, train::Ranks* ranks) {
+  std::string problem;
+  ErrorCode code = ErrorCode::kInvalidData;
+  try {
+    check_inputs(config, x, n_rows, held.count, y, n_targets, held.first);
+    const train::FeatureBlock expect = ranks != nullptr
+                                           ? train::Ranks::block(n_features, ranks->rank(), ranks->size(), n_features)
+                                           : train::FeatureBlock::whole(n_features);
+    if (local && (held.first != expect.first() || held.count != expect.count()))
+      throw Error(
+          ErrorCode::kInvalidArgument,
+          "x holds columns [" + std::to_string(held.first) + ", " + std::to_string(held.first + held.count) + ") of " +
+              std::to_string(n_features) + ", but " +
+              (ranks != nullptr
+                   ? "rank " + std::to_string(ranks->rank()) + " of " + std::to_string(ranks->size()) + " trains [" +
+                         std::to_string(expect.first()) + ", " + std::to_string(expect.first() + expect.count()) +
+                         "): give it the block gfs::mpi::columns_of names"
+                   : std::string("a fit in one process needs them all")));
+  } catch (const Error& e) {
+    problem = e.what();
+    code = e.code();
+  }
+  if (ranks == nullptr) {
+    if (!problem.empty()) throw Error(code, problem);
+    return;
+  }
+  // The code travels in front of the message ("4:..."): every rank throws the same error.
+  const std::string agreed =
+      ranks->first_error(problem.empty() ? "" : std::to_string(static_cast<int>(code)) + ":" + problem);
+  if (agreed.empty()) return;
+  const std::size_t colon = agreed.find(':');
+  throw Error(static_cast<ErrorCode>(std::stoi(agreed.substr(0, colon))), agreed.substr(colon + 1));
+}
+
+/// The columns `candidates` (ascending) of the rank-local blocks, on every rank: [n_rows, K]. Each
+/// rank sends its candidates column by column; the blocks follow one another in rank order.
+std::vector<float> gather_candidates(train::Ranks& ranks, const float* x, std::int64_t n_rows,
+                                     const train::FeatureBlock& block, const std::vector<int>& candidates) {
+  std::vector<float> mine, all;
+  const auto rows = static_cast<std::size_t>(n_rows), stride = static_cast<std::size_t>(block.x_stride);
+  // Every rank knows N and K: all refuse alike, before the one collective call that would overflow.
+  if (rows * candidates.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
+    throw Error(ErrorCode::kInvalidArgument,
+                "the validated rule's held-out test gathers the " + std::to_string(candidates.size()) +
+                    " candidates' columns (" + std::to_string(rows * candidates.size()) +
+                    " values), more than one MPI call carries (2^31 - 1): use --support majority or stability "
+                    "under MPI, or fewer rows");
+  for (int c : candidates) {
+    if (c < block.first() || c >= block.first() + block.count()) continue;
+    const auto col = static_cast<std::size_t>(c - block.first());
+    for (std::size_t r = 0; r < rows; ++r) mine.push_back(x[r * stride + col]);
+  }
+  ranks.gather_columns(mine, all);  // [K, n_rows]
+  const std::size_t k = candidates.size();
+  std::vector<float> out(rows * k);
+  for (std::size_t j = 0; j < k; ++j)
+    for (std::size_t r = 0; r < rows; ++r) out[r * k + j] = all[j * rows + r];
+  return out;
 }
 
 /// Stability's ranking: by selection frequency, then by the members' mean logit.
@@ -134,6 +192,21 @@ std::vector<float> member_logits(const train::TrainState& state) {
   return out;
 }
 
+/// Every member's logits [members, D] from this rank's [members, block]: each member gathered from
+/// the ranks in turn (nullptr: one process, nothing to gather).
+std::vector<float> gather_members(train::Ranks* ranks, const std::vector<float>& mine, int members) {
+  if (ranks == nullptr) return mine;
+  const std::size_t count = mine.size() / static_cast<std::size_t>(members);
+  std::vector<float> all, part, gathered;
+  for (int m = 0; m < members; ++m) {
+    part.assign(mine.begin() + static_cast<std::ptrdiff_t>(count * static_cast<std::size_t>(m)),
+                mine.begin() + static_cast<std::ptrdiff_t>(count * static_cast<std::size_t>(m + 1)));
+    ranks->gather_columns(part, gathered);
+    all.insert(all.end(), gathered.begin(), gathered.end());
+  }
+  return all;
+}
+
 /// The mean loss of every epoch recorded so far.
 std::vector<double> losses_of(const Result& r) {
   std::vector<double> out;
@@ -153,12 +226,15 @@ void log_epoch(const EpochRecord& r, int epochs) {
 
 Result train(const Config& config, const float* x, std::int64_t n_rows, std::int64_t n_features, const float* y,
              int n_targets, const ProgressCallback& progress, const CheckpointOptions& checkpoint,
-             bool feature_parallel) {
+             const Parallel& parallel) {
   const auto start = std::chrono::steady_clock::now();
   config.validate();
-  check_inputs(config, x, n_rows, n_features, y, n_targets);
-  FitCheckpoints checkpoints(checkpoint, config, x, n_rows, n_features, y, n_targets);
-  const std::unique_ptr<train::Ranks> ranks = open_ranks(feature_parallel, config, n_features);
+  // Rank-local input: x holds this rank's block of the columns, [n_rows, held.count].
+  const bool local = parallel.columns.count > 0;
+  const Columns held = local ? parallel.columns : Columns{0, n_features};
+  const std::unique_ptr<train::Ranks> ranks = open_ranks(parallel, config, n_features);
+  check_agreed(config, x, n_rows, n_features, y, n_targets, held, local, ranks.get());
+  FitCheckpoints checkpoints(checkpoint, config, x, n_rows, n_features, y, n_targets, held.count);
 
   Result result;
   result.config = config;
@@ -167,10 +243,14 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
   Standardized st;
   const float* train_x = x;
   if (config.standardize) {
-    st = standardize(x, n_rows, n_features, config.threads);
+    st = standardize(x, n_rows, held.count, config.threads);  // per column: a block standardises alone
     train_x = st.x.data();
     result.feature_mean = st.mean;
     result.feature_std = st.std;
+    if (local && ranks) {
+      ranks->gather_columns(st.mean, result.feature_mean);
+      ranks->gather_columns(st.std, result.feature_std);
+    }
   }
   const train::Targets targets = make_targets(config, y, n_rows, n_targets);
   result.n_outputs = targets.n_outputs;
@@ -205,17 +285,31 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
     return false;
   };
 
+  // Feature-parallel: this rank trains its block of the columns (the whole model's rows for them).
+  const train::FeatureBlock block = ranks ? train::Ranks::block(n_features, ranks->rank(), ranks->size(), held.count)
+                                          : train::FeatureBlock::whole(n_features);
+  const float* block_x = local ? train_x : train_x + block.first();  // the block's first column
+  train::ModelShape block_shape = make_shape(config, n_features, targets.n_outputs);
+  block_shape.n_features = block.count();
+  if (ranks) {
+    checkpoints.set_block(block.first(), block.count(), *ranks);
+    result.ranks = ranks->size();
+    for (int r = 0; r < ranks->size(); ++r) {
+      const train::FeatureBlock b = train::Ranks::block(n_features, r, ranks->size(), n_features);
+      result.rank_columns.push_back({b.first(), b.count()});
+    }
+  }
+
   if (config.support == SupportRule::kStability) {
     // "auto" resolved once, as for one model: every member runs on the device it chose.
-    OpenedBackend probe = open_backend(config.device, config.threads);
+    OpenedBackend probe = open_backend(ranks ? Device::cpu() : config.device, config.threads);
     result.device_note = probe.note;
     probe.backend.reset();
     std::vector<float> mean;
     MemberResume resume;
     train::TrainState resumed;
     if (checkpoints.resuming()) {
-      resumed =
-          checkpoints.resume(make_shape(config, n_features, targets.n_outputs), config.members, result, resume.from);
+      resumed = checkpoints.resume(block_shape, config.members, result, resume.from);
       resume.state = &resumed;
     }
     resume.due = [&](int epoch) { return checkpoints.due(epoch); };
@@ -223,15 +317,19 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
       checkpoints.save(epoch, state, result, convergence.epochs_unchanged());
     };
     if (checkpoints.resuming())
-      convergence.restore(resume.from.epochs_done, member_logits(resumed), losses_of(result),
-                          resume.from.unchanged_epochs);
+      convergence.restore(resume.from.epochs_done, gather_members(ranks.get(), member_logits(resumed), config.members),
+                          losses_of(result), resume.from.unchanged_epochs);
+    MemberRanks split{ranks.get(), block};
     const MemberFit fit = fit_members(
-        config, train_x, n_rows, n_features, targets, probe.device,
-        [&](int epoch, float tau, const std::vector<train::EpochStats>& stats, const std::vector<float>& logits) {
+        config, block_x, n_rows, n_features, targets, probe.device,
+        [&](int epoch, float tau, std::vector<train::EpochStats> stats, const std::vector<float>& logits) {
+          // Feature-parallel ranks train their whole blocks (exact mode): together every column.
+          if (ranks)
+            for (train::EpochStats& member : stats) member.columns = 0;
           mean = stability_of(MemberFit{logits, config.members, ""}, n_features, 1.0F).mean_logits;
           return keep_going(epoch, record(epoch, tau, mean_stats(stats), mean), logits);
         },
-        resume);
+        resume, ranks ? &split : nullptr);
     result.device = fit.device;
     Stability stab = stability_of(fit, n_features, config.stability_threshold);
     result.logits = stab.mean_logits;
@@ -246,19 +344,6 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
     const train::Plan plan = make_plan(config, n_rows, n_features);
     const train::ModelShape shape = make_shape(config, n_features, targets.n_outputs);
     train::Position from;
-    // Feature-parallel: this rank trains its block of the columns (the whole model's rows for them).
-    const train::FeatureBlock block = ranks ? train::Ranks::block(n_features, ranks->rank(), ranks->size(), n_features)
-                                            : train::FeatureBlock::whole(n_features);
-    train::ModelShape block_shape = shape;
-    block_shape.n_features = block.count();
-    if (ranks) {
-      checkpoints.set_block(block.first(), block.count(), *ranks);
-      result.ranks = ranks->size();
-      for (int r = 0; r < ranks->size(); ++r) {
-        const train::FeatureBlock b = train::Ranks::block(n_features, r, ranks->size(), n_features);
-        result.rank_columns.push_back({b.first(), b.count()});
-      }
-    }
     const train::TrainState initial =
         checkpoints.resuming() ? checkpoints.resume(block_shape, 1, result, from)
         : ranks ? train::TrainState(train::initial_params(shape, plan.seed, block.first(), block.count()))
@@ -269,7 +354,7 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
     result.device_note = opened.note;
     std::unique_ptr<train::Backend> backend = std::move(opened.backend);
     result.device = backend->name();
-    prepare(*backend, plan, train_x, n_rows, shape, targets, initial, &block, ranks ? &ranks->reduce() : nullptr);
+    prepare(*backend, plan, block_x, n_rows, shape, targets, initial, &block, ranks ? &ranks->reduce() : nullptr);
 
     train::Schedule schedule(plan, n_rows);
     std::vector<float> logits, own;
@@ -310,6 +395,13 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
     data.n_rows = n_rows;
     data.n_features = n_features;
     data.targets = &targets;
+    std::vector<float> candidate_x;
+    if (local && ranks && config.support == SupportRule::kValidated) {
+      // The held-out test trains on the candidates only: every rank gathers their columns.
+      data.x_columns = support_of(logits, result.scores, SupportRule::kValidated, config.target_features);
+      candidate_x = gather_candidates(*ranks, train_x, n_rows, block, data.x_columns);
+      data.x = candidate_x.data();
+    }
     data.train_network = [&](const train::Plan& sub, const float* xs, std::int64_t rows, const std::vector<int>&,
                              const train::ModelShape& sub_shape, const train::Targets& t,
                              const train::Params<float>& init) {

@@ -9,8 +9,17 @@
 
 namespace gfs::detail {
 
+/// How a fit is spread over processes.
+struct Parallel {
+  bool on = false;        ///< feature-parallel over MPI ranks
+  bool has_comm = false;  ///< over the communicator `comm` (else MPI_COMM_WORLD)
+  std::int64_t comm = 0;  ///< its Fortran handle (MPI_Comm_c2f)
+  Columns columns;        ///< count > 0: x holds only these columns [n_rows, count] (this rank's block)
+};
+
+/// x [n_rows, n_features], or with parallel.columns this rank's block of it.
 Result train(const Config& config, const float* x, std::int64_t n_rows, std::int64_t n_features, const float* y,
              int n_targets, const ProgressCallback& progress, const CheckpointOptions& checkpoint = {},
-             bool feature_parallel = false);
+             const Parallel& parallel = {});
 
 }  // namespace gfs::detail

@@ -10,6 +10,7 @@
 #include <numeric>
 
 #include "core/plan.hpp"
+#include "gfs/error.hpp"
 #include "kernels/math.hpp"
 #include "kernels/philox.hpp"
 #include "train/schedule.hpp"
@@ -108,7 +109,8 @@ double expected_mask(double tau, double logit) {
 
 ValidationOutcome validate_candidates(const Config& config, const float* x, std::int64_t n_rows,
                                       std::int64_t n_features, const train::Targets& targets,
-                                      const std::vector<int>& candidates, const NetworkTrainer& train_network) {
+                                      const std::vector<int>& candidates, const NetworkTrainer& train_network,
+                                      const std::vector<int>* x_columns) {
   ValidationOutcome out;
   out.kept = candidates;
   const std::int64_t half = n_rows / 2;
@@ -116,6 +118,18 @@ ValidationOutcome validate_candidates(const Config& config, const float* x, std:
   out.tested = true;
   if (candidates.empty()) return out;
 
+  // Where each candidate sits in x, and x's row stride.
+  std::vector<int> in_x = candidates;
+  std::int64_t stride = n_features;
+  if (x_columns != nullptr) {
+    stride = static_cast<std::int64_t>(x_columns->size());
+    for (int& c : in_x) {
+      const auto it = std::lower_bound(x_columns->begin(), x_columns->end(), c);
+      if (it == x_columns->end() || *it != c)
+        throw Error(ErrorCode::kInternal, "validation: candidate " + std::to_string(c) + " is not among x's columns");
+      c = static_cast<int>(it - x_columns->begin());
+    }
+  }
   const std::vector<std::int64_t> order = split_order(n_rows, config.seed);
   std::vector<std::int64_t> part[2] = {{order.begin(), order.begin() + half}, {order.begin() + half, order.end()}};
   for (auto& p : part) std::sort(p.begin(), p.end());
@@ -137,8 +151,11 @@ ValidationOutcome validate_candidates(const Config& config, const float* x, std:
   std::vector<std::size_t> trained_on;  // the candidates the networks were trained on
   auto train_networks = [&](const std::vector<std::size_t>& cols) {
     trained_on = cols;
-    std::vector<int> columns;
-    for (std::size_t c : cols) columns.push_back(candidates[c]);
+    std::vector<int> columns, at;  // the fit's columns, and where they sit in x
+    for (std::size_t c : cols) {
+      columns.push_back(candidates[c]);
+      at.push_back(in_x[c]);
+    }
     const train::ModelShape shape = make_shape(config, static_cast<std::int64_t>(columns.size()), targets.n_outputs);
     for (int a = 0; a < 2; ++a) {
       const std::vector<std::int64_t>& train_rows = part[a];
@@ -150,13 +167,13 @@ ValidationOutcome validate_candidates(const Config& config, const float* x, std:
       train::Params<float> init = train::initial_params(shape, sub.seed);
       std::fill(init.mask_weight.begin(), init.mask_weight.end(), 0.0F);
       std::fill(init.mask_bias.begin(), init.mask_bias.end(), static_cast<float>(kFrozenLogit));
-      h.x_train = gather(x, n_features, train_rows, columns);
+      h.x_train = gather(x, stride, train_rows, at);
       h.t_train = subset(targets, train_rows);
       h.network =
           train_network(sub, h.x_train.data(), static_cast<std::int64_t>(train_rows.size()), columns, shape, h.t_train,
                         init);
       h.rows = part[1 - a];
-      h.x_test = gather(x, n_features, h.rows, columns);
+      h.x_test = gather(x, stride, h.rows, at);
     }
   };
   std::vector<std::size_t> all(candidates.size());

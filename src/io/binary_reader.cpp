@@ -8,6 +8,7 @@
 #include <cstring>
 #include <limits>
 
+#include "io/binary_detail.hpp"
 #include "io/csv_writer.hpp"
 #include "io/io_util.hpp"
 #include "io/readers.hpp"
@@ -15,54 +16,6 @@
 namespace gfs::io::detail {
 
 namespace {
-
-/// Element type of a binary array: kind 'f' float, 'i' signed, 'u' unsigned, 'b' bool.
-struct DType {
-  char kind = 'f';
-  int size = 4;
-  bool big_endian = false;
-};
-
-template <typename T>
-T load(const unsigned char* p, bool big_endian) {
-  unsigned char b[sizeof(T)];
-  std::memcpy(b, p, sizeof(T));
-  if (big_endian) std::reverse(b, b + sizeof(T));  // the host is little-endian (x86-64, aarch64)
-  T v;
-  std::memcpy(&v, b, sizeof(T));
-  return v;
-}
-
-float convert_one(const unsigned char* p, DType t) {
-  switch (t.kind) {
-    case 'f':
-      return t.size == 4 ? load<float>(p, t.big_endian) : static_cast<float>(load<double>(p, t.big_endian));
-    case 'b':
-      return *p != 0 ? 1.0F : 0.0F;
-    case 'u':
-      switch (t.size) {
-        case 1:
-          return static_cast<float>(*p);
-        case 2:
-          return static_cast<float>(load<std::uint16_t>(p, t.big_endian));
-        case 4:
-          return static_cast<float>(load<std::uint32_t>(p, t.big_endian));
-        default:
-          return static_cast<float>(load<std::uint64_t>(p, t.big_endian));
-      }
-    default:
-      switch (t.size) {
-        case 1:
-          return static_cast<float>(static_cast<std::int8_t>(*p));
-        case 2:
-          return static_cast<float>(load<std::int16_t>(p, t.big_endian));
-        case 4:
-          return static_cast<float>(load<std::int32_t>(p, t.big_endian));
-        default:
-          return static_cast<float>(load<std::int64_t>(p, t.big_endian));
-      }
-  }
-}
 
 /// The exact decimal text of an integer element (labels keep 64-bit class ids exact).
 std::string int_text(const unsigned char* p, DType t) {
@@ -165,12 +118,6 @@ void read_elements(ByteSource& src, Array& a, std::uint64_t count, DType t, std:
          "has bytes after the data its header describes (a "
          "corrupt or concatenated file?)");
   }
-}
-
-std::string shape_text(const std::vector<std::uint64_t>& shape) {
-  std::string s = "(";
-  for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
-  return s + (shape.size() == 1 ? ",)" : ")");
 }
 
 /// The value of 'key' in a NumPy header dict, as raw text up to the next top-level comma or '}'.
@@ -290,15 +237,42 @@ void split_target_columns(Dataset& d, const std::vector<std::string>& specs) {
 
 }  // namespace
 
-namespace {
+float convert_one(const unsigned char* p, DType t) {
+  switch (t.kind) {
+    case 'f':
+      return t.size == 4 ? load<float>(p, t.big_endian) : static_cast<float>(load<double>(p, t.big_endian));
+    case 'b':
+      return *p != 0 ? 1.0F : 0.0F;
+    case 'u':
+      switch (t.size) {
+        case 1:
+          return static_cast<float>(*p);
+        case 2:
+          return static_cast<float>(load<std::uint16_t>(p, t.big_endian));
+        case 4:
+          return static_cast<float>(load<std::uint32_t>(p, t.big_endian));
+        default:
+          return static_cast<float>(load<std::uint64_t>(p, t.big_endian));
+      }
+    default:
+      switch (t.size) {
+        case 1:
+          return static_cast<float>(static_cast<std::int8_t>(*p));
+        case 2:
+          return static_cast<float>(load<std::int16_t>(p, t.big_endian));
+        case 4:
+          return static_cast<float>(load<std::int32_t>(p, t.big_endian));
+        default:
+          return static_cast<float>(load<std::int64_t>(p, t.big_endian));
+      }
+  }
+}
 
-/// What a .npy header says: the shape, the element type, the element count, the header's bytes.
-struct NpyHeader {
-  std::vector<std::uint64_t> shape;
-  DType t;
-  std::uint64_t count = 1;
-  std::uint64_t bytes = 0;
-};
+std::string shape_text(const std::vector<std::uint64_t>& shape) {
+  std::string s = "(";
+  for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + (shape.size() == 1 ? ",)" : ")");
+}
 
 NpyHeader read_npy_header(ByteSource& src) {
   unsigned char pre[12] = {};
@@ -347,7 +321,30 @@ NpyHeader read_npy_header(ByteSource& src) {
   return h;
 }
 
-}  // namespace
+/// The array columns --target names (0-based, negative from the end), marked in is_target.
+std::vector<std::uint64_t> target_columns(const std::vector<std::string>& specs, std::uint64_t cols,
+                                          const std::string& file, std::vector<bool>& is_target) {
+  std::vector<std::uint64_t> targets;
+  for (const std::string& t : specs) {
+    std::int64_t index = 0;
+    const auto r = std::from_chars(t.data(), t.data() + t.size(), index);
+    if (t.empty() || r.ec != std::errc{} || r.ptr != t.data() + t.size()) {
+      fail(ErrorCode::kInvalidData, file,
+           "target '" + t + "' must be a 0-based column index: .npy files have no column names");
+    }
+    if (index < 0) index += static_cast<std::int64_t>(cols);
+    if (index < 0 || static_cast<std::uint64_t>(index) >= cols) {
+      fail(ErrorCode::kInvalidData, file,
+           "target index " + t + " is out of range: the array has " + std::to_string(cols) + " columns");
+    }
+    if (is_target[static_cast<std::size_t>(index)]) {
+      fail(ErrorCode::kInvalidData, file, "column " + std::to_string(index) + " is given as a target twice");
+    }
+    is_target[static_cast<std::size_t>(index)] = true;
+    targets.push_back(static_cast<std::uint64_t>(index));
+  }
+  return targets;
+}
 
 Array read_npy_array(ByteSource& src, const ArrayLimits& limits, const char* what) {
   const NpyHeader h = read_npy_header(src);
@@ -461,32 +458,6 @@ std::string element_text(const unsigned char* p, detail::DType t) {
                      : detail::exact_text(detail::load<double>(p, t.big_endian));
 }
 
-/// The array columns --target names (0-based, negative from the end), marked in is_target.
-std::vector<std::uint64_t> target_columns(const std::vector<std::string>& specs, std::uint64_t cols,
-                                          const std::string& file, std::vector<bool>& is_target) {
-  using detail::fail;
-  std::vector<std::uint64_t> targets;
-  for (const std::string& t : specs) {
-    std::int64_t index = 0;
-    const auto r = std::from_chars(t.data(), t.data() + t.size(), index);
-    if (t.empty() || r.ec != std::errc{} || r.ptr != t.data() + t.size()) {
-      fail(ErrorCode::kInvalidData, file,
-           "target '" + t + "' must be a 0-based column index: .npy files have no column names");
-    }
-    if (index < 0) index += static_cast<std::int64_t>(cols);
-    if (index < 0 || static_cast<std::uint64_t>(index) >= cols) {
-      fail(ErrorCode::kInvalidData, file,
-           "target index " + t + " is out of range: the array has " + std::to_string(cols) + " columns");
-    }
-    if (is_target[static_cast<std::size_t>(index)]) {
-      fail(ErrorCode::kInvalidData, file, "column " + std::to_string(index) + " is given as a target twice");
-    }
-    is_target[static_cast<std::size_t>(index)] = true;
-    targets.push_back(static_cast<std::uint64_t>(index));
-  }
-  return targets;
-}
-
 /// The header row: the names write_columns_csv gives arrays ("x<feature>", "y<target>") or the
 /// labels file's names.
 std::string copy_header(const NpyColumns& spec, std::size_t n_targets) {
@@ -526,7 +497,7 @@ CsvCopied copy_npy_columns(ByteSource& src, AtomicFile& out, const NpyColumns& s
   }
   // Target columns (-t: 0-based indices, negative from the end), then the features in order.
   std::vector<bool> is_target(cols, false);
-  const std::vector<std::uint64_t> targets = target_columns(spec.targets, cols, file, is_target);
+  const std::vector<std::uint64_t> targets = detail::target_columns(spec.targets, cols, file, is_target);
   std::vector<std::uint64_t> features;
   for (std::uint64_t c = 0; c < cols; ++c)
     if (!is_target[static_cast<std::size_t>(c)]) features.push_back(c);

@@ -27,6 +27,17 @@ std::size_t ByteSource::read_fully(char* dst, std::size_t n) {
   return got;
 }
 
+std::uint64_t ByteSource::skip(std::uint64_t n) {
+  char scratch[1 << 14];
+  std::uint64_t done = 0;
+  while (done < n) {
+    const std::size_t k = read(scratch, static_cast<std::size_t>(std::min<std::uint64_t>(n - done, sizeof scratch)));
+    if (k == 0) break;
+    done += k;
+  }
+  return done;
+}
+
 namespace {
 
 class FileSource final : public ByteSource {
@@ -62,6 +73,16 @@ class FileSource final : public ByteSource {
   [[nodiscard]] std::uint64_t exact_size() const override { return size_; }
   [[nodiscard]] std::uint64_t max_size() const override {
     return size_ != 0 ? size_ : std::numeric_limits<std::uint64_t>::max();
+  }
+  [[nodiscard]] bool seeks() const override { return size_ != 0; }
+  std::uint64_t skip(std::uint64_t n) override {
+    if (size_ == 0) return ByteSource::skip(n);  // a pipe: read and drop
+    const off_t at = ::lseek(fd_, 0, SEEK_CUR);
+    if (at < 0) fail("cannot seek");
+    const std::uint64_t left = size_ - std::min(size_, static_cast<std::uint64_t>(at));
+    const std::uint64_t k = std::min(n, left);
+    if (::lseek(fd_, static_cast<off_t>(k), SEEK_CUR) < 0) fail("cannot seek");
+    return k;
   }
 
  private:
@@ -176,6 +197,12 @@ class Prefixed final : public ByteSource {
     }
     return inner_->read(dst, n);
   }
+  std::uint64_t skip(std::uint64_t n) override {
+    const std::uint64_t from_prefix = std::min<std::uint64_t>(n, prefix_.size() - pos_);
+    pos_ += static_cast<std::size_t>(from_prefix);
+    return from_prefix + (n > from_prefix ? inner_->skip(n - from_prefix) : 0);
+  }
+  [[nodiscard]] bool seeks() const override { return inner_->seeks(); }
   [[nodiscard]] std::uint64_t exact_size() const override { return inner_->exact_size(); }
   [[nodiscard]] std::uint64_t max_size() const override { return inner_->max_size(); }
 

@@ -28,6 +28,11 @@ class ByteSource {
 
   /// Reads until n bytes or the end; returns how many were read.
   std::size_t read_fully(char* dst, std::size_t n);
+  /// Passes over up to n bytes; returns how many (fewer only at the end). A regular file seeks;
+  /// other streams read and drop them.
+  virtual std::uint64_t skip(std::uint64_t n);
+  /// True when skip() seeks instead of reading (a regular, uncompressed file).
+  [[nodiscard]] virtual bool seeks() const { return false; }
 
  private:
   std::string name_;

@@ -115,6 +115,7 @@ struct ColumnPlan {
   std::vector<int> target;  // per column: target slot, or -1
   int n_targets = 0;
   std::int64_t n_features = 0;
+  ColumnWindow keep;  // the feature columns x keeps (all of them unless ReadOptions::columns)
 };
 
 ColumnPlan plan_columns(const std::vector<std::string>& names, const ReadOptions& opt, const std::string& file) {
@@ -180,10 +181,10 @@ void CsvRows::bad_cell(std::string_view line, const char* cell, int col, const c
 
 void CsvRows::reserve_rows(std::uint64_t rows) {
   const auto want = static_cast<std::uint64_t>(rows_) + rows;
-  const auto cols = static_cast<std::uint64_t>(plan_.n_features);
+  const auto cols = static_cast<std::uint64_t>(plan_.keep.count);
   check_allocation(want, cols, sizeof(float), opt_.max_bytes, d_.path, "the features",
                    opt_.fit_bytes ? opt_.fit_bytes(want, cols) : 0);
-  d_.x.reserve(want * static_cast<std::uint64_t>(plan_.n_features));
+  d_.x.reserve(want * cols);
   d_.y.reserve(want * static_cast<std::uint64_t>(plan_.n_targets));
 }
 
@@ -223,15 +224,17 @@ bool CsvRows::parse_cell(const char*& p, const char* end, float& v) {
 
 void CsvRows::parse(std::string_view line, std::int64_t line_no) {
   line_no_ = line_no;
-  if (d_.x.size() + static_cast<std::size_t>(plan_.n_features) > d_.x.capacity()) grow();
+  if (d_.x.size() + static_cast<std::size_t>(plan_.keep.count) > d_.x.capacity()) grow();
   const std::size_t xb = d_.x.size();
   const std::size_t yb = d_.y.size();
-  d_.x.resize(xb + static_cast<std::size_t>(plan_.n_features));
+  d_.x.resize(xb + static_cast<std::size_t>(plan_.keep.count));
   d_.y.resize(yb + static_cast<std::size_t>(plan_.n_targets));
   float* xrow = d_.x.data() + xb;
   float* yrow = d_.y.data() + yb;
   const char* p = line.data();
   const char* end = p + line.size();
+  // Every cell is parsed (and checked); x keeps the feature columns of plan_.keep.
+  std::int64_t feature = -plan_.keep.first;
   for (int c = 0; c < ncol_; ++c) {
     const char* cell = p;
     const int t = plan_.target[static_cast<std::size_t>(c)];
@@ -267,7 +270,8 @@ void CsvRows::parse(std::string_view line, std::int64_t line_no) {
       if (plan_.n_targets == 1)
         d_.target_text.push(cell_text(std::string_view(cell, static_cast<std::size_t>(p - cell))));
     } else {
-      *xrow++ = v;
+      if (feature >= 0 && feature < plan_.keep.count) *xrow++ = v;
+      ++feature;
     }
     if (c + 1 < ncol_) {
       if (p == end) {
@@ -299,7 +303,8 @@ Dataset read_csv(ByteSource& src, const ReadOptions& opt) {
   if (is_blank(header)) fail(ErrorCode::kInvalidData, d.path, "line 1: the header row is empty");
   const char delim = opt.delimiter != 0 ? opt.delimiter : detect_delimiter(header);
   const std::vector<std::string> names = split_header(header, delim);
-  const ColumnPlan plan = plan_columns(names, opt, d.path);
+  ColumnPlan plan = plan_columns(names, opt, d.path);
+  plan.keep = window_of(opt, plan.n_features, d.path);
   for (std::size_t c = 0; c < names.size(); ++c) {
     (plan.target[c] >= 0 ? d.target_names : d.feature_names).push_back(names[c]);
   }
@@ -323,7 +328,11 @@ Dataset read_csv(ByteSource& src, const ReadOptions& opt) {
   }
   if (rows.rows() == 0) fail(ErrorCode::kInvalidData, d.path, "no data rows after the header");
   d.n_rows = rows.rows();
-  d.n_cols = plan.n_features;
+  d.n_cols = plan.keep.count;
+  if (opt.columns) {
+    d.first_col = plan.keep.first;
+    d.all_cols = plan.n_features;
+  }
   d.n_targets = plan.n_targets;
   if (plan.n_targets == 0) d.y.clear();
   return d;

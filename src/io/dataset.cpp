@@ -62,7 +62,33 @@ Format sniff_format(const std::string& head) {
   return Format::kAuto;
 }
 
+ColumnWindow window_of(const ReadOptions& opt, std::int64_t n_features, const std::string& file) {
+  if (!opt.columns) return ColumnWindow{0, n_features};
+  const ColumnWindow w = opt.columns(n_features);
+  if (w.first < 0 || w.count < 1 || w.first > n_features - w.count) {
+    fail(ErrorCode::kInvalidArgument, file,
+         "columns [" + std::to_string(w.first) + ", " + std::to_string(w.first + w.count) + ") asked for, but the " +
+             std::to_string(n_features) + " feature columns are [0, " + std::to_string(n_features) + ")");
+  }
+  return w;
+}
+
 namespace {
+
+/// x cut to the block window_of(opt, ...) (formats read whole: IDX).
+void keep_window(Dataset& d, const ReadOptions& opt) {
+  if (!opt.columns) return;
+  const ColumnWindow w = window_of(opt, d.n_cols, d.path);
+  const auto cols = static_cast<std::size_t>(d.n_cols), width = static_cast<std::size_t>(w.count);
+  for (std::size_t r = 0; r < static_cast<std::size_t>(d.n_rows); ++r)
+    std::copy_n(d.x.begin() + static_cast<std::ptrdiff_t>(r * cols + static_cast<std::size_t>(w.first)), width,
+                d.x.begin() + static_cast<std::ptrdiff_t>(r * width));
+  d.x.resize(static_cast<std::size_t>(d.n_rows) * width);
+  d.x.shrink_to_fit();
+  d.first_col = w.first;
+  d.all_cols = d.n_cols;
+  d.n_cols = w.count;
+}
 
 /// A text labels file: rows of numbers split by , ; tab or space; a non-numeric first line is a header.
 /// With one column, each label's text is kept as written (class ids must not round through float32).
@@ -189,9 +215,13 @@ Dataset read_features(ByteSource& src, Format f, const ReadOptions& opt) {
     case Format::kLibsvm:
       return read_libsvm(src, opt);
     case Format::kNpy:
+      if (opt.columns) return read_npy_block(src, opt);
       return dataset_from_array(read_npy_array(src, limits, "the features"), src.name(), f, opt);
-    default:
-      return dataset_from_array(read_idx_array(src, limits, "the features"), src.name(), f, opt);
+    default: {
+      Dataset d = dataset_from_array(read_idx_array(src, limits, "the features"), src.name(), f, opt);
+      keep_window(d, opt);
+      return d;
+    }
   }
 }
 
@@ -223,6 +253,15 @@ Dataset read_dataset(const std::string& path, const ReadOptions& opt) {
     detail::fail(ErrorCode::kInvalidArgument, path,
                  "cannot tell the format from the file name or its first bytes; pass --format "
                  "csv|npy|idx|libsvm");
+  }
+  if (f == Format::kLibsvm && opt.columns && opt.n_features <= 0) {
+    // The block depends on the width, the largest index in the file: a first pass finds it.
+    ReadOptions sized = opt;
+    sized.n_features = detail::libsvm_width(*src, opt);
+    Dataset d = detail::read_libsvm(*open_file(path), sized);
+    d.path = path;
+    if (!opt.labels_path.empty()) detail::attach_labels(d, opt);
+    return d;
   }
   Dataset d = detail::read_features(*src, f, opt);
   d.path = path;

@@ -67,6 +67,18 @@ struct Dataset {
   TextColumn target_text;
   std::string path;               ///< the file x came from
   Format format = Format::kAuto;  ///< the format it was read as
+  /// A rank-local read (ReadOptions::columns): x holds the feature columns [first_col, first_col +
+  /// n_cols) of the file's all_cols; feature_names still name all of them. 0, 0 when x holds every one.
+  std::int64_t first_col = 0;
+  std::int64_t all_cols = 0;
+  /// The file's feature columns (D), whether x holds all of them or a block.
+  [[nodiscard]] std::int64_t features() const { return all_cols > 0 ? all_cols : n_cols; }
+};
+
+/// A block of feature columns: [first, first + count).
+struct ColumnWindow {
+  std::int64_t first = 0;
+  std::int64_t count = 0;
 };
 
 struct ReadOptions {
@@ -84,6 +96,13 @@ struct ReadOptions {
   /// empty). It counts against max_bytes before the table is allocated, so that a tiny file that
   /// declares a huge table is refused before it is read, with the estimate in the message.
   std::function<std::uint64_t(std::uint64_t rows, std::uint64_t cols)> fit_bytes;
+  /// Keep only a block of the feature columns (a feature-parallel rank's): called with the file's
+  /// number of feature columns D once it is known, it returns the block, 0 <= first, count >= 1,
+  /// first + count <= D. The targets are read whole. NPY (by offset in a regular file with wide
+  /// rows), CSV and LIBSVM never hold more than the block plus a bounded buffer (LIBSVM without
+  /// n_features reads the file twice: once for its width); IDX is read whole and then cut. Where
+  /// the whole file is read, every value is checked. Empty: every column.
+  std::function<ColumnWindow(std::int64_t n_features)> columns;
   /// Longest line a text format may have; longer (or a file with no line breaks) is refused.
   std::uint64_t max_line = std::uint64_t{256} << 20;
 };

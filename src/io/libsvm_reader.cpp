@@ -22,6 +22,8 @@ struct Sparse {
   std::vector<std::uint32_t> index;  // 0-based column
   std::vector<float> value;
   std::uint64_t max_index = 0;  // largest 1-based index seen
+  // The 0-based columns kept (a rank's block, ReadOptions::columns): the others are checked only.
+  std::uint64_t keep_first = 0, keep_end = std::numeric_limits<std::uint64_t>::max();
 };
 
 class LibsvmLine {
@@ -95,8 +97,8 @@ void LibsvmLine::parse_pair(const char*& p, std::uint64_t& prev) {
   check_number(st, vstart, p, "value");
   prev = idx;
   s_.max_index = std::max(s_.max_index, idx);
-  if (v != 0.0F) {
-    s_.index.push_back(static_cast<std::uint32_t>(idx - 1));
+  if (v != 0.0F && idx - 1 >= s_.keep_first && idx - 1 < s_.keep_end) {
+    s_.index.push_back(static_cast<std::uint32_t>(idx - 1 - s_.keep_first));
     s_.value.push_back(v);
   }
 }
@@ -119,15 +121,13 @@ void LibsvmLine::parse() {
   s_.row_end.push_back(s_.index.size());
 }
 
-}  // namespace
-
-Dataset read_libsvm(ByteSource& src, const ReadOptions& opt) {
+/// Every data line of the file into `s` (its kept columns' entries, every label).
+void parse_lines(ByteSource& src, const ReadOptions& opt, Sparse& s) {
   if (!opt.targets.empty()) {
     fail(ErrorCode::kInvalidData, src.name(),
          "LIBSVM files carry their labels in the first field; "
          "drop --target");
   }
-  Sparse s;
   LineReader lines(src, opt.max_line);
   std::string_view line;
   bool any_line = false;
@@ -143,9 +143,34 @@ Dataset read_libsvm(ByteSource& src, const ReadOptions& opt) {
   }
   if (!any_line) fail(ErrorCode::kInvalidData, src.name(), "the file is empty");
   if (s.labels.empty()) fail(ErrorCode::kInvalidData, src.name(), "no data lines (only comments or blank lines)");
-  const std::uint64_t cols = opt.n_features > 0 ? static_cast<std::uint64_t>(opt.n_features) : s.max_index;
-  if (cols == 0)
+}
+
+}  // namespace
+
+std::int64_t libsvm_width(ByteSource& src, const ReadOptions& opt) {
+  Sparse s;
+  s.keep_end = 0;  // no entry kept: the width only
+  parse_lines(src, opt, s);
+  if (opt.n_features <= 0 && s.max_index == 0)
     fail(ErrorCode::kInvalidData, src.name(), "no line has any index:value pair, so there are no features");
+  return opt.n_features > 0 ? opt.n_features : static_cast<std::int64_t>(s.max_index);
+}
+
+Dataset read_libsvm(ByteSource& src, const ReadOptions& opt) {
+  // A block of the columns needs the width first: the caller gives it (n_features, or libsvm_width).
+  const bool block = static_cast<bool>(opt.columns);
+  if (block && opt.n_features <= 0)
+    fail(ErrorCode::kInvalidArgument, src.name(), "reading a block of a LIBSVM file's columns needs its width");
+  const ColumnWindow keep = block ? window_of(opt, opt.n_features, src.name()) : ColumnWindow{};
+  Sparse s;
+  if (block) {
+    s.keep_first = static_cast<std::uint64_t>(keep.first);
+    s.keep_end = static_cast<std::uint64_t>(keep.first + keep.count);
+  }
+  parse_lines(src, opt, s);
+  const std::uint64_t all = opt.n_features > 0 ? static_cast<std::uint64_t>(opt.n_features) : s.max_index;
+  if (all == 0) fail(ErrorCode::kInvalidData, src.name(), "no line has any index:value pair, so there are no features");
+  const std::uint64_t cols = block ? static_cast<std::uint64_t>(keep.count) : all;
   const std::uint64_t rows = s.labels.size();
   check_allocation(rows, cols, sizeof(float), opt.max_bytes, src.name(), "the dense features",
                    opt.fit_bytes ? opt.fit_bytes(rows, cols) : 0);
@@ -154,6 +179,10 @@ Dataset read_libsvm(ByteSource& src, const ReadOptions& opt) {
   d.format = Format::kLibsvm;
   d.n_rows = static_cast<std::int64_t>(rows);
   d.n_cols = static_cast<std::int64_t>(cols);
+  if (block) {
+    d.first_col = keep.first;
+    d.all_cols = static_cast<std::int64_t>(all);
+  }
   d.x.assign(rows * cols, 0.0F);
   std::uint64_t k = 0;
   for (std::uint64_t r = 0; r < rows; ++r) {

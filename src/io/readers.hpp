@@ -67,6 +67,18 @@ std::string_view cell_text(std::string_view cell);
 /// and whether a line holds only blanks.
 bool is_blank(std::string_view line);
 
+/// The block of feature columns opt.columns picks from `n_features` (all of them when it is empty);
+/// throws gfs::Error (kInvalidArgument) when the block lies outside [0, n_features).
+ColumnWindow window_of(const ReadOptions& opt, std::int64_t n_features, const std::string& file);
+/// A NumPy .npy file's features, keeping the targets opt.targets names and the feature columns of
+/// window_of(opt, ...): a regular file whose rows hold much this rank does not need is read by
+/// offset (seek past it), anything else streamed in row chunks; memory is the block plus one
+/// bounded buffer.
+Dataset read_npy_block(ByteSource& src, const ReadOptions& opt);
+/// The widest 1-based feature index of a LIBSVM file (a first pass when the width must be known
+/// before the block can be kept).
+std::int64_t libsvm_width(ByteSource& src, const ReadOptions& opt);
+
 /// The format the first bytes of a file suggest (NPY and IDX have magic numbers), or kAuto.
 Format sniff_format(const std::string& head);
 

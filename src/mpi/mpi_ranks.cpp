@@ -7,6 +7,7 @@
 #include <mpi.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <string>
 
@@ -62,10 +63,10 @@ class MpiReduce final : public train::Reduce {
 
 class MpiRanks final : public train::Ranks {
  public:
-  MpiRanks() {
-    check(MPI_Comm_rank(MPI_COMM_WORLD, &rank_), "MPI_Comm_rank");
-    check(MPI_Comm_size(MPI_COMM_WORLD, &size_), "MPI_Comm_size");
-    reduce_ = std::make_unique<MpiReduce>(MPI_COMM_WORLD, size_);
+  explicit MpiRanks(MPI_Comm comm) : comm_(comm) {
+    check(MPI_Comm_rank(comm_, &rank_), "MPI_Comm_rank");
+    check(MPI_Comm_size(comm_, &size_), "MPI_Comm_size");
+    reduce_ = std::make_unique<MpiReduce>(comm_, size_);
   }
   [[nodiscard]] int rank() const override { return rank_; }
   [[nodiscard]] int size() const override { return size_; }
@@ -73,24 +74,38 @@ class MpiRanks final : public train::Ranks {
   void gather_columns(const std::vector<float>& mine, std::vector<float>& all) override {
     int n = static_cast<int>(mine.size());
     std::vector<int> counts(static_cast<std::size_t>(size_)), displs(static_cast<std::size_t>(size_));
-    check(MPI_Allgather(&n, 1, MPI_INT, counts.data(), 1, MPI_INT, MPI_COMM_WORLD), "MPI_Allgather of block sizes");
+    check(MPI_Allgather(&n, 1, MPI_INT, counts.data(), 1, MPI_INT, comm_), "MPI_Allgather of block sizes");
     int total = 0;
     for (int r = 0; r < size_; ++r) {
       displs[static_cast<std::size_t>(r)] = total;
       total += counts[static_cast<std::size_t>(r)];
     }
     all.resize(static_cast<std::size_t>(total));
-    check(
-        MPI_Allgatherv(mine.data(), n, MPI_FLOAT, all.data(), counts.data(), displs.data(), MPI_FLOAT, MPI_COMM_WORLD),
-        "MPI_Allgatherv of the columns");
+    check(MPI_Allgatherv(mine.data(), n, MPI_FLOAT, all.data(), counts.data(), displs.data(), MPI_FLOAT, comm_),
+          "MPI_Allgatherv of the columns");
+  }
+  std::string first_error(const std::string& mine) override {
+    // Every rank's length, then the lowest rank with a message sends it to all.
+    const int n = static_cast<int>(mine.size());
+    std::vector<int> lengths(static_cast<std::size_t>(size_));
+    check(MPI_Allgather(&n, 1, MPI_INT, lengths.data(), 1, MPI_INT, comm_), "MPI_Allgather of error lengths");
+    for (int r = 0; r < size_; ++r) {
+      const int len = lengths[static_cast<std::size_t>(r)];
+      if (len == 0) continue;
+      std::string text = r == rank_ ? mine : std::string(static_cast<std::size_t>(len), '\0');
+      check(MPI_Bcast(text.data(), len, MPI_CHAR, r, comm_), "MPI_Bcast of an error");
+      return text;
+    }
+    return "";
   }
   bool any(bool flag) override {
     int mine = flag ? 1 : 0, out = 0;
-    check(MPI_Allreduce(&mine, &out, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD), "MPI_Allreduce of a flag");
+    check(MPI_Allreduce(&mine, &out, 1, MPI_INT, MPI_MAX, comm_), "MPI_Allreduce of a flag");
     return out != 0;
   }
 
  private:
+  MPI_Comm comm_;
   int rank_ = 0, size_ = 1;
   std::unique_ptr<MpiReduce> reduce_;
 };
@@ -103,7 +118,17 @@ std::unique_ptr<Ranks> world_ranks() {
   MPI_Initialized(&up);
   if (up == 0)
     throw Error(ErrorCode::kInvalidArgument, "a feature-parallel fit needs MPI initialised (gfs::mpi::Session)");
-  return std::make_unique<MpiRanks>();
+  return std::make_unique<MpiRanks>(MPI_COMM_WORLD);
+}
+std::unique_ptr<Ranks> comm_ranks(std::int64_t fortran_handle) {
+  int up = 0;
+  MPI_Initialized(&up);
+  if (up == 0)
+    throw Error(ErrorCode::kInvalidArgument, "a feature-parallel fit needs MPI initialised (gfs::mpi::Session)");
+  const MPI_Comm comm = MPI_Comm_f2c(static_cast<MPI_Fint>(fortran_handle));
+  if (comm == MPI_COMM_NULL)
+    throw Error(ErrorCode::kInvalidArgument, "the communicator given for a feature-parallel fit is MPI_COMM_NULL");
+  return std::make_unique<MpiRanks>(comm);
 }
 }  // namespace train
 

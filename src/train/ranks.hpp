@@ -10,8 +10,10 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
+#include "gfs/error.hpp"
 #include "train/plan.hpp"
 #include "train/reduce.hpp"
 
@@ -29,6 +31,9 @@ class Ranks {
   virtual void gather_columns(const std::vector<float>& mine, std::vector<float>& all) = 0;
   /// True on every rank when `flag` is true on one (a stop request must end the same epoch everywhere).
   virtual bool any(bool flag) = 0;
+  /// The lowest rank's non-empty `mine`, on every rank ("" when all are empty): a problem one rank
+  /// finds in its own block (a NaN) must end every rank's fit, not leave the others waiting.
+  virtual std::string first_error(const std::string& mine) = 0;
 
   /// The block of rank `r` of `p` over the chunks of a fit with `d` columns (x given with `stride`).
   static FeatureBlock block(std::int64_t d, int r, int p, std::int64_t stride) {
@@ -37,8 +42,20 @@ class Ranks {
   }
 };
 
+/// Throws gfs::Error (kInvalidArgument) when `d` columns make fewer column chunks than `p` ranks.
+inline void check_rank_count(std::int64_t d, int p) {
+  const int chunks = ColumnChunks(d).count;
+  if (p > chunks)
+    throw Error(ErrorCode::kInvalidArgument, std::to_string(d) + " features make " + std::to_string(chunks) +
+                                                 " column chunks, fewer than " + std::to_string(p) +
+                                                 " ranks: run at most " + std::to_string(chunks) + " ranks");
+}
+
 /// The ranks of MPI_COMM_WORLD (MPI must be initialised). Throws gfs::Error (kInvalidArgument) in a
 /// build without MPI.
 std::unique_ptr<Ranks> world_ranks();
+/// The ranks of the communicator whose Fortran handle (MPI_Comm_c2f) is `fortran_handle`: a
+/// portable integer, so that no MPI type crosses libgfs's interface.
+std::unique_ptr<Ranks> comm_ranks(std::int64_t fortran_handle);
 
 }  // namespace gfs::train

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # `mpirun -np 2 gfs select` on a data set made here (never seen elsewhere in the project): the same
 # selection, top-20 ranking and logits as one process, "ranks": 2 in result.json, two P = 2 runs
-# identical; then a P = 2 fit stopped by SIGUSR1 (forwarded by mpirun) exits 75 and, resumed from
-# its per-rank checkpoints, equals the uninterrupted fit; an error on rank 0 alone ends every rank.
+# identical; every rank reads only its block of the columns, from CSV, NPY and LIBSVM alike; support
+# rule "stability" feature-parallel too; then a P = 2 fit stopped by SIGUSR1 (forwarded by mpirun) exits 75 and, resumed from
+# its per-rank checkpoints, equals the uninterrupted fit; an error on rank 0 alone ends every rank,
+# and so does a bad value only rank 1 reads.
 #   mpi_select.sh GFS MPIRUN ARGS...
 set -euo pipefail
 gfs=$1
@@ -21,7 +23,8 @@ awk 'BEGIN { srand(20261202); N = 240; D = 260; pi = 3.14159265358979
     print (x[7] - 0.8 * x[128] + 0.6 * x[251] + 0.3 * (rand() - 0.5) > 0 ? 1 : 0) }
 }' >data.csv
 
-common=(select -i data.csv -t label --seed 5 --batch-size 8 --threads 1 --quiet --set exact=true)
+opts=(--seed 5 --batch-size 8 --threads 1 --quiet --set exact=true)
+common=(select -i data.csv -t label "${opts[@]}")
 "$gfs" "${common[@]}" --epochs 60 -o one.json
 "${launch[@]}" "$gfs" "${common[@]}" --epochs 60 -o two_a.json
 "${launch[@]}" "$gfs" "${common[@]}" --epochs 60 -o two_b.json
@@ -38,13 +41,40 @@ else:
     assert b["ranks"] == 2 and len(b["rank_columns"]) == 2, b.get("ranks")
     assert a["selected"] == b["selected"], (a["selected"], b["selected"])
     assert a["ranking"][:20] == b["ranking"][:20], "top-20 ranking differs"
-    for k in ("logits", "scores", "history", "candidates"):
-        assert a[k] == b[k], k + " differs"
+    for k in ("logits", "scores", "history", "candidates", "feature_names", "selected_names", "n_features",
+              "frequencies", "stability"):
+        assert a.get(k) == b.get(k), k + " differs"
 print("ok:", sys.argv[1], sys.argv[2], what, "selected", b["selected"])
 PY
 }
 compare one.json two_a.json fit
 compare two_a.json two_b.json all
+
+# The same table as NPY (label in the last column) and LIBSVM: rank-local reads by offset and streamed.
+python3 - <<'PY'
+import csv, struct
+rows = list(csv.reader(open("data.csv")))[1:]
+vals = [[float(v) for v in r] for r in rows]
+header = "{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }" % (len(vals), len(vals[0]))
+header += " " * (63 - (10 + len(header)) % 64) + "\n"
+with open("data.npy", "wb") as f:
+    f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode())
+    for r in vals:
+        f.write(struct.pack("<%df" % len(r), *r))
+with open("data.libsvm", "w") as f:
+    for r in rows:
+        f.write(r[-1] + "".join(" %d:%s" % (j + 1, v) for j, v in enumerate(r[:-1]) if float(v) != 0) + "\n")
+PY
+"$gfs" select -i data.npy -t 260 "${opts[@]}" --epochs 60 -o one_npy.json
+"${launch[@]}" "$gfs" select -i data.npy -t 260 "${opts[@]}" --epochs 60 -o two_npy.json
+compare one_npy.json two_npy.json fit
+"$gfs" select -i data.libsvm "${opts[@]}" --epochs 60 -o one_svm.json
+"${launch[@]}" "$gfs" select -i data.libsvm "${opts[@]}" --epochs 60 -o two_svm.json
+compare one_svm.json two_svm.json fit
+# Support rule "stability": the members train feature-parallel too.
+"$gfs" "${common[@]}" --epochs 20 --support stability -o one_stab.json
+"${launch[@]}" "$gfs" "${common[@]}" --epochs 20 --support stability -o two_stab.json
+compare one_stab.json two_stab.json fit
 
 # Stop by SIGUSR1 (Slurm's warning signal; mpirun forwards it to every rank), then resume.
 "${launch[@]}" "$gfs" "${common[@]}" --epochs 200 -o long.json
@@ -66,4 +96,21 @@ status=0
 status=0
 timeout 120 "${launch[@]}" "$gfs" "${common[@]}" --epochs 60 -o no-such-dir/r.json 2>err.txt || status=$?
 [ "$status" -eq 2 ] && grep -q "no-such-dir/r.json" err.txt || { echo "FAIL: rank-0 error gave $status"; cat err.txt; exit 1; }
+# A NaN that only rank 1 reads (a wide NPY read by offset) ends every rank with exit 2, naming it.
+python3 - <<'PY'
+import struct
+n, d = 40, 9000
+header = "{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }" % (n, d)
+header += " " * (63 - (10 + len(header)) % 64) + "\n"
+with open("wide.npy", "wb") as f:
+    f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode())
+    for i in range(n):
+        row = [float((i * 7 + j) % 11) for j in range(d)]
+        if i == 3:
+            row[8000] = float("nan")
+        f.write(struct.pack("<%df" % d, *row))
+PY
+status=0
+timeout 120 "${launch[@]}" "$gfs" select -i wide.npy -t 0 "${opts[@]}" --epochs 2 -o wide.json 2>err.txt || status=$?
+[ "$status" -eq 2 ] && grep -q "row 3, column 8000" err.txt || { echo "FAIL: a NaN on rank 1 gave $status"; cat err.txt; exit 1; }
 echo "mpi_select: all checks passed"

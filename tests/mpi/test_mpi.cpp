@@ -3,11 +3,16 @@
 // equals an uninterrupted one. CTest runs it with 2 ranks (tests/mpi/CMakeLists.txt).
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdio>
 #include <string>
+#include <vector>
 
+#include "gfs/gfs.h"
 #include "gfs/gfs.hpp"
+#include "gfs/gfs_mpi.h"
 #include "gfs/mpi.hpp"
+#include "gfs/mpi_comm.hpp"
 #include "synthetic.hpp"
 
 namespace gfs::test {
@@ -34,6 +39,8 @@ void expect_same(const Result& a, const Result& b) {
   EXPECT_EQ(a.selected, b.selected);
   EXPECT_EQ(a.candidates, b.candidates);
   EXPECT_EQ(a.ranking, b.ranking);
+  EXPECT_EQ(a.frequencies, b.frequencies);
+  EXPECT_EQ(a.mean_member_selected, b.mean_member_selected);
   ASSERT_EQ(a.history.size(), b.history.size());
   for (std::size_t e = 0; e < a.history.size(); ++e) {
     EXPECT_EQ(a.history[e].loss, b.history[e].loss) << "epoch " << e + 1;
@@ -59,11 +66,74 @@ TEST_P(MpiFit, EqualsOneProcess) {
   expect_same(split, single);
 }
 
-INSTANTIATE_TEST_SUITE_P(Rules, MpiFit, ::testing::Values(SupportRule::kMajority, SupportRule::kValidated));
+/// This rank's block of x [rows, cols]: [rows, block.count].
+std::vector<float> block_of(const Synthetic& s, const Columns& block) {
+  std::vector<float> out;
+  for (std::int64_t r = 0; r < s.rows; ++r)
+    out.insert(out.end(), s.x.begin() + r * s.cols + block.first, s.x.begin() + r * s.cols + block.first + block.count);
+  return out;
+}
 
-TEST(Mpi, StoppedAndResumedFromPerRankCheckpointsEqualsAnUninterruptedFit) {
+TEST_P(MpiFit, RankLocalColumnsEqualOneProcess) {
+  const Synthetic s = make_classification(128, 200, 4, 2, 7);
+  Config cfg = config(GetParam());
+  cfg.epochs = 60;  // long enough for a majority set: the validated rule's test then has candidates
+  Selector one(cfg);
+  const Result single = one.fit(s.x.data(), s.rows, s.cols, s.y.data());
+  const Columns mine = mpi::columns_of(s.cols, g_rank, g_size);
+  const std::vector<float> x = block_of(s, mine);  // this rank never sees the other columns
+  Selector par(cfg);
+  par.set_feature_parallel(true);
+  const Result split = par.fit_columns(x.data(), s.rows, mine, s.cols, s.y.data());
+  EXPECT_EQ(split.ranks, g_size);
+  if (GetParam() == SupportRule::kValidated) {
+    EXPECT_FALSE(single.candidates.empty()) << "nothing was validated";
+  }
+  if (GetParam() == SupportRule::kStability) {
+    EXPECT_FALSE(single.frequencies.empty()) << "no members were trained";
+  }
+  expect_same(split, single);
+  EXPECT_EQ(split.feature_mean, single.feature_mean);
+  EXPECT_EQ(split.feature_std, single.feature_std);
+}
+
+INSTANTIATE_TEST_SUITE_P(Rules, MpiFit,
+                         ::testing::Values(SupportRule::kMajority, SupportRule::kValidated, SupportRule::kStability));
+
+/// A rank-local fit of `x` (the block `held`) fails on every rank with `code` and `fragment`.
+void expect_refused_everywhere(const Synthetic& s, const std::vector<float>& x, const Columns& held, ErrorCode code,
+                               const std::string& fragment) {
+  Selector par(config(SupportRule::kMajority));
+  par.set_feature_parallel(true);
+  try {
+    par.fit_columns(x.data(), s.rows, held, s.cols, s.y.data());
+    ADD_FAILURE() << "the fit must fail on every rank (" << fragment << ")";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), code) << e.what();
+    EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
+  }
+}
+
+TEST(Mpi, ANanInOneRanksBlockEndsEveryRanksFit) {
+  Synthetic s = make_classification(64, 200, 4, 2, 3);
+  const Columns last = mpi::columns_of(s.cols, g_size - 1, g_size);
+  s.x[static_cast<std::size_t>(5 * s.cols + last.first + 1)] = std::nanf("");  // only the last rank holds it
+  const Columns mine = mpi::columns_of(s.cols, g_rank, g_size);
+  expect_refused_everywhere(s, block_of(s, mine), mine, ErrorCode::kInvalidData,
+                            "row 5, column " + std::to_string(last.first + 1));
+}
+
+TEST(Mpi, AnotherRanksBlockIsRefusedOnEveryRank) {
+  const Synthetic s = make_classification(64, 200, 4, 2, 3);
+  const Columns wrong = mpi::columns_of(s.cols, (g_rank + 1) % g_size, g_size);
+  expect_refused_everywhere(s, block_of(s, wrong), wrong, ErrorCode::kInvalidArgument, "columns_of");
+}
+
+class MpiResume : public ::testing::TestWithParam<SupportRule> {};
+
+TEST_P(MpiResume, StoppedAndResumedFromPerRankCheckpointsEqualsAnUninterruptedFit) {
   const Synthetic s = make_classification(128, 200, 4, 2, 8);
-  const Config cfg = config(SupportRule::kMajority);
+  const Config cfg = config(GetParam());
   Selector straight(cfg);
   straight.set_feature_parallel(true);
   const Result all = straight.fit(s.x.data(), s.rows, s.cols, s.y.data());
@@ -90,16 +160,65 @@ TEST(Mpi, StoppedAndResumedFromPerRankCheckpointsEqualsAnUninterruptedFit) {
   std::remove((path + ".rank" + std::to_string(g_rank)).c_str());
 }
 
-TEST(Mpi, StabilityIsRefusedWithAClearError) {
+INSTANTIATE_TEST_SUITE_P(Rules, MpiResume, ::testing::Values(SupportRule::kMajority, SupportRule::kStability));
+
+TEST(MpiComm, EachRankOfASplitFitsAloneAndEqualsOneProcess) {
+  // COMM_WORLD split into one communicator per rank: each rank fits its own data independently.
+  MPI_Comm alone;
+  ASSERT_EQ(MPI_Comm_split(MPI_COMM_WORLD, g_rank, 0, &alone), MPI_SUCCESS);
+  const Synthetic s = make_classification(128, 200, 4, 2, 30 + static_cast<std::uint64_t>(g_rank));
+  const Config cfg = config(SupportRule::kValidated);
+  Selector one(cfg);
+  const Result single = one.fit(s.x.data(), s.rows, s.cols, s.y.data());
+  Selector sub(cfg);
+  const Result split = gfs::mpi::fit(sub, alone, s.x.data(), s.rows, s.cols, s.y.data());
+  EXPECT_EQ(split.ranks, 1);
+  expect_same(split, single);
+  // The C API over the same communicator.
+  gfs_selector* c = nullptr;
+  ASSERT_EQ(gfs_create(&c), GFS_OK);
+  for (const auto& [key, value] : cfg.items()) ASSERT_EQ(gfs_set(c, key.c_str(), value.c_str()), GFS_OK) << key;
+  ASSERT_EQ(gfs_fit_mpi(c, alone, s.x.data(), s.rows, s.cols, s.y.data(), 1), GFS_OK) << gfs_last_error();
+  std::vector<float> logits(static_cast<std::size_t>(s.cols));
+  ASSERT_EQ(gfs_get_logits(c, logits.data(), s.cols), GFS_OK);
+  EXPECT_EQ(logits, single.logits);
+  gfs_destroy(c);
+  MPI_Comm_free(&alone);
+}
+
+TEST(MpiComm, ASubCommunicatorWithReorderedRanksEqualsOneProcess) {
+  // Every rank in one communicator, ranks in reverse order: blocks follow the communicator's ranks.
+  MPI_Comm reversed;
+  ASSERT_EQ(MPI_Comm_split(MPI_COMM_WORLD, 0, g_size - 1 - g_rank, &reversed), MPI_SUCCESS);
+  int rank = 0, size = 0;
+  MPI_Comm_rank(reversed, &rank);
+  MPI_Comm_size(reversed, &size);
   const Synthetic s = make_classification(128, 200, 4, 2, 7);
-  Selector par(config(SupportRule::kStability));
-  par.set_feature_parallel(true);
-  try {
-    par.fit(s.x.data(), s.rows, s.cols, s.y.data());
-    ADD_FAILURE() << "stability under MPI must be refused";
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("stability"), std::string::npos) << e.what();
-  }
+  const Config cfg = config(SupportRule::kMajority);
+  Selector one(cfg);
+  const Result single = one.fit(s.x.data(), s.rows, s.cols, s.y.data());
+  const Columns mine = mpi::columns_of(s.cols, rank, size);
+  const std::vector<float> x = block_of(s, mine);
+  Selector cpp(cfg);
+  expect_same(gfs::mpi::fit_columns(cpp, reversed, x.data(), s.rows, mine, s.cols, s.y.data()), single);
+  EXPECT_EQ(cpp.result().ranks, size);
+  // The C API: the same block through gfs_columns_of and gfs_fit_columns_mpi.
+  std::int64_t first = -1, count = -1;
+  ASSERT_EQ(gfs_columns_of(s.cols, rank, size, &first, &count), GFS_OK);
+  EXPECT_EQ(first, mine.first);
+  EXPECT_EQ(count, mine.count);
+  gfs_selector* c = nullptr;
+  ASSERT_EQ(gfs_create(&c), GFS_OK);
+  for (const auto& [key, value] : cfg.items()) ASSERT_EQ(gfs_set(c, key.c_str(), value.c_str()), GFS_OK) << key;
+  ASSERT_EQ(gfs_fit_columns_mpi(c, reversed, x.data(), s.rows, first, count, s.cols, s.y.data(), 1), GFS_OK)
+      << gfs_last_error();
+  std::vector<float> logits(static_cast<std::size_t>(s.cols));
+  ASSERT_EQ(gfs_get_logits(c, logits.data(), s.cols), GFS_OK);
+  EXPECT_EQ(logits, single.logits);
+  gfs_destroy(c);
+  // The communicator applies to that call only: the selector's next fit runs in one process.
+  EXPECT_EQ(cpp.fit(s.x.data(), s.rows, s.cols, s.y.data()).ranks, 1);
+  MPI_Comm_free(&reversed);
 }
 
 }  // namespace
