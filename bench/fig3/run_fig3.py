@@ -4,11 +4,19 @@ selectors, with a power-law exponent alpha (t ~ c * D^alpha) and its 95 % CI per
 
     /usr/bin/python3 bench/fig3/run_fig3.py [--quick] [--gpu] [--gfs build/src/cli/gfs]
 
-Every method sees the same synthetic classification data (N rows, D features, 10 informative)
-held in memory; what is timed is the whole fit a user waits for: the scikit-learn fit call,
-the reference package's fit call, and gfs's own `fit_seconds` (data already in memory). The
-wall time of the whole gfs process (start, .npy load, fit, result.json) is recorded beside it.
-Runs are interleaved: for each D, each repeat runs every method once, in a fresh random order.
+Every method sees the same synthetic classification data (N rows, D features, 10 informative,
+rows and columns permuted, the informative columns' positions known) held in memory; what is
+timed is the whole fit a user waits for: the scikit-learn fit call, the reference package's fit
+call, and gfs's own `fit_seconds` (data already in memory). The wall time of the whole gfs process
+(start, .npy load, fit, result.json) is recorded beside it. Runs are interleaved: for each D, each
+repeat runs every method once, in a fresh random order.
+
+gfs runs in three ways: `gfs_cpu_b1` / `gfs_cpu_b<large>` time the training alone as the paper
+does (--epochs of training, support "majority"); `gfs_default` is `gfs select` with every default
+(active set, convergence stopping at the 200-epoch cap, pair screen, held-out test), and
+`gfs_exact` the same with exact=true (every column trained every epoch, no stopping). Each run
+records the recall of the informative columns: of the selected set (gfs) or of the top 10 by
+score (the classic selectors), and gfs's precision.
 
 Outputs (bench/results/fig3/ unless --out): fig3_raw.csv, fig3_alpha.md, fig3.json, fig3.png.
 """
@@ -90,10 +98,13 @@ def make_methods(args, gfs, reference):
 
     warnings.filterwarnings("ignore", category=ConvergenceWarning)
 
-    def timed(fn):
-        start = time.perf_counter()
-        fn()
-        return time.perf_counter() - start, {}
+    def gfs_outcome(d, r):
+        selected = r.result.get("selected", [])
+        return r.fit_seconds, {"wall_seconds": r.wall_seconds,
+                               "n_selected": r.result.get("n_selected"),
+                               "device": r.result.get("device"),
+                               "recall": d.recall(selected),
+                               "precision": d.precision(selected)}
 
     def gfs_method(batch, device):
         def run(d):
@@ -103,35 +114,55 @@ def make_methods(args, gfs, reference):
                                   device=device, seed=d.repeat, threads=args.threads,
                                   support="majority",
                                   timeout=max(3 * args.cap, 60), workdir=d.workdir)
-            return r.fit_seconds, {"wall_seconds": r.wall_seconds,
-                                   "n_selected": r.result.get("n_selected"),
-                                   "device": r.result.get("device")}
+            return gfs_outcome(d, r)
         return run
+
+    def gfs_whole(device, settings):
+        def run(d):  # every default but the device: what a user's `gfs select` costs
+            r = gh.run_gfs_select(gfs, d.x_path, d.y_path, device=device, seed=d.repeat,
+                                  threads=args.threads, settings=settings,
+                                  timeout=max(3 * args.cap, 60), workdir=d.workdir)
+            return gfs_outcome(d, r)
+        return run
+
+    def top_k(scores):
+        return np.argsort(-np.nan_to_num(np.asarray(scores, dtype=float), nan=-np.inf),
+                      kind="stable")[:K_SELECT]
+
+    def scored(d, fn):
+        start = time.perf_counter()
+        scores = fn()
+        return time.perf_counter() - start, {"recall": d.recall(top_k(scores))}
 
     methods = {
         "gfs_cpu_b1": ("gfs CPU, batch 1", "gfs", gfs_method(1, "cpu")),
         f"gfs_cpu_b{args.large_batch}": (f"gfs CPU, batch {args.large_batch}", "gfs",
                                          gfs_method(args.large_batch, "cpu")),
+        "gfs_default": ("gfs CPU, defaults (whole select)", "gfs", gfs_whole("cpu", None)),
+        "gfs_exact": ("gfs CPU, exact=true (whole select)", "gfs",
+                      gfs_whole("cpu", {"exact": "true"})),
     }
     if args.gpu:
         methods["gfs_cuda_b1"] = ("gfs CUDA, batch 1", "gfs", gfs_method(1, "cuda"))
         methods[f"gfs_cuda_b{args.large_batch}"] = (f"gfs CUDA, batch {args.large_batch}", "gfs",
                                                     gfs_method(args.large_batch, "cuda"))
+        methods["gfs_cuda_default"] = ("gfs CUDA, defaults (whole select)", "gfs",
+                                       gfs_whole("cuda", None))
     methods.update({
         "anova_f": ("ANOVA F (SelectKBest)", "sklearn",
-                    lambda d: timed(lambda: SelectKBest(f_classif, k=min(K_SELECT, d.D))
-                                    .fit(d.X, d.y))),
+                    lambda d: scored(d, lambda: SelectKBest(f_classif, k=min(K_SELECT, d.D))
+                                     .fit(d.X, d.y).scores_)),
         "mutual_info": ("mutual information", "sklearn",
-                        lambda d: timed(lambda: mutual_info_classif(d.X, d.y,
-                                                                    random_state=d.repeat))),
+                        lambda d: scored(d, lambda: mutual_info_classif(d.X, d.y,
+                                                                        random_state=d.repeat))),
         "rf_importance": ("random-forest importance", "sklearn",
-                          lambda d: timed(lambda: RandomForestClassifier(
+                          lambda d: scored(d, lambda: RandomForestClassifier(
                               n_estimators=100, n_jobs=args.rf_jobs,
                               random_state=d.repeat).fit(d.X, d.y).feature_importances_)),
         "rfe_linearsvc": ("RFE + LinearSVC (step 0.1)", "sklearn",
-                          lambda d: timed(lambda: RFE(LinearSVC(random_state=d.repeat),
-                                                      n_features_to_select=min(K_SELECT, d.D),
-                                                      step=0.1).fit(d.X, d.y))),
+                          lambda d: scored(d, lambda: -RFE(LinearSVC(random_state=d.repeat),
+                                                           n_features_to_select=min(K_SELECT, d.D),
+                                                           step=0.1).fit(d.X, d.y).ranking_)),
     })
     if reference is not None:
         def run_reference(d):
@@ -156,13 +187,27 @@ class SizeData:
     def __init__(self, n_rows, D, seed, workdir: Path):
         from sklearn.datasets import make_classification
         self.D = D
-        self.X, self.y = make_classification(
-            n_samples=n_rows, n_features=D, n_informative=min(N_INFORMATIVE, max(2, D // 2)),
-            n_redundant=0, n_repeated=0, shuffle=True, random_state=seed + D)
+        k = min(N_INFORMATIVE, max(2, D // 2))
+        X, y = make_classification(
+            n_samples=n_rows, n_features=D, n_informative=k,
+            n_redundant=0, n_repeated=0, shuffle=False, random_state=seed + D)
+        # shuffle=False puts the informative columns first: permute rows and columns ourselves
+        # and remember where the informative ones went.
+        rng = np.random.default_rng(seed + D)
+        rows, cols = rng.permutation(n_rows), rng.permutation(D)  # new column j = old cols[j]
+        self.X, self.y = X[rows][:, cols], y[rows]
+        self.informative = set(np.flatnonzero(cols < k).tolist())
         self.X32 = self.X.astype(np.float32)
         self.workdir = workdir
         self.x_path, self.y_path = gh.save_npy_pair(workdir, self.X32, self.y, stem=f"d{D}")
         self.repeat = 0
+
+    def recall(self, chosen):
+        return len(self.informative & {int(j) for j in chosen}) / len(self.informative)
+
+    def precision(self, chosen):
+        chosen = {int(j) for j in chosen}
+        return len(self.informative & chosen) / len(chosen) if chosen else 0.0
 
     def drop_files(self):
         for path in (self.x_path, self.y_path):
@@ -228,7 +273,9 @@ def run_grid(args, methods, on_size_done=None):
                                  "wall_seconds": extra.get("wall_seconds", seconds),
                                  "n_selected": extra.get("n_selected", ""),
                                  "device": extra.get("device", "cpu"),
-                                 "epochs": args.epochs if family != "sklearn" else ""})
+                                 "epochs": args.epochs if family != "sklearn" else "",
+                                 "recall": extra.get("recall", ""),
+                                 "precision": extra.get("precision", "")})
                     print(f"  r{repeat} {key:<18} {seconds:9.3f} s", flush=True)
             for key in active:
                 if not times[key]:
@@ -247,7 +294,7 @@ def run_grid(args, methods, on_size_done=None):
 def write_csv(path: Path, rows):
     path.parent.mkdir(parents=True, exist_ok=True)
     fields = ["method", "label", "family", "D", "N", "repeat", "seconds", "wall_seconds",
-              "n_selected", "device", "epochs"]
+              "n_selected", "device", "epochs", "recall", "precision"]
     tmp = path.with_suffix(".csv.tmp")
     with open(tmp, "w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=fields)
@@ -274,6 +321,33 @@ def alpha_table(rows, methods):
                          "D_min": min(med), "D_max": max(med),
                          "median_s_at_D_min": med[min(med)], "median_s_at_D_max": med[max(med)]})
     return fits
+
+
+def quality_markdown(rows, methods):
+    """Per method and D: the median fit time and the mean recall (precision for gfs) over repeats."""
+    sizes = sorted({r["D"] for r in rows})
+    header = ["method"] + [f"D = {D:g}" for D in sizes]
+    body = []
+    for key, (label, family, _) in methods.items():
+        cells = []
+        for D in sizes:
+            mine = [r for r in rows if r["method"] == key and r["D"] == D]
+            if not mine:
+                cells.append("-")
+                continue
+            t = float(np.median([r["seconds"] for r in mine]))
+            rec = [r["recall"] for r in mine if r.get("recall") != ""]
+            pre = [r["precision"] for r in mine if r.get("precision") != ""]
+            cell = f"{t:.3g} s"
+            if rec:
+                cell += f", R {np.mean(rec):.2f}"
+            if pre:
+                cell += f", P {np.mean(pre):.2f}"
+            cells.append(cell)
+        body.append([label] + cells)
+    return ("\n## Time and quality per D\n\nMedian fit time; R: mean recall of the informative "
+            "columns (gfs: of the selected set; the others: of their top 10), P: gfs's mean "
+            "precision.\n\n" + gh.markdown_table(header, body))
 
 
 def alpha_markdown(args, fits, skipped, info):
@@ -321,7 +395,8 @@ def main(argv=None):
         info["benchmark_seconds"] = round(time.perf_counter() - start, 1)
         info["loadavg_1min_at_end"] = round(os.getloadavg()[0], 2)
         info["finished"] = finished
-        gh.write_text(args.out / "fig3_alpha.md", alpha_markdown(args, fits, skipped, info))
+        gh.write_text(args.out / "fig3_alpha.md",
+                      alpha_markdown(args, fits, skipped, info) + quality_markdown(rows, methods))
         gh.write_json(args.out / "fig3.json", {
             "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
             "machine": info, "alpha": fits, "skipped": skipped,
