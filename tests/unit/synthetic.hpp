@@ -9,6 +9,15 @@
 
 namespace gfs::test {
 
+/// Independent standard-normal values [rows, cols], row-major.
+inline std::vector<float> gaussian(std::int64_t rows, std::int64_t cols, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> normal;
+  std::vector<float> x(static_cast<std::size_t>(rows * cols));
+  for (float& v : x) v = normal(rng);
+  return x;
+}
+
 struct Synthetic {
   std::int64_t rows = 0, cols = 0;
   std::vector<float> x, y;

@@ -15,13 +15,7 @@
 namespace gfs::detail {
 namespace {
 
-std::vector<float> gaussian(std::int64_t rows, std::int64_t cols, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> normal;
-  std::vector<float> x(static_cast<std::size_t>(rows * cols));
-  for (float& v : x) v = normal(rng);
-  return x;
-}
+using test::gaussian;
 
 /// S_ab in double, every pair a < b, ordered by (a, b).
 std::vector<double> brute_sums(const std::vector<float>& x, std::int64_t n, std::int64_t d,

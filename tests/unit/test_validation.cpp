@@ -9,9 +9,12 @@
 
 #include "backends/backends.hpp"
 #include "core/validation.hpp"
+#include "synthetic.hpp"
 
 namespace gfs::detail {
 namespace {
+
+using test::gaussian;
 
 using train::ModelShape;
 using train::Params;
@@ -23,15 +26,6 @@ Params<float> hand_network(const ModelShape& shape) { return Params<float>(shape
 void set(train::Span<float> block, std::initializer_list<float> values) {
   ASSERT_EQ(block.size(), values.size());
   std::copy(values.begin(), values.end(), block.begin());
-}
-
-/// Standard-normal columns [rows, cols].
-std::vector<float> gaussian(std::int64_t rows, std::int64_t cols, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> normal;
-  std::vector<float> x(static_cast<std::size_t>(rows * cols));
-  for (float& v : x) v = normal(rng);
-  return x;
 }
 
 /// A CPU backend that holds `net` without training it (its data are x [n, shape.n_features]).
