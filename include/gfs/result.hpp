@@ -44,8 +44,9 @@ struct Result {
   std::vector<float> probabilities;  ///< p_j = P(w_j + g > 0) = 1 - exp(-exp(w_j))      [D]
   std::vector<std::int32_t> scores;  ///< s_j: hard selections over n_draws draws         [D]
   std::vector<int> selected;         ///< the support, ascending indices
-  std::vector<int> candidates;       ///< support "validated": the majority set it tested, with the
-                                     ///< columns of the pair screen's pairs
+  std::vector<int> candidates;       ///< support "validated": what its held-out test examined: the
+                                     ///< majority set (filled up by logit to min_candidates) and
+                                     ///< the columns of the pair screen's pairs
   PairScreenReport pair_screen;      ///< support "validated": the pair screen
   /// support "stability": the share of the members that kept each feature (w_j > 0)    [D]
   std::vector<float> frequencies;

@@ -34,13 +34,23 @@ std::vector<int> support_of(const std::vector<float>& logits, const std::vector<
   return out;
 }
 
+std::vector<int> fitted_candidates(const Config& config, const std::vector<float>& logits, std::vector<int> majority) {
+  if (majority.size() >= static_cast<std::size_t>(config.min_candidates)) return majority;
+  const std::vector<int> rank = rank_by_logit(logits);  // the majority set leads it
+  const auto k = std::min<std::size_t>(static_cast<std::size_t>(config.min_candidates), rank.size());
+  majority.assign(rank.begin(), rank.begin() + static_cast<std::ptrdiff_t>(k));
+  std::sort(majority.begin(), majority.end());
+  return majority;
+}
+
 Support select_support(const Config& config, const std::vector<float>& logits, const std::vector<std::int32_t>& scores,
                        const SupportData& data) {
   Support s;
   s.selected = support_of(logits, scores, config.support, config.target_features);
   if (config.support == SupportRule::kValidated) {
+    const std::vector<int> majority = fitted_candidates(config, logits, s.selected);
     s.candidates.clear();
-    std::set_union(s.selected.begin(), s.selected.end(), data.extra_candidates.begin(), data.extra_candidates.end(),
+    std::set_union(majority.begin(), majority.end(), data.extra_candidates.begin(), data.extra_candidates.end(),
                    std::back_inserter(s.candidates));
     s.selected = validate_candidates(config, data.x, data.n_rows, data.n_features, *data.targets, s.candidates,
                                      data.train_network, data.x_columns.empty() ? nullptr : &data.x_columns)

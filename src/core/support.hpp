@@ -15,6 +15,10 @@ namespace gfs::detail {
 std::vector<int> support_of(const std::vector<float>& logits, const std::vector<std::int32_t>& scores, SupportRule rule,
                             int top_k);
 
+/// The candidates of kValidated that the fit proposes: the majority set, filled up to
+/// config.min_candidates with the next largest logits (ascending).
+std::vector<int> fitted_candidates(const Config& config, const std::vector<float>& logits, std::vector<int> majority);
+
 /// What the held-out test of kValidated needs (unused by the other rules).
 struct SupportData {
   const float* x = nullptr;  ///< the standardised training data [n_rows, n_features]

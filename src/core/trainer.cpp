@@ -398,7 +398,8 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
     std::vector<float> candidate_x;
     if (local && ranks && config.support == SupportRule::kValidated) {
       // The held-out test trains on the candidates only: every rank gathers their columns.
-      data.x_columns = support_of(logits, result.scores, SupportRule::kValidated, config.target_features);
+      data.x_columns = fitted_candidates(
+          config, logits, support_of(logits, result.scores, SupportRule::kValidated, config.target_features));
       candidate_x = gather_candidates(*ranks, train_x, n_rows, block, data.x_columns);
       data.x = candidate_x.data();
     }

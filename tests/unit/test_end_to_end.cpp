@@ -51,7 +51,8 @@ TEST_P(EndToEnd, ClassificationFindsTheInformativeFeatures) {
   EXPECT_LE(q.selected, 3 * s.informative.size());
   // One record per epoch trained: all 200, or fewer when the fit converged (Config::tol).
   EXPECT_EQ(r.history.size(), static_cast<std::size_t>(r.stopped_epoch));
-  EXPECT_TRUE(r.stop_reason == "converged" ? r.stopped_epoch < 200 : r.stop_reason == "epochs" && r.stopped_epoch == 200)
+  EXPECT_TRUE(r.stop_reason == "converged" ? r.stopped_epoch < 200
+                                           : r.stop_reason == "epochs" && r.stopped_epoch == 200)
       << r.stop_reason << " at " << r.stopped_epoch;
   EXPECT_LT(r.history.back().task_loss, r.history.front().task_loss);
 }
@@ -193,9 +194,17 @@ TEST_P(EndToEnd, SupportRulesDifferAsDocumented) {
   const Result& r = sel.fit(s.x.data(), s.rows, s.cols, s.y.data());
   const std::vector<int> majority = support(r, SupportRule::kMajority, 0);
   const std::vector<int> any = support(r, SupportRule::kAny, 0);
-  // The default rule tests the majority set on held-out rows and keeps a subset of it.
-  EXPECT_EQ(majority, r.candidates);
-  EXPECT_TRUE(std::includes(majority.begin(), majority.end(), r.selected.begin(), r.selected.end()));
+  // The default rule tests the majority set, filled up by logit to min_candidates, and the
+  // pair screen's columns on held-out rows, and keeps a subset of them.
+  std::vector<int> proposed(r.ranking.begin(),
+                            r.ranking.begin() + static_cast<std::ptrdiff_t>(std::max<std::size_t>(
+                                                    majority.size(), static_cast<std::size_t>(c.min_candidates))));
+  for (const Interaction& p : r.pair_screen.pairs) proposed.insert(proposed.end(), {p.a, p.b});
+  std::sort(proposed.begin(), proposed.end());
+  proposed.erase(std::unique(proposed.begin(), proposed.end()), proposed.end());
+  EXPECT_EQ(proposed, r.candidates);
+  EXPECT_TRUE(std::includes(r.candidates.begin(), r.candidates.end(), majority.begin(), majority.end()));
+  EXPECT_TRUE(std::includes(r.candidates.begin(), r.candidates.end(), r.selected.begin(), r.selected.end()));
   EXPECT_EQ(support(r, SupportRule::kValidated, 0), r.selected);
   // w_j > 0 means p_j > 0.63, so with 1000 draws a majority feature is always in "any".
   EXPECT_TRUE(std::includes(any.begin(), any.end(), majority.begin(), majority.end()));
