@@ -32,8 +32,14 @@ constexpr double kFrozenLogit = 0.0;
 constexpr std::size_t kRemoveShare = 8;
 constexpr std::size_t kManyFailing = 64;
 constexpr std::size_t kManyActive = 256;
-/// The networks are trained again on the remaining candidates once these are 1/kRefitShrink of
-/// the columns they were trained on, and before the answer; at most kMaxRefits times.
+/// When the networks saw at most 1/kRefitShare of the fit's columns (a wide table, whose
+/// candidates are mostly the penalty's chance survivors), they are trained again on the
+/// remaining candidates once these are 1/kRefitShrink of the columns they saw, and before the
+/// answer; at most kMaxRefits times. At width the refits raised the precision (products,
+/// D = 10^3: 0.93 without, 1.00 with); where the candidates are a large share of a narrow table
+/// they are mostly real, and retraining on fewer dropped weak real ones (diabetes, D = 20: 4.8
+/// of its 10 kept without, 2.6 with; MSE 3257 against 3304).
+constexpr std::size_t kRefitShare = 8;
 constexpr std::size_t kRefitShrink = 2;
 constexpr int kMaxRefits = 12;
 
@@ -169,9 +175,8 @@ ValidationOutcome validate_candidates(const Config& config, const float* x, std:
       std::fill(init.mask_bias.begin(), init.mask_bias.end(), static_cast<float>(kFrozenLogit));
       h.x_train = gather(x, stride, train_rows, at);
       h.t_train = subset(targets, train_rows);
-      h.network =
-          train_network(sub, h.x_train.data(), static_cast<std::int64_t>(train_rows.size()), columns, shape, h.t_train,
-                        init);
+      h.network = train_network(sub, h.x_train.data(), static_cast<std::int64_t>(train_rows.size()), columns, shape,
+                                h.t_train, init);
       h.rows = part[1 - a];
       h.x_test = gather(x, stride, h.rows, at);
     }
@@ -215,7 +220,8 @@ ValidationOutcome validate_candidates(const Config& config, const float* x, std:
     const bool settled = failing.empty();
     if (now.empty()) break;
     const bool shrunk = now.size() * kRefitShrink <= trained_on.size();
-    if ((shrunk || (settled && now.size() < trained_on.size())) && refits < kMaxRefits) {
+    const bool few = static_cast<std::size_t>(n_features) >= kRefitShare * trained_on.size();
+    if (few && (shrunk || (settled && now.size() < trained_on.size())) && refits < kMaxRefits) {
       ++refits;
       train_networks(now);
       continue;
