@@ -155,4 +155,25 @@ BENCHMARK(BM_AdamFloor)->ArgsProduct({{1000, 10000}, {1, 2}})->Unit(benchmark::k
 
 }  // namespace
 
+/// The pair screen's kernel: S_ab = sum_i v_i x_ia x_ib over every pair a < b of D columns and
+/// N rows (D^2 N / 2 multiply-adds; the counter reports GFLOP/s at 2 flops each).
+static void BM_PairProducts(benchmark::State& state) {
+  const std::int64_t d = state.range(0), n = state.range(1);
+  const int threads = static_cast<int>(state.range(2));
+  std::mt19937 rng(3);
+  std::normal_distribution<float> normal;
+  std::vector<float> x(static_cast<std::size_t>(n * d)), v(static_cast<std::size_t>(n));
+  for (float& e : x) e = normal(rng);
+  for (float& e : v) e = normal(rng);
+  std::vector<gfs::detail::PairSum> hits;
+  for (auto _ : state) {
+    gfs::detail::cpu_pair_products(x.data(), n, d, v.data(), 1e30F, threads, hits);
+    benchmark::DoNotOptimize(hits.data());
+  }
+  state.counters["GFLOP/s"] = benchmark::Counter(static_cast<double>(d) * static_cast<double>(d) * static_cast<double>(n) * 1e-9,
+                                                 benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_PairProducts)->Args({2000, 1000, 2})->Args({10000, 1000, 2})->Args({10000, 1000, 1})
+    ->Unit(benchmark::kMillisecond)->UseRealTime();
+
 BENCHMARK_MAIN();
