@@ -51,17 +51,40 @@ std::vector<std::vector<float>> residuals(const train::Targets& t, std::int64_t 
   return out;
 }
 
-/// The exact statistic of pair (a, b) for residual r, in double.
-double pair_z(const float* x, std::int64_t n, std::int64_t d, const std::vector<float>& r, int a, int b) {
+/// The exact statistic of a pair for residual r, in double, from its two columns (contiguous).
+double pair_z(const float* xa, const float* xb, std::int64_t n, const std::vector<float>& r) {
   double num = 0, den = 0;
   for (std::int64_t i = 0; i < n; ++i) {
-    const double p = static_cast<double>(x[i * d + a]) * x[i * d + b];
+    const double p = static_cast<double>(xa[i]) * xb[i];
     const double ri = r[static_cast<std::size_t>(i)];
     num += ri * p;
     den += ri * ri * p * p;
   }
   return den > 0 ? std::fabs(num) / std::sqrt(den) : 0.0;
 }
+
+/// The columns the hits name, copied out of x [n, d] once, column after column (a hit's exact z
+/// then reads two contiguous columns instead of two values D floats apart per row).
+struct HitColumns {
+  std::vector<int> ids;       ///< ascending
+  std::vector<float> values;  ///< [ids.size(), n]
+  HitColumns(const float* x, std::int64_t n, std::int64_t d, const std::vector<PairSum>& hits) {
+    for (const PairSum& h : hits) {
+      ids.push_back(h.a);
+      ids.push_back(h.b);
+    }
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    values.resize(ids.size() * static_cast<std::size_t>(n));
+    for (std::int64_t i = 0; i < n; ++i)
+      for (std::size_t k = 0; k < ids.size(); ++k)
+        values[k * static_cast<std::size_t>(n) + static_cast<std::size_t>(i)] = x[i * d + ids[k]];
+  }
+  [[nodiscard]] const float* column(int id, std::int64_t n) const {
+    const auto k = static_cast<std::size_t>(std::lower_bound(ids.begin(), ids.end(), id) - ids.begin());
+    return values.data() + k * static_cast<std::size_t>(n);
+  }
+};
 
 }  // namespace
 
@@ -132,9 +155,11 @@ PairScreenReport screen_pairs(const Config& config, const float* x, std::int64_t
                        });
       hits.resize(kMaxExact);
     }
+    const HitColumns cols(x, n_rows, n_features, hits);
     std::vector<double> z(hits.size());
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 64)
-    for (std::size_t h = 0; h < hits.size(); ++h) z[h] = pair_z(x, n_rows, n_features, r, hits[h].a, hits[h].b);
+    for (std::size_t h = 0; h < hits.size(); ++h)
+      z[h] = pair_z(cols.column(hits[h].a, n_rows), cols.column(hits[h].b, n_rows), n_rows, r);
     for (std::size_t h = 0; h < hits.size(); ++h)
       if (z[h] >= report.threshold) found.push_back(Interaction{hits[h].a, hits[h].b, z[h]});
   }

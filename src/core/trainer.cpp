@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <limits>
 #include <memory>
+#include <mutex>
 
 #include "backends/backends.hpp"
 #include "core/checkpointing.hpp"
@@ -403,10 +404,13 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
       candidate_x = gather_candidates(*ranks, train_x, n_rows, block, data.x_columns);
       data.x = candidate_x.data();
     }
+    std::mutex one_device;  // the two validation networks share a GPU one after the other
     data.train_network = [&](const train::Plan& sub, const float* xs, std::int64_t rows, const std::vector<int>&,
                              const train::ModelShape& sub_shape, const train::Targets& t,
-                             const train::Params<float>& init) {
-      std::unique_ptr<train::Backend> b = make_backend(opened.device, config.threads);
+                             const train::Params<float>& init, int threads) {
+      std::unique_lock<std::mutex> lock(one_device, std::defer_lock);
+      if (opened.device.kind != DeviceKind::kCpu) lock.lock();
+      std::unique_ptr<train::Backend> b = make_backend(opened.device, threads);
       const train::TrainState state(init);
       prepare(*b, sub, xs, rows, sub_shape, t, state);
       train::Schedule sub_schedule(sub, rows);

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <future>
 #include <limits>
 #include <numeric>
 
@@ -152,6 +153,7 @@ ValidationOutcome validate_candidates(const Config& config, const float* x, std:
   const double tau_last = train::Schedule(fit_plan, n_rows).tau(fit_plan.epochs);
   const double mask_mean = expected_mask(tau_last, kFrozenLogit);
 
+  const int threads = config.threads > 0 ? config.threads : omp_get_max_threads();
   // Trains both halves' networks on candidates `cols` (indices into `candidates`).
   Half halves[2];
   std::vector<std::size_t> trained_on;  // the candidates the networks were trained on
@@ -163,22 +165,34 @@ ValidationOutcome validate_candidates(const Config& config, const float* x, std:
       at.push_back(in_x[c]);
     }
     const train::ModelShape shape = make_shape(config, static_cast<std::int64_t>(columns.size()), targets.n_outputs);
-    for (int a = 0; a < 2; ++a) {
+    const auto train_half = [&](int a, int half_threads) {
       const std::vector<std::int64_t>& train_rows = part[a];
       Half& h = halves[a];
       h.network.reset();
-      sub.seed = config.seed + kSeedStride * static_cast<std::uint64_t>(a + 1);
-      sub.batch_size =
+      train::Plan plan = sub;
+      plan.seed = config.seed + kSeedStride * static_cast<std::uint64_t>(a + 1);
+      plan.batch_size =
           static_cast<int>(std::min<std::int64_t>(fit_plan.batch_size, static_cast<std::int64_t>(train_rows.size())));
-      train::Params<float> init = train::initial_params(shape, sub.seed);
+      train::Params<float> init = train::initial_params(shape, plan.seed);
       std::fill(init.mask_weight.begin(), init.mask_weight.end(), 0.0F);
       std::fill(init.mask_bias.begin(), init.mask_bias.end(), static_cast<float>(kFrozenLogit));
       h.x_train = gather(x, stride, train_rows, at);
       h.t_train = subset(targets, train_rows);
-      h.network = train_network(sub, h.x_train.data(), static_cast<std::int64_t>(train_rows.size()), columns, shape,
-                                h.t_train, init);
+      h.network = train_network(plan, h.x_train.data(), static_cast<std::int64_t>(train_rows.size()), columns, shape,
+                                h.t_train, init, half_threads);
       h.rows = part[1 - a];
       h.x_test = gather(x, stride, h.rows, at);
+    };
+    // The two networks are small (the candidates only): one thread each, side by side, keeps the
+    // cores busier than two threads meeting at every step's barriers. A network's result does not
+    // depend on its thread count (sums in fixed chunk order), so this changes no number.
+    if (threads >= 2) {
+      std::future<void> other = std::async(std::launch::async, train_half, 1, threads / 2);
+      train_half(0, threads - threads / 2);
+      other.get();
+    } else {
+      train_half(0, threads);
+      train_half(1, threads);
     }
   };
   std::vector<std::size_t> all(candidates.size());
@@ -187,7 +201,6 @@ ValidationOutcome validate_candidates(const Config& config, const float* x, std:
 
   // active[j]: candidate j is still in; the networks see the columns trained_on (a superset).
   std::vector<char> active(candidates.size(), 1);
-  const int threads = config.threads > 0 ? config.threads : omp_get_max_threads();
   for (int refits = 0;;) {
     std::vector<char> in_network(trained_on.size());
     for (std::size_t k = 0; k < trained_on.size(); ++k) in_network[k] = active[trained_on[k]];

@@ -27,11 +27,12 @@
 namespace gfs::detail {
 
 /// Trains a network of `shape` from `init` on rows x [n_rows, shape.n_features] (the fit's columns
-/// `columns`, ascending) under `plan` and returns the backend holding it (the trainer supplies
-/// this, on the fit's device). The pointers must outlive the returned backend.
+/// `columns`, ascending) under `plan` with `threads` CPU threads and returns the backend holding
+/// it (the trainer supplies this, on the fit's device). The pointers must outlive the returned
+/// backend. Called from two threads at once (one network each): it must be safe to.
 using NetworkTrainer = std::function<std::unique_ptr<train::Backend>(
     const train::Plan& plan, const float* x, std::int64_t n_rows, const std::vector<int>& columns,
-    const train::ModelShape& shape, const train::Targets& targets, const train::Params<float>& init)>;
+    const train::ModelShape& shape, const train::Targets& targets, const train::Params<float>& init, int threads)>;
 
 struct ValidationOutcome {
   std::vector<int> kept;  ///< ascending feature indices, a subset of the candidates

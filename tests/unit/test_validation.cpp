@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <initializer_list>
+#include <memory>
+#include <mutex>
 #include <random>
 
 #include "backends/backends.hpp"
@@ -69,9 +71,12 @@ Params<float> restricted(const Params<float>& net, const std::vector<int>& candi
 /// candidates (the test's hypothesis), restricted to the columns it is asked to train on.
 NetworkTrainer fixed(const Params<float>& net, const std::vector<int>& candidates, int* calls,
                      std::vector<std::int64_t>* rows_seen) {
-  return [net, candidates, calls, rows_seen](const train::Plan& plan, const float* x, std::int64_t n,
-                                             const std::vector<int>& columns, const ModelShape& shape, const Targets& t,
-                                             const Params<float>& init) {
+  auto lock = std::make_shared<std::mutex>();  // the two halves' networks train side by side
+  return [net, candidates, calls, rows_seen, lock](const train::Plan& plan, const float* x, std::int64_t n,
+                                                   const std::vector<int>& columns, const ModelShape& shape,
+                                                   const Targets& t, const Params<float>& init, int threads) {
+    const std::lock_guard<std::mutex> hold(*lock);
+    EXPECT_GE(threads, 1);
     EXPECT_FLOAT_EQ(plan.lambda, 0.0F);
     EXPECT_FLOAT_EQ(plan.lr_mask, 0.0F);
     EXPECT_EQ(plan.warmup_epochs, 0);
@@ -225,9 +230,11 @@ TEST(Validation, RetrainsOnTheRemainingCandidatesOfAWideTable) {
     t.n_outputs = 1;
     for (std::int64_t i = 0; i < n; ++i) t.values.push_back(x[static_cast<std::size_t>(i * d + 3)]);
     std::vector<std::size_t> widths;
-    const NetworkTrainer trainer = [&widths](const train::Plan&, const float* xs, std::int64_t rows,
-                                             const std::vector<int>& columns, const ModelShape& shape,
-                                             const Targets& tt, const Params<float>&) {
+    std::mutex lock;  // the two halves' networks train side by side
+    const NetworkTrainer trainer = [&widths, &lock](const train::Plan&, const float* xs, std::int64_t rows,
+                                                    const std::vector<int>& columns, const ModelShape& shape,
+                                                    const Targets& tt, const Params<float>&, int) {
+      const std::lock_guard<std::mutex> hold(lock);
       widths.push_back(columns.size());
       Params<float> net = hand_network(shape);
       const auto at = static_cast<std::size_t>(std::find(columns.begin(), columns.end(), 3) - columns.begin());
