@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "common/host_memory.hpp"
+#include "core/pair_screen.hpp"
 #include "gfs/error.hpp"
 
 namespace gfs::detail {
@@ -26,7 +27,7 @@ std::string FitMemory::describe() const {
   std::string s = human_bytes(total()) + " (data " + human_bytes(data);
   if (standardized != 0) s += ", standardised copy " + human_bytes(standardized);
   s += ", model with gradients and Adam state " + human_bytes(model);
-  if (validation != 0) s += ", held-out test " + human_bytes(validation);
+  if (validation != 0) s += ", held-out test and pair screen " + human_bytes(validation);
   s += ", outputs " + human_bytes(outputs) + ", margin " + human_bytes(margin) + ")";
   return s;
 }
@@ -62,6 +63,12 @@ FitMemory estimate_fit_memory(const Config& cfg, std::int64_t n_rows, std::int64
     // are trained after the main fit's state is no longer needed, so that is not counted twice).
     m.validation =
         add(mul(mul(N, D), f), add(mul(mul(N, h0), 2 * sizeof(double)), mul(mul(D, h0), 2 * sizeof(double))));
+    // The pair screen runs before it (the model is gone by then, and its buffers are freed before
+    // the held-out networks start): x packed twice (x and r x, panels padded) and, at worst, every
+    // column copied again for the exact z of its hits.
+    const double work = static_cast<double>(D) * static_cast<double>(D) * static_cast<double>(N) / 2;
+    if (cfg.pair_screen == PairScreen::kOn || (cfg.pair_screen == PairScreen::kAuto && work <= kAutoScreenBudget))
+      m.validation = std::max(m.validation, mul(mul(N, add(D, 64)), 3 * f));
   }
   // Scores, logits, probabilities, ranking, means and stds, double thresholds, and the result
   // document's arrays (about 160 bytes a feature as JSON values and text).

@@ -16,7 +16,7 @@ struct FitMemory {
   std::uint64_t data = 0;          ///< the caller's x and y
   std::uint64_t standardized = 0;  ///< the standardised copy of x (and of regression targets)
   std::uint64_t model = 0;         ///< parameters, gradients, Adam m and v, the initial copy
-  std::uint64_t validation = 0;    ///< support "validated": the held-out networks and their rows
+  std::uint64_t validation = 0;    ///< support "validated": the held-out networks and their rows, or the pair screen
   std::uint64_t outputs = 0;       ///< scores, logits, ranking, history (and p_j per epoch)
   std::uint64_t margin = 0;        ///< scratch, allocator slack, the result document
   [[nodiscard]] std::uint64_t total() const { return data + standardized + model + validation + outputs + margin; }

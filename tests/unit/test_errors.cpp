@@ -221,6 +221,22 @@ TEST(Memory, EstimateCountsModelAndOptimizerPerFeature) {
   EXPECT_LT(m.total(), std::uint64_t{8} << 30);
 }
 
+// The pair screen's packed copies (3 N x D floats) are counted where the screen would run.
+TEST(Memory, EstimateCountsThePairScreenWhereItRuns) {
+  Config on;
+  Config off;
+  off.pair_screen = PairScreen::kOff;
+  const std::int64_t n = 1000, d = 5000;  // 1.25e10 multiply-adds: within "auto"'s budget
+  const detail::FitMemory with = detail::estimate_fit_memory(on, n, d);
+  const detail::FitMemory without = detail::estimate_fit_memory(off, n, d);
+  EXPECT_GE(with.validation, std::uint64_t{3} * n * d * sizeof(float));
+  EXPECT_LT(without.validation, with.validation);
+  // Beyond "auto"'s budget the screen does not run and is not counted.
+  const detail::FitMemory wide_on = detail::estimate_fit_memory(on, n, 20000);
+  const detail::FitMemory wide_off = detail::estimate_fit_memory(off, n, 20000);
+  EXPECT_EQ(wide_on.validation, wide_off.validation);
+}
+
 TEST(Memory, FitOverMaxMemoryIsRefusedWithTheEstimate) {
   const Synthetic s = make_classification(60, 4, 2, 2, 3);
   Config c = quick_cpu();
