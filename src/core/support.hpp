@@ -19,6 +19,15 @@ std::vector<int> support_of(const std::vector<float>& logits, const std::vector<
 /// config.min_candidates with the next largest logits (ascending).
 std::vector<int> fitted_candidates(const Config& config, const std::vector<float>& logits, std::vector<int> majority);
 
+/// The family-wise error at which the columns that only fill the candidates up are tested.
+inline constexpr double kFillFamilyError = 0.05;
+
+/// The z each candidate must reach: validation_z for the majority set and the pair screen's
+/// columns; for the columns that only fill the candidates up (the penalty closed them), the
+/// one-sided Bonferroni bound over them at kFillFamilyError (at least validation_z).
+std::vector<double> candidate_thresholds(const Config& config, const std::vector<int>& majority,
+                                         const std::vector<int>& screened, const std::vector<int>& candidates);
+
 /// What the held-out test of kValidated needs (unused by the other rules).
 struct SupportData {
   const float* x = nullptr;  ///< the standardised training data [n_rows, n_features]

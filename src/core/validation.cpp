@@ -117,7 +117,7 @@ double expected_mask(double tau, double logit) {
 ValidationOutcome validate_candidates(const Config& config, const float* x, std::int64_t n_rows,
                                       std::int64_t n_features, const train::Targets& targets,
                                       const std::vector<int>& candidates, const NetworkTrainer& train_network,
-                                      const std::vector<int>* x_columns) {
+                                      const std::vector<int>* x_columns, const std::vector<double>* min_z) {
   ValidationOutcome out;
   out.kept = candidates;
   const std::int64_t half = n_rows / 2;
@@ -216,7 +216,8 @@ ValidationOutcome validate_candidates(const Config& config, const float* x, std:
       if (in_network[k]) z[trained_on[k]] = drop_z(ev, k);
     std::vector<std::size_t> failing;
     for (std::size_t j = 0; j < candidates.size(); ++j)
-      if (active[j] && z[j] < config.validation_z) failing.push_back(j);
+      if (active[j] && z[j] < (min_z != nullptr ? (*min_z)[j] : static_cast<double>(config.validation_z)))
+        failing.push_back(j);
     const auto n_active = static_cast<std::size_t>(std::count(active.begin(), active.end(), 1));
     if (!failing.empty()) {
       std::stable_sort(failing.begin(), failing.end(), [&](std::size_t p, std::size_t q) { return z[p] < z[q]; });

@@ -44,11 +44,13 @@ inline constexpr std::int64_t kMinValidationRows = 8;
 
 /// x: the standardised training data [n_rows, n_features]; candidates ascending. `x_columns`
 /// (ascending, a superset of the candidates): x holds only these columns, [n_rows, x_columns->size()]
-/// (feature-parallel ranks gather the candidates' columns, not the whole table).
+/// (feature-parallel ranks gather the candidates' columns, not the whole table). `min_z` (one per
+/// candidate): the z each must reach; nullptr: config.validation_z for all.
 ValidationOutcome validate_candidates(const Config& config, const float* x, std::int64_t n_rows,
                                       std::int64_t n_features, const train::Targets& targets,
                                       const std::vector<int>& candidates, const NetworkTrainer& train_network,
-                                      const std::vector<int>* x_columns = nullptr);
+                                      const std::vector<int>* x_columns = nullptr,
+                                      const std::vector<double>* min_z = nullptr);
 
 /// E[sigma((logit + g) / tau)] for standard Gumbel g: the mean of a mask whose logit is frozen.
 double expected_mask(double tau, double logit);

@@ -3,6 +3,7 @@
 
 #include <vector>
 
+#include "core/pair_screen.hpp"
 #include "core/support.hpp"
 #include "gfs/error.hpp"
 
@@ -28,6 +29,18 @@ TEST(Support, FewOpenColumnsAreFilledUpByLogit) {
   EXPECT_EQ(fitted_candidates(c, logits, {}), (std::vector<int>{0, 1, 2, 3, 4, 5}));
   c.min_candidates = 0;  // off
   EXPECT_TRUE(fitted_candidates(c, logits, {}).empty());
+}
+
+/// The majority set and the pair screen's columns need validation_z; the fill needs the one-sided
+/// Bonferroni bound over the filled columns at 5 % (z with P(N(0,1) > z) = 0.05 / filled).
+TEST(Support, FilledCandidatesFaceABonferroniBound) {
+  Config c;
+  const std::vector<double> z = candidate_thresholds(c, {2}, {7, 9}, {1, 2, 4, 5, 7, 9});
+  const double fill = two_sided_normal_quantile(2 * 0.05 / 3);  // columns 1, 4 and 5 fill up
+  EXPECT_NEAR(fill, 2.128, 1e-3);
+  EXPECT_EQ(z, (std::vector<double>{fill, 1.0, fill, fill, 1.0, 1.0}));
+  c.validation_z = 3;  // never below validation_z
+  EXPECT_EQ(candidate_thresholds(c, {2}, {}, {1, 2}), (std::vector<double>{3.0, 3.0}));
 }
 
 TEST(Support, MinCandidatesIsASetting) {
