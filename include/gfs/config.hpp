@@ -120,10 +120,11 @@ struct Config {
   /// (z = sum r x_a x_b / sqrt(sum r^2 x_a^2 x_b^2), Bonferroni over all pairs at 1 %); the
   /// columns of the strongest pairs join the candidates of the held-out test, which decides.
   PairScreen pair_screen = PairScreen::kAuto;
-  /// kValidated: the held-out test examines at least this many columns: when fewer pass the
-  /// penalty (few rows: the penalty per open column, lambda (ln D)^2 / N, closes every mask at
-  /// N = 200), the columns with the largest logits fill the candidates up to it.
-  int min_candidates = 10;
+  /// kValidated: when the penalty leaves no column open (few rows: its weight per open column,
+  /// lambda (ln D)^2 / N, closed every mask at N = 200), the held-out test examines this many
+  /// columns with the largest logits instead; each must reach the one-sided Bonferroni bound over
+  /// them at 5 %. 0: such a fit keeps nothing.
+  int fallback_candidates = 10;
   int members = 8;                    ///< kStability: models on complementary halves (even)
   float stability_threshold = 0.6F;   ///< kStability: the share of members that must keep a feature
   int n_draws = 1000;                 ///< hard Gumbel draws behind the scores s_j

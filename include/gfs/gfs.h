@@ -76,7 +76,7 @@ GFS_API int gfs_n_selected(const gfs_selector* s, int64_t* out);
 /* Copies the selected indices (ascending) into out[0..capacity). */
 GFS_API int gfs_get_selected(const gfs_selector* s, int64_t* out, int64_t capacity);
 /* Support "validated" (the default): the candidates its held-out test started from (the features
- * with w_j > 0, filled up by logit to the setting "min_candidates", and the pair screen's
+ * with w_j > 0, or the "fallback_candidates" largest logits when none is open, and the pair screen's
  * columns); 0 of them under any other rule. */
 GFS_API int gfs_n_candidates(const gfs_selector* s, int64_t* out);
 GFS_API int gfs_get_candidates(const gfs_selector* s, int64_t* out, int64_t capacity);

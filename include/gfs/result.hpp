@@ -45,7 +45,7 @@ struct Result {
   std::vector<std::int32_t> scores;  ///< s_j: hard selections over n_draws draws         [D]
   std::vector<int> selected;         ///< the support, ascending indices
   std::vector<int> candidates;       ///< support "validated": what its held-out test examined: the
-                                     ///< majority set (filled up by logit to min_candidates) and
+                                     ///< majority set (or the fallback_candidates largest logits) and
                                      ///< the columns of the pair screen's pairs
   PairScreenReport pair_screen;      ///< support "validated": the pair screen
   /// support "stability": the share of the members that kept each feature (w_j > 0)    [D]

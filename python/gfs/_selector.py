@@ -34,7 +34,7 @@ CONFIG_KEYS = {
     "support": "support",
     "validation_z": "validation_z",
     "pair_screen": "pair_screen",
-    "min_candidates": "min_candidates",
+    "fallback_candidates": "fallback_candidates",
     "members": "members",
     "stability_threshold": "stability_threshold",
     "epochs": "epochs",
@@ -117,9 +117,10 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         ``support="validated"``: test every pair of columns for an effect through their product
         (Bonferroni over all pairs at 1 %); the columns of the strongest pairs join the held-out
         test's candidates. ``auto`` runs it while outputs x D^2 x N / 2 stays under 6e10.
-    min_candidates : int, default=10
-        ``support="validated"``: the held-out test examines at least this many columns; when fewer
-        pass the penalty (few rows), the largest logits fill the candidates up.
+    fallback_candidates : int, default=10
+        ``support="validated"``: when the penalty leaves no column open (few rows), the held-out
+        test examines this many columns with the largest logits instead (each must pass a
+        Bonferroni bound).
     members : int, default=8
         ``support="stability"``: models trained together on complementary halves of the rows (even).
     stability_threshold : float, default=0.6
@@ -197,8 +198,8 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         The rank of each feature by logit, 1 = most important (as RFE's ``ranking_``);
         ``np.argsort(ranking_)`` is result.json's "ranking".
     candidates_ : ndarray of int32
-        ``support="validated"``: the columns the held-out test examined: the majority set (filled
-        up by logit to ``min_candidates``) and the columns of the pair screen's pairs.
+        ``support="validated"``: the columns the held-out test examined: the majority set (or the
+        ``fallback_candidates`` largest logits when none is open) and the pair screen's columns.
     interactions_ : list of (int, int, float)
         ``support="validated"``: the pairs of columns (a, b, z) the pair screen found, strongest
         first (empty when it found none or did not run).
@@ -242,7 +243,7 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         support="validated",
         validation_z=1.0,
         pair_screen="auto",
-        min_candidates=10,
+        fallback_candidates=10,
         members=8,
         stability_threshold=0.6,
         epochs=200,
@@ -285,7 +286,7 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         self.support = support
         self.validation_z = validation_z
         self.pair_screen = pair_screen
-        self.min_candidates = min_candidates
+        self.fallback_candidates = fallback_candidates
         self.members = members
         self.stability_threshold = stability_threshold
         self.epochs = epochs

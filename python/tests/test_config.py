@@ -19,7 +19,7 @@ NON_DEFAULT = {
     "support": ("top-k", "top-k"),
     "validation_z": (2.5, "2.5"),
     "pair_screen": ("off", "off"),
-    "min_candidates": (3, "3"),
+    "fallback_candidates": (3, "3"),
     "members": (4, "4"),
     "stability_threshold": (0.75, "0.75"),
     "epochs": (17, "17"),

@@ -224,7 +224,7 @@ const std::vector<std::pair<std::string, Field>>& fields() {
       GFS_ENUM_FIELD(support, kSupports),
       GFS_FLOAT_FIELD(validation_z),
       GFS_ENUM_FIELD(pair_screen, kPairScreens),
-      GFS_INT_FIELD(min_candidates),
+      GFS_INT_FIELD(fallback_candidates),
       GFS_INT_FIELD(members),
       GFS_FLOAT_FIELD(stability_threshold),
       GFS_INT_FIELD(n_draws),
@@ -321,7 +321,7 @@ void Config::validate() const {
   require(std::isfinite(penalty_warmup) && penalty_warmup >= 0 && penalty_warmup < 1, "penalty_warmup",
           "must be in [0, 1) (a fraction of the epochs)");
   require(std::isfinite(validation_z), "validation_z", "must be a finite number");
-  require(min_candidates >= 0, "min_candidates", "must be >= 0");
+  require(fallback_candidates >= 0, "fallback_candidates", "must be >= 0");
   require(target_features >= 0, "target_features", "must be >= 0");
   require(penalty != Penalty::kTarget || target_features >= 1, "target_features",
           "must be set (>= 1) for penalty 'target'");

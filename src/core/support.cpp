@@ -36,9 +36,9 @@ std::vector<int> support_of(const std::vector<float>& logits, const std::vector<
 }
 
 std::vector<int> fitted_candidates(const Config& config, const std::vector<float>& logits, std::vector<int> majority) {
-  if (majority.size() >= static_cast<std::size_t>(config.min_candidates)) return majority;
+  if (!majority.empty()) return majority;
   const std::vector<int> rank = rank_by_logit(logits);  // the majority set leads it
-  const auto k = std::min<std::size_t>(static_cast<std::size_t>(config.min_candidates), rank.size());
+  const auto k = std::min<std::size_t>(static_cast<std::size_t>(config.fallback_candidates), rank.size());
   majority.assign(rank.begin(), rank.begin() + static_cast<std::ptrdiff_t>(k));
   std::sort(majority.begin(), majority.end());
   return majority;

@@ -15,8 +15,9 @@ namespace gfs::detail {
 std::vector<int> support_of(const std::vector<float>& logits, const std::vector<std::int32_t>& scores, SupportRule rule,
                             int top_k);
 
-/// The candidates of kValidated that the fit proposes: the majority set, filled up to
-/// config.min_candidates with the next largest logits (ascending).
+/// The candidates of kValidated that the fit proposes: the majority set; when the penalty left no
+/// column open (few rows), the config.fallback_candidates columns with the largest logits
+/// (ascending).
 std::vector<int> fitted_candidates(const Config& config, const std::vector<float>& logits, std::vector<int> majority);
 
 /// The family-wise error at which the columns that only fill the candidates up are tested.

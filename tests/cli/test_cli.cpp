@@ -115,16 +115,16 @@ TEST_F(Cli, DefaultSupportIsValidatedAndListsItsCandidates) {
   const auto candidates = j["candidates"].get<std::vector<int>>();
   const auto selected = j["selected"].get<std::vector<int>>();
   EXPECT_TRUE(std::includes(candidates.begin(), candidates.end(), selected.begin(), selected.end()));
-  // The majority set (w_j > 0), filled up by logit to min_candidates, and the columns of the
-  // pairs the pair screen found.
+  // The majority set (w_j > 0; the fallback_candidates largest logits when it is empty), and the
+  // columns of the pairs the pair screen found.
   const auto logits = j["logits"].get<std::vector<float>>();
   const auto ranking = j["ranking"].get<std::vector<int>>();  // by logit, largest first
   std::size_t majority = 0;
   for (float w : logits) majority += w > 0 ? 1 : 0;
-  const auto floor = static_cast<std::size_t>(std::stoi(j["config"]["min_candidates"].get<std::string>()));
+  const auto floor = static_cast<std::size_t>(std::stoi(j["config"]["fallback_candidates"].get<std::string>()));
   EXPECT_EQ(floor, 10U);
-  std::set<int> expected(ranking.begin(), ranking.begin() + static_cast<std::ptrdiff_t>(
-                                                                std::min(ranking.size(), std::max(majority, floor))));
+  std::set<int> expected(ranking.begin(), ranking.begin() + static_cast<std::ptrdiff_t>(std::min(
+                                                                ranking.size(), majority == 0 ? floor : majority)));
   ASSERT_TRUE(j.contains("pair_screen"));
   ASSERT_TRUE(j["pair_screen"]["ran"].get<bool>());
   for (const auto& p : j["pair_screen"]["pairs"]) {

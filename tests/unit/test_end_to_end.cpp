@@ -194,11 +194,12 @@ TEST_P(EndToEnd, SupportRulesDifferAsDocumented) {
   const Result& r = sel.fit(s.x.data(), s.rows, s.cols, s.y.data());
   const std::vector<int> majority = support(r, SupportRule::kMajority, 0);
   const std::vector<int> any = support(r, SupportRule::kAny, 0);
-  // The default rule tests the majority set, filled up by logit to min_candidates, and the
-  // pair screen's columns on held-out rows, and keeps a subset of them.
-  std::vector<int> proposed(r.ranking.begin(),
-                            r.ranking.begin() + static_cast<std::ptrdiff_t>(std::max<std::size_t>(
-                                                    majority.size(), static_cast<std::size_t>(c.min_candidates))));
+  // The default rule tests the majority set (the fallback_candidates largest logits when it is
+  // empty) and the pair screen's columns on held-out rows, and keeps a subset of them.
+  std::vector<int> proposed(
+      r.ranking.begin(),
+      r.ranking.begin() + static_cast<std::ptrdiff_t>(majority.empty() ? static_cast<std::size_t>(c.fallback_candidates)
+                                                                       : majority.size()));
   for (const Interaction& p : r.pair_screen.pairs) proposed.insert(proposed.end(), {p.a, p.b});
   std::sort(proposed.begin(), proposed.end());
   proposed.erase(std::unique(proposed.begin(), proposed.end()), proposed.end());
