@@ -37,7 +37,7 @@ std::vector<int> support_of(const std::vector<float>& logits, const std::vector<
 
 std::vector<int> fitted_candidates(const Config& config, const std::vector<float>& logits, std::vector<int> majority) {
   if (!majority.empty()) return majority;
-  const std::vector<int> rank = rank_by_logit(logits);  // the majority set leads it
+  const std::vector<int> rank = rank_by_logit(logits);
   const auto k = std::min<std::size_t>(static_cast<std::size_t>(config.fallback_candidates), rank.size());
   majority.assign(rank.begin(), rank.begin() + static_cast<std::ptrdiff_t>(k));
   std::sort(majority.begin(), majority.end());
@@ -47,14 +47,15 @@ std::vector<int> fitted_candidates(const Config& config, const std::vector<float
 std::vector<double> candidate_thresholds(const Config& config, const std::vector<int>& majority,
                                          const std::vector<int>& screened, const std::vector<int>& candidates) {
   const auto in = [](const std::vector<int>& v, int j) { return std::binary_search(v.begin(), v.end(), j); };
-  std::size_t filled = 0;
-  for (int j : candidates) filled += in(majority, j) || in(screened, j) ? 0 : 1;
+  std::size_t fallback = 0;
+  for (int j : candidates) fallback += in(majority, j) || in(screened, j) ? 0 : 1;
   const double base = config.validation_z;
-  const double fill_z =
-      filled == 0 ? base
-                  : std::max(base, two_sided_normal_quantile(2 * kFillFamilyError / static_cast<double>(filled)));
+  const double fallback_z =
+      fallback == 0
+          ? base
+          : std::max(base, two_sided_normal_quantile(2 * kFallbackFamilyError / static_cast<double>(fallback)));
   std::vector<double> z;
-  for (int j : candidates) z.push_back(in(majority, j) || in(screened, j) ? base : fill_z);
+  for (int j : candidates) z.push_back(in(majority, j) || in(screened, j) ? base : fallback_z);
   return z;
 }
 
@@ -67,9 +68,9 @@ Support select_support(const Config& config, const std::vector<float>& logits, c
     s.candidates.clear();
     std::set_union(majority.begin(), majority.end(), data.extra_candidates.begin(), data.extra_candidates.end(),
                    std::back_inserter(s.candidates));
-    // The columns that only fill the candidates up were closed by the penalty: each must reach the
-    // one-sided Bonferroni bound over them at 5 %, so that the fill adds a noise column to the
-    // answer in at most 1 fit of 20 (at z >= 1 each of ten noise columns passed 16 % of the time).
+    // The fallback candidates were closed by the penalty: each must reach the one-sided Bonferroni
+    // bound over them at 5 %, so that they add a noise column to the answer in at most 1 fit of 20
+    // (at z >= 1 each of ten noise columns would pass 16 % of the time).
     const std::vector<double> min_z = candidate_thresholds(config, s.selected, data.extra_candidates, s.candidates);
     s.selected = validate_candidates(config, data.x, data.n_rows, data.n_features, *data.targets, s.candidates,
                                      data.train_network, data.x_columns.empty() ? nullptr : &data.x_columns, &min_z)

@@ -20,12 +20,12 @@ std::vector<int> support_of(const std::vector<float>& logits, const std::vector<
 /// (ascending).
 std::vector<int> fitted_candidates(const Config& config, const std::vector<float>& logits, std::vector<int> majority);
 
-/// The family-wise error at which the columns that only fill the candidates up are tested.
-inline constexpr double kFillFamilyError = 0.05;
+/// The family-wise error at which the fallback candidates (fitted_candidates) are tested.
+inline constexpr double kFallbackFamilyError = 0.05;
 
 /// The z each candidate must reach: validation_z for the majority set and the pair screen's
-/// columns; for the columns that only fill the candidates up (the penalty closed them), the
-/// one-sided Bonferroni bound over them at kFillFamilyError (at least validation_z).
+/// columns; for the fallback candidates (the penalty closed them), the one-sided Bonferroni bound
+/// over them at kFallbackFamilyError (at least validation_z).
 std::vector<double> candidate_thresholds(const Config& config, const std::vector<int>& majority,
                                          const std::vector<int>& screened, const std::vector<int>& candidates);
 
