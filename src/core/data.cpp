@@ -30,9 +30,6 @@ void check_inputs(const Config& cfg, const float* x, std::int64_t n_rows, std::i
   constexpr std::int64_t kMaxElements = std::numeric_limits<std::int64_t>::max() / 16;
   if (n_rows > kMaxElements / n_features)
     invalid("a " + std::to_string(n_rows) + " x " + std::to_string(n_features) + " table does not fit in memory");
-  if (n_rows < cfg.batch_size)
-    invalid("the data has " + std::to_string(n_rows) +
-            " rows, fewer than batch_size = " + std::to_string(cfg.batch_size) + ": lower batch_size");
   // Scan for non-finite values in parallel; report the first in row-major order.
   std::int64_t first_bad = -1;
   const std::int64_t total = n_rows * n_features;

@@ -13,7 +13,7 @@ namespace gfs::detail {
 using train::Targets;
 
 /// Throws gfs::Error (kInvalidData) naming the first problem: null pointers, empty shapes, shapes
-/// that overflow memory, NaN/Inf in x or y (with row and column), fewer rows than batch_size.
+/// that overflow memory, NaN/Inf in x or y (with row and column). (A step takes min(batch_size, n_rows) rows.)
 /// `first_column`: x holds columns from this one on (a feature-parallel rank's block; messages
 /// name the table's column).
 void check_inputs(const Config& cfg, const float* x, std::int64_t n_rows, std::int64_t n_features, const float* y,

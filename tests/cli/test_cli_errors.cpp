@@ -62,7 +62,6 @@ TEST_F(Cli, BadLabelsExit2) {
   dir_.write("few.txt", "0\n1\n");
   expect_failure(select_on(data("small_x.npy"), {"--labels", "few.txt"}), 2,
                  {"few.txt", "2 label rows", "90 data rows"});
-  expect_failure(select_on(data("small.csv"), {"-t", "label", "--batch-size", "500"}), 2, {"batch_size"});
 }
 
 TEST_F(Cli, BadBinaryAndSparseFilesExit2) {

@@ -74,9 +74,20 @@ TEST_F(BadInput, NullPointers) {
   expect_fit_error(c, s.x, s.rows, s.cols, {}, ErrorCode::kInvalidData, "y is a null pointer");
 }
 
-TEST_F(BadInput, FewerRowsThanBatch) {
+/// Fewer rows than batch_size is no error (scikit-learn's MLP takes min(batch_size, n_samples)):
+/// every step takes all the rows, so the fit is the fit with batch_size = rows, bit for bit.
+TEST_F(BadInput, FewerRowsThanBatchTrainsOnAllRowsPerStep) {
+  c.epochs = 20;
   c.batch_size = 64;
-  expect_fit_error(c, s.x, s.rows, s.cols, s.y, ErrorCode::kInvalidData, "fewer than batch_size");
+  Selector larger(c);
+  const Result a = larger.fit(s.x.data(), s.rows, s.cols, s.y.data());
+  c.batch_size = static_cast<int>(s.rows);
+  Selector exact(c);
+  const Result b = exact.fit(s.x.data(), s.rows, s.cols, s.y.data());
+  EXPECT_EQ(a.logits, b.logits);
+  EXPECT_EQ(a.selected, b.selected);
+  ASSERT_EQ(a.history.size(), b.history.size());
+  EXPECT_EQ(a.history.back().loss, b.history.back().loss);
 }
 
 TEST_F(BadInput, ShapeThatCannotFitInMemory) {
