@@ -120,6 +120,13 @@ struct Config {
   /// (z = sum r x_a x_b / sqrt(sum r^2 x_a^2 x_b^2), Bonferroni over all pairs at 1 %); the
   /// columns of the strongest pairs join the candidates of the held-out test, which decides.
   PairScreen pair_screen = PairScreen::kAuto;
+  /// kValidated: a column whose effect the training did not keep open, with few rows (the penalty
+  /// closes every mask at N = 200) or through its square alone (no linear effect to follow), is
+  /// looked for directly. The screen tests every column's linear term x_a and its square
+  /// (x_a - mean)^2 against the target's residual r (z = sum r t / sqrt(sum r^2 t^2), Bonferroni
+  /// over outputs x 2 x D tests at 5 %); the strongest columns join the held-out test's
+  /// candidates, which decides. Costs one pass over the data.
+  bool column_screen = true;
   /// kValidated: when the penalty leaves no column open (few rows: its weight per open column,
   /// lambda (ln D)^2 / N, closed every mask at N = 200), the held-out test examines this many
   /// columns with the largest logits instead; each must reach the one-sided Bonferroni bound over

@@ -76,8 +76,8 @@ GFS_API int gfs_n_selected(const gfs_selector* s, int64_t* out);
 /* Copies the selected indices (ascending) into out[0..capacity). */
 GFS_API int gfs_get_selected(const gfs_selector* s, int64_t* out, int64_t capacity);
 /* Support "validated" (the default): the candidates its held-out test started from (the features
- * with w_j > 0, or the "fallback_candidates" largest logits when none is open, and the pair screen's
- * columns); 0 of them under any other rule. */
+ * with w_j > 0, or the "fallback_candidates" largest logits when none is open, and the pair and
+ * column screens' columns); 0 of them under any other rule. */
 GFS_API int gfs_n_candidates(const gfs_selector* s, int64_t* out);
 GFS_API int gfs_get_candidates(const gfs_selector* s, int64_t* out, int64_t capacity);
 /* Support "validated": the pairs of columns the pair screen found (setting "pair_screen"),
@@ -85,6 +85,13 @@ GFS_API int gfs_get_candidates(const gfs_selector* s, int64_t* out, int64_t capa
  * (a < b) and its z to z[i]; capacity counts pairs. */
 GFS_API int gfs_n_interactions(const gfs_selector* s, int64_t* out);
 GFS_API int gfs_get_interactions(const gfs_selector* s, int64_t* pairs, double* z, int64_t capacity);
+/* Support "validated": the columns the column screen entered (setting "column_screen"), in the
+ * order they entered. gfs_get_screened writes column i to columns[i], 1 to square[i] when it
+ * entered through its square (0: its linear term), its z to z[i] and its adjusted p-value to
+ * p[i]; capacity counts columns. */
+GFS_API int gfs_n_screened(const gfs_selector* s, int64_t* out);
+GFS_API int gfs_get_screened(const gfs_selector* s, int64_t* columns, int32_t* square, double* z, double* p,
+                             int64_t capacity);
 GFS_API int gfs_get_scores(const gfs_selector* s, int32_t* out, int64_t capacity);
 GFS_API int gfs_get_logits(const gfs_selector* s, float* out, int64_t capacity);
 GFS_API int gfs_get_probabilities(const gfs_selector* s, float* out, int64_t capacity);

@@ -38,6 +38,22 @@ struct PairScreenReport {
   std::vector<Interaction> pairs;          ///< the pairs that reached it, strongest first (at most 16)
 };
 
+/// A column that the column screen (Config::column_screen) found related to the target.
+struct ScreenedColumn {
+  int column = 0;
+  bool square = false;  ///< through (x - mean)^2 rather than x
+  double z = 0;  ///< |sum r t| / sqrt(sum r^2 t^2) for the term t and the residual r left when it entered
+  double p = 0;  ///< its p-value, adjusted (Bonferroni) for every test of its step
+};
+
+/// What the column screen did.
+struct ColumnScreenReport {
+  bool ran = false;
+  std::string note;                     ///< why it did not run (empty when it ran)
+  double fdr = 0;                       ///< the false discovery rate the entered columns are kept at
+  std::vector<ScreenedColumn> columns;  ///< the columns that entered, in order (at most 32)
+};
+
 struct Result {
   int n_features = 0;
   std::vector<float> logits;         ///< w_j = f_phi(e)_j (stability: the members' mean) [D]
@@ -46,8 +62,9 @@ struct Result {
   std::vector<int> selected;         ///< the support, ascending indices
   std::vector<int> candidates;       ///< support "validated": what its held-out test examined: the
                                      ///< majority set (or the fallback_candidates largest logits) and
-                                     ///< the columns of the pair screen's pairs
+                                     ///< the columns of the pair and column screens
   PairScreenReport pair_screen;      ///< support "validated": the pair screen
+  ColumnScreenReport column_screen;  ///< support "validated": the column screen
   /// support "stability": the share of the members that kept each feature (w_j > 0)    [D]
   std::vector<float> frequencies;
   double mean_member_selected = 0;         ///< support "stability": q, the members' mean number kept

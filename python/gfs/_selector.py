@@ -34,6 +34,7 @@ CONFIG_KEYS = {
     "support": "support",
     "validation_z": "validation_z",
     "pair_screen": "pair_screen",
+    "column_screen": "column_screen",
     "fallback_candidates": "fallback_candidates",
     "members": "members",
     "stability_threshold": "stability_threshold",
@@ -117,6 +118,11 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         ``support="validated"``: test every pair of columns for an effect through their product
         (Bonferroni over all pairs at 1 %); the columns of the strongest pairs join the held-out
         test's candidates. ``auto`` runs it while outputs x D^2 x N / 2 stays under 6e10.
+    column_screen : bool, default=True
+        ``support="validated"``: test every column's linear term and its square against the
+        target, forward (each step against what the columns already entered leave unexplained),
+        keeping the entries at a false discovery rate of 10 % (ForwardStop); they join the
+        held-out test's candidates.
     fallback_candidates : int, default=10
         ``support="validated"``: when the penalty leaves no column open (few rows), the held-out
         test examines this many columns with the largest logits instead (each must pass a
@@ -199,10 +205,14 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         ``np.argsort(ranking_)`` is result.json's "ranking".
     candidates_ : ndarray of int32
         ``support="validated"``: the columns the held-out test examined: the majority set (or the
-        ``fallback_candidates`` largest logits when none is open) and the pair screen's columns.
+        ``fallback_candidates`` largest logits when none is open) and the pair and column screens'
+        columns.
     interactions_ : list of (int, int, float)
         ``support="validated"``: the pairs of columns (a, b, z) the pair screen found, strongest
         first (empty when it found none or did not run).
+    screened_ : list of (int, str, float, float)
+        ``support="validated"``: the columns (column, "linear" or "square", z, adjusted p) the
+        column screen entered, in the order they entered (empty when none did or it did not run).
     frequencies_ : ndarray of float32, shape (n_features_in_,) or empty
         ``support="stability"``: the share of the members that kept each feature.
     expected_false_selections_ : float
@@ -243,6 +253,7 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         support="validated",
         validation_z=1.0,
         pair_screen="auto",
+        column_screen=True,
         fallback_candidates=10,
         members=8,
         stability_threshold=0.6,
@@ -286,6 +297,7 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         self.support = support
         self.validation_z = validation_z
         self.pair_screen = pair_screen
+        self.column_screen = column_screen
         self.fallback_candidates = fallback_candidates
         self.members = members
         self.stability_threshold = stability_threshold
@@ -446,6 +458,7 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         self.ranking_[order] = np.arange(1, d + 1)
         self.candidates_ = r["candidates"]
         self.interactions_ = [(int(a), int(b), float(z)) for a, b, z in r["interactions"]]
+        self.screened_ = [(int(c), str(t), float(z), float(p)) for c, t, z, p in r["screened"]]
         self.frequencies_ = r["frequencies"]
         self.expected_false_selections_ = float(r["expected_false_selections"])
         columns = r["history"]

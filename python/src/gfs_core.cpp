@@ -85,6 +85,10 @@ nb::dict result_to_dict(gfs::Result&& r) {
   nb::list interactions;
   for (const gfs::Interaction& p : r.pair_screen.pairs) interactions.append(nb::make_tuple(p.a, p.b, p.z));
   out["interactions"] = interactions;
+  nb::list screened;
+  for (const gfs::ScreenedColumn& c : r.column_screen.columns)
+    screened.append(nb::make_tuple(c.column, c.square ? "square" : "linear", c.z, c.p));
+  out["screened"] = screened;
   out["frequencies"] = to_numpy(r.frequencies);
   out["mean_member_selected"] = r.mean_member_selected;
   out["expected_false_selections"] = r.expected_false_selections;

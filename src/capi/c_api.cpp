@@ -237,6 +237,32 @@ int gfs_get_interactions(const gfs_selector* s, int64_t* pairs, double* z, int64
   GFS_API_END
 }
 
+int gfs_n_screened(const gfs_selector* s, int64_t* out) {
+  GFS_API_BEGIN
+  if (out == nullptr) throw ApiError{GFS_ERR_INVALID_ARGUMENT, "out is NULL"};
+  *out = static_cast<int64_t>(fitted_result(s).column_screen.columns.size());
+  GFS_API_END
+}
+
+int gfs_get_screened(const gfs_selector* s, int64_t* columns, int32_t* square, double* z, double* p,
+                     int64_t capacity) {
+  GFS_API_BEGIN
+  std::vector<int64_t> ids;
+  std::vector<int32_t> squares;
+  std::vector<double> zs, ps;
+  for (const gfs::ScreenedColumn& c : fitted_result(s).column_screen.columns) {
+    ids.push_back(c.column);
+    squares.push_back(c.square ? 1 : 0);
+    zs.push_back(c.z);
+    ps.push_back(c.p);
+  }
+  copy_out(ids, columns, capacity, "gfs_get_screened (columns)");
+  copy_out(squares, square, capacity, "gfs_get_screened (square)");
+  copy_out(zs, z, capacity, "gfs_get_screened (z)");
+  copy_out(ps, p, capacity, "gfs_get_screened (p)");
+  GFS_API_END
+}
+
 int gfs_get_scores(const gfs_selector* s, int32_t* out, int64_t capacity) {
   GFS_API_BEGIN
   copy_out(fitted_result(s).scores, out, capacity, "gfs_get_scores");

@@ -93,6 +93,24 @@ nlohmann::ordered_json result_to_json(const Result& r, const InputInfo& in) {
       ps["pairs"] = pairs;
     }
     j["pair_screen"] = ps;
+    nlohmann::ordered_json cs;
+    cs["ran"] = r.column_screen.ran;
+    if (!r.column_screen.note.empty()) cs["note"] = r.column_screen.note;
+    if (r.column_screen.ran) {
+      cs["fdr"] = r.column_screen.fdr;
+      nlohmann::ordered_json columns = nlohmann::ordered_json::array();
+      for (const ScreenedColumn& c : r.column_screen.columns) {
+        nlohmann::ordered_json e;
+        e["feature"] = c.column;
+        if (!d.feature_names.empty()) e["name"] = d.feature_names[static_cast<std::size_t>(c.column)];
+        e["term"] = c.square ? "square" : "linear";
+        e["z"] = c.z;
+        e["p"] = c.p;
+        columns.push_back(e);
+      }
+      cs["columns"] = columns;
+    }
+    j["column_screen"] = cs;
   }
   if (r.config.support == SupportRule::kStability) {
     nlohmann::ordered_json st;

@@ -224,6 +224,7 @@ const std::vector<std::pair<std::string, Field>>& fields() {
       GFS_ENUM_FIELD(support, kSupports),
       GFS_FLOAT_FIELD(validation_z),
       GFS_ENUM_FIELD(pair_screen, kPairScreens),
+      GFS_BOOL_FIELD(column_screen),
       GFS_INT_FIELD(fallback_candidates),
       GFS_INT_FIELD(members),
       GFS_FLOAT_FIELD(stability_threshold),

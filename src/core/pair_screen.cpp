@@ -23,34 +23,6 @@ constexpr double kFamilyError = 0.01;
 constexpr double kEstimateMargin = 0.7;
 constexpr std::size_t kMaxExact = std::size_t{1} << 20;
 
-/// The residuals of the target: one per output whose information is not in the others.
-std::vector<std::vector<float>> residuals(const train::Targets& t, std::int64_t n) {
-  std::vector<std::vector<float>> out;
-  const auto rows = static_cast<std::size_t>(n);
-  if (t.classification) {
-    const int classes = t.n_outputs;
-    for (int c = classes == 2 ? 1 : 0; c < classes; ++c) {
-      double share = 0;
-      for (std::size_t i = 0; i < rows; ++i) share += t.labels[i] == c ? 1.0 : 0.0;
-      share /= static_cast<double>(n);
-      std::vector<float> r(rows);
-      for (std::size_t i = 0; i < rows; ++i) r[i] = static_cast<float>((t.labels[i] == c ? 1.0 : 0.0) - share);
-      out.push_back(std::move(r));
-    }
-  } else {
-    const auto outputs = static_cast<std::size_t>(t.n_outputs);
-    for (std::size_t o = 0; o < outputs; ++o) {
-      double mean = 0;
-      for (std::size_t i = 0; i < rows; ++i) mean += t.values[i * outputs + o];
-      mean /= static_cast<double>(n);
-      std::vector<float> r(rows);
-      for (std::size_t i = 0; i < rows; ++i) r[i] = static_cast<float>(t.values[i * outputs + o] - mean);
-      out.push_back(std::move(r));
-    }
-  }
-  return out;
-}
-
 /// The exact statistic of a pair for residual r, in double, from its two columns (contiguous).
 double pair_z(const float* xa, const float* xb, std::int64_t n, const std::vector<float>& r) {
   double num = 0, den = 0;
@@ -88,6 +60,33 @@ struct HitColumns {
 
 }  // namespace
 
+std::vector<std::vector<float>> target_residuals(const train::Targets& t, std::int64_t n) {
+  std::vector<std::vector<float>> out;
+  const auto rows = static_cast<std::size_t>(n);
+  if (t.classification) {
+    const int classes = t.n_outputs;
+    for (int c = classes == 2 ? 1 : 0; c < classes; ++c) {
+      double share = 0;
+      for (std::size_t i = 0; i < rows; ++i) share += t.labels[i] == c ? 1.0 : 0.0;
+      share /= static_cast<double>(n);
+      std::vector<float> r(rows);
+      for (std::size_t i = 0; i < rows; ++i) r[i] = static_cast<float>((t.labels[i] == c ? 1.0 : 0.0) - share);
+      out.push_back(std::move(r));
+    }
+  } else {
+    const auto outputs = static_cast<std::size_t>(t.n_outputs);
+    for (std::size_t o = 0; o < outputs; ++o) {
+      double mean = 0;
+      for (std::size_t i = 0; i < rows; ++i) mean += t.values[i * outputs + o];
+      mean /= static_cast<double>(n);
+      std::vector<float> r(rows);
+      for (std::size_t i = 0; i < rows; ++i) r[i] = static_cast<float>(t.values[i * outputs + o] - mean);
+      out.push_back(std::move(r));
+    }
+  }
+  return out;
+}
+
 double two_sided_normal_quantile(double p) {
   // Solve erfc(z / sqrt 2) = p by bisection: erfc is monotone, 200 halvings reach double's limit.
   double lo = 0, hi = 40;
@@ -124,7 +123,7 @@ PairScreenReport screen_pairs(const Config& config, const float* x, std::int64_t
     report.note = "fewer than two columns or three rows";
     return report;
   }
-  const std::vector<std::vector<float>> res = residuals(targets, n_rows);
+  const std::vector<std::vector<float>> res = target_residuals(targets, n_rows);
   const double outputs = static_cast<double>(res.size());
   const double d = static_cast<double>(n_features);
   const double work = outputs * d * d * static_cast<double>(n_rows) / 2;

@@ -36,6 +36,11 @@ PairScreenReport screen_pairs(const Config& config, const float* x, std::int64_t
 /// The columns of the report's pairs, ascending, without repeats.
 std::vector<int> pair_columns(const PairScreenReport& report);
 
+/// The residuals of the target that the screens test against: one per output whose information
+/// is not in the others (classification: 1[y = c] minus the class's share, one class for two
+/// classes; regression: each centred output), [outputs][n].
+std::vector<std::vector<float>> target_residuals(const train::Targets& t, std::int64_t n);
+
 /// z with P(|N(0, 1)| > z) = p (0 < p < 1).
 double two_sided_normal_quantile(double p);
 

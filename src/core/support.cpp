@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <limits>
 
 #include "core/outputs.hpp"
 #include "core/pair_screen.hpp"
@@ -45,17 +46,20 @@ std::vector<int> fitted_candidates(const Config& config, const std::vector<float
 }
 
 std::vector<double> candidate_thresholds(const Config& config, const std::vector<int>& majority,
-                                         const std::vector<int>& screened, const std::vector<int>& candidates) {
+                                         const std::vector<int>& paired, const std::vector<int>& screened,
+                                         const std::vector<int>& confirmed, const std::vector<int>& candidates) {
   const auto in = [](const std::vector<int>& v, int j) { return std::binary_search(v.begin(), v.end(), j); };
+  const auto proposed = [&](int j) { return in(majority, j) || in(paired, j) || in(screened, j); };
   std::size_t fallback = 0;
-  for (int j : candidates) fallback += in(majority, j) || in(screened, j) ? 0 : 1;
+  for (int j : candidates) fallback += proposed(j) ? 0 : 1;
   const double base = config.validation_z;
   const double fallback_z =
       fallback == 0
           ? base
           : std::max(base, two_sided_normal_quantile(2 * kFallbackFamilyError / static_cast<double>(fallback)));
   std::vector<double> z;
-  for (int j : candidates) z.push_back(in(majority, j) || in(screened, j) ? base : fallback_z);
+  for (int j : candidates)
+    z.push_back(in(confirmed, j) ? -std::numeric_limits<double>::infinity() : proposed(j) ? base : fallback_z);
   return z;
 }
 
@@ -65,13 +69,17 @@ Support select_support(const Config& config, const std::vector<float>& logits, c
   s.selected = support_of(logits, scores, config.support, config.target_features);
   if (config.support == SupportRule::kValidated) {
     const std::vector<int> majority = fitted_candidates(config, logits, s.selected);
+    std::vector<int> extra;
+    std::set_union(data.paired_columns.begin(), data.paired_columns.end(), data.screened_columns.begin(),
+                   data.screened_columns.end(), std::back_inserter(extra));
     s.candidates.clear();
-    std::set_union(majority.begin(), majority.end(), data.extra_candidates.begin(), data.extra_candidates.end(),
-                   std::back_inserter(s.candidates));
+    std::set_union(majority.begin(), majority.end(), extra.begin(), extra.end(), std::back_inserter(s.candidates));
     // The fallback candidates were closed by the penalty: each must reach the one-sided Bonferroni
     // bound over them at 5 %, so that they add a noise column to the answer in at most 1 fit of 20
     // (at z >= 1 each of ten noise columns would pass 16 % of the time).
-    const std::vector<double> min_z = candidate_thresholds(config, s.selected, data.extra_candidates, s.candidates);
+    const std::vector<double> min_z =
+        candidate_thresholds(config, s.selected, data.paired_columns, data.screened_columns, data.confirmed_columns,
+                             s.candidates);
     s.selected = validate_candidates(config, data.x, data.n_rows, data.n_features, *data.targets, s.candidates,
                                      data.train_network, data.x_columns.empty() ? nullptr : &data.x_columns, &min_z)
                      .kept;

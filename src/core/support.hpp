@@ -23,11 +23,14 @@ std::vector<int> fitted_candidates(const Config& config, const std::vector<float
 /// The family-wise error at which the fallback candidates (fitted_candidates) are tested.
 inline constexpr double kFallbackFamilyError = 0.05;
 
-/// The z each candidate must reach: validation_z for the majority set and the pair screen's
-/// columns; for the fallback candidates (the penalty closed them), the one-sided Bonferroni bound
-/// over them at kFallbackFamilyError (at least validation_z).
+/// The z each candidate must reach: none for the column screen's confirmed columns (they stay:
+/// they entered at a family-wise kColumnScreenFamilyError); validation_z for the majority set, the
+/// pair screen's columns and the column screen's other entries; for the fallback candidates (the
+/// penalty closed them), the one-sided Bonferroni bound over them at kFallbackFamilyError (at
+/// least validation_z). All lists ascending.
 std::vector<double> candidate_thresholds(const Config& config, const std::vector<int>& majority,
-                                         const std::vector<int>& screened, const std::vector<int>& candidates);
+                                         const std::vector<int>& paired, const std::vector<int>& screened,
+                                         const std::vector<int>& confirmed, const std::vector<int>& candidates);
 
 /// What the held-out test of kValidated needs (unused by the other rules).
 struct SupportData {
@@ -37,7 +40,9 @@ struct SupportData {
   std::vector<int> x_columns;
   const train::Targets* targets = nullptr;
   NetworkTrainer train_network;
-  std::vector<int> extra_candidates;  ///< ascending: tested beside the majority set (the pair screen's columns)
+  std::vector<int> paired_columns;    ///< ascending: the pair screen's columns, tested beside the majority set
+  std::vector<int> screened_columns;  ///< ascending: the column screen's entries, tested beside the majority set
+  std::vector<int> confirmed_columns; ///< ascending: those of them that stay whatever the held-out test finds
 };
 
 struct Support {

@@ -12,6 +12,7 @@
 
 #include "backends/backends.hpp"
 #include "core/checkpointing.hpp"
+#include "core/column_screen.hpp"
 #include "core/data.hpp"
 #include "core/outputs.hpp"
 #include "core/pair_screen.hpp"
@@ -418,7 +419,10 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
       return b;
     };
     result.pair_screen = screen_pairs(config, train_x, n_rows, n_features, targets, ranks != nullptr);
-    data.extra_candidates = pair_columns(result.pair_screen);
+    result.column_screen = screen_columns(config, train_x, n_rows, n_features, targets, ranks != nullptr);
+    data.paired_columns = pair_columns(result.pair_screen);
+    data.screened_columns = screened_columns(result.column_screen);
+    data.confirmed_columns = screened_columns(result.column_screen, kColumnScreenFamilyError);
     Support support = select_support(config, logits, result.scores, data);
     result.selected = std::move(support.selected);
     result.candidates = std::move(support.candidates);

@@ -1,0 +1,52 @@
+/// @file column_screen.hpp
+/// @brief The column screen of support rule "validated" (Config::column_screen): columns related
+///        to the target on their own or through their square, found whatever the penalty did.
+///
+/// Two kinds of informative column leave the training with a closed mask. With few rows the
+/// penalty's price of an open column, lambda (ln D)^2 / N, outweighs what one more column buys in
+/// training loss on rows the network already fits (at N = 200 every mask closed). A column that
+/// acts only through its square, (x_a - mean)^2, has no linear effect for the gradient of its mask
+/// to follow early on. The screen tests both terms of every column directly, forward: for each
+/// residual r of the target (pair_screen.hpp's target_residuals) and each term t in
+/// {x_a, (x_a - mean_a)^2}, the self-normalised statistic z = sum_i r_i t_i / sqrt(sum_i r_i^2 t_i^2)
+/// is ~N(0, 1) when the column does not matter. Per step the strongest term enters, with its
+/// p-value adjusted (Bonferroni) for the outputs x 2 x D tests it was the best of, and the
+/// residuals lose their least-squares projection on it, so a copy of an entered column has nothing
+/// left to explain. ForwardStop (G'Sell et al. 2016) keeps the entries while the mean of
+/// -log(1 - p) stays within the false discovery rate kColumnScreenFdr. The entered columns join
+/// the held-out test's candidates; those that entered at a family-wise kColumnScreenFamilyError
+/// stay whatever it finds (with few rows its halves have little power), the others face it. The first pass is one pass over the data (outputs x D x N x 8
+/// flops); the steps run over the columns that reach half of the Bonferroni bound. All sums in
+/// double, in row order per column (the numbers do not depend on the thread count).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "gfs/config.hpp"
+#include "gfs/result.hpp"
+#include "train/model.hpp"
+
+namespace gfs::detail {
+
+/// The most forward steps (columns reported, in the order they entered).
+inline constexpr int kMaxScreenColumns = 32;
+/// The false discovery rate ForwardStop keeps the entered columns at.
+inline constexpr double kColumnScreenFdr = 0.1;
+/// Entries whose adjusted p-value is at most this (a family-wise error over all their step's
+/// tests) are kept whatever the held-out test finds; the others face it as the majority set does.
+inline constexpr double kColumnScreenFamilyError = 0.05;
+
+/// The screen on x [n_rows, n_features] (any scale), or the reason it is skipped.
+/// `feature_parallel`: the columns are split over ranks (skipped, as the pair screen).
+ColumnScreenReport screen_columns(const Config& config, const float* x, std::int64_t n_rows, std::int64_t n_features,
+                                  const train::Targets& targets, bool feature_parallel);
+
+/// ForwardStop on p-values in the order of entry: the largest k with
+/// (1/k) sum_{i <= k} -log(1 - p_i) <= fdr (0 when there is none).
+std::size_t forward_stop(const std::vector<double>& p, double fdr);
+
+/// The columns that entered with an adjusted p-value of at most `max_p`, ascending.
+std::vector<int> screened_columns(const ColumnScreenReport& report, double max_p = 1.0);
+
+}  // namespace gfs::detail

@@ -1,0 +1,174 @@
+// The column screen of support "validated" (src/core/column_screen.cpp).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "core/column_screen.hpp"
+#include "core/pair_screen.hpp"
+#include "gfs/gfs.hpp"
+#include "synthetic.hpp"
+
+namespace gfs::detail {
+namespace {
+
+using test::gaussian;
+
+train::Targets binary(const std::vector<int>& labels) {
+  train::Targets t;
+  t.classification = true;
+  t.n_outputs = 2;
+  t.class_weight = {1, 1};
+  t.labels.assign(labels.begin(), labels.end());
+  return t;
+}
+
+float at(const std::vector<float>& x, std::int64_t d, std::int64_t i, std::int64_t j) {
+  return x[static_cast<std::size_t>(i * d + j)];
+}
+
+/// |z| of a term t for residual r, in double, straight from the definition.
+double reference_z(const std::vector<double>& t, const std::vector<double>& r) {
+  double num = 0, den = 0;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    num += r[i] * t[i];
+    den += r[i] * r[i] * t[i] * t[i];
+  }
+  return std::fabs(num) / std::sqrt(den);
+}
+
+/// y = 1[x_5^2 + 0.8 x_11 > 1]: column 5 has no linear effect at all. It enters through its
+/// square, 11 through its linear term, each with the z of the definition (the first step's is the
+/// marginal one) and its p adjusted for the 2 x D tests of its step; nothing else enters.
+TEST(ColumnScreen, FindsALinearAndASquareEffect) {
+  const std::int64_t n = 400, d = 50;
+  std::vector<float> x = gaussian(n, d, 3);
+  std::vector<int> y(static_cast<std::size_t>(n));
+  for (std::int64_t i = 0; i < n; ++i)
+    y[static_cast<std::size_t>(i)] = at(x, d, i, 5) * at(x, d, i, 5) + 0.8 * at(x, d, i, 11) > 1.0;
+  const ColumnScreenReport r = screen_columns(Config{}, x.data(), n, d, binary(y), false);
+  ASSERT_TRUE(r.ran) << r.note;
+  EXPECT_EQ(r.fdr, kColumnScreenFdr);
+  ASSERT_EQ(r.columns.size(), 2U);
+  for (const ScreenedColumn& c : r.columns) EXPECT_NEAR(c.p, 2.0 * d * std::erfc(c.z / std::sqrt(2.0)), 1e-12 + 1e-9 * c.p);
+  const ScreenedColumn* square = r.columns[0].column == 5 ? &r.columns[0] : &r.columns[1];
+  const ScreenedColumn* linear = r.columns[0].column == 5 ? &r.columns[1] : &r.columns[0];
+  EXPECT_EQ(square->column, 5);
+  EXPECT_TRUE(square->square);
+  EXPECT_EQ(linear->column, 11);
+  EXPECT_FALSE(linear->square);
+  EXPECT_LE(r.columns[1].p, kColumnScreenFamilyError);
+  // The first to enter has its marginal z.
+  const int first = r.columns[0].column;
+  double share = 0;
+  for (int v : y) share += v;
+  share /= static_cast<double>(n);
+  std::vector<double> res, t;
+  double mean = 0, msq = 0;
+  for (std::int64_t i = 0; i < n; ++i) mean += at(x, d, i, first);
+  mean /= static_cast<double>(n);
+  for (std::int64_t i = 0; i < n; ++i) msq += std::pow(at(x, d, i, first) - mean, 2);
+  msq /= static_cast<double>(n);
+  for (std::int64_t i = 0; i < n; ++i) {
+    res.push_back(y[static_cast<std::size_t>(i)] - share);
+    const double u = at(x, d, i, first) - mean;
+    t.push_back(r.columns[0].square ? u * u - msq : u);
+  }
+  EXPECT_NEAR(r.columns[0].z, reference_z(t, res), 1e-6);
+  EXPECT_EQ(screened_columns(r), (std::vector<int>{5, 11}));
+}
+
+/// A near copy of an informative column is as related to the target on its own, but adds nothing
+/// once the column has entered: the forward steps test against what is left, so one of the two
+/// enters, not both.
+TEST(ColumnScreen, ACopyDoesNotEnterBesideItsOriginal) {
+  const std::int64_t n = 400, d = 30;
+  std::vector<float> x = gaussian(n, d, 8);
+  std::mt19937 rng(9);
+  std::normal_distribution<float> noise(0.0F, 0.05F);
+  for (std::int64_t i = 0; i < n; ++i) x[static_cast<std::size_t>(i * d + 20)] = at(x, d, i, 4) + noise(rng);
+  std::vector<int> y(static_cast<std::size_t>(n));
+  for (std::int64_t i = 0; i < n; ++i) y[static_cast<std::size_t>(i)] = at(x, d, i, 4) > 0;
+  const ColumnScreenReport r = screen_columns(Config{}, x.data(), n, d, binary(y), false);
+  ASSERT_TRUE(r.ran);
+  ASSERT_EQ(r.columns.size(), 1U);
+  EXPECT_TRUE(r.columns[0].column == 4 || r.columns[0].column == 20) << r.columns[0].column;
+}
+
+/// Labels independent of x: nothing reaches the bound (for these fixed seeds), and the numbers do
+/// not depend on the thread count.
+TEST(ColumnScreen, FindsNothingInNoiseWithAnyThreadCount) {
+  const std::int64_t n = 300, d = 700;
+  const std::vector<float> x = gaussian(n, d, 41);
+  std::mt19937 rng(42);
+  std::vector<int> y(static_cast<std::size_t>(n));
+  for (int& v : y) v = static_cast<int>(rng() & 1U);
+  const ColumnScreenReport r = screen_columns(Config{}, x.data(), n, d, binary(y), false);
+  ASSERT_TRUE(r.ran);
+  EXPECT_TRUE(r.columns.empty()) << r.columns[0].column << " z " << r.columns[0].z;
+  // A real signal, screened with one thread and with two: the same columns, the same bits.
+  for (std::int64_t i = 0; i < n; ++i) y[static_cast<std::size_t>(i)] = at(x, d, i, 600) - at(x, d, i, 3) > 0;
+  Config one, two;
+  one.threads = 1;
+  two.threads = 2;
+  const ColumnScreenReport a = screen_columns(one, x.data(), n, d, binary(y), false);
+  const ColumnScreenReport b = screen_columns(two, x.data(), n, d, binary(y), false);
+  ASSERT_EQ(a.columns.size(), b.columns.size());
+  ASSERT_FALSE(a.columns.empty());
+  for (std::size_t k = 0; k < a.columns.size(); ++k) {
+    EXPECT_EQ(a.columns[k].column, b.columns[k].column);
+    EXPECT_EQ(a.columns[k].z, b.columns[k].z);
+  }
+}
+
+/// ForwardStop keeps the longest start whose mean of -log(1 - p) is within the rate: weak entries
+/// after strong ones stay while the strong ones' budget lasts; strong entries after a weak one can
+/// bring a longer start back within it, but not after a very weak one.
+TEST(ColumnScreen, ForwardStopKeepsTheLongestStartWithinTheRate) {
+  EXPECT_EQ(forward_stop({}, 0.1), 0U);
+  EXPECT_EQ(forward_stop({0.5}, 0.1), 0U);                   // -log 0.5 = 0.69 > 0.1
+  EXPECT_EQ(forward_stop({1e-9, 1e-9, 0.2}, 0.1), 3U);       // 0.223 / 3 = 0.074
+  EXPECT_EQ(forward_stop({1e-9, 1e-9, 0.3}, 0.1), 2U);       // 0.357 / 3 = 0.119
+  EXPECT_EQ(forward_stop({0.3, 1e-9, 1e-9, 1e-9}, 0.1), 4U);  // 0.357 / 4 = 0.089 (not k = 1..3)
+  EXPECT_EQ(forward_stop({1e-9, 0.15, 0.9, 1e-9}, 0.1), 2U);  // 0.163 / 2; after the 0.9 (2.47) no start qualifies
+}
+
+TEST(ColumnScreen, SkippedWhereItHasNoUse) {
+  const std::vector<float> x = gaussian(50, 5, 1);
+  std::vector<int> y(50, 0);
+  for (std::size_t i = 0; i < y.size(); i += 2) y[i] = 1;
+  Config off;
+  off.column_screen = false;
+  Config majority;
+  majority.support = SupportRule::kMajority;
+  for (const Config* c : {&off, &majority}) {
+    const ColumnScreenReport r = screen_columns(*c, x.data(), 50, 5, binary(y), false);
+    EXPECT_FALSE(r.ran);
+    EXPECT_FALSE(r.note.empty());
+  }
+  EXPECT_FALSE(screen_columns(Config{}, x.data(), 50, 5, binary(y), true).ran);  // feature-parallel
+}
+
+/// End to end: with 60 rows and 400 columns the penalty closes every mask, and a column acting
+/// only through its square has no linear effect to be kept by; the default fit keeps both
+/// informative columns through the screen, and result fields say so.
+TEST(ColumnScreen, DefaultFitKeepsWhatTheScreenFindsAtFewRows) {
+  const std::int64_t n = 120, d = 400;
+  std::vector<float> x = gaussian(n, d, 12);
+  std::vector<float> y(static_cast<std::size_t>(n));
+  for (std::int64_t i = 0; i < n; ++i)
+    y[static_cast<std::size_t>(i)] = 1.5F * at(x, d, i, 77) * at(x, d, i, 77) + 2.0F * at(x, d, i, 300) > 1.5F;
+  Config c;
+  c.epochs = 60;
+  Selector sel(c);
+  const Result& r = sel.fit(x.data(), n, d, y.data());
+  ASSERT_TRUE(r.column_screen.ran);
+  EXPECT_EQ(screened_columns(r.column_screen), (std::vector<int>{77, 300}));
+  EXPECT_TRUE(std::binary_search(r.candidates.begin(), r.candidates.end(), 77));
+  EXPECT_EQ(r.selected, (std::vector<int>{77, 300}));
+}
+
+}  // namespace
+}  // namespace gfs::detail
