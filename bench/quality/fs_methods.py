@@ -48,6 +48,7 @@ class Context:
     ref_epochs: int = 200
     ref_batch_size: int = 32
     autonfs: object = None             # gfs_harness.Reference (kind "autonfs") or None
+    l1_cv: int = 3                     # folds of the L1 selector's choice of C
 
 
 @dataclass
@@ -89,11 +90,11 @@ def _l1(X, y, ctx):
         warnings.simplefilter("ignore", ConvergenceWarning)
         if ctx.task == "classification":
             model = LogisticRegressionCV(Cs=np.logspace(-3, 1, 9), penalty="l1",
-                                         solver="liblinear", cv=3, max_iter=2000,
+                                         solver="liblinear", cv=ctx.l1_cv, max_iter=2000,
                                          random_state=ctx.seed).fit(Z, y)
             coef = np.abs(model.coef_).max(axis=0)
         else:
-            coef = np.abs(LassoCV(cv=3, n_alphas=50, random_state=ctx.seed).fit(Z, y).coef_)
+            coef = np.abs(LassoCV(cv=ctx.l1_cv, n_alphas=50, random_state=ctx.seed).fit(Z, y).coef_)
     return np.flatnonzero(coef > 1e-10)
 
 

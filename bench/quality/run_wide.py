@@ -252,11 +252,11 @@ def run_one(data: wd.WideData, args, gfs, refs, workdir: Path):
 # ------------------------------------------------------------------------------------------------
 # Files
 # ------------------------------------------------------------------------------------------------
-def write_csv(path: Path, rows):
+def write_csv(path: Path, rows, fields=None):
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".csv.tmp")
     with open(tmp, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=FIELDS, restval="", extrasaction="ignore")
+        writer = csv.DictWriter(fh, fieldnames=fields or FIELDS, restval="", extrasaction="ignore")
         writer.writeheader()
         writer.writerows(rows)
     tmp.replace(path)
