@@ -358,6 +358,8 @@ TEST_F(BadCheckpoint, OtherDataIsRefused) {
   Synthetic labels = data_;
   labels.y[3] = 1.0F - labels.y[3];
   expect_refused(cfg_, labels, ErrorCode::kInvalidArgument, "other data");
+  // Only the labels differ: the message says so (the features' checksum is the same on both sides).
+  expect_refused(cfg_, labels, ErrorCode::kInvalidArgument, "other labels");
 }
 
 TEST_F(BadCheckpoint, OtherSettingsAreRefusedByName) {
