@@ -133,12 +133,7 @@ void check_agreed(const Config& config, const float* x, std::int64_t n_rows, std
     if (!problem.empty()) throw Error(code, problem);
     return;
   }
-  // The code travels in front of the message ("4:..."): every rank throws the same error.
-  const std::string agreed =
-      ranks->first_error(problem.empty() ? "" : std::to_string(static_cast<int>(code)) + ":" + problem);
-  if (agreed.empty()) return;
-  const std::size_t colon = agreed.find(':');
-  throw Error(static_cast<ErrorCode>(std::stoi(agreed.substr(0, colon))), agreed.substr(colon + 1));
+  train::throw_agreed(*ranks, problem, code);
 }
 
 /// The columns `candidates` (ascending) of the rank-local blocks, on every rank: [n_rows, K]. Each
