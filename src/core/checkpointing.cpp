@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 
@@ -87,6 +88,20 @@ train::Checkpoint FitCheckpoints::read_checked(int members) const {
                                                    "mpirun (or with the number of ranks that wrote it)");
   }
   const train::Checkpoint c = train::read_checkpoint(options_.resume);
+  // Another number of ranks gives this rank another block, and (rank-local input) another data
+  // fingerprint: name the rank count, which is what changed, before the data.
+  if (ranks_ != nullptr && (c.first_column != first_column_ || c.columns != columns_)) {
+    const int wrote = writer_ranks(c);
+    if (wrote != 0)
+      throw Error(ErrorCode::kInvalidArgument,
+                  "checkpoint " + options_.resume + " holds columns " + std::to_string(c.first_column) + ".." +
+                      std::to_string(c.first_column + c.columns - 1) + ", the block of rank " +
+                      std::to_string(ranks_->rank()) + " of a fit over " +
+                      (wrote < 0 ? "another number of" : std::to_string(wrote)) + " ranks; this fit runs " +
+                      std::to_string(ranks_->size()) + " ranks (rank " + std::to_string(ranks_->rank()) + " trains " +
+                      std::to_string(first_column_) + ".." + std::to_string(first_column_ + columns_ - 1) +
+                      "): resume with the number of ranks that wrote the checkpoint");
+  }
   train::check_checkpoint_matches(c, options_.resume, settings_, data_, first_column_, columns_);
   if (c.members != members || c.position.epochs_done > epochs_)
     throw Error(ErrorCode::kInvalidData, "checkpoint " + options_.resume + " holds " + std::to_string(c.members) +
@@ -99,6 +114,18 @@ train::Checkpoint FitCheckpoints::read_checked(int members) const {
     throw Error(ErrorCode::kInvalidData, "checkpoint " + options_.resume + " holds a probability history of " +
                                              std::to_string(c.probability_history.size()) + " values, not epochs x D");
   return c;
+}
+
+int FitCheckpoints::writer_ranks(const train::Checkpoint& c) const {
+  // The rank counts whose split gives this rank the file's block: one of them wrote it.
+  const int r = ranks_->rank(), chunks = train::ColumnChunks(n_features_).count;
+  int found = 0;
+  for (int p = std::max(2, r + 1); p <= chunks; ++p) {
+    const train::FeatureBlock b = train::Ranks::block(n_features_, r, p, n_features_);
+    if (p == ranks_->size() || b.first() != c.first_column || b.count() != c.columns) continue;
+    found = found == 0 ? p : -1;
+  }
+  return found;
 }
 
 namespace {
