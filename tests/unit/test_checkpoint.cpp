@@ -208,6 +208,12 @@ TEST(Checkpoint, ResumedFromEveryEpochUpToTheCapEqualsTheFit) {
   resume_from_every_epoch(c, "epochs");
 }
 
+TEST(Checkpoint, ResumedFromEveryEpochOfAStabilityFitUpToTheCapEqualsIt) {
+  Config c = small_config(SupportRule::kStability);
+  c.n_iter_no_change = 0;
+  resume_from_every_epoch(c, "epochs");
+}
+
 TEST(Checkpoint, Crc32IsZlibs) {
   const char text[] = "123456789";
   EXPECT_EQ(train::crc32(text, 9), 0xCBF43926U);
