@@ -43,7 +43,17 @@ class FitCheckpoints {
   static std::string settings_text(const Config& config);
 
  private:
+  /// options.resume read and checked against this fit (its data, settings, block and size).
+  [[nodiscard]] train::Checkpoint read_checked(int members) const;
+  /// The number of ranks (other than this fit's) whose split gives this rank the block `c` holds:
+  /// 0 none, -1 several.
+  [[nodiscard]] int writer_ranks(const train::Checkpoint& c) const;
+  /// Feature-parallel: throws on every rank unless every rank's file stands at the same epoch of
+  /// the same fit.
+  void agree_on_position(const train::Checkpoint& c);
+
   CheckpointOptions options_;
+  std::string resume_base_;  ///< feature-parallel: options.resume as given (without ".rank<r>")
   int epochs_ = 0;
   std::string settings_;
   train::DataFingerprint data_;

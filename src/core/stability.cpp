@@ -157,7 +157,8 @@ MemberFit fit_members(const Config& config, const float* x, std::int64_t n_rows,
       logits.insert(logits.end(), member.begin(), member.end());
     }
   };
-  for (int epoch = resume.from.epochs_done + 1; epoch <= common.epochs(); ++epoch) {
+  const int last = resume.finished ? resume.from.epochs_done : common.epochs();
+  for (int epoch = resume.from.epochs_done + 1; epoch <= last; ++epoch) {
     train::EpochWork work;
     work.tau = common.tau(epoch);
     work.lambda = common.lambda(epoch);
@@ -186,7 +187,7 @@ MemberFit fit_members(const Config& config, const float* x, std::int64_t n_rows,
     if (resume.due && resume.due(epoch)) resume.save(epoch, all_states(backends, shape, M));
     if (!go_on) break;
   }
-  if (logits.empty()) read_all_logits();  // resumed after the last epoch
+  if (logits.empty()) read_all_logits();  // resumed after the last (or the converged) epoch
   out.logits = std::move(logits);
   return out;
 }

@@ -50,6 +50,7 @@ using MemberEpoch =
 struct MemberResume {
   train::Position from;
   const train::TrainState* state = nullptr;
+  bool finished = false;  ///< the fit had stopped at `from` (convergence): train no further epoch
   std::function<bool(int epoch)> due;
   std::function<void(int epoch, const train::TrainState&)> save;
 };

@@ -134,12 +134,7 @@ void check_agreed(const Config& config, const float* x, std::int64_t n_rows, std
     if (!problem.empty()) throw Error(code, problem);
     return;
   }
-  // The code travels in front of the message ("4:..."): every rank throws the same error.
-  const std::string agreed =
-      ranks->first_error(problem.empty() ? "" : std::to_string(static_cast<int>(code)) + ":" + problem);
-  if (agreed.empty()) return;
-  const std::size_t colon = agreed.find(':');
-  throw Error(static_cast<ErrorCode>(std::stoi(agreed.substr(0, colon))), agreed.substr(colon + 1));
+  train::throw_agreed(*ranks, problem, code);
 }
 
 /// The columns `candidates` (ascending) of the rank-local blocks, on every rank: [n_rows, K]. Each
@@ -318,9 +313,13 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
     resume.save = [&](int epoch, const train::TrainState& state) {
       checkpoints.save(epoch, state, result, convergence.epochs_unchanged());
     };
-    if (checkpoints.resuming())
-      convergence.restore(resume.from.epochs_done, gather_members(ranks.get(), member_logits(resumed), config.members),
-                          losses_of(result), resume.from.unchanged_epochs);
+    if (checkpoints.resuming()) {
+      result.stopped_epoch = resume.from.epochs_done;  // a file written after the last epoch trains none
+      resume.finished = convergence.restore(resume.from.epochs_done,
+                                            gather_members(ranks.get(), member_logits(resumed), config.members),
+                                            losses_of(result), resume.from.unchanged_epochs);
+      if (resume.finished) result.stop_reason = "converged";
+    }
     MemberRanks split{ranks.get(), block};
     const MemberFit fit = fit_members(
         config, block_x, n_rows, n_features, targets, probe.device,
@@ -368,12 +367,16 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
         logits.swap(own);
     };
     train::TrainState saved;
+    bool finished = false;  // the checkpoint was written after the epoch that stopped the fit
     if (checkpoints.resuming() && from.epochs_done > 0) {
+      // A file written after the last epoch (or the converged one) trains none: the fit stopped there.
+      result.stopped_epoch = from.epochs_done;
       read_logits();  // where the interrupted fit's convergence count stood
-      convergence.restore(from.epochs_done, logits, losses_of(result), from.unchanged_epochs);
+      finished = convergence.restore(from.epochs_done, logits, losses_of(result), from.unchanged_epochs);
+      if (finished) result.stop_reason = "converged";
       logits.clear();
     }
-    train::run_epochs(*backend, schedule, from, [&](int epoch, float tau, const train::EpochStats& stats) {
+    const auto after_epoch = [&](int epoch, float tau, const train::EpochStats& stats) {
       read_logits();
       // Feature-parallel ranks train their whole blocks (exact mode): together every column.
       train::EpochStats whole = stats;
@@ -384,8 +387,9 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
         checkpoints.save(epoch, saved, result, convergence.epochs_unchanged());
       }
       return go_on;
-    });
-    if (logits.empty()) read_logits();  // resumed after the last epoch
+    };
+    if (!finished) train::run_epochs(*backend, schedule, from, after_epoch);
+    if (logits.empty()) read_logits();  // resumed after the last (or the converged) epoch
     backend.reset();
 
     result.logits = logits;

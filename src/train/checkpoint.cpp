@@ -289,6 +289,14 @@ Checkpoint read_checkpoint(const std::string& path) {
 
 void check_checkpoint_matches(const Checkpoint& c, const std::string& path, const std::string& settings,
                               const DataFingerprint& data, std::int64_t first_column, std::int64_t columns) {
+  if (!(c.data == data) && c.data.rows == data.rows && c.data.columns == data.columns && c.data.x_crc == data.x_crc) {
+    // The features are the fit's, the targets are not: name them (x's checksum would read the same twice).
+    throw Error(ErrorCode::kInvalidArgument,
+                "checkpoint " + path + " belongs to other data: other labels (" + std::to_string(c.data.targets) +
+                    " target column(s), labels' checksum " + std::to_string(c.data.y_crc) + ") than this fit's (" +
+                    std::to_string(data.targets) + ", labels' checksum " + std::to_string(data.y_crc) +
+                    "; the features match): resume with the same target column and labels");
+  }
   if (!(c.data == data)) {
     throw Error(ErrorCode::kInvalidArgument,
                 "checkpoint " + path + " belongs to other data (" + std::to_string(c.data.rows) + " x " +

@@ -14,9 +14,9 @@ Convergence::Convergence(double tol, int patience, int first_epoch, int members,
       n_features_(n_features),
       kept_(static_cast<std::size_t>(members)) {}
 
-void Convergence::restore(int epochs_done, const std::vector<float>& logits, const std::vector<double>& losses,
+bool Convergence::restore(int epochs_done, const std::vector<float>& logits, const std::vector<double>& losses,
                           int unchanged) {
-  if (patience_ <= 0 || epochs_done < 1) return;
+  if (patience_ <= 0 || epochs_done < 1) return false;
   // The supports of the last epoch (update's first half), then the loss rule replayed.
   // update() before first_epoch records the supports only.
   (void)update(epochs_done < first_epoch_ ? epochs_done : first_epoch_ - 1, logits, 0.0);
@@ -25,6 +25,8 @@ void Convergence::restore(int epochs_done, const std::vector<float>& logits, con
   for (int e = first_epoch_; e <= epochs_done && e <= static_cast<int>(losses.size()); ++e)
     count_loss(losses[static_cast<std::size_t>(e - 1)]);
   unchanged_ = unchanged;
+  // update() tests only epochs from first_epoch on; the saved counts are those after epochs_done.
+  return epochs_done >= first_epoch_ && stopped();
 }
 
 void Convergence::count_loss(double loss) {
@@ -54,7 +56,7 @@ bool Convergence::update(int epoch, const std::vector<float>& logits, double los
   if (epoch < first_epoch_) return false;
   unchanged_ = same ? unchanged_ + 1 : 0;
   count_loss(loss);
-  return unchanged_ >= patience_ && no_improvement_ >= patience_;
+  return stopped();
 }
 
 }  // namespace gfs::train

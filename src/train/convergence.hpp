@@ -22,12 +22,16 @@ class Convergence {
   [[nodiscard]] int epochs_unchanged() const { return unchanged_; }
   /// The state after `epochs_done` epochs of a fit being resumed: `logits` [members, n_features]
   /// after that epoch, the mean loss of every epoch so far, and the saved count of unchanged
-  /// epochs; the fit then stops where the uninterrupted fit would have.
-  void restore(int epochs_done, const std::vector<float>& logits, const std::vector<double>& losses, int unchanged);
+  /// epochs; the fit then stops where the uninterrupted fit would have. True: the rule had already
+  /// fired at `epochs_done` (the checkpoint was written after the epoch that stopped the fit), so
+  /// the resumed fit trains no further epoch.
+  bool restore(int epochs_done, const std::vector<float>& logits, const std::vector<double>& losses, int unchanged);
 
  private:
   /// scikit-learn's rule: a loss above best - tol counts as no improvement.
   void count_loss(double loss);
+  /// Both counts have reached the patience (update's stopping test).
+  [[nodiscard]] bool stopped() const { return unchanged_ >= patience_ && no_improvement_ >= patience_; }
 
   double tol_;
   int patience_, first_epoch_, members_;

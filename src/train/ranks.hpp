@@ -42,6 +42,18 @@ class Ranks {
   }
 };
 
+/// Throws on every rank the problem the lowest rank with one found (`problem` and its `code`; ""
+/// none): a problem one rank sees (its own input, its own checkpoint file) ends every rank's fit
+/// with the same error, so that none is left waiting in a collective. Returns when none has one.
+inline void throw_agreed(Ranks& ranks, const std::string& problem, ErrorCode code) {
+  // The code travels in front of the message ("4:...").
+  const std::string agreed =
+      ranks.first_error(problem.empty() ? "" : std::to_string(static_cast<int>(code)) + ":" + problem);
+  if (agreed.empty()) return;
+  const std::size_t colon = agreed.find(':');
+  throw Error(static_cast<ErrorCode>(std::stoi(agreed.substr(0, colon))), agreed.substr(colon + 1));
+}
+
 /// Throws gfs::Error (kInvalidArgument) when `d` columns make fewer column chunks than `p` ranks.
 inline void check_rank_count(std::int64_t d, int p) {
   const int chunks = ColumnChunks(d).count;

@@ -79,6 +79,38 @@ TEST_F(CliCheckpoint, SigtermMidFitThenResumeEqualsAnUninterruptedFit) {
   }
 }
 
+TEST_F(CliCheckpoint, ResumedAtTheConvergedEpochAndAtTheCapEqualsTheUninterruptedResult) {
+  // result.json byte for byte (fit_seconds aside), resumed from the file --checkpoint-every k
+  // leaves: epoch k * floor(stopped / k), the last epoch itself (converged, or the cap) included.
+  const std::vector<std::string> fit = {
+      "select",  "-i",    data("small.csv"),    "-t",    "label",   "--seed", "3", "--threads", "1",
+      "--quiet", "--set", "n_iter_no_change=3", "--set", "tol=0.01"};
+  for (const std::string epochs : {"150", "30"}) {  // 150: converges first; 30: stops at the cap
+    SCOPED_TRACE("--epochs " + epochs);
+    ASSERT_EQ(gfs(cat(fit, {"--epochs", epochs, "-o", "straight.json"})).code, 0);
+    const json straight = result("straight.json");
+    const int stopped = straight["stopped_epoch"].get<int>();
+    ASSERT_EQ(straight["stop_reason"], epochs == "30" ? "epochs" : "converged");
+    if (epochs == "30") {
+      ASSERT_EQ(stopped, 30);
+    } else {
+      ASSERT_LT(stopped, 150);
+    }
+    for (int every : {stopped, stopped - 1, 7, 1}) {
+      SCOPED_TRACE("--checkpoint-every " + std::to_string(every));
+      std::remove(dir_.path("f.ckpt").c_str());
+      ASSERT_EQ(gfs(cat(fit, {"--epochs", epochs, "-o", "written.json", "--checkpoint", "f.ckpt", "--checkpoint-every",
+                              std::to_string(every)}))
+                    .code,
+                0);
+      EXPECT_EQ(result("written.json").dump(), straight.dump());
+      const Outcome resumed = gfs(cat(fit, {"--epochs", epochs, "-o", "resumed.json", "--resume", "f.ckpt"}));
+      ASSERT_EQ(resumed.code, 0) << resumed.all();
+      EXPECT_EQ(result("resumed.json").dump(), straight.dump());
+    }
+  }
+}
+
 TEST_F(CliCheckpoint, BadCheckpointUsageIsAClearError) {
   const std::vector<std::string> fast = {"select",   "-i", data("small.csv"), "-t", "label",  "-o", "r.json",
                                          "--epochs", "6",  "--seed",          "2",  "--quiet"};

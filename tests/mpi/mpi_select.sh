@@ -3,7 +3,8 @@
 # selection, top-20 ranking and logits as one process, "ranks": 2 in result.json, two P = 2 runs
 # identical; every rank reads only its block of the columns, from CSV, NPY and LIBSVM alike; support
 # rule "stability" feature-parallel too; then a P = 2 fit stopped by SIGUSR1 (forwarded by mpirun) exits 75 and, resumed from
-# its per-rank checkpoints, equals the uninterrupted fit; an error on rank 0 alone ends every rank,
+# its per-rank checkpoints, equals the uninterrupted fit, and is refused by 3 ranks (naming the rank
+# count) and when the ranks' files are of different epochs; an error on rank 0 alone ends every rank,
 # and so does a bad value only rank 1 reads.
 #   mpi_select.sh GFS MPIRUN ARGS...
 set -euo pipefail
@@ -88,6 +89,20 @@ wait "$pid" || status=$?
 [ ! -f stopped.json ] || { echo "FAIL: a stopped fit wrote a result"; exit 1; }
 "${launch[@]}" "$gfs" "${common[@]}" --epochs 200 -o resumed.json --resume fit.ckpt
 compare long.json resumed.json all
+# The per-rank files resumed by another number of ranks: an error naming the rank count (not "other data").
+launch3=() prev=
+for a in "${launch[@]}"; do [ "$prev" = "-np" ] && launch3+=(3) || launch3+=("$a"); prev=$a; done
+status=0
+timeout 120 "${launch3[@]}" "$gfs" "${common[@]}" --epochs 200 -o three.json --resume fit.ckpt 2>err.txt || status=$?
+[ "$status" -eq 2 ] && grep -q "a fit over 2 ranks; this fit runs 3 ranks" err.txt && ! grep -q "other data" err.txt ||
+  { echo "FAIL: resume by 3 ranks gave $status"; cat err.txt; exit 1; }
+# Rank files of different epochs (a kill -9 between the ranks' writes): every rank refuses, no hang.
+"${launch[@]}" "$gfs" "${common[@]}" --epochs 200 -o mixed.json --checkpoint mixed.ckpt --checkpoint-every 200
+cp fit.ckpt.rank0 mixed.ckpt.rank0  # rank 0 from the stopped fit, rank 1 after epoch 200
+status=0
+timeout 120 "${launch[@]}" "$gfs" "${common[@]}" --epochs 200 -o mixed2.json --resume mixed.ckpt 2>err.txt || status=$?
+[ "$status" -eq 2 ] && grep -q "written at different epochs" err.txt ||
+  { echo "FAIL: rank files of different epochs gave $status"; cat err.txt; exit 1; }
 # The per-rank files resumed by one process: a clear error, not a missing-file one.
 status=0
 "$gfs" "${common[@]}" --epochs 200 -o one_resumed.json --resume fit.ckpt 2>err.txt || status=$?

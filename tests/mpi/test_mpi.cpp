@@ -162,6 +162,53 @@ TEST_P(MpiResume, StoppedAndResumedFromPerRankCheckpointsEqualsAnUninterruptedFi
 
 INSTANTIATE_TEST_SUITE_P(Rules, MpiResume, ::testing::Values(SupportRule::kMajority, SupportRule::kStability));
 
+/// A feature-parallel fit stopped (as on SIGUSR1) after epoch `at`, its per-rank files at PATH.rank<r>.
+void stop_after(const Synthetic& s, const Config& cfg, const std::string& path, int at) {
+  Selector sel(cfg);
+  sel.set_feature_parallel(true);
+  int epochs = 0;
+  sel.set_checkpoint(CheckpointOptions{path, 0, "", [&] { return epochs == at; }});
+  sel.set_progress([&](const EpochRecord&, int) { return ++epochs > 0; });
+  try {
+    sel.fit(s.x.data(), s.rows, s.cols, s.y.data());
+    ADD_FAILURE() << "the stop request must end the fit on every rank";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kCheckpointed) << e.what();
+  }
+}
+
+TEST(MpiResume, RankFilesOfDifferentEpochsAreRefusedOnEveryRank) {
+  // A kill -9 between two ranks' periodic writes leaves rank files of different epochs: resuming
+  // from them must fail on every rank with a message, not leave the ranks waiting for each other.
+  const Synthetic s = make_classification(128, 200, 4, 2, 8);
+  const Config cfg = config(SupportRule::kMajority);
+  const std::string path = ::testing::TempDir() + "gfs_mpi_mixed_" + std::to_string(g_size);
+  const std::string later = path + "_later";
+  stop_after(s, cfg, path, 4);
+  stop_after(s, cfg, later, 6);
+  const std::string mine = path + ".rank" + std::to_string(g_rank);
+  if (g_rank == g_size - 1) {  // EXPECT: every rank must reach the barrier
+    EXPECT_EQ(std::rename((later + ".rank" + std::to_string(g_rank)).c_str(), mine.c_str()), 0);
+  }
+  MPI_Barrier(MPI_COMM_WORLD);
+  Selector tail(cfg);
+  tail.set_feature_parallel(true);
+  tail.set_checkpoint(CheckpointOptions{"", 0, path, nullptr});
+  try {
+    tail.fit(s.x.data(), s.rows, s.cols, s.y.data());
+    ADD_FAILURE() << "rank files of epochs 4 and 6 must not resume";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument) << e.what();
+    const std::string what = e.what();
+    EXPECT_NE(what.find("different epochs"), std::string::npos) << what;
+    EXPECT_NE(what.find("after epoch 6"), std::string::npos) << what;
+    EXPECT_NE(what.find("after epoch 4"), std::string::npos) << what;
+  }
+  MPI_Barrier(MPI_COMM_WORLD);
+  std::remove(mine.c_str());
+  std::remove((later + ".rank" + std::to_string(g_rank)).c_str());
+}
+
 TEST(MpiComm, EachRankOfASplitFitsAloneAndEqualsOneProcess) {
   // COMM_WORLD split into one communicator per rank: each rank fits its own data independently.
   MPI_Comm alone;

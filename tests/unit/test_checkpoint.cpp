@@ -99,6 +99,121 @@ void kill_and_resume(SupportRule rule, int stop_at, int every) {
   std::remove(path.c_str());
 }
 
+/// Every field of a Result but fit_seconds: a resumed fit must be the uninterrupted one.
+void expect_identical(const Result& a, const Result& b) {
+  expect_same_result(a, b);
+  EXPECT_EQ(a.stopped_epoch, b.stopped_epoch);
+  EXPECT_EQ(a.stop_reason, b.stop_reason);
+  EXPECT_EQ(a.n_features, b.n_features);
+  EXPECT_EQ(a.probabilities, b.probabilities);
+  EXPECT_EQ(a.mean_member_selected, b.mean_member_selected);
+  EXPECT_EQ(a.expected_false_selections, b.expected_false_selections);
+  EXPECT_EQ(a.feature_mean, b.feature_mean);
+  EXPECT_EQ(a.feature_std, b.feature_std);
+  EXPECT_EQ(a.n_outputs, b.n_outputs);
+  EXPECT_EQ(a.device, b.device);
+  EXPECT_EQ(a.device_note, b.device_note);
+  EXPECT_EQ(a.ranks, b.ranks);
+  EXPECT_EQ(a.rank_columns, b.rank_columns);
+  EXPECT_EQ(a.config.items(), b.config.items());
+  EXPECT_EQ(a.pair_screen.ran, b.pair_screen.ran);
+  EXPECT_EQ(a.pair_screen.note, b.pair_screen.note);
+  EXPECT_EQ(a.pair_screen.threshold, b.pair_screen.threshold);
+  ASSERT_EQ(a.pair_screen.pairs.size(), b.pair_screen.pairs.size());
+  for (std::size_t i = 0; i < a.pair_screen.pairs.size(); ++i) {
+    EXPECT_EQ(a.pair_screen.pairs[i].a, b.pair_screen.pairs[i].a);
+    EXPECT_EQ(a.pair_screen.pairs[i].b, b.pair_screen.pairs[i].b);
+    EXPECT_EQ(a.pair_screen.pairs[i].z, b.pair_screen.pairs[i].z);
+  }
+  ASSERT_EQ(a.history.size(), b.history.size());
+  for (std::size_t e = 0; e < a.history.size(); ++e) EXPECT_EQ(a.history[e].n_trained, b.history[e].n_trained);
+}
+
+void copy_file(const std::string& from, const std::string& to) { write_bytes(to, read_bytes(from)); }
+
+/// A fit with a checkpoint after every epoch, each epoch's file kept (PATH.<epoch>); then a fit
+/// resumed from each of them, every result field compared with the uninterrupted fit's. `reason`:
+/// how the uninterrupted fit must end ("converged" before the cap, or "epochs" at it).
+void resume_from_every_epoch(const Config& cfg, const std::string& reason) {
+  const Synthetic s = make_classification(160, 70, 3, 2, 11);
+  Selector plain(cfg);
+  const Result all = plain.fit(s.x.data(), s.rows, s.cols, s.y.data());
+  ASSERT_EQ(all.stop_reason, reason) << "the fit must end this way, or the test proves less";
+  if (reason == "converged") {
+    ASSERT_LT(all.stopped_epoch, cfg.epochs);
+  }
+  ASSERT_EQ(all.history.size(), static_cast<std::size_t>(all.stopped_epoch));
+
+  const std::string path = temp_path("every_" + to_string(cfg.support));
+  Selector writer(cfg);
+  writer.set_checkpoint(CheckpointOptions{path, 1, "", nullptr});
+  writer.set_progress([&](const EpochRecord& r, int) {
+    if (r.epoch > 1) copy_file(path, path + "." + std::to_string(r.epoch - 1));  // the file of the epoch before
+    return true;
+  });
+  expect_identical(writer.fit(s.x.data(), s.rows, s.cols, s.y.data()), all);
+  copy_file(path, path + "." + std::to_string(all.stopped_epoch));
+  for (int e = 1; e <= all.stopped_epoch; ++e) {
+    SCOPED_TRACE("resumed after epoch " + std::to_string(e) + " of " + std::to_string(all.stopped_epoch));
+    const std::string file = path + "." + std::to_string(e);
+    ASSERT_EQ(train::read_checkpoint(file).position.epochs_done, e);
+    Selector resumed(cfg);
+    resumed.set_checkpoint(CheckpointOptions{"", 0, file, nullptr});
+    int trained = 0;
+    resumed.set_progress([&](const EpochRecord&, int) { return ++trained > 0; });
+    expect_identical(resumed.fit(s.x.data(), s.rows, s.cols, s.y.data()), all);
+    EXPECT_EQ(trained, all.stopped_epoch - e) << "epochs trained after resuming";
+    std::remove(file.c_str());
+  }
+  std::remove(path.c_str());
+
+  // A stop request (SIGTERM) during the last epoch: checkpointed there, and resumed to the same result.
+  Selector stopped(cfg);
+  int epochs = 0;
+  stopped.set_progress([&](const EpochRecord&, int) { return ++epochs > 0; });
+  stopped.set_checkpoint(CheckpointOptions{path, 0, "", [&] { return epochs == all.stopped_epoch; }});
+  try {
+    stopped.fit(s.x.data(), s.rows, s.cols, s.y.data());
+    ADD_FAILURE() << "a stop requested in the last epoch must still checkpoint";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kCheckpointed) << e.what();
+  }
+  Selector resumed(cfg);
+  resumed.set_checkpoint(CheckpointOptions{"", 0, path, nullptr});
+  expect_identical(resumed.fit(s.x.data(), s.rows, s.cols, s.y.data()), all);
+  std::remove(path.c_str());
+}
+
+/// Convergence stopping on: the fit stops before its cap.
+Config converging(SupportRule rule) {
+  Config c = small_config(rule);
+  c.epochs = 80;
+  c.n_iter_no_change = 3;
+  c.tol = 1e-2F;
+  return c;
+}
+
+TEST(Checkpoint, ResumedFromEveryEpochOfAConvergedFitEqualsIt) {
+  resume_from_every_epoch(converging(SupportRule::kMajority), "converged");
+}
+
+TEST(Checkpoint, ResumedFromEveryEpochOfAConvergedStabilityFitEqualsIt) {
+  resume_from_every_epoch(converging(SupportRule::kStability), "converged");
+}
+
+TEST(Checkpoint, ResumedFromEveryEpochUpToTheCapEqualsTheFit) {
+  Config c = small_config(SupportRule::kValidated);
+  c.epochs = 30;
+  c.n_iter_no_change = 0;
+  resume_from_every_epoch(c, "epochs");
+}
+
+TEST(Checkpoint, ResumedFromEveryEpochOfAStabilityFitUpToTheCapEqualsIt) {
+  Config c = small_config(SupportRule::kStability);
+  c.n_iter_no_change = 0;
+  resume_from_every_epoch(c, "epochs");
+}
+
 TEST(Checkpoint, Crc32IsZlibs) {
   const char text[] = "123456789";
   EXPECT_EQ(train::crc32(text, 9), 0xCBF43926U);
@@ -249,6 +364,8 @@ TEST_F(BadCheckpoint, OtherDataIsRefused) {
   Synthetic labels = data_;
   labels.y[3] = 1.0F - labels.y[3];
   expect_refused(cfg_, labels, ErrorCode::kInvalidArgument, "other data");
+  // Only the labels differ: the message says so (the features' checksum is the same on both sides).
+  expect_refused(cfg_, labels, ErrorCode::kInvalidArgument, "other labels");
 }
 
 TEST_F(BadCheckpoint, OtherSettingsAreRefusedByName) {
