@@ -2,9 +2,6 @@
 /// @brief The checkpoint file format (checkpoint.hpp): writer, checked reader, fingerprints.
 #include "train/checkpoint.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <array>
 #include <cerrno>
 #include <cstdio>
@@ -13,6 +10,7 @@
 #include <iterator>
 #include <sstream>
 
+#include "common/safe_file.hpp"
 #include "gfs/error.hpp"
 
 namespace gfs::train {
@@ -84,38 +82,6 @@ class Reader {
 
 [[noreturn]] void io_fail(const std::string& what, const std::string& path) {
   throw Error(ErrorCode::kIo, "cannot " + what + " checkpoint " + path + ": " + std::strerror(errno));
-}
-
-/// Writes `bytes` to `path` whole or not at all: a temporary name beside it, fsync, rename.
-void write_atomic(const std::string& path, const std::vector<char>& bytes) {
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) io_fail("write", path);
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;  // a signal (the one that asked for this checkpoint)
-    if (n <= 0) {
-      const int err = errno;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      errno = err;
-      io_fail("write", path);
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    const int err = errno;
-    ::unlink(tmp.c_str());
-    errno = err;
-    io_fail("sync", path);
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    ::unlink(tmp.c_str());
-    errno = err;
-    io_fail("rename into place the", path);
-  }
 }
 
 /// The first line where two settings texts differ, as "key=a (checkpoint) vs key=b (this fit)".
@@ -207,7 +173,9 @@ void write_checkpoint(const std::string& path, const Checkpoint& c) {
   w.put(static_cast<std::uint64_t>(c.probability_history.size()));
   w.vec(c.probability_history);
   w.put(crc32(w.bytes.data(), w.bytes.size()));
-  write_atomic(path, w.bytes);
+  // The one way gfs writes a file: a fresh temporary beside it (O_EXCL, never through a link),
+  // synced and renamed over it; a directory or a device at the path is refused, never replaced.
+  sys::write_whole_file(path, w.bytes.data(), w.bytes.size(), {}, "checkpoint", sys::SpecialFiles::kRefuse);
 }
 
 Checkpoint read_checkpoint(const std::string& path) {

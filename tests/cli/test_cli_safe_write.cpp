@@ -1,0 +1,188 @@
+/// @file test_cli_safe_write.cpp
+/// @brief Issue 22: every file `gfs` writes (result.json, a checkpoint) goes through one safe-write
+///        mechanism: checked before the input is read (not an input, not the output, not a special
+///        file, writable), a fresh temporary file beside it that no planted link redirects, and no
+///        temporary file left by any signal; signals during the reading already mean "checkpoint";
+///        --resume refuses what is not a checkpoint file without blocking or reading it whole.
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include "cli_test_util.hpp"
+
+namespace gfs::cli::test {
+namespace {
+
+std::vector<std::string> cat(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+/// A fit of a few seconds at most, unless `epochs` says otherwise.
+std::vector<std::string> fit(const std::string& in, const std::string& out, const std::string& epochs = "20") {
+  return {"select", "-i", in, "-t", "label", "-o", out, "--epochs", epochs, "--seed", "3", "--threads", "1", "-q"};
+}
+
+class CliSafeWrite : public Cli {
+ protected:
+  /// The names in the scratch directory that hold `fragment`, one per line.
+  std::string entries_with(const std::string& fragment) {
+    std::string found;
+    if (DIR* d = ::opendir(dir_.dir().c_str())) {
+      while (const dirent* e = ::readdir(d)) {
+        const std::string name = e->d_name;
+        if (name.find(fragment) != std::string::npos) found += name + "\n";
+      }
+      ::closedir(d);
+    }
+    return found;
+  }
+
+  /// Starts `sh -c "<prefix> exec gfs args"` in the scratch directory; returns its pid (gfs's).
+  pid_t spawn(const std::vector<std::string>& args, const std::string& prefix = "") {
+    std::string cmd = "cd " + shell_quote(dir_.dir()) + " && " + prefix + " exec " + shell_quote(GFS_CLI_PATH);
+    for (const std::string& a : args) cmd += " " + shell_quote(a);
+    cmd += " >" + shell_quote(dir_.path(".stdout")) + " 2>" + shell_quote(dir_.path(".stderr")) + " </dev/null";
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      for (int sig : {SIGINT, SIGHUP, SIGTERM, SIGUSR1, SIGXFSZ}) ::signal(sig, SIG_DFL);  // not inherited as ignored
+      ::execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    return pid;
+  }
+
+  /// The exit status of `pid`; after `seconds` it is killed (SIGKILL: 137), so a hang fails the test
+  /// instead of blocking it.
+  static int wait_code(pid_t pid, int seconds = 60) {
+    int status = 0;
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    while (::waitpid(pid, &status, WNOHANG) == 0) {
+      if (std::chrono::steady_clock::now() > give_up) {
+        ADD_FAILURE() << "gfs still runs after " << seconds << " s: killed";
+        ::kill(pid, SIGKILL);
+        ::waitpid(pid, &status, 0);
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+
+  bool is_checkpoint(const std::string& name) { return slurp(dir_.path(name)).rfind("GFSCKPT\n", 0) == 0; }
+};
+
+// Item 1: a FIFO, a device or a directory at the checkpoint path was replaced by a regular file (as
+// root, `--checkpoint /dev/null` replaced /dev/null); now refused. The device is reached through a
+// symlink here, so that a regressed gfs replaces only the link, never /dev/null itself.
+TEST_F(CliSafeWrite, CheckpointThatIsASpecialFileIsRefused) {
+  ASSERT_EQ(::mkfifo(dir_.path("pipe").c_str(), 0600), 0);
+  ASSERT_EQ(::symlink("/dev/null", dir_.path("null").c_str()), 0);
+  ASSERT_EQ(::mkdir(dir_.path("dir").c_str(), 0700), 0);
+  const std::vector<std::string> every = {"--checkpoint-every", "5"};
+  expect_failure(cat(fit(data("small.csv"), "r.json"), cat({"--checkpoint", "pipe"}, every)), 2,
+                 {"pipe", "not a regular file"});
+  expect_failure(cat(fit(data("small.csv"), "r.json"), cat({"--checkpoint", "null"}, every)), 2,
+                 {"null", "not a regular file"});
+  expect_failure(cat(fit(data("small.csv"), "r.json"), cat({"--checkpoint", "dir"}, every)), 2,
+                 {"dir", "is a directory"});
+  struct stat st {};
+  ASSERT_EQ(::lstat(dir_.path("pipe").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISFIFO(st.st_mode));
+  ASSERT_EQ(::lstat(dir_.path("null").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISLNK(st.st_mode));
+  ASSERT_EQ(::stat("/dev/null", &st), 0);
+  EXPECT_TRUE(S_ISCHR(st.st_mode));
+  EXPECT_EQ(entries_with("r.json"), "");
+}
+
+// Item 1: a symlink at the checkpoint path stays a symlink (the file it points to is replaced),
+// as for -o; and the checkpoint it names resumes.
+TEST_F(CliSafeWrite, CheckpointThroughASymlinkReplacesItsTarget) {
+  ASSERT_EQ(::mkdir(dir_.path("store").c_str(), 0700), 0);
+  ASSERT_EQ(::symlink("store/real.ckpt", dir_.path("ck").c_str()), 0);  // dangling at first
+  const Outcome r = gfs(cat(fit(data("small.csv"), "r.json"), {"--checkpoint", "ck", "--checkpoint-every", "5"}));
+  ASSERT_EQ(r.code, 0) << r.all();
+  struct stat st {};
+  ASSERT_EQ(::lstat(dir_.path("ck").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISLNK(st.st_mode)) << "the link was replaced by a file";
+  EXPECT_TRUE(is_checkpoint("store/real.ckpt"));
+  const Outcome again = gfs(cat(fit(data("small.csv"), "r2.json"), {"--checkpoint", "ck", "--checkpoint-every", "5"}));
+  ASSERT_EQ(again.code, 0) << again.all();
+  ASSERT_EQ(::lstat(dir_.path("ck").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISLNK(st.st_mode));
+  const Outcome resumed = gfs(cat(fit(data("small.csv"), "r3.json"), {"--resume", "ck"}));
+  EXPECT_EQ(resumed.code, 0) << resumed.all();
+  EXPECT_EQ(entries_with(".tmp"), "");
+}
+
+// Item 2: the checkpoint's temporary file was `PATH.tmp.<pid>`, opened with O_CREAT | O_TRUNC, so a
+// symlink planted there had its target overwritten. The temporary file is now made exclusively.
+TEST_F(CliSafeWrite, PlantedLinkAtTheTemporaryNameIsNotFollowed) {
+  dir_.write("victim", "precious\n");
+  const std::string plant = "ln -s " + shell_quote(dir_.path("victim")) + " ck.tmp.$$ && ln -s " +
+                            shell_quote(dir_.path("victim")) + " .ck.tmp.$$ &&";
+  const pid_t pid = spawn(cat(fit(data("small.csv"), "o.json", "10"), {"--checkpoint", "ck", "--checkpoint-every", "5"}),
+                          plant);
+  ASSERT_EQ(wait_code(pid), 0) << slurp(dir_.path(".stderr"));
+  EXPECT_EQ(slurp(dir_.path("victim")), "precious\n");
+  EXPECT_TRUE(is_checkpoint("ck"));
+  struct stat st {};
+  ASSERT_EQ(::lstat(dir_.path("ck").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISREG(st.st_mode));
+}
+
+// Item 9: without --checkpoint a signal ends gfs as it would any program (128 + its number), and
+// leaves no temporary file: the output's is made only when the result is written, so none exists
+// while the input is read or the model trained (SIGUSR1 was not in the cleanup list; SIGKILL can
+// never be cleaned up after).
+TEST_F(CliSafeWrite, KilledBeforeTheResultLeavesNoTemporaryFile) {
+  for (int sig : {SIGUSR1, SIGKILL, SIGTERM, SIGHUP}) {
+    std::remove(dir_.path("in.csv").c_str());
+    ASSERT_EQ(::mkfifo(dir_.path("in.csv").c_str(), 0600), 0);
+    const pid_t pid = spawn(fit("in.csv", "r.json"));
+    const int fd = ::open(dir_.path("in.csv").c_str(), O_WRONLY);
+    ASSERT_GE(fd, 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_EQ(entries_with(".tmp"), "") << "signal " << sig << ": a temporary file exists before the result";
+    ::kill(pid, sig);
+    EXPECT_EQ(wait_code(pid), 128 + sig);
+    ::close(fd);
+    EXPECT_EQ(entries_with(".tmp"), "") << "signal " << sig;
+    EXPECT_EQ(entries_with("r.json"), "") << "signal " << sig;
+  }
+}
+
+// Item 10: SIGINT or SIGHUP while a checkpoint was written left a full-size `ck.tmp.<pid>`: libgfs's
+// temporary files are now removed by the command's handler too. A checkpoint is written every
+// epoch, and the signal is sent once a temporary file is seen.
+TEST_F(CliSafeWrite, SignalDuringAWriteLeavesNoTemporaryFile) {
+  for (int sig : {SIGINT, SIGHUP}) {
+    const pid_t pid = spawn(cat(fit(data("small.csv"), "r.json", "1000000"),
+                                {"--set", "tau_decay=1", "--set", "hidden=512,256", "--checkpoint", "ck",
+                                 "--checkpoint-every", "1"}));
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (entries_with(".tmp").empty() && std::chrono::steady_clock::now() < give_up) {
+    }
+    const bool seen = !entries_with(".tmp").empty();
+    ::kill(pid, sig);
+    EXPECT_EQ(wait_code(pid, 20), 128 + sig) << slurp(dir_.path(".stderr"));
+    EXPECT_TRUE(seen) << "no checkpoint was being written within 60 s";
+    EXPECT_EQ(entries_with(".tmp"), "") << "signal " << sig;
+  }
+  // Deterministic: a file-size limit raises SIGXFSZ inside the checkpoint's write.
+  std::remove(dir_.path("ck").c_str());
+  const pid_t pid =
+      spawn(cat(fit(data("small.csv"), "r.json"), {"--checkpoint", "ck", "--checkpoint-every", "1"}), "ulimit -f 2 &&");
+  EXPECT_EQ(wait_code(pid), 128 + SIGXFSZ) << slurp(dir_.path(".stderr"));
+  EXPECT_EQ(entries_with(".tmp"), "");
+  EXPECT_EQ(entries_with("ck"), "");
+}
+
+}  // namespace
+}  // namespace gfs::cli::test
