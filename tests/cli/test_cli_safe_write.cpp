@@ -77,6 +77,37 @@ class CliSafeWrite : public Cli {
   bool is_checkpoint(const std::string& name) { return slurp(dir_.path(name)).rfind("GFSCKPT\n", 0) == 0; }
 };
 
+// Item 1: `--checkpoint x.npy` overwrote the input with a checkpoint; now refused before the fit,
+// as -o is, also through a symlink or a hard link, and for the labels file and the output.
+TEST_F(CliSafeWrite, CheckpointThatIsAnInputOrTheOutputIsRefused) {
+  const std::string csv = slurp(data("small.csv"));
+  dir_.write("in.csv", csv);
+  const std::string x = slurp(data("small_x.npy")), y = slurp(data("small_y.npy"));
+  dir_.write("x.npy", x);
+  dir_.write("y.npy", y);
+  ASSERT_EQ(::symlink("in.csv", dir_.path("link.csv").c_str()), 0);
+  ASSERT_EQ(::link(dir_.path("in.csv").c_str(), dir_.path("hard.csv").c_str()), 0);
+  const std::vector<std::string> every = {"--checkpoint-every", "5"};
+  for (const char* ck : {"in.csv", "link.csv", "hard.csv"}) {
+    expect_failure(cat(fit("in.csv", "r.json"), cat({"--checkpoint", ck}, every)), 2,
+                   {ck, "is the input file", "choose another checkpoint path"});
+  }
+  const std::vector<std::string> npy = {"select", "-i", "x.npy", "--labels", "y.npy", "-o", "out.json",
+                                        "--epochs", "20",  "-q"};
+  expect_failure(cat(npy, cat({"--checkpoint", "x.npy"}, every)), 2, {"x.npy", "is the input file"});
+  expect_failure(cat(npy, cat({"--checkpoint", "y.npy"}, every)), 2, {"y.npy", "is the input file"});
+  expect_failure(cat(fit("in.csv", "r.json"), cat({"--checkpoint", "r.json"}, every)), 2,
+                 {"r.json", "also the output"});
+  dir_.write("old.json", "{}\n");
+  expect_failure(cat(fit("in.csv", "old.json"), cat({"--checkpoint", "./old.json"}, every)), 2,
+                 {"./old.json", "also the output"});
+  EXPECT_EQ(slurp(dir_.path("in.csv")), csv);
+  EXPECT_EQ(slurp(dir_.path("x.npy")), x);
+  EXPECT_EQ(slurp(dir_.path("y.npy")), y);
+  EXPECT_EQ(slurp(dir_.path("old.json")), "{}\n");
+  EXPECT_EQ(entries_with(".json"), "old.json\n") << "nothing else was written";
+}
+
 // Item 1: a FIFO, a device or a directory at the checkpoint path was replaced by a regular file (as
 // root, `--checkpoint /dev/null` replaced /dev/null); now refused. The device is reached through a
 // symlink here, so that a regressed gfs replaces only the link, never /dev/null itself.
@@ -135,6 +166,45 @@ TEST_F(CliSafeWrite, PlantedLinkAtTheTemporaryNameIsNotFollowed) {
   struct stat st {};
   ASSERT_EQ(::lstat(dir_.path("ck").c_str(), &st), 0);
   EXPECT_TRUE(S_ISREG(st.st_mode));
+}
+
+// Item 8: an unwritable checkpoint path was found only when a checkpoint was due (a SIGTERM then
+// lost the fit's work); now it is refused before the input is read.
+TEST_F(CliSafeWrite, UnwritableCheckpointIsRefusedBeforeTheFit) {
+  // A fit that never reaches a due checkpoint (every 0, no signal): it used to end with exit 0.
+  expect_failure(cat(fit(data("small.csv"), "r.json"), {"--checkpoint", "/nonexistent/dir/ck"}), 2,
+                 {"/nonexistent/dir/ck", "cannot create the checkpoint", "No such file"});
+  dir_.write("file", "x\n");
+  expect_failure(cat(fit(data("small.csv"), "r.json"), {"--checkpoint", "file/ck"}), 2, {"file/ck", "checkpoint"});
+  EXPECT_EQ(entries_with("r.json"), "") << "refused before the fit, not after";
+}
+
+// Item 9: SIGUSR1 / SIGTERM while the input was read killed gfs (138 / 143: no checkpoint, no
+// requeue). The handlers are installed before the input is opened: the fit then runs its first
+// epoch, writes the checkpoint and exits 75. The input is a FIFO, so the signal surely lands
+// while gfs waits for the data.
+TEST_F(CliSafeWrite, StopDuringTheReadingCheckpointsAndExits75) {
+  const std::string csv = slurp(data("small.csv"));
+  ::signal(SIGPIPE, SIG_IGN);  // a gfs killed by the signal closes the FIFO: a failed write, not a dead test
+  for (int sig : {SIGUSR1, SIGTERM}) {
+    std::remove(dir_.path("in.csv").c_str());
+    std::remove(dir_.path("ck").c_str());
+    ASSERT_EQ(::mkfifo(dir_.path("in.csv").c_str(), 0600), 0);
+    const pid_t pid = spawn(cat(fit("in.csv", "r.json", "200"), {"--checkpoint", "ck"}));
+    const int fd = ::open(dir_.path("in.csv").c_str(), O_WRONLY);  // returns once gfs opened it to read
+    ASSERT_GE(fd, 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ::kill(pid, sig);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    const ssize_t written = ::write(fd, csv.data(), csv.size());
+    ::close(fd);
+    ASSERT_EQ(wait_code(pid), 75) << "signal " << sig << ": " << slurp(dir_.path(".stderr"));
+    EXPECT_NE(slurp(dir_.path(".stderr")).find("after epoch 1"), std::string::npos) << slurp(dir_.path(".stderr"));
+    EXPECT_EQ(written, static_cast<ssize_t>(csv.size()));
+    EXPECT_TRUE(is_checkpoint("ck"));
+    EXPECT_EQ(entries_with(".tmp"), "");
+    EXPECT_EQ(entries_with("r.json"), "");
+  }
 }
 
 // Item 9: without --checkpoint a signal ends gfs as it would any program (128 + its number), and
