@@ -254,5 +254,34 @@ TEST_F(CliSafeWrite, SignalDuringAWriteLeavesNoTemporaryFile) {
   EXPECT_EQ(entries_with("ck"), "");
 }
 
+// Item 12: --resume of a directory exited 1 ("basic_filebuf::underflow"), of /dev/zero read without
+// end, of a FIFO blocked forever, and of a huge file read it whole before looking at its magic.
+TEST_F(CliSafeWrite, ResumeFromWhatIsNotACheckpointFile) {
+  ASSERT_EQ(::mkdir(dir_.path("dir").c_str(), 0700), 0);
+  ASSERT_EQ(::mkfifo(dir_.path("pipe").c_str(), 0600), 0);
+  {
+    const int fd = ::open(dir_.path("huge").c_str(), O_WRONLY | O_CREAT, 0600);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(::ftruncate(fd, off_t{64} << 30), 0);  // sparse: 64 GiB of zeros on no disk
+    ::close(fd);
+  }
+  // gfs that blocks or reads for long is killed after 30 s (exit 137), which fails the test.
+  const auto resume = [&](const std::string& path) {
+    return wait_code(spawn(cat(fit(data("small.csv"), "r.json"), {"--resume", path})), 30);
+  };
+  EXPECT_EQ(resume("dir"), 2) << slurp(dir_.path(".stderr"));
+  EXPECT_NE(slurp(dir_.path(".stderr")).find("dir is a directory"), std::string::npos) << slurp(dir_.path(".stderr"));
+  EXPECT_EQ(resume("/dev/zero"), 2) << slurp(dir_.path(".stderr"));
+  EXPECT_NE(slurp(dir_.path(".stderr")).find("not a regular file"), std::string::npos) << slurp(dir_.path(".stderr"));
+  EXPECT_EQ(resume("pipe"), 2) << slurp(dir_.path(".stderr"));
+  EXPECT_NE(slurp(dir_.path(".stderr")).find("pipe is not a regular file"), std::string::npos)
+      << slurp(dir_.path(".stderr"));
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(resume("huge"), 2) << slurp(dir_.path(".stderr"));
+  EXPECT_NE(slurp(dir_.path(".stderr")).find("is not a gfs checkpoint"), std::string::npos)
+      << slurp(dir_.path(".stderr"));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+}
+
 }  // namespace
 }  // namespace gfs::cli::test

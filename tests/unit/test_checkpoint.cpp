@@ -336,5 +336,25 @@ TEST(CheckpointFile, WriterNeverFollowsAPlantedLinkNorReplacesSpecialFiles) {
   for (const std::string& p : {path, victim, fifo, link}) std::remove(p.c_str());
 }
 
+// Issue 22 (12): reading a directory threw "basic_filebuf::underflow", a FIFO blocked forever and
+// /dev/zero was read without end before its magic was looked at.
+TEST(CheckpointFile, ReaderRefusesWhatIsNotARegularFileWithoutBlocking) {
+  const std::string fifo = temp_path("rfifo");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const std::string dir = ::testing::TempDir();
+  for (const std::string& p : {dir, fifo, std::string("/dev/zero")}) {
+    try {
+      (void)train::read_checkpoint(p);
+      ADD_FAILURE() << p << " was read as a checkpoint";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument) << e.what();
+      EXPECT_NE(std::string(e.what()).find(p), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find(p == dir ? "is a directory" : "not a regular file"), std::string::npos)
+          << e.what();
+    }
+  }
+  std::remove(fifo.c_str());
+}
+
 }  // namespace
 }  // namespace gfs::test
