@@ -283,5 +283,14 @@ TEST_F(CliSafeWrite, ResumeFromWhatIsNotACheckpointFile) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
 }
 
+// Item 12: a feature name twice was accepted by select and refused by transform after the fit.
+TEST_F(CliSafeWrite, DuplicateFeatureNamesAreRefusedBeforeTheFit) {
+  std::string csv = "a,b,a,label\n";
+  for (int i = 0; i < 40; ++i) csv += std::to_string(i % 3) + "," + std::to_string(i % 5) + ",1," + std::to_string(i % 2) + "\n";
+  dir_.write("dup.csv", csv);
+  expect_failure(fit("dup.csv", "r.json"), 2, {"dup.csv", "'a' more than once", "columns 1 and 3"});
+  EXPECT_EQ(entries_with("r.json"), "");
+}
+
 }  // namespace
 }  // namespace gfs::cli::test
