@@ -13,6 +13,7 @@
 #include <climits>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstdint>
 #include <cstring>
 #include <ctime>
@@ -122,9 +123,8 @@ WriteTarget check_write_target(const std::string& path, const std::vector<std::s
   t.path = path;
   t.what = what;
   if (path.empty()) throw Error(ErrorCode::kIo, "the " + what + " path is empty");
-  t.target = follow_links(t);
   struct stat st {};
-  if (::stat(t.target.c_str(), &st) == 0) {
+  if (::stat(path.c_str(), &st) == 0) {  // follows symlinks, also the kernel's (/dev/stdout, /proc/self/fd/N)
     t.exists = true;
     for (const std::string& in : inputs) {
       struct stat is {};
@@ -142,16 +142,30 @@ WriteTarget check_write_target(const std::string& path, const std::vector<std::s
         throw Error(ErrorCode::kInvalidArgument, path + ": is not a regular file (a device, FIFO or socket); the " +
                                                      what + " must be a file that can be read back: choose a file path");
       }
-      t.special = true;  // written into, never replaced; opened at the first write (a FIFO waits for its reader)
-      if (::access(t.target.c_str(), W_OK) != 0) fail_errno(t, "cannot write the " + what, errno);
+      // Written into, never replaced; opened (through its links) at the first write, as a FIFO's
+      // open waits for its reader.
+      t.special = true;
+      t.target = path;
+      if (::access(path.c_str(), W_OK) != 0) fail_errno(t, "cannot write the " + what, errno);
       return t;
     }
-    if (::access(t.target.c_str(), W_OK) != 0) fail_errno(t, "cannot write the " + what, errno);
+    if (::access(path.c_str(), W_OK) != 0) fail_errno(t, "cannot write the " + what, errno);
     t.mode = st.st_mode & 07777;
     t.uid = st.st_uid;
     t.gid = st.st_gid;
+    // A symlink stays a symlink: the file it points to is replaced.
+    struct stat lst {};
+    t.target = path;
+    if (::lstat(path.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode)) {
+      char* real = ::realpath(path.c_str(), nullptr);
+      if (real == nullptr) fail_errno(t, "cannot resolve the symbolic link", errno);
+      t.target = real;
+      std::free(real);
+    }
   } else if (errno != ENOENT) {
     fail_errno(t, "cannot check the " + what + " path", errno);
+  } else {
+    t.target = follow_links(t);  // a dangling symlink: the file it names is created
   }
   const std::string base = t.target.substr(dir_of(t.target).size());
   if (base.empty() || base == "." || base == "..")

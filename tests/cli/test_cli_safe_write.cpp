@@ -292,5 +292,19 @@ TEST_F(CliSafeWrite, DuplicateFeatureNamesAreRefusedBeforeTheFit) {
   EXPECT_EQ(entries_with("r.json"), "");
 }
 
+// The links the kernel resolves (/dev/stdout -> /proc/self/fd/1 -> a file or "pipe:[N]") are
+// followed as the kernel follows them: a redirected stdout is replaced atomically, a pipe written into.
+TEST_F(CliSafeWrite, OutputThroughDevStdoutReachesTheFileOrThePipe) {
+  const Outcome file = gfs(fit(data("small.csv"), "/dev/stdout"));
+  ASSERT_EQ(file.code, 0) << file.all();
+  EXPECT_EQ(file.out.rfind("{", 0), 0U) << file.out;
+  const std::string cmd = "cd " + shell_quote(dir_.dir()) + " && " + shell_quote(GFS_CLI_PATH) + " select -i " +
+                          shell_quote(data("small.csv")) +
+                          " -t label -o /dev/stdout --epochs 5 -q 2>err.txt | cat > piped.json";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << slurp(dir_.path("err.txt"));
+  EXPECT_EQ(slurp(dir_.path("piped.json")).rfind("{", 0), 0U) << slurp(dir_.path("err.txt"));
+  EXPECT_EQ(entries_with(".tmp"), "");
+}
+
 }  // namespace
 }  // namespace gfs::cli::test
