@@ -31,7 +31,8 @@ CheckpointOptions checkpoint_options(const SelectArgs& a, const mpi::Session* ra
     // The file this process writes (libgfs appends .rank<r> under MPI), checked as -o is: now, not
     // when the first checkpoint is due.
     const std::string mine = ranks != nullptr ? a.checkpoint + ".rank" + std::to_string(ranks->rank()) : a.checkpoint;
-    struct stat ck {}, out {};
+    struct stat ck {};
+    struct stat out {};
     const bool same = mine == a.output || (::stat(mine.c_str(), &ck) == 0 && ::stat(a.output.c_str(), &out) == 0 &&
                                            ck.st_dev == out.st_dev && ck.st_ino == out.st_ino);
     if (same)

@@ -12,9 +12,9 @@
 #include <cerrno>
 #include <climits>
 #include <csignal>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <cstdint>
 #include <cstring>
 #include <ctime>
 
@@ -100,8 +100,8 @@ std::string follow_links(const WriteTarget& t) {
 }  // namespace
 
 const int* terminating_signals() noexcept {
-  static const int kSignals[] = {SIGINT, SIGTERM, SIGHUP,  SIGQUIT,   SIGUSR1, SIGUSR2, SIGPIPE,
-                                 SIGALRM, SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF, SIGIO,  0};
+  static const int kSignals[] = {SIGINT,  SIGTERM, SIGHUP,  SIGQUIT,   SIGUSR1, SIGUSR2, SIGPIPE,
+                                 SIGALRM, SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF, SIGIO,   0};
   return kSignals;
 }
 
@@ -109,7 +109,8 @@ void remove_temp_files() noexcept {
   g_ending.store(1);
   // A thread creating a temporary file now: let it register it first (at most about a second).
   for (int waited = 0; g_creating.load() != 0 && waited < 1000; ++waited) {
-    struct timespec ms {0, 1000000};
+    struct timespec ms {};
+    ms.tv_nsec = 1000000;
     ::nanosleep(&ms, nullptr);  // async-signal-safe
   }
   for (int i = 0; i < kSlots; ++i) {
@@ -117,8 +118,8 @@ void remove_temp_files() noexcept {
   }
 }
 
-WriteTarget check_write_target(const std::string& path, const std::vector<std::string>& inputs,
-                               const std::string& what, SpecialFiles special) {
+WriteTarget check_write_target(const std::string& path, const std::vector<std::string>& inputs, const std::string& what,
+                               SpecialFiles special) {
   WriteTarget t;
   t.path = path;
   t.what = what;
@@ -140,7 +141,8 @@ WriteTarget check_write_target(const std::string& path, const std::vector<std::s
     if (!S_ISREG(st.st_mode)) {
       if (special == SpecialFiles::kRefuse) {
         throw Error(ErrorCode::kInvalidArgument, path + ": is not a regular file (a device, FIFO or socket); the " +
-                                                     what + " must be a file that can be read back: choose a file path");
+                                                     what +
+                                                     " must be a file that can be read back: choose a file path");
       }
       // Written into, never replaced; opened (through its links) at the first write, as a FIFO's
       // open waits for its reader.

@@ -40,8 +40,8 @@ struct WriteTarget {
 /// are skipped), a special file when `special` is kRefuse, an existing file that is not writable and
 /// a directory where no file can be created. Throws gfs::Error (kInvalidArgument for an input or a
 /// refused special file, kIo otherwise) naming `path` and `what`.
-WriteTarget check_write_target(const std::string& path, const std::vector<std::string>& inputs,
-                               const std::string& what, SpecialFiles special);
+WriteTarget check_write_target(const std::string& path, const std::vector<std::string>& inputs, const std::string& what,
+                               SpecialFiles special);
 
 /// A temporary file ".NAME.tmp-XXXXXX" beside a checked target, created as mkstemp does (O_CREAT |
 /// O_EXCL | O_NOFOLLOW: never an existing file, never through a link) and registered for

@@ -92,8 +92,8 @@ TEST_F(CliSafeWrite, CheckpointThatIsAnInputOrTheOutputIsRefused) {
     expect_failure(cat(fit("in.csv", "r.json"), cat({"--checkpoint", ck}, every)), 2,
                    {ck, "is the input file", "choose another checkpoint path"});
   }
-  const std::vector<std::string> npy = {"select", "-i", "x.npy", "--labels", "y.npy", "-o", "out.json",
-                                        "--epochs", "20",  "-q"};
+  const std::vector<std::string> npy = {"select", "-i",       "x.npy",    "--labels", "y.npy",
+                                        "-o",     "out.json", "--epochs", "20",       "-q"};
   expect_failure(cat(npy, cat({"--checkpoint", "x.npy"}, every)), 2, {"x.npy", "is the input file"});
   expect_failure(cat(npy, cat({"--checkpoint", "y.npy"}, every)), 2, {"y.npy", "is the input file"});
   expect_failure(cat(fit("in.csv", "r.json"), cat({"--checkpoint", "r.json"}, every)), 2,
@@ -158,8 +158,8 @@ TEST_F(CliSafeWrite, PlantedLinkAtTheTemporaryNameIsNotFollowed) {
   dir_.write("victim", "precious\n");
   const std::string plant = "ln -s " + shell_quote(dir_.path("victim")) + " ck.tmp.$$ && ln -s " +
                             shell_quote(dir_.path("victim")) + " .ck.tmp.$$ &&";
-  const pid_t pid = spawn(cat(fit(data("small.csv"), "o.json", "10"), {"--checkpoint", "ck", "--checkpoint-every", "5"}),
-                          plant);
+  const pid_t pid =
+      spawn(cat(fit(data("small.csv"), "o.json", "10"), {"--checkpoint", "ck", "--checkpoint-every", "5"}), plant);
   ASSERT_EQ(wait_code(pid), 0) << slurp(dir_.path(".stderr"));
   EXPECT_EQ(slurp(dir_.path("victim")), "precious\n");
   EXPECT_TRUE(is_checkpoint("ck"));
@@ -233,9 +233,9 @@ TEST_F(CliSafeWrite, KilledBeforeTheResultLeavesNoTemporaryFile) {
 // epoch, and the signal is sent once a temporary file is seen.
 TEST_F(CliSafeWrite, SignalDuringAWriteLeavesNoTemporaryFile) {
   for (int sig : {SIGINT, SIGHUP}) {
-    const pid_t pid = spawn(cat(fit(data("small.csv"), "r.json", "1000000"),
-                                {"--set", "tau_decay=1", "--set", "hidden=512,256", "--checkpoint", "ck",
-                                 "--checkpoint-every", "1"}));
+    const pid_t pid =
+        spawn(cat(fit(data("small.csv"), "r.json", "1000000"), {"--set", "tau_decay=1", "--set", "hidden=512,256",
+                                                                "--checkpoint", "ck", "--checkpoint-every", "1"}));
     const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     while (entries_with(".tmp").empty() && std::chrono::steady_clock::now() < give_up) {
     }
@@ -286,7 +286,8 @@ TEST_F(CliSafeWrite, ResumeFromWhatIsNotACheckpointFile) {
 // Item 12: a feature name twice was accepted by select and refused by transform after the fit.
 TEST_F(CliSafeWrite, DuplicateFeatureNamesAreRefusedBeforeTheFit) {
   std::string csv = "a,b,a,label\n";
-  for (int i = 0; i < 40; ++i) csv += std::to_string(i % 3) + "," + std::to_string(i % 5) + ",1," + std::to_string(i % 2) + "\n";
+  for (int i = 0; i < 40; ++i)
+    csv += std::to_string(i % 3) + "," + std::to_string(i % 5) + ",1," + std::to_string(i % 2) + "\n";
   dir_.write("dup.csv", csv);
   expect_failure(fit("dup.csv", "r.json"), 2, {"dup.csv", "'a' more than once", "columns 1 and 3"});
   EXPECT_EQ(entries_with("r.json"), "");
