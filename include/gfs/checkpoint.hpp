@@ -13,6 +13,8 @@
 #include <functional>
 #include <string>
 
+#include "gfs/export.h"
+
 namespace gfs {
 
 struct CheckpointOptions {
@@ -28,5 +30,10 @@ struct CheckpointOptions {
   /// handler sets).
   std::function<bool()> stop_requested;
 };
+
+/// Removes the temporary files libgfs is writing at this moment (a checkpoint not yet renamed into
+/// place). Async-signal-safe: a program's handler for SIGINT, SIGHUP, ... calls it before it ends the
+/// process, so that no stray temporary file is left beside the checkpoint.
+GFS_API void remove_temporary_files() noexcept;
 
 }  // namespace gfs

@@ -1,8 +1,9 @@
 /// @file main.cpp
 /// @brief `gfs`: the command-line tool for batch jobs. Parses the command line, runs a subcommand,
 ///        and maps every failure to a documented exit code (0 ok, 2 bad usage or input, 3 device
-///        unavailable, 75 checkpointed on a signal: requeue, 1 anything else) with a one-line
-///        message on stderr.
+///        unavailable, 75 checkpointed on a signal: requeue, 1 anything else; a signal that is not
+///        a checkpoint request ends the process as it would any program, 128 + N, after removing
+///        the temporary files) with a one-line message on stderr.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <exception>
@@ -39,7 +40,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("gfs ") + gfs::version());
   app.require_subcommand(1);
   app.footer(
-      "Exit codes: 0 ok, 2 bad usage or bad input, 3 requested device unavailable, 1 other errors.\n"
+      "Exit codes: 0 ok, 2 bad usage or bad input, 3 requested device unavailable, 75 checkpointed on\n"
+      "SIGTERM/SIGUSR1 (requeue), 128+N ended by signal N, 1 other errors.\n"
       "Run 'gfs <command> --help' for the options of a command.");
   gfs::cli::SelectArgs select_args;
   gfs::cli::TransformArgs transform_args;
@@ -52,7 +54,9 @@ int main(int argc, char** argv) {
   gfs::cli::add_transform(*transform, transform_args);
   gfs::cli::add_demo(*demo, demo_args);
 
-  gfs::io::remove_temp_files_on_signal();  // Ctrl-C or a batch system's SIGTERM leaves no temporary file
+  // Ctrl-C, a batch system's SIGTERM or any other terminating signal leaves no temporary file: the
+  // command's (result.json, transform's output) nor libgfs's (a checkpoint being written).
+  gfs::io::remove_temp_files_on_signal(&gfs::remove_temporary_files);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

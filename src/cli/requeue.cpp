@@ -2,10 +2,13 @@
 /// @brief SIGTERM / SIGUSR1 -> "stop after this epoch and checkpoint".
 #include "cli/requeue.hpp"
 
+#include <sys/stat.h>
+
 #include <csignal>
 #include <cstdlib>
 #include <string>
 
+#include "common/safe_file.hpp"
 #include "gfs/error.hpp"
 
 namespace gfs::cli {
@@ -17,7 +20,7 @@ extern "C" void request_stop(int) { g_stop = 1; }
 
 }  // namespace
 
-CheckpointOptions checkpoint_options(const SelectArgs& a) {
+CheckpointOptions checkpoint_options(const SelectArgs& a, const mpi::Session* ranks) {
   CheckpointOptions o;
   o.path = a.checkpoint;
   o.every = a.checkpoint_every;
@@ -25,6 +28,17 @@ CheckpointOptions checkpoint_options(const SelectArgs& a) {
   if (a.checkpoint_every > 0 && a.checkpoint.empty())
     throw Error(ErrorCode::kInvalidArgument, "--checkpoint-every needs --checkpoint FILE");
   if (!a.checkpoint.empty()) {
+    // The file this process writes (libgfs appends .rank<r> under MPI), checked as -o is: now, not
+    // when the first checkpoint is due.
+    const std::string mine = ranks != nullptr ? a.checkpoint + ".rank" + std::to_string(ranks->rank()) : a.checkpoint;
+    struct stat ck {};
+    struct stat out {};
+    const bool same = mine == a.output || (::stat(mine.c_str(), &ck) == 0 && ::stat(a.output.c_str(), &out) == 0 &&
+                                           ck.st_dev == out.st_dev && ck.st_ino == out.st_ino);
+    if (same)
+      throw Error(ErrorCode::kInvalidArgument, "--checkpoint " + mine + " is also the output (-o " + a.output +
+                                                   "): give the checkpoint a path of its own");
+    (void)sys::check_write_target(mine, {a.in.input, a.in.labels}, "checkpoint", sys::SpecialFiles::kRefuse);
     struct sigaction sa {};
     sa.sa_handler = request_stop;
     sigemptyset(&sa.sa_mask);

@@ -5,6 +5,7 @@
 #include <functional>
 #include <limits>
 #include <optional>
+#include <utility>
 
 #include "cli/commands.hpp"
 #include "cli/input.hpp"
@@ -131,6 +132,9 @@ int run_select(const SelectArgs& a, const mpi::Session* ranks) {
   const bool writer = !ranks || ranks->rank() == 0;
   std::optional<io::AtomicFile> out;
   if (writer) out.emplace(a.output, std::vector<std::string>{a.in.input, a.in.labels});
+  // Before the input is read: the checkpoint path is checked, and SIGTERM / SIGUSR1 already mean
+  // "checkpoint after the next epoch and exit 75".
+  CheckpointOptions checkpoints = checkpoint_options(a, ranks);
   std::function<io::ColumnWindow(std::int64_t)> block;
   if (ranks != nullptr)
     block = [ranks](std::int64_t n_features) {
@@ -144,7 +148,7 @@ int run_select(const SelectArgs& a, const mpi::Session* ranks) {
   InputInfo info{&d, a.in.labels, encode_targets(d, cfg.task)};
   check_names_utf8(d, info.classes);
   Selector sel(cfg);
-  sel.set_checkpoint(checkpoint_options(a));
+  sel.set_checkpoint(std::move(checkpoints));
   sel.set_feature_parallel(ranks != nullptr);
   Progress progress(a.quiet || !writer);
   sel.set_progress([&progress](const EpochRecord& r, int total) { return progress(r, total); });

@@ -74,6 +74,53 @@ std::string_view cell_text(std::string_view cell) {
   return cell;
 }
 
+namespace {
+
+/// True when a "quoted" name of the header (as split_header reads them) is not closed on its line:
+/// the name held a line break, which the line reader has cut.
+bool has_open_quote(std::string_view line, char delim) {
+  std::size_t i = 0;
+  for (;;) {
+    while (i < line.size() && line[i] == ' ') ++i;
+    if (i < line.size() && line[i] == '"') {
+      bool closed = false;
+      for (++i; i < line.size() && !closed; ++i) {
+        if (line[i] != '"') continue;
+        if (i + 1 < line.size() && line[i + 1] == '"') {
+          ++i;
+        } else {
+          closed = true;
+        }
+      }
+      if (!closed) return true;
+    }
+    while (i < line.size() && line[i] != delim) ++i;
+    if (i >= line.size()) return false;
+    ++i;
+  }
+}
+
+/// Refuses a header whose names cannot be told apart (a name twice) or were cut by a line break.
+void check_header(std::string_view header, char delim, const std::vector<std::string>& names, const std::string& file) {
+  if (has_open_quote(header, delim)) {
+    fail(ErrorCode::kInvalidData, file,
+         "line 1: a quoted column name in the header is not closed on its line (line breaks inside column "
+         "names are not supported): remove the line break or the stray quote");
+  }
+  std::unordered_map<std::string_view, std::size_t> seen;
+  seen.reserve(names.size());
+  for (std::size_t c = 0; c < names.size(); ++c) {
+    const auto [at, fresh] = seen.emplace(names[c], c);
+    if (!fresh) {
+      fail(ErrorCode::kInvalidData, file,
+           "the header names column '" + names[c] + "' more than once (columns " + std::to_string(at->second + 1) +
+               " and " + std::to_string(c + 1) + "): rename one, so that every column has its own name");
+    }
+  }
+}
+
+}  // namespace
+
 int resolve_target(const std::string& spec, const std::vector<std::string>& names, const std::string& file) {
   const auto n = static_cast<std::int64_t>(names.size());
   int found = -1;
@@ -303,6 +350,7 @@ Dataset read_csv(ByteSource& src, const ReadOptions& opt) {
   if (is_blank(header)) fail(ErrorCode::kInvalidData, d.path, "line 1: the header row is empty");
   const char delim = opt.delimiter != 0 ? opt.delimiter : detect_delimiter(header);
   const std::vector<std::string> names = split_header(header, delim);
+  check_header(header, delim, names, d.path);
   ColumnPlan plan = plan_columns(names, opt, d.path);
   plan.keep = window_of(opt, plan.n_features, d.path);
   for (std::size_t c = 0; c < names.size(); ++c) {

@@ -3,16 +3,17 @@
 #include "train/checkpoint.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <sstream>
 
+#include "common/safe_file.hpp"
 #include "gfs/error.hpp"
 
 namespace gfs::train {
@@ -86,36 +87,46 @@ class Reader {
   throw Error(ErrorCode::kIo, "cannot " + what + " checkpoint " + path + ": " + std::strerror(errno));
 }
 
-/// Writes `bytes` to `path` whole or not at all: a temporary name beside it, fsync, rename.
-void write_atomic(const std::string& path, const std::vector<char>& bytes) {
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) io_fail("write", path);
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;  // a signal (the one that asked for this checkpoint)
-    if (n <= 0) {
-      const int err = errno;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      errno = err;
-      io_fail("write", path);
+/// The bytes of checkpoint `path`: a regular file only (a directory, a FIFO or a device is refused
+/// without blocking on it), read no further than its magic unless that is a checkpoint's.
+std::vector<char> read_checkpoint_bytes(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);  // a FIFO's open must not wait
+  if (fd < 0) io_fail("open", path);
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) io_fail("read", path);
+  if (S_ISDIR(st.st_mode))
+    throw Error(ErrorCode::kInvalidArgument, "checkpoint " + path + " is a directory: give the checkpoint file");
+  if (!S_ISREG(st.st_mode))
+    throw Error(ErrorCode::kInvalidArgument, "checkpoint " + path +
+                                                 " is not a regular file (a device, FIFO or socket): give the "
+                                                 "checkpoint file");
+  std::vector<char> b(sizeof kMagic);
+  std::size_t have = 0;
+  const auto read_to = [&](std::size_t want) {
+    while (have < want) {
+      const ssize_t n = ::read(fd, b.data() + have, want - have);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) io_fail("read", path);
+      if (n == 0) break;
+      have += static_cast<std::size_t>(n);
     }
-    done += static_cast<std::size_t>(n);
+  };
+  read_to(sizeof kMagic);
+  if (have < sizeof kMagic || std::memcmp(b.data(), kMagic, sizeof kMagic) != 0)
+    throw Error(ErrorCode::kInvalidData, path + " is not a gfs checkpoint (it does not start with GFSCKPT)");
+  // The rest, as long as the file is (it may have changed since fstat: read to its end).
+  for (std::size_t want = std::max<std::size_t>(static_cast<std::size_t>(st.st_size), sizeof kMagic) + 1;;
+       want = b.size() * 2) {
+    b.resize(want);
+    read_to(want);
+    if (have < want) break;
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    const int err = errno;
-    ::unlink(tmp.c_str());
-    errno = err;
-    io_fail("sync", path);
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    ::unlink(tmp.c_str());
-    errno = err;
-    io_fail("rename into place the", path);
-  }
+  b.resize(have);
+  return b;
 }
 
 /// The first line where two settings texts differ, as "key=a (checkpoint) vs key=b (this fit)".
@@ -207,14 +218,13 @@ void write_checkpoint(const std::string& path, const Checkpoint& c) {
   w.put(static_cast<std::uint64_t>(c.probability_history.size()));
   w.vec(c.probability_history);
   w.put(crc32(w.bytes.data(), w.bytes.size()));
-  write_atomic(path, w.bytes);
+  // The one way gfs writes a file: a fresh temporary beside it (O_EXCL, never through a link),
+  // synced and renamed over it; a directory or a device at the path is refused, never replaced.
+  sys::write_whole_file(path, w.bytes.data(), w.bytes.size(), {}, "checkpoint", sys::SpecialFiles::kRefuse);
 }
 
 Checkpoint read_checkpoint(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) io_fail("open", path);
-  std::vector<char> b((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) io_fail("read", path);
+  const std::vector<char> b = read_checkpoint_bytes(path);
 
   if (b.size() < sizeof kMagic || std::memcmp(b.data(), kMagic, sizeof kMagic) != 0)
     throw Error(ErrorCode::kInvalidData, path + " is not a gfs checkpoint (it does not start with GFSCKPT)");

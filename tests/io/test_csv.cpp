@@ -127,14 +127,32 @@ TEST(CsvErrors, NonNumericEmptyAndNonFiniteCells) {
 
 TEST(CsvErrors, TargetColumnProblems) {
   TempDir dir;
-  const auto p = dir.write("p.csv", "a,b,b\n1,2,3\n");
+  const auto p = dir.write("p.csv", "a,b,c\n1,2,3\n");
   expect_error([&] { read_dataset(p, target("label")); }, ErrorCode::kInvalidData,
                {p, "no column named 'label'", "'a', 'b'"});
   expect_error([&] { read_dataset(p, target("7")); }, ErrorCode::kInvalidData,
                {"index 7 is out of range", "3 columns"});
-  expect_error([&] { read_dataset(p, target("b")); }, ErrorCode::kInvalidData, {"'b' more than once"});
+  // A name twice is refused whichever column is the target (transform could not tell them apart).
+  const auto twice = dir.write("twice.csv", "a,b,b\n1,2,3\n");
+  for (const char* t : {"b", "a", "0"})
+    expect_error([&] { read_dataset(twice, target(t)); }, ErrorCode::kInvalidData,
+                 {twice, "'b' more than once", "columns 2 and 3"});
   const auto one = dir.write("one.csv", "y\n1\n");
   expect_error([&] { read_dataset(one, target("y")); }, ErrorCode::kInvalidData, {"no feature columns"});
+}
+
+// Issue 22 (12): a line break inside a quoted header name cut the header in two ("no column named
+// 'label'"); now it is named as what it is. Quoted names without one still read as before.
+TEST(CsvErrors, HeaderNameWithALineBreak) {
+  TempDir dir;
+  const auto cut = dir.write("cut.csv", "x0,\"x\n1\",label\n1,2,0\n3,4,1\n");
+  expect_error([&] { read_dataset(cut, target("label")); }, ErrorCode::kInvalidData,
+               {cut, "line 1", "not closed on its line", "line breaks inside column names"});
+  const auto fine = dir.write("fine.csv", "\"a,b\",\"say \"\"hi\"\"\",label\n1,2,0\n3,4,1\n");
+  const Dataset d = read_dataset(fine, target("label"));
+  ASSERT_EQ(d.feature_names.size(), 2U);
+  EXPECT_EQ(d.feature_names[0], "a,b");
+  EXPECT_EQ(d.feature_names[1], "say \"hi\"");
 }
 
 TEST(CsvErrors, UnreadableFiles) {

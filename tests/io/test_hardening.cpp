@@ -2,6 +2,7 @@
 /// @brief The readers and the output file against hostile input (issue 13): labels and text kept
 ///        exactly, bounded lines and allocations, pipes sniffed without losing bytes, outputs that
 ///        never replace what is not theirs to replace.
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -301,6 +302,54 @@ TEST(NpyCopy, WrongShapesAreNamed) {
   auto src2 = open_memory(ok.data(), ok.size(), "wide.npy");
   spec.n_features = 3;
   expect_error([&] { copy_npy_columns(*src2, out, spec); }, ErrorCode::kInvalidData, {"wide.npy", "fitted on 3"});
+}
+
+/// The names in `dir` holding ".tmp", one a line.
+std::string temporaries_in(const std::string& dir) {
+  std::string found;
+  if (DIR* d = ::opendir(dir.c_str())) {
+    while (const dirent* e = ::readdir(d)) {
+      const std::string name = e->d_name;
+      if (name.find(".tmp") != std::string::npos) found += name + "\n";
+    }
+    ::closedir(d);
+  }
+  return found;
+}
+
+// Issue 22 (9): the temporary file existed from the moment the output was checked (before the
+// fit), so a SIGKILL during the fit left it; it is now made when the bytes come, and the directory
+// is checked up front instead.
+TEST(Outputs, NoTemporaryFileBeforeTheBytesCome) {
+  TempDir dir;
+  {
+    AtomicFile out(dir.path("r.json"));
+    EXPECT_EQ(temporaries_in(dir.dir()), "");
+    out.write(std::string(3U << 20, 'x'));  // more than the buffer: now there is one
+    EXPECT_NE(temporaries_in(dir.dir()).find(".r.json.tmp-"), std::string::npos);
+    out.commit();
+  }
+  EXPECT_EQ(temporaries_in(dir.dir()), "");
+  EXPECT_EQ(slurp(dir.path("r.json")).size(), std::size_t{3} << 20);
+  { AtomicFile abandoned(dir.path("a.json")); }
+  EXPECT_NE(::access(dir.path("a.json").c_str(), F_OK), 0);
+  const std::string missing = dir.path("no/such/dir/r.json");
+  expect_error([&] { AtomicFile f(missing); }, ErrorCode::kIo, {missing, "cannot create the output", "No such file"});
+  dir.write("plain", "x");
+  expect_error([&] { AtomicFile f(dir.path("plain/r.json")); }, ErrorCode::kIo, {"plain/r.json"});
+}
+
+// A dangling symlink: its target is created (atomically, beside the target), the link kept.
+TEST(Outputs, DanglingSymlinkGetsItsTarget) {
+  TempDir dir;
+  ASSERT_EQ(::mkdir(dir.path("store").c_str(), 0700), 0);
+  ASSERT_EQ(::symlink("store/real.json", dir.path("r.json").c_str()), 0);
+  write_file_atomic(dir.path("r.json"), "{}\n");
+  struct stat st {};
+  ASSERT_EQ(::lstat(dir.path("r.json").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISLNK(st.st_mode));
+  EXPECT_EQ(slurp(dir.path("store/real.json")), "{}\n");
+  EXPECT_EQ(temporaries_in(dir.path("store")), "");
 }
 
 }  // namespace

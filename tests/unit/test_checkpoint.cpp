@@ -1,7 +1,10 @@
 // Checkpoint and resume: a fit stopped at epoch k and resumed from its file gives the result of an
 // uninterrupted fit bit for bit (every support rule's path: one model, validated, stability members);
 // damaged or mismatched files get clear errors.
+#include <dirent.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -20,6 +23,21 @@ namespace {
 
 std::string temp_path(const std::string& name) {
   return ::testing::TempDir() + "gfs_ckpt_" + std::to_string(::getpid()) + "_" + name;
+}
+
+/// The temporary files (".NAME.tmp-XXXXXX", "NAME.tmp.*") beside `path`, one a line.
+std::string temporaries_beside(const std::string& path) {
+  const std::size_t slash = path.find_last_of('/');
+  const std::string dir = path.substr(0, slash + 1), base = path.substr(slash + 1);
+  std::string found;
+  if (DIR* d = ::opendir(dir.c_str())) {
+    while (const dirent* e = ::readdir(d)) {
+      const std::string name = e->d_name;
+      if (name.rfind("." + base + ".tmp", 0) == 0 || name.rfind(base + ".tmp", 0) == 0) found += name + "\n";
+    }
+    ::closedir(d);
+  }
+  return found;
 }
 
 std::vector<char> read_bytes(const std::string& path) {
@@ -261,8 +279,9 @@ TEST(Checkpoint, StopRequestWritesTheFileAndThrowsCheckpointed) {
   }
   EXPECT_EQ(epochs, 7);
   EXPECT_EQ(train::read_checkpoint(path).position.epochs_done, 7);
-  // No stray temporary file beside it.
+  // No stray temporary file beside it (the name 94c662c used, and the safe writer's).
   EXPECT_NE(::access((path + ".tmp." + std::to_string(::getpid())).c_str(), F_OK), 0);
+  EXPECT_EQ(temporaries_beside(path), "");
   std::remove(path.c_str());
 }
 
@@ -393,6 +412,65 @@ TEST_F(BadCheckpoint, PerRankFilesOfAnMpiFitAreNamedInTheError) {
 TEST_F(BadCheckpoint, NotACheckpointIsRefused) {
   write_bytes(path_, std::vector<char>{'{', '"', 'a', '"', ':', '1', '}', '\n', ' ', ' ', ' ', ' '});
   expect_refused(cfg_, data_, ErrorCode::kInvalidData, "not a gfs checkpoint");
+}
+
+// Issue 22 (1, 2): the writer went through PATH.tmp.<pid> opened with O_CREAT | O_TRUNC (a link
+// planted there redirected it) and renamed over whatever was at PATH (a FIFO, a device, a symlink).
+TEST(CheckpointFile, WriterNeverFollowsAPlantedLinkNorReplacesSpecialFiles) {
+  train::Checkpoint c;
+  c.settings = "seed=1\n";
+  const std::string path = temp_path("planted");
+  const std::string victim = temp_path("victim");
+  write_bytes(victim, {'k', 'e', 'e', 'p'});
+  const std::string plant = path + ".tmp." + std::to_string(::getpid());
+  ASSERT_EQ(::symlink(victim.c_str(), plant.c_str()), 0);
+  train::write_checkpoint(path, c);
+  EXPECT_EQ(read_bytes(victim), (std::vector<char>{'k', 'e', 'e', 'p'}));
+  EXPECT_EQ(train::read_checkpoint(path).settings, "seed=1\n");
+  std::remove(plant.c_str());
+  EXPECT_EQ(temporaries_beside(path), "");
+
+  const std::string fifo = temp_path("fifo");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  try {
+    train::write_checkpoint(fifo, c);
+    ADD_FAILURE() << "a FIFO was accepted as a checkpoint path";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument) << e.what();
+    EXPECT_NE(std::string(e.what()).find("not a regular file"), std::string::npos) << e.what();
+  }
+  struct stat st {};
+  ASSERT_EQ(::lstat(fifo.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISFIFO(st.st_mode));
+
+  // A symlink stays a symlink: the file it points to is replaced.
+  const std::string link = temp_path("link");
+  ASSERT_EQ(::symlink(victim.c_str(), link.c_str()), 0);
+  train::write_checkpoint(link, c);
+  ASSERT_EQ(::lstat(link.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISLNK(st.st_mode));
+  EXPECT_EQ(train::read_checkpoint(victim).settings, "seed=1\n");
+  for (const std::string& p : {path, victim, fifo, link}) std::remove(p.c_str());
+}
+
+// Issue 22 (12): reading a directory threw "basic_filebuf::underflow", a FIFO blocked forever and
+// /dev/zero was read without end before its magic was looked at.
+TEST(CheckpointFile, ReaderRefusesWhatIsNotARegularFileWithoutBlocking) {
+  const std::string fifo = temp_path("rfifo");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const std::string dir = ::testing::TempDir();
+  for (const std::string& p : {dir, fifo, std::string("/dev/zero")}) {
+    try {
+      (void)train::read_checkpoint(p);
+      ADD_FAILURE() << p << " was read as a checkpoint";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument) << e.what();
+      EXPECT_NE(std::string(e.what()).find(p), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find(p == dir ? "is a directory" : "not a regular file"), std::string::npos)
+          << e.what();
+    }
+  }
+  std::remove(fifo.c_str());
 }
 
 }  // namespace

@@ -32,6 +32,7 @@ write("inf.csv", "a,b,label\n1,-inf,0\n2,3,1\n")
 write("overflow.csv", "a,b,label\n1,1e39,0\n2,3,1\n")
 write("dup_header.csv", "a,a,label\n1,2,0\n3,4,1\n")
 write("no_target.csv", "a,b,label\n" + rows(4))
+write("header_newline.csv", 'a,"b\nc",label\n' + rows(4))  # a line break inside a quoted name
 write("one_class.csv", "a,b,label\n" + rows(4, lambda i: "1"))
 write("frac_label.csv", "a,b,label\n" + rows(4, lambda i: "0.5" if i == 2 else "1"))
 write("mixed_label.csv", "a,b,label\n" + rows(4, lambda i: "cat" if i == 3 else "1"))
