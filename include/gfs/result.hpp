@@ -51,7 +51,7 @@ struct ColumnScreenReport {
   bool ran = false;
   std::string note;                     ///< why it did not run (empty when it ran)
   double fdr = 0;                       ///< the false discovery rate the entered columns are kept at
-  std::vector<ScreenedColumn> columns;  ///< the columns that entered, in order (at most 32)
+  std::vector<ScreenedColumn> columns;  ///< the columns that entered: the marginal sequence's, then the forward one's (at most 64)
 };
 
 struct Result {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 #include "core/pair_screen.hpp"
 
@@ -17,6 +18,9 @@ namespace {
 /// others is rarely far below).
 constexpr double kPoolShare = 0.5;
 constexpr double kPoolFamilyError = 0.05;
+/// The marginal sequence drops an entry whose |z| against what the stronger kept entries leave
+/// falls below this: a proxy of a kept column (a correlated neighbour) has nothing left to explain.
+constexpr double kRedundantZ = 2.5;
 constexpr std::size_t kMaxPool = 4096;
 
 /// Per column of one residual: the linear and the square term's |z|.
@@ -64,89 +68,153 @@ void column_terms(const float* x, std::int64_t n, std::int64_t d, std::int64_t c
   }
 }
 
-/// The forward steps over the pool: per step the strongest term against the residuals of every
-/// output enters, with its p-value adjusted for the `tests` it was the best of, and the residuals
-/// lose their projection on it. ForwardStop then keeps the longest start of the sequence whose
-/// mean of -log(1 - p) is at most `fdr`.
-std::vector<ScreenedColumn> forward_steps(const float* x, std::int64_t n, std::int64_t d, const std::vector<int>& pool,
-                                          std::vector<std::vector<double>> res, double tests, double fdr,
-                                          int threads) {
-  const auto rows = static_cast<std::size_t>(n), P = pool.size();
-  // The pool's centred terms, column after column: [P][2][n] (linear, then the square centred).
-  std::vector<double> terms(P * 2 * rows);
-#pragma omp parallel for num_threads(threads) schedule(static)
-  for (std::size_t k = 0; k < P; ++k) {
-    double* lin = terms.data() + (2 * k) * rows;
-    double* sq = lin + rows;
-    double mean = 0;
-    for (std::size_t i = 0; i < rows; ++i) mean += (lin[i] = x[static_cast<std::int64_t>(i) * d + pool[k]]);
-    mean /= static_cast<double>(n);
-    double msq = 0;
-    for (std::size_t i = 0; i < rows; ++i) {
-      lin[i] -= mean;
-      sq[i] = lin[i] * lin[i];
-      msq += sq[i];
-    }
-    msq /= static_cast<double>(n);
-    for (std::size_t i = 0; i < rows; ++i) sq[i] -= msq;
+/// The self-normalised |z| of term v for residual r.
+double term_z(const double* v, const std::vector<double>& r) {
+  double num = 0, den = 0;
+  for (std::size_t i = 0; i < r.size(); ++i) {
+    num += r[i] * v[i];
+    den += r[i] * r[i] * v[i] * v[i];
   }
-  std::vector<std::vector<double>> basis;  // orthonormal: the entered terms
+  return den > 0 ? std::fabs(num) / std::sqrt(den) : 0.0;
+}
+
+/// The pool's centred terms and the residuals that entered terms are projected out of.
+class Pool {
+ public:
+  Pool(const float* x, std::int64_t n, std::int64_t d, std::vector<int> columns,
+       const std::vector<std::vector<float>>& res, int threads)
+      : rows_(static_cast<std::size_t>(n)), columns_(std::move(columns)), threads_(threads),
+        terms_(columns_.size() * 2 * rows_) {
+    for (const std::vector<float>& r : res) res_.emplace_back(r.begin(), r.end());
+    start_ = res_;
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (std::size_t k = 0; k < columns_.size(); ++k) {
+      double* lin = terms_.data() + (2 * k) * rows_;
+      double* sq = lin + rows_;
+      double mean = 0;
+      for (std::size_t i = 0; i < rows_; ++i) mean += (lin[i] = x[static_cast<std::int64_t>(i) * d + columns_[k]]);
+      mean /= static_cast<double>(n);
+      double msq = 0;
+      for (std::size_t i = 0; i < rows_; ++i) {
+        lin[i] -= mean;
+        sq[i] = lin[i] * lin[i];
+        msq += sq[i];
+      }
+      msq /= static_cast<double>(n);
+      for (std::size_t i = 0; i < rows_; ++i) sq[i] -= msq;
+    }
+  }
+  [[nodiscard]] std::size_t size() const { return columns_.size(); }
+  [[nodiscard]] int column(std::size_t k) const { return columns_[k]; }
+  /// Starts again from the target's residuals, nothing entered.
+  void reset() {
+    res_ = start_;
+    basis_.clear();
+  }
+  /// |z| of pool column k's term t (0 linear, 1 square) against the current residuals (the largest
+  /// over the outputs).
+  [[nodiscard]] double z(std::size_t k, int t) const {
+    double best = 0;
+    for (const std::vector<double>& r : res_) best = std::max(best, term_z(term(k, t), r));
+    return best;
+  }
+  /// Projects term (k, t) out of every residual (Gram-Schmidt against the entered terms, twice for
+  /// round-off).
+  void enter(std::size_t k, int t) {
+    std::vector<double> q(term(k, t), term(k, t) + rows_);
+    for (int pass = 0; pass < 2; ++pass)
+      for (const std::vector<double>& b : basis_) {
+        double dot = 0;
+        for (std::size_t i = 0; i < rows_; ++i) dot += b[i] * q[i];
+        for (std::size_t i = 0; i < rows_; ++i) q[i] -= dot * b[i];
+      }
+    double norm = 0;
+    for (double v : q) norm += v * v;
+    if (!(norm > 1e-12)) return;  // nothing new beside the entered terms
+    norm = std::sqrt(norm);
+    for (double& v : q) v /= norm;
+    for (std::vector<double>& r : res_) {
+      double dot = 0;
+      for (std::size_t i = 0; i < rows_; ++i) dot += q[i] * r[i];
+      for (std::size_t i = 0; i < rows_; ++i) r[i] -= dot * q[i];
+    }
+    basis_.push_back(std::move(q));
+  }
+  [[nodiscard]] int threads() const { return threads_; }
+
+ private:
+  [[nodiscard]] const double* term(std::size_t k, int t) const {
+    return terms_.data() + (2 * k + static_cast<std::size_t>(t)) * rows_;
+  }
+  std::size_t rows_;
+  std::vector<int> columns_;
+  int threads_;
+  std::vector<double> terms_;  // [pool][2][rows]: the linear term, then the square, centred
+  std::vector<std::vector<double>> res_, start_, basis_;
+};
+
+/// Bonferroni: the p-value of the best of `tests` |z|s.
+double adjusted_p(double z, double tests) { return std::min(1.0, tests * std::erfc(z / std::sqrt(2.0))); }
+
+/// The marginal sequence: the pool's columns by their marginal |z| (strongest term), ForwardStop
+/// over their adjusted p-values; then, strongest first, an entry whose term explains nothing beside
+/// the entries already kept (|z| against what they leave below kRedundantZ) is dropped as a proxy.
+std::vector<ScreenedColumn> marginal_entries(Pool& pool, double tests, double fdr) {
+  pool.reset();
+  std::vector<ScreenedColumn> order(pool.size());
+#pragma omp parallel for num_threads(pool.threads()) schedule(static)
+  for (std::size_t k = 0; k < pool.size(); ++k) {
+    const double zl = pool.z(k, 0), zs = pool.z(k, 1);
+    order[k] = ScreenedColumn{pool.column(k), zs > zl, std::max(zl, zs), adjusted_p(std::max(zl, zs), tests)};
+  }
+  std::vector<std::size_t> idx(order.size());  // pool positions, strongest first (ties: the first column)
+  std::iota(idx.begin(), idx.end(), std::size_t{0});
+  std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) { return order[a].z > order[b].z; });
+  if (idx.size() > static_cast<std::size_t>(kMaxScreenColumns)) idx.resize(kMaxScreenColumns);
+  std::vector<double> p;
+  for (std::size_t i : idx) p.push_back(order[i].p);
+  idx.resize(forward_stop(p, fdr));
+  std::vector<ScreenedColumn> kept;
+  for (std::size_t i : idx) {
+    const int t = order[i].square ? 1 : 0;
+    if (!kept.empty() && pool.z(i, t) < kRedundantZ) continue;
+    pool.enter(i, t);
+    kept.push_back(order[i]);
+  }
+  return kept;
+}
+
+/// The forward sequence: per step the strongest term against the current residuals enters, with
+/// its p-value adjusted for the `tests` it was the best of, and the residuals lose their projection
+/// on it; ForwardStop keeps the longest start within `fdr`.
+std::vector<ScreenedColumn> forward_entries(Pool& pool, double tests, double fdr) {
+  pool.reset();
+  const std::size_t P = pool.size();
   std::vector<ScreenedColumn> entered;
   std::vector<char> taken(P, 0);
   std::vector<double> best_z(P);
   std::vector<int> best_term(P);
   double cost = 0;  // sum of -log(1 - p) over the entered terms
   for (int step = 0; step < kMaxScreenColumns; ++step) {
-#pragma omp parallel for num_threads(threads) schedule(static)
+#pragma omp parallel for num_threads(pool.threads()) schedule(static)
     for (std::size_t k = 0; k < P; ++k) {
       best_z[k] = -1;
       if (taken[k]) continue;
-      for (int t = 0; t < 2; ++t) {
-        const double* v = terms.data() + (2 * k + static_cast<std::size_t>(t)) * rows;
-        for (const std::vector<double>& r : res) {
-          double num = 0, den = 0;
-          for (std::size_t i = 0; i < rows; ++i) {
-            num += r[i] * v[i];
-            den += r[i] * r[i] * v[i] * v[i];
-          }
-          const double z = den > 0 ? std::fabs(num) / std::sqrt(den) : 0.0;
-          if (z > best_z[k]) {
-            best_z[k] = z;
-            best_term[k] = t;
-          }
-        }
-      }
+      const double zl = pool.z(k, 0), zs = pool.z(k, 1);
+      best_z[k] = std::max(zl, zs);
+      best_term[k] = zs > zl ? 1 : 0;
     }
     std::size_t pick = P;
     for (std::size_t k = 0; k < P; ++k)  // the strongest; ties: the first column
       if (!taken[k] && (pick == P || best_z[k] > best_z[pick])) pick = k;
     if (pick == P) break;
-    const double p = std::min(1.0, tests * std::erfc(best_z[pick] / std::sqrt(2.0)));
+    const double p = adjusted_p(best_z[pick], tests);
     if (p >= 1.0) break;  // -log(1 - p) is infinite from here on: no longer start can qualify
     cost += -std::log1p(-p);
     if (cost > fdr * kMaxScreenColumns) break;  // no longer start can qualify either
     taken[pick] = 1;
-    entered.push_back(ScreenedColumn{pool[pick], best_term[pick] == 1, best_z[pick], p});
-    // Gram-Schmidt: the new term against the basis (twice, for round-off), then out of every residual.
-    std::vector<double> q(terms.begin() + static_cast<std::ptrdiff_t>((2 * pick + best_term[pick]) * rows),
-                          terms.begin() + static_cast<std::ptrdiff_t>((2 * pick + best_term[pick] + 1) * rows));
-    for (int pass = 0; pass < 2; ++pass)
-      for (const std::vector<double>& b : basis) {
-        double dot = 0;
-        for (std::size_t i = 0; i < rows; ++i) dot += b[i] * q[i];
-        for (std::size_t i = 0; i < rows; ++i) q[i] -= dot * b[i];
-      }
-    double norm = 0;
-    for (double v : q) norm += v * v;
-    if (!(norm > 1e-12)) continue;  // nothing new beside the entered terms
-    norm = std::sqrt(norm);
-    for (double& v : q) v /= norm;
-    for (std::vector<double>& r : res) {
-      double dot = 0;
-      for (std::size_t i = 0; i < rows; ++i) dot += q[i] * r[i];
-      for (std::size_t i = 0; i < rows; ++i) r[i] -= dot * q[i];
-    }
-    basis.push_back(std::move(q));
+    entered.push_back(ScreenedColumn{pool.column(pick), best_term[pick] == 1, best_z[pick], p});
+    pool.enter(pick, best_term[pick]);
   }
   std::vector<double> p;
   for (const ScreenedColumn& c : entered) p.push_back(c.p);
@@ -215,9 +283,20 @@ ColumnScreenReport screen_columns(const Config& config, const float* x, std::int
     pool.resize(kMaxPool);
     std::sort(pool.begin(), pool.end());
   }
-  std::vector<std::vector<double>> start;
-  for (const std::vector<float>& r : res) start.emplace_back(r.begin(), r.end());
-  report.columns = forward_steps(x, n_rows, n_features, pool, std::move(start), tests, report.fdr, threads);
+  Pool terms(x, n_rows, n_features, std::move(pool), res, threads);
+  // Both sequences: the marginal one has the power where several columns measure one thing (the
+  // classes of a multi-class target, the up and down genes of a count table), the forward one
+  // where a column's effect shows once stronger ones are accounted for. A column in both keeps
+  // its smaller p.
+  std::vector<ScreenedColumn> found = marginal_entries(terms, tests, report.fdr);
+  for (const ScreenedColumn& c : forward_entries(terms, tests, report.fdr)) {
+    const auto same = std::find_if(found.begin(), found.end(), [&](const ScreenedColumn& f) { return f.column == c.column; });
+    if (same == found.end())
+      found.push_back(c);
+    else if (c.p < same->p)
+      *same = c;
+  }
+  report.columns = std::move(found);
   return report;
 }
 

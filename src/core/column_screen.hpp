@@ -6,18 +6,24 @@
 /// penalty's price of an open column, lambda (ln D)^2 / N, outweighs what one more column buys in
 /// training loss on rows the network already fits (at N = 200 every mask closed). A column that
 /// acts only through its square, (x_a - mean)^2, has no linear effect for the gradient of its mask
-/// to follow early on. The screen tests both terms of every column directly, forward: for each
-/// residual r of the target (pair_screen.hpp's target_residuals) and each term t in
-/// {x_a, (x_a - mean_a)^2}, the self-normalised statistic z = sum_i r_i t_i / sqrt(sum_i r_i^2 t_i^2)
-/// is ~N(0, 1) when the column does not matter. Per step the strongest term enters, with its
-/// p-value adjusted (Bonferroni) for the outputs x 2 x D tests it was the best of, and the
-/// residuals lose their least-squares projection on it, so a copy of an entered column has nothing
-/// left to explain. ForwardStop (G'Sell et al. 2016) keeps the entries while the mean of
-/// -log(1 - p) stays within the false discovery rate kColumnScreenFdr. The entered columns join
-/// the held-out test's candidates; those that entered at a family-wise kColumnScreenFamilyError
-/// stay whatever it finds (with few rows its halves have little power), the others face it. The first pass is one pass over the data (outputs x D x N x 8
-/// flops); the steps run over the columns that reach half of the Bonferroni bound. All sums in
-/// double, in row order per column (the numbers do not depend on the thread count).
+/// to follow early on. The screen tests both terms of every column directly: for each residual r
+/// of the target (pair_screen.hpp's target_residuals) and each term t in {x_a, (x_a - mean_a)^2},
+/// the self-normalised statistic z = sum_i r_i t_i / sqrt(sum_i r_i^2 t_i^2) is ~N(0, 1) when the
+/// column does not matter; p-values are adjusted (Bonferroni) for the outputs x 2 x D tests. Two
+/// sequences of entries, each cut by ForwardStop (G'Sell et al. 2016: the longest start whose mean
+/// of -log(1 - p) is within the false discovery rate kColumnScreenFdr):
+/// - marginal: the columns by their marginal |z|; strongest first, an entry whose term explains
+///   nothing beside the kept ones (its |z| against the residuals they leave, after a least-squares
+///   projection, below 2.5) is dropped as a proxy. It has the power where several columns measure
+///   one thing (the classes of a multi-class target, a count table's up and down genes).
+/// - forward: per step the strongest term against the residuals left by the entered ones enters
+///   (a copy of an entered column has nothing left to explain). It finds what shows once stronger
+///   effects are accounted for.
+/// Their union joins the held-out test's candidates; the entries at a family-wise
+/// kColumnScreenFamilyError stay whatever it finds (with few rows its halves have little power),
+/// the others face it. The first pass is one pass over the data (outputs x D x N x 8 flops); the
+/// sequences run over the columns that reach half of the Bonferroni bound. All sums in double, in
+/// row order per column (the numbers do not depend on the thread count).
 #pragma once
 
 #include <cstdint>
@@ -29,7 +35,7 @@
 
 namespace gfs::detail {
 
-/// The most forward steps (columns reported, in the order they entered).
+/// The most entries of each sequence.
 inline constexpr int kMaxScreenColumns = 32;
 /// The false discovery rate ForwardStop keeps the entered columns at.
 inline constexpr double kColumnScreenFdr = 0.1;
