@@ -64,11 +64,10 @@ FitMemory estimate_fit_memory(const Config& cfg, std::int64_t n_rows, std::int64
     m.validation =
         add(mul(mul(N, D), f), add(mul(mul(N, h0), 2 * sizeof(double)), mul(mul(D, h0), 2 * sizeof(double))));
     // The pair screen runs before it (the model is gone by then, and its buffers are freed before
-    // the held-out networks start): x packed twice (x and r x, panels padded) and, at worst, every
-    // column copied again for the exact z of its hits.
+    // the held-out networks start): pair_screen_bytes.
     const double work = static_cast<double>(D) * static_cast<double>(D) * static_cast<double>(N) / 2;
     if (cfg.pair_screen == PairScreen::kOn || (cfg.pair_screen == PairScreen::kAuto && work <= kAutoScreenBudget))
-      m.validation = std::max(m.validation, mul(mul(N, add(D, 64)), 3 * f));
+      m.validation = std::max(m.validation, pair_screen_bytes(n_rows, n_features, cfg.threads));
   }
   // Scores, logits, probabilities, ranking, means and stds, double thresholds, and the result
   // document's arrays (about 160 bytes a feature as JSON values and text).
