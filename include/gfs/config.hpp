@@ -51,6 +51,11 @@ enum class ClassWeights {
   kReference,  ///< class frequencies in reversed order (what gfs-network 0.3.1 does)
 };
 
+/// The most CPU threads a fit may use (Config::threads). Above the hardware threads of any
+/// current machine, below where the OpenMP runtime can no longer start a team (100 000 threads
+/// crashed it): a larger value is an error, not a clamp, so a typo does not go unnoticed.
+inline constexpr int kMaxThreads = 1024;
+
 struct Config {
   // -- task ------------------------------------------------------------------------------------------
   Task task = Task::kClassification;
@@ -132,7 +137,7 @@ struct Config {
 
   // -- execution -------------------------------------------------------------------------------------
   Device device = Device::automatic();
-  int threads = 0;  ///< CPU threads; 0 = all cores
+  int threads = 0;  ///< CPU threads, 0..kMaxThreads; 0 = all cores
   bool verbose = false;
 
   // -- resources -------------------------------------------------------------------------------------

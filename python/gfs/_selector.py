@@ -174,7 +174,7 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         Every this many epochs every feature is checked again and may return to training.
     n_jobs : int or None, default=None
         CPU threads. None or -1: all cores (the library's default, unlike scikit-learn's None = 1);
-        -2: all but one, and so on.
+        -2: all but one, and so on (at least one); a positive count at most 1024 (``gfs::kMaxThreads``).
     max_memory : int, default=0
         Refuse a fit whose estimated memory exceeds this many bytes (0: the memory available).
     random_state : int, RandomState instance or None, default=None
@@ -500,14 +500,21 @@ def _target_count(value, n_features):
 
 
 def _threads(n_jobs):
-    """n_jobs -> Config::threads (0: all cores)."""
-    if n_jobs is None or n_jobs == -1:
+    """n_jobs -> Config::threads (0: all cores), as joblib reads it: -1 all cores, -2 all but one, ...
+    (at least one); a positive count at most the library's bound (``_core.max_threads``)."""
+    if n_jobs is None:
         return 0
-    if not isinstance(n_jobs, numbers.Integral) or n_jobs == 0:
-        raise ValueError(f"n_jobs must be None, a positive integer or a negative one (-1: all cores), got {n_jobs!r}")
+    if not isinstance(n_jobs, numbers.Integral) or isinstance(n_jobs, (bool, np.bool_)) or n_jobs == 0:
+        raise ValueError(
+            f"n_jobs must be None, a positive integer or a negative one (-1: all cores), got {n_jobs!r}"
+        )
+    if n_jobs == -1:
+        return 0
+    if n_jobs > _core.max_threads:
+        raise ValueError(f"n_jobs must be at most {_core.max_threads} (the library's thread limit), got {n_jobs}")
     if n_jobs > 0:
         return int(n_jobs)
-    return max(1, (os.cpu_count() or 1) + 1 + int(n_jobs))
+    return min(_core.max_threads, max(1, (os.cpu_count() or 1) + 1 + int(n_jobs)))
 
 
 class _Progress:

@@ -38,6 +38,11 @@ def test_bad_python_side_arguments(data):
         GFSSelector(epochs=2, random_state=-1).fit(X, y)
     with pytest.raises(ValueError, match="n_jobs"):
         GFSSelector(epochs=2, n_jobs=0).fit(X, y)
+    # Issue 22 item 5: n_jobs=100000 crashed the OpenMP runtime and with it the interpreter.
+    with pytest.raises(ValueError, match="n_jobs must be at most 1024"):
+        GFSSelector(epochs=2, n_jobs=100000).fit(X, y)
+    with pytest.raises(ValueError, match="n_jobs"):
+        GFSSelector(epochs=2, n_jobs=True).fit(X, y)
     with pytest.raises(ValueError, match="n_features_to_select"):
         GFSSelector(epochs=2, support="top-k", n_features_to_select=1.5).fit(X, y)
 

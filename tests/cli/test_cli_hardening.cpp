@@ -121,6 +121,8 @@ TEST_F(Cli, OutOfRangeSettingsExit2NamingThem) {
   expect_failure(with({"--batch-size", "4294967328"}), 2, {"--batch-size"});
   expect_failure(with({"--threads", "4294967296"}), 2, {"--threads"});
   expect_failure(with({"--threads", "-1"}), 2, {"--threads"});
+  expect_failure(with({"--threads", "100000"}), 2, {"threads", "0..1024"});  // issue 22 item 5: was SIGSEGV
+  expect_failure(with({"--set", "threads=1025"}), 2, {"threads", "0..1024"});
   expect_failure(with({"--lambda", "nan"}), 2, {"--lambda", "finite"});
   expect_failure(with({"--lambda", "-1"}), 2, {"--lambda"});
   expect_failure(with({"--seed", "-5"}), 2, {"--seed", "18446744073709551615"});

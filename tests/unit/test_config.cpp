@@ -149,6 +149,26 @@ TEST(ConfigRanges, IntegersOutsideTheirTypeAreErrorsNotWraps) {
   EXPECT_EQ(c.seed, 18446744073709551615ULL);
 }
 
+// Issue 22 item 5: `--threads 100000` crashed the OpenMP runtime (SIGSEGV in GOMP_parallel) and
+// GFSSelector(n_jobs=100000) killed Python. Config::validate bounds it by kMaxThreads.
+TEST(ConfigRanges, ThreadsAreBoundedByKMaxThreads) {
+  Config c;
+  c.threads = kMaxThreads;
+  EXPECT_NO_THROW(c.validate());
+  for (const int bad : {kMaxThreads + 1, 100000, -1}) {
+    c.threads = bad;
+    try {
+      c.validate();
+      ADD_FAILURE() << "threads = " << bad << " passed validate()";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument);
+      EXPECT_NE(std::string(e.what()).find("'threads' must be in 0.." + std::to_string(kMaxThreads)),
+                std::string::npos)
+          << e.what();
+    }
+  }
+}
+
 TEST(ConfigRanges, LongValuesAreShortenedInMessages) {
   Config c;
   try {
