@@ -142,7 +142,9 @@ struct Config {
 
   // -- resources -------------------------------------------------------------------------------------
   /// Memory a fit may use, in bytes (settable as "8G", "512M"); 0 = what the machine has available
-  /// (MemAvailable, capped by a cgroup limit). A fit whose estimate exceeds it is refused up front.
+  /// (MemAvailable, capped by a cgroup limit). A fit whose estimate exceeds it is refused up front;
+  /// the estimate counts the process's fixed cost too (32 MiB; 256 MiB more for the CUDA runtime
+  /// when libgfs is built with CUDA and the device is not "cpu"), so the limit bounds the peak RSS.
   std::uint64_t max_memory = 0;
 
   /// The settings of gfs-network 0.3.1: batch 1, no shuffling, frozen embedding, reference class

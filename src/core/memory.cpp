@@ -7,6 +7,7 @@
 
 #include "common/host_memory.hpp"
 #include "core/pair_screen.hpp"
+#include "gfs/device.hpp"
 #include "gfs/error.hpp"
 
 namespace gfs::detail {
@@ -28,7 +29,9 @@ std::string FitMemory::describe() const {
   if (standardized != 0) s += ", standardised copy " + human_bytes(standardized);
   s += ", model with gradients and Adam state " + human_bytes(model);
   if (validation != 0) s += ", held-out test and pair screen " + human_bytes(validation);
-  s += ", outputs " + human_bytes(outputs) + ", margin " + human_bytes(margin) + ")";
+  s += ", outputs " + human_bytes(outputs) + ", margin " + human_bytes(margin);
+  if (process != 0) s += ", process " + human_bytes(process);
+  s += ")";
   return s;
 }
 
@@ -76,6 +79,8 @@ FitMemory estimate_fit_memory(const Config& cfg, std::int64_t n_rows, std::int64
     m.outputs = add(m.outputs, mul(mul(static_cast<std::uint64_t>(std::max(cfg.epochs, 0)), D), f + 24));
   const std::uint64_t parts = add(add(add(m.data, m.standardized), add(m.model, m.validation)), m.outputs);
   m.margin = add(parts / 10, std::uint64_t{64} << 20);
+  m.process = kProcessBytes;
+  if (built_with_cuda() && cfg.device.kind != DeviceKind::kCpu) m.process += kCudaRuntimeBytes;
   return m;
 }
 
@@ -91,7 +96,8 @@ std::string human_bytes(std::uint64_t bytes) { return sys::human_bytes(bytes); }
 
 void check_fit_memory(const Config& cfg, std::int64_t n_rows, std::int64_t n_features, bool data_allocated) {
   const FitMemory m = estimate_fit_memory(cfg, n_rows, n_features);
-  const std::uint64_t need = data_allocated ? m.total() - m.data : m.total();
+  // Beside the running process (its fixed cost is already spent, not in what is available).
+  const std::uint64_t need = (data_allocated ? m.total() - m.data : m.total()) - m.process;
   const bool explicit_limit = cfg.max_memory != 0;
   // The caller's data counts against an explicit limit even when it is already allocated.
   const std::uint64_t limit = memory_limit(cfg);

@@ -237,6 +237,31 @@ TEST(Memory, EstimateCountsThePairScreenWhereItRuns) {
   EXPECT_EQ(wide_on.validation, wide_off.validation);
 }
 
+// Issue 22 item 12: --max-memory ignored the process's fixed cost (code, the OpenMP runtime, and
+// with CUDA the runtime's host side, about 220 MB). The estimate counts it, documented.
+TEST(Memory, EstimateCountsTheProcesssFixedCost) {
+  Config cpu = quick_cpu();
+  const detail::FitMemory m = detail::estimate_fit_memory(cpu, 60, 4);
+  EXPECT_EQ(m.process, detail::kProcessBytes);
+  EXPECT_EQ(m.total(), m.data + m.standardized + m.model + m.validation + m.outputs + m.margin + m.process);
+  EXPECT_NE(m.describe().find("process 32.0 MiB"), std::string::npos) << m.describe();
+  Config any;  // device "auto": the CUDA runtime is loaded where libgfs has it
+  EXPECT_EQ(detail::estimate_fit_memory(any, 60, 4).process,
+            detail::kProcessBytes + (built_with_cuda() ? detail::kCudaRuntimeBytes : 0));
+  // A limit the rest fits in but the process does not is refused.
+  const Synthetic s = make_classification(60, 4, 2, 2, 3);
+  cpu.max_memory = m.total() - m.process / 2;
+  expect_fit_error(cpu, s.x, s.rows, s.cols, s.y, ErrorCode::kInvalidData, "process 32.0 MiB");
+  cpu.max_memory = m.total();
+  EXPECT_NO_THROW(Selector(cpu).fit(s.x.data(), s.rows, s.cols, s.y.data()));
+}
+
+// The total saturates like each part (it wrapped around for shapes no machine holds).
+TEST(Memory, EstimateTotalSaturates) {
+  const std::int64_t huge = std::int64_t{1} << 40;
+  EXPECT_EQ(detail::estimate_fit_memory(Config{}, huge, huge).total(), UINT64_MAX);
+}
+
 TEST(Memory, FitOverMaxMemoryIsRefusedWithTheEstimate) {
   const Synthetic s = make_classification(60, 4, 2, 2, 3);
   Config c = quick_cpu();
