@@ -73,7 +73,9 @@ GFS_API void gfs_request_stop(gfs_selector* s);
 
 GFS_API int gfs_n_features(const gfs_selector* s, int64_t* out);
 GFS_API int gfs_n_selected(const gfs_selector* s, int64_t* out);
-/* Copies the selected indices (ascending) into out[0..capacity). */
+/* The getters below copy into a buffer whose `capacity` counts values (buf_size: bytes): a negative
+ * one is GFS_ERR_INVALID_ARGUMENT, one smaller than the values GFS_ERR_BUFFER_TOO_SMALL.
+ * gfs_get_selected copies the selected indices (ascending) into out[0..capacity). */
 GFS_API int gfs_get_selected(const gfs_selector* s, int64_t* out, int64_t capacity);
 /* Support "validated" (the default): the candidates its held-out test started from (the features
  * with w_j > 0, or the "fallback_candidates" largest logits when none is open, and the pair screen's

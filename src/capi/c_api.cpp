@@ -44,8 +44,15 @@ const gfs::Result& fitted_result(const gfs_selector* s) {
   return s->selector.result();
 }
 
+void require_capacity(int64_t capacity, const char* what) {
+  if (capacity < 0)
+    throw ApiError{GFS_ERR_INVALID_ARGUMENT,
+                   std::string(what) + ": the capacity is negative (" + std::to_string(capacity) + ")"};
+}
+
 template <typename Out, typename In>
 void copy_out(const In& values, Out* out, int64_t capacity, const char* what) {
+  require_capacity(capacity, what);
   if (out == nullptr && !values.empty()) throw ApiError{GFS_ERR_INVALID_ARGUMENT, std::string(what) + ": out is NULL"};
   if (capacity < static_cast<int64_t>(values.size()))
     throw ApiError{GFS_ERR_BUFFER_TOO_SMALL, std::string(what) + ": the buffer holds " + std::to_string(capacity) +
@@ -54,6 +61,7 @@ void copy_out(const In& values, Out* out, int64_t capacity, const char* what) {
 }
 
 void copy_string(const std::string& s, char* buf, int64_t size) {
+  if (size < 0) throw ApiError{GFS_ERR_INVALID_ARGUMENT, "the buffer size is negative (" + std::to_string(size) + ")"};
   if (buf == nullptr || size <= static_cast<int64_t>(s.size()))
     throw ApiError{GFS_ERR_BUFFER_TOO_SMALL, "the buffer needs " + std::to_string(s.size() + 1) + " bytes"};
   std::memcpy(buf, s.c_str(), s.size() + 1);

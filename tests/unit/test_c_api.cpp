@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
+#include <cstdio>
 #include <random>
 #include <string>
 #include <vector>
@@ -180,6 +182,38 @@ TEST(CApi, NullHandleAndSmallBuffersAreRejected) {
   EXPECT_EQ(gfs_get_logits(h, logits.data(), 5), GFS_ERR_BUFFER_TOO_SMALL);
   char dev[2];
   EXPECT_EQ(gfs_get_device(h, dev, sizeof dev), GFS_ERR_BUFFER_TOO_SMALL);
+  gfs_destroy(h);
+}
+
+// Issue 22 item 12: a negative capacity said GFS_ERR_BUFFER_TOO_SMALL ("the buffer holds -1
+// values"), as if a larger buffer would help. It is an invalid argument, named.
+TEST(CApi, NegativeCapacityIsAnInvalidArgument) {
+  const Synthetic s = make_classification(60, 10, 2, 2, 4);
+  gfs_selector* h = nullptr;
+  ASSERT_EQ(gfs_create(&h), GFS_OK);
+  gfs_set(h, "epochs", "2");
+  gfs_set(h, "device", "cpu");
+  ASSERT_EQ(gfs_fit(h, s.x.data(), s.rows, s.cols, s.y.data(), 1), GFS_OK);
+  std::vector<float> f(10);
+  std::vector<int64_t> i(20);
+  std::vector<int32_t> k(10);
+  std::vector<double> z(10);
+  const auto expect_invalid = [](int status, const char* what) {
+    EXPECT_EQ(status, GFS_ERR_INVALID_ARGUMENT) << what;
+    EXPECT_NE(std::string(gfs_last_error()).find("negative"), std::string::npos) << what << ": " << gfs_last_error();
+  };
+  expect_invalid(gfs_get_logits(h, f.data(), -1), "gfs_get_logits");
+  expect_invalid(gfs_get_probabilities(h, f.data(), -1), "gfs_get_probabilities");
+  expect_invalid(gfs_get_frequencies(h, f.data(), -5), "gfs_get_frequencies");
+  expect_invalid(gfs_get_scores(h, k.data(), -1), "gfs_get_scores");
+  expect_invalid(gfs_get_selected(h, i.data(), INT64_MIN), "gfs_get_selected");
+  expect_invalid(gfs_get_candidates(h, i.data(), -1), "gfs_get_candidates");
+  expect_invalid(gfs_get_ranking(h, i.data(), -1), "gfs_get_ranking");
+  expect_invalid(gfs_get_interactions(h, i.data(), z.data(), -1), "gfs_get_interactions");
+  expect_invalid(gfs_transform(h, s.x.data(), 1, s.cols, f.data(), -1), "gfs_transform");
+  char buf[16];
+  expect_invalid(gfs_get_device(h, buf, -1), "gfs_get_device");
+  expect_invalid(gfs_get(h, "epochs", buf, -1), "gfs_get");
   gfs_destroy(h);
 }
 
