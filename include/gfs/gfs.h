@@ -68,7 +68,11 @@ GFS_API int gfs_columns_of(int64_t n_features, int32_t rank, int32_t size, int64
  * Applies to the next gfs_fit calls. */
 GFS_API int gfs_set_checkpoint(gfs_selector* s, const char* path, int32_t every, const char* resume);
 /* Asks a running (or the next) gfs_fit on s to stop after its current epoch, write its checkpoint and
- * return GFS_CHECKPOINTED. Only sets a flag: safe to call from a signal handler or another thread. */
+ * return GFS_CHECKPOINTED. Only sets a flag: safe to call from a signal handler or another thread.
+ * A request applies to one fit: the one running, else the next one started. It is discarded when
+ * the handle has no checkpoint (gfs_set_checkpoint not called: no fit would act on it), and when a
+ * fit returns without having acted on it (it came after the last epoch), so it never stops a later
+ * fit than the one it was meant for. */
 GFS_API void gfs_request_stop(gfs_selector* s);
 
 GFS_API int gfs_n_features(const gfs_selector* s, int64_t* out);

@@ -217,6 +217,32 @@ TEST(CApi, NegativeCapacityIsAnInvalidArgument) {
   gfs_destroy(h);
 }
 
+// Issue 22 item 12: gfs_request_stop on a handle without a checkpoint left its flag set, and the
+// first fit after gfs_set_checkpoint stopped after epoch 1. A request now applies to one fit.
+TEST(CApi, AStopRequestDoesNotCarryOverIntoALaterFit) {
+  const Synthetic s = make_classification(96, 12, 2, 2, 3);
+  const std::string path = ::testing::TempDir() + "gfs_capi_stop_" + std::to_string(s.cols) + ".ckpt";
+  gfs_selector* h = nullptr;
+  ASSERT_EQ(gfs_create(&h), GFS_OK);
+  for (const auto& [key, value] : {std::pair<const char*, const char*>{"epochs", "4"},
+                                   {"device", "cpu"},
+                                   {"support", "majority"},
+                                   {"n_iter_no_change", "0"}})
+    ASSERT_EQ(gfs_set(h, key, value), GFS_OK);
+  gfs_request_stop(h);  // no checkpoint: no fit would act on it, so it is discarded
+  ASSERT_EQ(gfs_fit(h, s.x.data(), s.rows, s.cols, s.y.data(), 1), GFS_OK) << gfs_last_error();
+  gfs_request_stop(h);
+  ASSERT_EQ(gfs_set_checkpoint(h, path.c_str(), 0, nullptr), GFS_OK);
+  ASSERT_EQ(gfs_fit(h, s.x.data(), s.rows, s.cols, s.y.data(), 1), GFS_OK) << gfs_last_error();
+  // With a checkpoint, a request made before the fit still stops it (a signal handler's case)...
+  gfs_request_stop(h);
+  EXPECT_EQ(gfs_fit(h, s.x.data(), s.rows, s.cols, s.y.data(), 1), GFS_CHECKPOINTED);
+  // ... once: the next fit runs to its end.
+  EXPECT_EQ(gfs_fit(h, s.x.data(), s.rows, s.cols, s.y.data(), 1), GFS_OK) << gfs_last_error();
+  gfs_destroy(h);
+  std::remove(path.c_str());
+}
+
 TEST(CApi, LastErrorIsClearedBySuccess) {
   gfs_selector* h = nullptr;
   EXPECT_EQ(gfs_set(nullptr, "a", "b"), GFS_ERR_INVALID_ARGUMENT);
