@@ -48,7 +48,10 @@ GFS_API int gfs_set(gfs_selector* s, const char* key, const char* value);
 /* Writes the current value of `key` (NUL-terminated) into buf of buf_size bytes. */
 GFS_API int gfs_get(const gfs_selector* s, const char* key, char* buf, int64_t buf_size);
 
-/* x: [n_rows, n_features] row-major float32; y: class labels (as floats) or [n_rows, n_targets]. */
+/* x: [n_rows, n_features] row-major float32; y: class labels (as floats) or [n_rows, n_targets].
+ * A fit that fails (any status but GFS_OK) leaves the handle's previous result, if any, as it was:
+ * the getters and gfs_transform keep answering for the last fit that succeeded (as scikit-learn's
+ * estimators keep their fitted attributes); before any successful fit they return GFS_ERR_NOT_FITTED. */
 GFS_API int gfs_fit(gfs_selector* s, const float* x, int64_t n_rows, int64_t n_features, const float* y,
                     int32_t n_targets);
 

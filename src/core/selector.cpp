@@ -78,9 +78,8 @@ const Result& Selector::fit_columns(const float* x, std::int64_t n_rows, Columns
 
 const Result& Selector::Impl::fit(const float* x, std::int64_t n_rows, std::int64_t n_features, const float* y,
                                   int n_targets, Columns columns) {
-  // A failed fit leaves no result behind: the previous fit's would look like this one's.
-  fitted = false;
-  result = Result{};
+  // A failed fit throws before `result` is touched: the previous fit's result stays (documented in
+  // selector.hpp and gfs.h; the caller tells a failed fit by the exception or status it gets).
   Result out;
   // Memory is estimated for the columns this process holds (its block under MPI).
   const std::int64_t held = columns.count > 0 ? columns.count : n_features;

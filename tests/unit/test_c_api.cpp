@@ -269,24 +269,41 @@ TEST(CApiStatus, TransformBeforeFitIsNotFitted) {
   gfs_destroy(h);
 }
 
-// Issue 13, defect 9: after a failed refit the getters returned the previous fit with GFS_OK.
-TEST(CApiStatus, FailedRefitLeavesNoStaleResult) {
+// Issue 13, defect 9 asked that a failed refit leave no result; issue 22 item 12 settled it the
+// other way, as scikit-learn and the Python selector behave: a failed fit (an error status) leaves
+// the previous successful fit's result exactly as it was (documented at gfs_fit). Before any
+// successful fit the getters are GFS_ERR_NOT_FITTED.
+TEST(CApiStatus, FailedRefitKeepsThePreviousResult) {
   const Synthetic s = make_classification(120, 10, 2, 2, 5);
   gfs_selector* h = nullptr;
   ASSERT_EQ(gfs_create(&h), GFS_OK);
   ASSERT_EQ(gfs_set(h, "epochs", "3"), GFS_OK);
   ASSERT_EQ(gfs_set(h, "device", "cpu"), GFS_OK);
-  ASSERT_EQ(gfs_fit(h, s.x.data(), s.rows, s.cols, s.y.data(), 1), GFS_OK) << gfs_last_error();
-  int64_t k = -1;
-  ASSERT_EQ(gfs_n_selected(h, &k), GFS_OK);
   std::vector<float> bad = s.x;
   bad[7] = std::nanf("");
   EXPECT_EQ(gfs_fit(h, bad.data(), s.rows, s.cols, s.y.data(), 1), GFS_ERR_INVALID_DATA);
-  EXPECT_EQ(gfs_n_selected(h, &k), GFS_ERR_NOT_FITTED);
-  std::vector<float> logits(10);
-  EXPECT_EQ(gfs_get_logits(h, logits.data(), 10), GFS_ERR_NOT_FITTED);
-  float out[10] = {};
-  EXPECT_EQ(gfs_transform(h, s.x.data(), 1, s.cols, out, 10), GFS_ERR_NOT_FITTED);
+  int64_t k = -1;
+  EXPECT_EQ(gfs_n_selected(h, &k), GFS_ERR_NOT_FITTED);  // nothing to keep yet
+  float none[10] = {};
+  EXPECT_EQ(gfs_transform(h, s.x.data(), 1, s.cols, none, 10), GFS_ERR_NOT_FITTED);
+  ASSERT_EQ(gfs_fit(h, s.x.data(), s.rows, s.cols, s.y.data(), 1), GFS_OK) << gfs_last_error();
+  ASSERT_EQ(gfs_n_selected(h, &k), GFS_OK);
+  std::vector<float> before(10), after(10);
+  ASSERT_EQ(gfs_get_logits(h, before.data(), 10), GFS_OK);
+  std::vector<float> reduced_before(static_cast<std::size_t>(k) + 1), reduced_after(static_cast<std::size_t>(k) + 1);
+  ASSERT_EQ(gfs_transform(h, s.x.data(), 1, s.cols, reduced_before.data(), k), GFS_OK);
+  // A refit that fails on the data, and one that fails on a setting.
+  EXPECT_EQ(gfs_fit(h, bad.data(), s.rows, s.cols, s.y.data(), 1), GFS_ERR_INVALID_DATA);
+  ASSERT_EQ(gfs_set(h, "epochs", "7"), GFS_OK);
+  ASSERT_EQ(gfs_set(h, "tau_decay", "1e-20"), GFS_OK);  // refused by validate()
+  EXPECT_EQ(gfs_fit(h, s.x.data(), s.rows, s.cols, s.y.data(), 1), GFS_ERR_INVALID_ARGUMENT);
+  int64_t k_after = -1;
+  ASSERT_EQ(gfs_n_selected(h, &k_after), GFS_OK);
+  EXPECT_EQ(k_after, k);
+  ASSERT_EQ(gfs_get_logits(h, after.data(), 10), GFS_OK);
+  EXPECT_EQ(after, before);  // bit for bit: the previous fit's
+  ASSERT_EQ(gfs_transform(h, s.x.data(), 1, s.cols, reduced_after.data(), k), GFS_OK);
+  EXPECT_EQ(reduced_after, reduced_before);
   gfs_destroy(h);
 }
 

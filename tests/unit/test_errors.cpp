@@ -270,6 +270,19 @@ TEST(Memory, FitOverMaxMemoryIsRefusedWithTheEstimate) {
   expect_fit_error(c, s.x, s.rows, s.cols, s.y, ErrorCode::kInvalidData, "needs an estimated");
 }
 
+// Issue 22 item 12: a fit that throws leaves the previous fit's result (scikit-learn's behaviour).
+TEST(Refit, AFailedFitKeepsThePreviousResult) {
+  const Synthetic s = make_classification(60, 4, 2, 2, 3);
+  Selector sel(quick_cpu());
+  const std::vector<float> logits = sel.fit(s.x.data(), s.rows, s.cols, s.y.data()).logits;
+  std::vector<float> bad = s.x;
+  bad[5] = std::nanf("");
+  EXPECT_THROW(sel.fit(bad.data(), s.rows, s.cols, s.y.data()), Error);
+  ASSERT_TRUE(sel.fitted());
+  EXPECT_EQ(sel.result().logits, logits);
+  EXPECT_EQ(sel.transform(s.x.data(), 1, s.cols).size(), sel.result().selected.size());
+}
+
 // Issue 13, defect 9: a NUL byte cut the message at what() (a C string).
 TEST(Messages, NulBytesDoNotCutMessages) {
   const Error e(ErrorCode::kInvalidData, std::string("cell 'a\0b' is bad", 17));
