@@ -70,6 +70,8 @@ struct Config {
   int epochs = 200;
   int batch_size = 32;
   bool shuffle = true;
+  /// Standardise each column before training. Off: a fit refuses any |x| above 1e15 (naming its
+  /// column), where the step's float32 products and squares could overflow.
   bool standardize = true;
   /// Regression: scale each target column to zero mean and unit variance, so that lambda weighs the
   /// penalty against a task loss of the same size whatever the targets' units (reference: off).

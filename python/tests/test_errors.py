@@ -105,3 +105,13 @@ def test_a_failed_fit_keeps_no_stale_result(data):
     assert len(selector.history_) == 2
     assert selector.seed_ == 0
     np.testing.assert_array_equal(selector.classes_, [0, 1])
+
+
+def test_unstandardised_values_that_overflow_float_are_refused(data):
+    """Issue 22 item 12: with standardize=False, values near 3.3e38 fitted with a loss of 2e36."""
+    X, y = data
+    big = X.copy()
+    big[4, 3] = 3.3e38
+    with pytest.raises(ValueError, match=r"column 3 holds 3\.3e\+38 at row 4.*standardize"):
+        GFSSelector(epochs=2, standardize=False).fit(big, y)
+    GFSSelector(epochs=2).fit(big, y)  # standardised: fine

@@ -100,6 +100,11 @@ TEST_F(Cli, ExtremeFiniteValuesNeverEndInNonFiniteOutput) {
                   "--set", "standardize_targets=false"},
                  2, {"numerically", "standardize_targets"});
   EXPECT_FALSE(std::ifstream(dir_.path("h.json")).good());
+  // Issue 22 item 12: unstandardised, the same values exited 0 with a loss of 2e36.
+  expect_failure({"select", "-i", "big.csv", "-t", "label", "-o", "u.json", "--epochs", "3", "-q", "--support",
+                  "majority", "--set", "standardize=false"},
+                 2, {"column 0", "3.3e+38", "standardize"});
+  EXPECT_FALSE(std::ifstream(dir_.path("u.json")).good());
   expect_failure({"select", "-i", data("small.csv"), "-t", "label", "-o", "t.json", "-q", "--set", "tau_decay=1e-20"},
                  2, {"tau_decay"});
   expect_failure({"select", "-i", data("small.csv"), "-t", "label", "-o", "t.json", "-q", "--set", "lr_task=1e30"}, 2,

@@ -5,6 +5,7 @@
 #include <limits>
 #include <string>
 
+#include "core/data.hpp"
 #include "core/memory.hpp"
 #include "gfs/gfs.hpp"
 #include "synthetic.hpp"
@@ -192,6 +193,25 @@ TEST(Extremes, RegressionTargetsNearTheFloatLimitStandardise) {
   const Result& r = sel.fit(s.x.data(), s.rows, s.cols, s.y.data());
   EXPECT_TRUE(all_finite(r.logits));
   EXPECT_TRUE(std::isfinite(r.history.back().loss));
+}
+
+// Issue 22 item 12: with standardize off, values near 3.3e38 "succeeded" with a loss of 2e36. Input
+// whose magnitude can overflow the step's float arithmetic is refused, naming column and row.
+TEST(Extremes, UnstandardisedValuesBeyondTheBoundAreRefusedByColumn) {
+  Synthetic s = make_classification(60, 4, 2, 2, 3);
+  Config c = quick_cpu();
+  c.standardize = false;
+  std::vector<float> big = s.x;
+  big[static_cast<std::size_t>(7 * s.cols + 2)] = -3.3e38F;
+  expect_fit_error(c, big, s.rows, s.cols, s.y, ErrorCode::kInvalidData, "column 2 holds -3.3e+38 at row 7");
+  expect_fit_error(c, big, s.rows, s.cols, s.y, ErrorCode::kInvalidData, "standardize");
+  big[static_cast<std::size_t>(7 * s.cols + 2)] = 2 * detail::kMaxRawMagnitude;
+  expect_fit_error(c, big, s.rows, s.cols, s.y, ErrorCode::kInvalidData, "column 2");
+  // At the bound, and with standardisation (the default), the values are fine.
+  big[static_cast<std::size_t>(7 * s.cols + 2)] = detail::kMaxRawMagnitude;
+  EXPECT_NO_THROW(Selector(c).fit(big.data(), s.rows, s.cols, s.y.data()));
+  big[static_cast<std::size_t>(7 * s.cols + 2)] = -3.3e38F;
+  EXPECT_NO_THROW(Selector(quick_cpu()).fit(big.data(), s.rows, s.cols, s.y.data()));
 }
 
 // The backstop: whatever gets past the settings' checks, a fit never returns non-finite output.
