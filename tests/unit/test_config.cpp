@@ -162,8 +162,7 @@ TEST(ConfigRanges, ThreadsAreBoundedByKMaxThreads) {
       ADD_FAILURE() << "threads = " << bad << " passed validate()";
     } catch (const Error& e) {
       EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument);
-      EXPECT_NE(std::string(e.what()).find("'threads' must be in 0.." + std::to_string(kMaxThreads)),
-                std::string::npos)
+      EXPECT_NE(std::string(e.what()).find("'threads' must be in 0.." + std::to_string(kMaxThreads)), std::string::npos)
           << e.what();
     }
   }
