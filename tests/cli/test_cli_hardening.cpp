@@ -128,6 +128,9 @@ TEST_F(Cli, OutOfRangeSettingsExit2NamingThem) {
   expect_failure(with({"--threads", "-1"}), 2, {"--threads"});
   expect_failure(with({"--threads", "100000"}), 2, {"threads", "0..1024"});  // issue 22 item 5: was SIGSEGV
   expect_failure(with({"--set", "threads=1025"}), 2, {"threads", "0..1024"});
+  ::setenv("OMP_NUM_THREADS", "100000", 1);  // the default, "all cores", from the environment: was SIGSEGV
+  expect_failure(with({}), 2, {"threads", "OMP_NUM_THREADS"});
+  ::unsetenv("OMP_NUM_THREADS");
   expect_failure(with({"--lambda", "nan"}), 2, {"--lambda", "finite"});
   expect_failure(with({"--lambda", "-1"}), 2, {"--lambda"});
   expect_failure(with({"--seed", "-5"}), 2, {"--seed", "18446744073709551615"});

@@ -1,5 +1,8 @@
 // Config: key/value access, validation, the reference preset, Device parsing.
 #include <gtest/gtest.h>
+#include <omp.h>
+
+#include <vector>
 
 #include "gfs/gfs.hpp"
 
@@ -166,6 +169,29 @@ TEST(ConfigRanges, ThreadsAreBoundedByKMaxThreads) {
           << e.what();
     }
   }
+}
+
+// ... and threads = 0 ("all cores") where OMP_NUM_THREADS asks for more than kMaxThreads.
+TEST(ConfigRanges, AllCoresBeyondKMaxThreadsIsAnError) {
+  const int before = omp_get_max_threads();
+  omp_set_num_threads(100000);  // what OMP_NUM_THREADS=100000 sets
+  Config c;
+  c.device = Device::cpu();
+  c.epochs = 2;
+  c.support = SupportRule::kMajority;
+  const std::vector<float> x = {0, 1, 2, 3, 1, 0, 3, 2, 2, 3, 0, 1, 3, 2, 1, 0};
+  const std::vector<float> y = {0, 1, 0, 1};
+  c.batch_size = 2;
+  try {
+    Selector(c).fit(x.data(), 4, 4, y.data());
+    ADD_FAILURE() << "a fit with 100000 OpenMP threads started";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument);
+    EXPECT_NE(std::string(e.what()).find("OMP_NUM_THREADS"), std::string::npos) << e.what();
+  }
+  c.threads = 2;  // an explicit count does not read OMP_NUM_THREADS
+  EXPECT_NO_THROW(Selector(c).fit(x.data(), 4, 4, y.data()));
+  omp_set_num_threads(before);
 }
 
 TEST(ConfigRanges, LongValuesAreShortenedInMessages) {
