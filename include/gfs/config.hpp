@@ -51,6 +51,11 @@ enum class ClassWeights {
   kReference,  ///< class frequencies in reversed order (what gfs-network 0.3.1 does)
 };
 
+/// The most CPU threads a fit may use (Config::threads). Above the hardware threads of any
+/// current machine, below where the OpenMP runtime can no longer start a team (100 000 threads
+/// crashed it): a larger value is an error, not a clamp, so a typo does not go unnoticed.
+inline constexpr int kMaxThreads = 1024;
+
 struct Config {
   // -- task ------------------------------------------------------------------------------------------
   Task task = Task::kClassification;
@@ -65,6 +70,8 @@ struct Config {
   int epochs = 200;
   int batch_size = 32;
   bool shuffle = true;
+  /// Standardise each column before training. Off: a fit refuses any |x| above 1e15 (naming its
+  /// column), where the step's float32 products and squares could overflow.
   bool standardize = true;
   /// Regression: scale each target column to zero mean and unit variance, so that lambda weighs the
   /// penalty against a task loss of the same size whatever the targets' units (reference: off).
@@ -139,12 +146,14 @@ struct Config {
 
   // -- execution -------------------------------------------------------------------------------------
   Device device = Device::automatic();
-  int threads = 0;  ///< CPU threads; 0 = all cores
+  int threads = 0;  ///< CPU threads, 0..kMaxThreads; 0 = all cores
   bool verbose = false;
 
   // -- resources -------------------------------------------------------------------------------------
   /// Memory a fit may use, in bytes (settable as "8G", "512M"); 0 = what the machine has available
-  /// (MemAvailable, capped by a cgroup limit). A fit whose estimate exceeds it is refused up front.
+  /// (MemAvailable, capped by a cgroup limit). A fit whose estimate exceeds it is refused up front;
+  /// the estimate counts the process's fixed cost too (32 MiB; 256 MiB more for the CUDA runtime
+  /// when libgfs is built with CUDA and the device is not "cpu"), so the limit bounds the peak RSS.
   std::uint64_t max_memory = 0;
 
   /// The settings of gfs-network 0.3.1: batch 1, no shuffling, frozen embedding, reference class

@@ -48,7 +48,10 @@ GFS_API int gfs_set(gfs_selector* s, const char* key, const char* value);
 /* Writes the current value of `key` (NUL-terminated) into buf of buf_size bytes. */
 GFS_API int gfs_get(const gfs_selector* s, const char* key, char* buf, int64_t buf_size);
 
-/* x: [n_rows, n_features] row-major float32; y: class labels (as floats) or [n_rows, n_targets]. */
+/* x: [n_rows, n_features] row-major float32; y: class labels (as floats) or [n_rows, n_targets].
+ * A fit that fails (any status but GFS_OK) leaves the handle's previous result, if any, as it was:
+ * the getters and gfs_transform keep answering for the last fit that succeeded (as scikit-learn's
+ * estimators keep their fitted attributes); before any successful fit they return GFS_ERR_NOT_FITTED. */
 GFS_API int gfs_fit(gfs_selector* s, const float* x, int64_t n_rows, int64_t n_features, const float* y,
                     int32_t n_targets);
 
@@ -68,12 +71,18 @@ GFS_API int gfs_columns_of(int64_t n_features, int32_t rank, int32_t size, int64
  * Applies to the next gfs_fit calls. */
 GFS_API int gfs_set_checkpoint(gfs_selector* s, const char* path, int32_t every, const char* resume);
 /* Asks a running (or the next) gfs_fit on s to stop after its current epoch, write its checkpoint and
- * return GFS_CHECKPOINTED. Only sets a flag: safe to call from a signal handler or another thread. */
+ * return GFS_CHECKPOINTED. Only sets a flag: safe to call from a signal handler or another thread.
+ * A request applies to one fit: the one running, else the next one started. It is discarded when
+ * the handle has no checkpoint (gfs_set_checkpoint not called: no fit would act on it), and when a
+ * fit returns without having acted on it (it came after the last epoch), so it never stops a later
+ * fit than the one it was meant for. */
 GFS_API void gfs_request_stop(gfs_selector* s);
 
 GFS_API int gfs_n_features(const gfs_selector* s, int64_t* out);
 GFS_API int gfs_n_selected(const gfs_selector* s, int64_t* out);
-/* Copies the selected indices (ascending) into out[0..capacity). */
+/* The getters below copy into a buffer whose `capacity` counts values (buf_size: bytes): a negative
+ * one is GFS_ERR_INVALID_ARGUMENT, one smaller than the values GFS_ERR_BUFFER_TOO_SMALL.
+ * gfs_get_selected copies the selected indices (ascending) into out[0..capacity). */
 GFS_API int gfs_get_selected(const gfs_selector* s, int64_t* out, int64_t capacity);
 /* Support "validated" (the default): the candidates its held-out test started from (the features
  * with w_j > 0, or the "fallback_candidates" largest logits when none is open, and the pair and

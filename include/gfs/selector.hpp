@@ -64,11 +64,14 @@ class GFS_API Selector {
 
   /// Trains on x [n_rows, n_features] (row-major, float32). Classification: y holds n_rows class
   /// labels, integers 0..C-1 stored as floats. Regression: y is [n_rows, n_targets] row-major.
-  /// Throws gfs::Error naming what is wrong with the input or the settings.
+  /// Throws gfs::Error naming what is wrong with the input or the settings. A fit that throws
+  /// (fit_columns too) leaves the previous successful fit's result as it was (scikit-learn keeps
+  /// an estimator's fitted attributes the same way): fitted(), result() and transform() still
+  /// answer for it.
   const Result& fit(const float* x, std::int64_t n_rows, std::int64_t n_features, const float* y, int n_targets = 1);
 
   [[nodiscard]] bool fitted() const;
-  /// The last fit's result; throws if there is none.
+  /// The last successful fit's result; throws if there is none.
   [[nodiscard]] const Result& result() const;
 
   /// The selected columns of x [n_rows, n_features], row-major [n_rows, n_selected], raw values.

@@ -76,6 +76,91 @@ def _bool_text(value):
     return "true" if value else "false"
 
 
+class InvalidParameterError(ValueError, TypeError):
+    """A constructor argument of the wrong type or value (raised by fit, as scikit-learn's
+    estimators do; both a ValueError and a TypeError, like scikit-learn's own)."""
+
+
+#: The constructor arguments by the kind of value they take (the rest have their own rules in
+#: _setting_text: n_features_to_select, penalty_weight, class_weight, hidden_layer_sizes, n_jobs,
+#: max_memory, random_state, verbose).
+_BOOL_ARGS = ("train_embedding", "shuffle", "standardize", "standardize_targets", "exact", "record_probabilities")
+_INT_ARGS = (
+    "fallback_candidates",
+    "members",
+    "epochs",
+    "batch_size",
+    "embedding_dim",
+    "n_draws",
+    "n_iter_no_change",
+    "active_recheck",
+)
+_REAL_ARGS = (
+    "penalty_warmup",
+    "penalty_ramp",
+    "validation_z",
+    "stability_threshold",
+    "tau0",
+    "tau_decay",
+    "lr_mask",
+    "lr_task",
+    "beta_1",
+    "beta_2",
+    "epsilon",
+    "tol",
+    "active_eps",
+    "active_delta",
+)
+_STR_ARGS = ("task", "penalty", "penalty_scale", "support", "pair_screen", "device")
+
+
+def _invalid(name, expected, value):
+    return InvalidParameterError(f"{name} must be {expected}, got {value!r} ({type(value).__name__})")
+
+
+def _is_bool(value):
+    return isinstance(value, (bool, np.bool_))
+
+
+def _is_int(value):
+    return isinstance(value, numbers.Integral) and not _is_bool(value)
+
+
+def _as_bool(name, value):
+    """A bool, or the ints 0 and 1; anything else (a string such as "no", 2, 0.5) is an error."""
+    if _is_bool(value):
+        return bool(value)
+    if _is_int(value) and value in (0, 1):
+        return bool(value)
+    raise _invalid(name, "a bool (True or False)", value)
+
+
+def _as_int(name, value):
+    """An integral number (numpy ints too); floats, even 3.0, and bools are errors."""
+    if not _is_int(value):
+        raise _invalid(name, "an int", value)
+    return int(value)
+
+
+def _as_real(name, value):
+    if not isinstance(value, numbers.Real) or _is_bool(value):
+        raise _invalid(name, "a real number", value)
+    return float(value)
+
+
+def _hidden_sizes(value):
+    """hidden_layer_sizes: one int or a sequence of ints (a string is not a sequence of sizes)."""
+    if _is_int(value):
+        return (int(value),)
+    if isinstance(value, (str, bytes)) or not isinstance(value, (tuple, list, np.ndarray)):
+        raise _invalid("hidden_layer_sizes", "an int or a tuple of ints", value)
+    sizes = tuple(value)
+    for h in sizes:
+        if not _is_int(h):
+            raise _invalid("hidden_layer_sizes", "an int or a tuple of ints", value)
+    return tuple(int(h) for h in sizes)
+
+
 class GFSSelector(SelectorMixin, BaseEstimator):
     """Feature selection with GFSNetwork: a Gumbel-Sigmoid mask over the features, trained together
     with a small task network (cross-entropy or squared error) plus a penalty on the mask's size, on
@@ -180,7 +265,7 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         Every this many epochs every feature is checked again and may return to training.
     n_jobs : int or None, default=None
         CPU threads. None or -1: all cores (the library's default, unlike scikit-learn's None = 1);
-        -2: all but one, and so on.
+        -2: all but one, and so on (at least one); a positive count at most 1024 (``gfs::kMaxThreads``).
     max_memory : int, default=0
         Refuse a fit whose estimated memory exceeds this many bytes (0: the memory available).
     random_state : int, RandomState instance or None, default=None
@@ -353,22 +438,37 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         value = getattr(self, name)
         if name == "random_state":
             return str(seed)
+        if name in _BOOL_ARGS:
+            return _bool_text(_as_bool(name, value))
+        if name in _INT_ARGS:
+            return str(_as_int(name, value))
+        if name in _REAL_ARGS:
+            return repr(_as_real(name, value))
+        if name in _STR_ARGS:
+            if not isinstance(value, str):
+                raise _invalid(name, "a string", value)
+            return value
+        if name == "verbose":
+            if _is_bool(value) or (_is_int(value) and value >= 0):
+                return _bool_text(value)
+            raise _invalid(name, "a bool or a non-negative int", value)
         if name == "penalty_weight":
-            return "auto" if value is None else repr(float(value))
+            return "auto" if value is None else repr(_as_real(name, value))
         if name == "n_features_to_select":
             return str(_target_count(value, n_features))
         if name == "class_weight":
-            return "none" if value is None else str(value)
+            if value is not None and not isinstance(value, str):
+                raise _invalid(name, 'None, "balanced" or "reference"', value)
+            return "none" if value is None else value
         if name == "n_jobs":
             return str(_threads(value))
         if name == "hidden_layer_sizes":
-            sizes = (value,) if isinstance(value, numbers.Integral) else tuple(value)
-            return ",".join(str(int(h)) for h in sizes)
-        if isinstance(value, (bool, np.bool_)) or name == "verbose":
-            return _bool_text(value)
-        if isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):
-            return repr(float(value))
-        return str(value)
+            return ",".join(str(h) for h in _hidden_sizes(value))
+        if name == "max_memory":
+            if isinstance(value, str):
+                return value  # a size such as "8G" (Config::set reads it)
+            return str(_as_int(name, value))
+        raise AssertionError(f"no rule for constructor argument {name}")  # a new argument needs one
 
     def _settings(self, n_features, seed=0):
         """[(Config key, text)] for every constructor argument, in CONFIG_KEYS's order."""
@@ -420,9 +520,10 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         self._warn_unused_count()
 
         seed = self._draw_seed()
+        settings = self._settings(X.shape[1], seed)  # every argument's type checked before training
         progress = _Progress() if self.verbose else None
         try:
-            result = _core.fit(self._settings(X.shape[1], seed), X, targets, n_targets, progress)
+            result = _core.fit(settings, X, targets, n_targets, progress)
         finally:
             if progress is not None:
                 progress.close()
@@ -513,14 +614,21 @@ def _target_count(value, n_features):
 
 
 def _threads(n_jobs):
-    """n_jobs -> Config::threads (0: all cores)."""
-    if n_jobs is None or n_jobs == -1:
+    """n_jobs -> Config::threads (0: all cores), as joblib reads it: -1 all cores, -2 all but one, ...
+    (at least one); a positive count at most the library's bound (``_core.max_threads``)."""
+    if n_jobs is None:
         return 0
-    if not isinstance(n_jobs, numbers.Integral) or n_jobs == 0:
-        raise ValueError(f"n_jobs must be None, a positive integer or a negative one (-1: all cores), got {n_jobs!r}")
+    if not isinstance(n_jobs, numbers.Integral) or isinstance(n_jobs, (bool, np.bool_)) or n_jobs == 0:
+        raise ValueError(
+            f"n_jobs must be None, a positive integer or a negative one (-1: all cores), got {n_jobs!r}"
+        )
+    if n_jobs == -1:
+        return 0
+    if n_jobs > _core.max_threads:
+        raise ValueError(f"n_jobs must be at most {_core.max_threads} (the library's thread limit), got {n_jobs}")
     if n_jobs > 0:
         return int(n_jobs)
-    return max(1, (os.cpu_count() or 1) + 1 + int(n_jobs))
+    return min(_core.max_threads, max(1, (os.cpu_count() or 1) + 1 + int(n_jobs)))
 
 
 class _Progress:

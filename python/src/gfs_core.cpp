@@ -171,6 +171,7 @@ NB_MODULE(_core, m) {
     }
   });
 
+  m.attr("max_threads") = gfs::kMaxThreads;  // Config::threads' bound (n_jobs follows it)
   m.def("version", [] { return std::string(gfs::version()); }, "libgfs's version, as gfs_version()");
   m.def("built_with_cuda", &gfs::built_with_cuda, "True when libgfs was compiled with the CUDA backend");
   m.def("cuda_device_count", &gfs::cuda_device_count, "usable CUDA devices at run time");

@@ -111,3 +111,16 @@ def test_reference_preset():
     items = dict(_core.config_items(selector._settings(n_features=10, seed=0)))
     assert items == dict(_core.reference_items())
     assert GFSSelector.reference(epochs=3).epochs == 3
+
+
+def test_n_jobs_follows_joblib_and_the_librarys_bound():
+    """Issue 22 item 5: -1 all cores, -2 all but one, ... (at least one); at most _core.max_threads."""
+    def threads(n_jobs):
+        return dict(_core.config_items(GFSSelector(n_jobs=n_jobs)._settings(n_features=10, seed=0)))["threads"]
+
+    assert _core.max_threads == 1024
+    assert threads(None) == "0" and threads(-1) == "0"
+    assert threads(1024) == "1024"
+    assert threads(-10**6) == "1"
+    with pytest.raises(ValueError, match="at most 1024"):
+        threads(1025)

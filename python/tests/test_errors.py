@@ -5,7 +5,7 @@ from conftest import make_informative
 from sklearn.exceptions import NotFittedError
 
 import gfs
-from gfs import GFSSelector
+from gfs import GFSSelector, _core
 
 
 @pytest.fixture
@@ -38,6 +38,11 @@ def test_bad_python_side_arguments(data):
         GFSSelector(epochs=2, random_state=-1).fit(X, y)
     with pytest.raises(ValueError, match="n_jobs"):
         GFSSelector(epochs=2, n_jobs=0).fit(X, y)
+    # Issue 22 item 5: n_jobs=100000 crashed the OpenMP runtime and with it the interpreter.
+    with pytest.raises(ValueError, match="n_jobs must be at most 1024"):
+        GFSSelector(epochs=2, n_jobs=100000).fit(X, y)
+    with pytest.raises(ValueError, match="n_jobs"):
+        GFSSelector(epochs=2, n_jobs=True).fit(X, y)
     with pytest.raises(ValueError, match="n_features_to_select"):
         GFSSelector(epochs=2, support="top-k", n_features_to_select=1.5).fit(X, y)
 
@@ -100,3 +105,63 @@ def test_a_failed_fit_keeps_no_stale_result(data):
     assert len(selector.history_) == 2
     assert selector.seed_ == 0
     np.testing.assert_array_equal(selector.classes_, [0, 1])
+
+
+def test_unstandardised_values_that_overflow_float_are_refused(data):
+    """Issue 22 item 12: with standardize=False, values near 3.3e38 fitted with a loss of 2e36."""
+    X, y = data
+    big = X.copy()
+    big[4, 3] = 3.3e38
+    with pytest.raises(ValueError, match=r"column 3 holds 3\.3e\+38 at row 4.*standardize"):
+        GFSSelector(epochs=2, standardize=False).fit(big, y)
+    GFSSelector(epochs=2).fit(big, y)  # standardised: fine
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        # Issue 22 item 11: each of these fitted with a setting other than the one written.
+        ({"hidden_layer_sizes": "64"}, r"hidden_layer_sizes must be an int or a tuple of ints, got '64' \(str\)"),
+        ({"hidden_layer_sizes": (32.9,)}, "hidden_layer_sizes must be an int or a tuple of ints"),
+        ({"hidden_layer_sizes": (True, 8)}, "hidden_layer_sizes must be an int or a tuple of ints"),
+        ({"verbose": "no"}, r"verbose must be a bool or a non-negative int, got 'no' \(str\)"),
+        ({"shuffle": "false"}, r"shuffle must be a bool \(True or False\), got 'false'"),
+        ({"standardize": 2}, "standardize must be a bool"),
+        ({"exact": 0.5}, "exact must be a bool"),
+        ({"epochs": 32.9}, r"epochs must be an int, got 32.9 \(float\)"),
+        ({"epochs": 3.0}, "epochs must be an int"),
+        ({"batch_size": True}, "batch_size must be an int"),
+        ({"members": "8"}, "members must be an int"),
+        ({"tau0": "2"}, "tau0 must be a real number"),
+        ({"lr_task": False}, "lr_task must be a real number"),
+        ({"penalty_weight": "auto"}, "penalty_weight must be a real number"),
+        ({"support": 3}, "support must be a string"),
+        ({"class_weight": {0: 1.0}}, "class_weight must be None"),
+        ({"max_memory": 1.5}, "max_memory must be an int"),
+    ],
+)
+def test_arguments_of_the_wrong_type_are_refused_by_name(data, params, message):
+    X, y = data
+    selector = GFSSelector(**{"epochs": 2, **params})
+    with pytest.raises(ValueError, match=message):
+        selector.fit(X, y)
+    with pytest.raises(TypeError):  # scikit-learn's InvalidParameterError is both
+        selector.fit(X, y)
+    assert not hasattr(selector, "support_")
+
+
+def test_integral_and_boolean_equivalents_are_accepted(data):
+    """numpy ints, 0/1 for bools, ints for reals, a numpy array of sizes: what they say."""
+    X, y = data
+    items = dict(
+        _core.config_items(
+            GFSSelector(
+                epochs=np.int64(3), shuffle=0, exact=np.bool_(True), tau0=2, hidden_layer_sizes=np.array([8, 4]),
+                verbose=2, max_memory="1G",
+            )._settings(n_features=8, seed=0)
+        )
+    )
+    assert items["epochs"] == "3" and items["shuffle"] == "false" and items["exact"] == "true"
+    assert items["tau0"] == "2" and items["hidden"] == "8,4" and items["verbose"] == "true"
+    assert items["max_memory"] == str(1 << 30)
+    GFSSelector(epochs=np.int32(2), hidden_layer_sizes=[8], random_state=0).fit(X, y)

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "backends/pair_sum.hpp"
 #include "gfs/device.hpp"
 #include "train/backend.hpp"
 
@@ -17,16 +18,13 @@ std::unique_ptr<train::Backend> make_cpu_backend(int threads);
 /// Throws gfs::Error(kDeviceUnavailable) when CUDA is not built in or no device is usable.
 std::unique_ptr<train::Backend> make_cuda_backend(int ordinal);
 
-/// One pair of columns a < b and its sum S_ab (see cpu_pair_products).
-struct PairSum {
-  std::int32_t a, b;
-  float sum;
-};
-/// For x [n, d] (row-major) and weights v [n]: every pair of columns a < b with
-/// |S_ab| = |sum_i v_i x_ia x_ib| >= cutoff, ordered by (a, b). The sums are accumulated in float
-/// over the rows in ascending order, so the hits do not depend on `threads` (<= 0: all cores).
+/// For x [n, d] (row-major) and weights v [n]: the pairs of columns a < b with
+/// |S_ab| = |sum_i v_i x_ia x_ib| >= cutoff, ordered by (a, b); when more than `max_hits` pass,
+/// only the `max_hits` strongest (stronger_pair). The sums are accumulated in float over the rows
+/// in ascending order, so the hits do not depend on `threads` (<= 0: all cores). Memory stays
+/// within pair_hit_bytes(max_hits, threads) however many pairs pass (near-duplicate columns: all).
 void cpu_pair_products(const float* x, std::int64_t n, std::int64_t d, const float* v, float cutoff, int threads,
-                       std::vector<PairSum>& hits);
+                       std::vector<PairSum>& hits, std::size_t max_hits = kMaxPairHits);
 
 /// A backend on a concrete device, and how "auto" chose it.
 struct OpenedBackend {

@@ -16,7 +16,8 @@
 
 struct gfs_selector {
   gfs::Selector selector;
-  std::atomic<int> stop{0};  ///< gfs_request_stop (lock-free: async-signal-safe)
+  std::atomic<int> stop{0};        ///< gfs_request_stop (lock-free: async-signal-safe)
+  std::atomic<bool> armed{false};  ///< gfs_set_checkpoint was called: a fit polls `stop`
 };
 
 namespace {
@@ -44,8 +45,15 @@ const gfs::Result& fitted_result(const gfs_selector* s) {
   return s->selector.result();
 }
 
+void require_capacity(int64_t capacity, const char* what) {
+  if (capacity < 0)
+    throw ApiError{GFS_ERR_INVALID_ARGUMENT,
+                   std::string(what) + ": the capacity is negative (" + std::to_string(capacity) + ")"};
+}
+
 template <typename Out, typename In>
 void copy_out(const In& values, Out* out, int64_t capacity, const char* what) {
+  require_capacity(capacity, what);
   if (out == nullptr && !values.empty()) throw ApiError{GFS_ERR_INVALID_ARGUMENT, std::string(what) + ": out is NULL"};
   if (capacity < static_cast<int64_t>(values.size()))
     throw ApiError{GFS_ERR_BUFFER_TOO_SMALL, std::string(what) + ": the buffer holds " + std::to_string(capacity) +
@@ -54,10 +62,21 @@ void copy_out(const In& values, Out* out, int64_t capacity, const char* what) {
 }
 
 void copy_string(const std::string& s, char* buf, int64_t size) {
+  if (size < 0) throw ApiError{GFS_ERR_INVALID_ARGUMENT, "the buffer size is negative (" + std::to_string(size) + ")"};
   if (buf == nullptr || size <= static_cast<int64_t>(s.size()))
     throw ApiError{GFS_ERR_BUFFER_TOO_SMALL, "the buffer needs " + std::to_string(s.size() + 1) + " bytes"};
   std::memcpy(buf, s.c_str(), s.size() + 1);
 }
+
+/// Discards, when a fit returns, a stop request that the fit did not act on (it came after the
+/// last epoch): a request never carries over into a later fit.
+struct StopScope {
+  explicit StopScope(gfs_selector* h) : s(h) {}
+  ~StopScope() { s->stop.store(0); }
+  StopScope(const StopScope&) = delete;
+  StopScope& operator=(const StopScope&) = delete;
+  gfs_selector* s;
+};
 
 }  // namespace
 
@@ -121,6 +140,7 @@ int gfs_get(const gfs_selector* s, const char* key, char* buf, int64_t buf_size)
 int gfs_fit(gfs_selector* s, const float* x, int64_t n_rows, int64_t n_features, const float* y, int32_t n_targets) {
   GFS_API_BEGIN
   require_handle(s);
+  const StopScope stop(s);
   s->selector.fit(x, n_rows, n_features, y, n_targets);
   GFS_API_END
 }
@@ -140,6 +160,7 @@ int gfs_fit_comm(gfs_selector* s, int64_t comm_fortran, const float* x, int64_t 
                  const float* y, int32_t n_targets) {
   GFS_API_BEGIN
   require_handle(s);
+  const StopScope stop(s);
   const CommScope scope(s->selector, comm_fortran);
   s->selector.fit(x, n_rows, n_features, y, n_targets);
   GFS_API_END
@@ -149,6 +170,7 @@ int gfs_fit_columns_comm(gfs_selector* s, int64_t comm_fortran, const float* x, 
                          int64_t count, int64_t n_features, const float* y, int32_t n_targets) {
   GFS_API_BEGIN
   require_handle(s);
+  const StopScope stop(s);
   const CommScope scope(s->selector, comm_fortran);
   s->selector.fit_columns(x, n_rows, gfs::Columns{first, count}, n_features, y, n_targets);
   GFS_API_END
@@ -174,11 +196,13 @@ int gfs_set_checkpoint(gfs_selector* s, const char* path, int32_t every, const c
   std::atomic<int>* stop = &s->stop;
   o.stop_requested = [stop] { return stop->exchange(0) != 0; };  // one request stops one fit
   s->selector.set_checkpoint(std::move(o));
+  s->armed.store(true);
   GFS_API_END
 }
 
 void gfs_request_stop(gfs_selector* s) {
-  if (s != nullptr) s->stop.store(1);
+  // Without gfs_set_checkpoint no fit polls the flag: a request kept now would stop a later fit.
+  if (s != nullptr && s->armed.load()) s->stop.store(1);
 }
 
 int gfs_n_features(const gfs_selector* s, int64_t* out) {

@@ -19,7 +19,7 @@ namespace gfs::cli {
 void add_demo(CLI::App& app, DemoArgs& a) {
   app.add_option("--seed", a.seed, "Seed of the fit, 0..2^64-1 (the data are always the same)");
   app.add_option("--device", a.device, "auto, cpu, cuda or cuda:N");
-  app.add_option("--threads", a.threads, "CPU threads (0 = all cores)");
+  app.add_option("--threads", a.threads, "CPU threads, 0..1024 (0 = all cores)");
   app.add_option("--epochs", a.epochs, "Training epochs (default: the library's)");
   app.add_flag("-q,--quiet", a.quiet, "No progress bar");
 }

@@ -36,7 +36,8 @@ void add_select(CLI::App& app, SelectArgs& a) {
                  "(w_j > 0), any (s_j > 0), top-k")
       ->check(CLI::IsMember({"validated", "stability", "majority", "any", "top-k"}));
   app.add_option("--seed", a.seed, "Random seed, 0..2^64-1 (same seed, same data, same device: same result)");
-  app.add_option("--threads", a.threads, "CPU threads (0 = all cores; in Slurm jobs use $SLURM_CPUS_PER_TASK)");
+  app.add_option("--threads", a.threads,
+                 "CPU threads, 0..1024 (0 = all cores; in Slurm jobs use $SLURM_CPUS_PER_TASK)");
   app.add_option("--max-memory", a.max_memory,
                  "Refuse a fit whose estimated memory exceeds this (e.g. 8G, 512M; default: the memory available)");
   app.add_flag("--reference", a.reference,

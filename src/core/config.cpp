@@ -345,7 +345,8 @@ void Config::validate() const {
           "must be an even number in 2..1024 (complementary pairs of halves)");
   require(std::isfinite(stability_threshold) && stability_threshold > 0 && stability_threshold <= 1,
           "stability_threshold", "must be in (0, 1]");
-  require(threads >= 0, "threads", "must be >= 0 (0: all cores)");
+  require(threads >= 0 && threads <= kMaxThreads, "threads",
+          "must be in 0.." + std::to_string(kMaxThreads) + " (0: all cores)");
 }
 
 std::string to_string(Task t) { return name_of(t, kTasks); }

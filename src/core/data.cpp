@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <string>
 
@@ -15,6 +16,31 @@ namespace gfs::detail {
 namespace {
 
 [[noreturn]] void invalid(const std::string& what) { throw Error(ErrorCode::kInvalidData, what); }
+
+/// Unstandardised input: the first value (row-major) whose magnitude exceeds kMaxRawMagnitude.
+void check_raw_magnitude(const float* x, std::int64_t n_rows, std::int64_t n_features, int threads,
+                         std::int64_t first_column) {
+  std::int64_t first_big = -1;
+  const std::int64_t total = n_rows * n_features;
+#pragma omp parallel for reduction(max : first_big) schedule(static) \
+    num_threads(threads > 0 ? threads : omp_get_max_threads())
+  for (std::int64_t r = 0; r < n_rows; ++r) {
+    if (first_big >= 0) continue;
+    for (std::int64_t c = 0; c < n_features; ++c)
+      if (std::fabs(x[r * n_features + c]) > kMaxRawMagnitude) {
+        first_big = total - (r * n_features + c);  // max of (total - index) = smallest index
+        break;
+      }
+  }
+  if (first_big < 0) return;
+  const std::int64_t idx = total - first_big;
+  char value[32];
+  std::snprintf(value, sizeof value, "%g", static_cast<double>(x[idx]));
+  invalid("column " + std::to_string(first_column + idx % n_features) + " holds " + value + " at row " +
+          std::to_string(idx / n_features) + ": with standardize off every |x| must be at most 1e15 (the step " +
+          "squares and sums products of x, and float32 overflows at 3.4e38); keep standardize on or rescale " +
+          "the column");
+}
 
 }  // namespace
 
@@ -48,6 +74,7 @@ void check_inputs(const Config& cfg, const float* x, std::int64_t n_rows, std::i
     invalid("x has a non-finite value (" + std::to_string(x[idx]) + ") at row " + std::to_string(idx / n_features) +
             ", column " + std::to_string(first_column + idx % n_features) + ": remove or impute it");
   }
+  if (!cfg.standardize) check_raw_magnitude(x, n_rows, n_features, cfg.threads, first_column);
   for (std::int64_t i = 0; i < n_rows * n_targets; ++i)
     if (!std::isfinite(y[i]))
       invalid("y has a non-finite value at row " + std::to_string(i / n_targets) + ", column " +

@@ -7,6 +7,7 @@
 
 #include "common/host_memory.hpp"
 #include "core/pair_screen.hpp"
+#include "gfs/device.hpp"
 #include "gfs/error.hpp"
 
 namespace gfs::detail {
@@ -28,7 +29,9 @@ std::string FitMemory::describe() const {
   if (standardized != 0) s += ", standardised copy " + human_bytes(standardized);
   s += ", model with gradients and Adam state " + human_bytes(model);
   if (validation != 0) s += ", held-out test and pair screen " + human_bytes(validation);
-  s += ", outputs " + human_bytes(outputs) + ", margin " + human_bytes(margin) + ")";
+  s += ", outputs " + human_bytes(outputs) + ", margin " + human_bytes(margin);
+  if (process != 0) s += ", process " + human_bytes(process);
+  s += ")";
   return s;
 }
 
@@ -64,11 +67,10 @@ FitMemory estimate_fit_memory(const Config& cfg, std::int64_t n_rows, std::int64
     m.validation =
         add(mul(mul(N, D), f), add(mul(mul(N, h0), 2 * sizeof(double)), mul(mul(D, h0), 2 * sizeof(double))));
     // The pair screen runs before it (the model is gone by then, and its buffers are freed before
-    // the held-out networks start): x packed twice (x and r x, panels padded) and, at worst, every
-    // column copied again for the exact z of its hits.
+    // the held-out networks start): pair_screen_bytes.
     const double work = static_cast<double>(D) * static_cast<double>(D) * static_cast<double>(N) / 2;
     if (cfg.pair_screen == PairScreen::kOn || (cfg.pair_screen == PairScreen::kAuto && work <= kAutoScreenBudget))
-      m.validation = std::max(m.validation, mul(mul(N, add(D, 64)), 3 * f));
+      m.validation = std::max(m.validation, pair_screen_bytes(n_rows, n_features, cfg.threads));
   }
   // Scores, logits, probabilities, ranking, means and stds, double thresholds, and the result
   // document's arrays (about 160 bytes a feature as JSON values and text).
@@ -77,6 +79,8 @@ FitMemory estimate_fit_memory(const Config& cfg, std::int64_t n_rows, std::int64
     m.outputs = add(m.outputs, mul(mul(static_cast<std::uint64_t>(std::max(cfg.epochs, 0)), D), f + 24));
   const std::uint64_t parts = add(add(add(m.data, m.standardized), add(m.model, m.validation)), m.outputs);
   m.margin = add(parts / 10, std::uint64_t{64} << 20);
+  m.process = kProcessBytes;
+  if (built_with_cuda() && cfg.device.kind != DeviceKind::kCpu) m.process += kCudaRuntimeBytes;
   return m;
 }
 
@@ -92,7 +96,8 @@ std::string human_bytes(std::uint64_t bytes) { return sys::human_bytes(bytes); }
 
 void check_fit_memory(const Config& cfg, std::int64_t n_rows, std::int64_t n_features, bool data_allocated) {
   const FitMemory m = estimate_fit_memory(cfg, n_rows, n_features);
-  const std::uint64_t need = data_allocated ? m.total() - m.data : m.total();
+  // Beside the running process (its fixed cost is already spent, not in what is available).
+  const std::uint64_t need = (data_allocated ? m.total() - m.data : m.total()) - m.process;
   const bool explicit_limit = cfg.max_memory != 0;
   // The caller's data counts against an explicit limit even when it is already allocated.
   const std::uint64_t limit = memory_limit(cfg);

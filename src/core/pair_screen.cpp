@@ -19,12 +19,26 @@ namespace {
 constexpr double kFamilyError = 0.01;
 /// The exact |z| is computed for the pairs whose numerator-only estimate reaches this share of the
 /// threshold (the estimate assumes E[x_a^2 x_b^2] = 1, which standardised, independent columns
-/// meet; heavy tails or correlation move it, hence the margin), at most kMaxExact of them.
+/// meet; heavy tails or correlation move it, hence the margin), at most kMaxExact of them: the
+/// largest estimates, chosen by the kernel while its list fills (near-duplicate columns pass it
+/// all, D^2 / 2 pairs).
 constexpr double kEstimateMargin = 0.7;
-constexpr std::size_t kMaxExact = std::size_t{1} << 20;
+
+/// Cuts `found` (one output's pairs) back to its kMaxScreenPairs strongest. Enough for the report:
+/// a pair among the strongest over all outputs (each pair by its best output) is among the
+/// strongest of its best output, since each pair stronger there is as strong overall.
+void keep_strongest(std::vector<Interaction>& found) {
+  const auto keep = static_cast<std::size_t>(kMaxScreenPairs);
+  if (found.size() <= keep) return;
+  std::nth_element(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(keep), found.end(),
+                   [](const Interaction& p, const Interaction& q) {
+                     return p.z != q.z ? p.z > q.z : (p.a != q.a ? p.a < q.a : p.b < q.b);
+                   });
+  found.resize(keep);
+}
 
 /// The exact statistic of a pair for residual r, in double, from its two columns (contiguous).
-double pair_z(const float* xa, const float* xb, std::int64_t n, const std::vector<float>& r) {
+double pair_z(const float* xa, const float* xb, std::int64_t n, const std::vector<float>& r) noexcept {
   double num = 0, den = 0;
   for (std::int64_t i = 0; i < n; ++i) {
     const double p = static_cast<double>(xa[i]) * xb[i];
@@ -52,7 +66,7 @@ struct HitColumns {
       for (std::size_t k = 0; k < ids.size(); ++k)
         values[k * static_cast<std::size_t>(n) + static_cast<std::size_t>(i)] = x[i * d + ids[k]];
   }
-  [[nodiscard]] const float* column(int id, std::int64_t n) const {
+  [[nodiscard]] const float* column(int id, std::int64_t n) const noexcept {
     const auto k = static_cast<std::size_t>(std::lower_bound(ids.begin(), ids.end(), id) - ids.begin());
     return values.data() + k * static_cast<std::size_t>(n);
   }
@@ -145,22 +159,19 @@ PairScreenReport screen_pairs(const Config& config, const float* x, std::int64_t
     for (float v : r) rr += static_cast<double>(v) * v;
     if (rr == 0) continue;  // one class only: nothing to explain
     const auto cutoff = static_cast<float>(kEstimateMargin * report.threshold * std::sqrt(rr));
-    cpu_pair_products(x, n_rows, n_features, r.data(), cutoff, threads, hits);
-    if (hits.size() > kMaxExact) {  // keep the largest estimates (ties by pair: deterministic)
-      std::nth_element(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(kMaxExact), hits.end(),
-                       [](const PairSum& p, const PairSum& q) {
-                         const float fp = std::fabs(p.sum), fq = std::fabs(q.sum);
-                         return fp != fq ? fp > fq : (p.a != q.a ? p.a < q.a : p.b < q.b);
-                       });
-      hits.resize(kMaxExact);
-    }
+    // The largest estimates (ties by pair: deterministic), at most kMaxExact.
+    cpu_pair_products(x, n_rows, n_features, r.data(), cutoff, threads, hits, kMaxExact);
     const HitColumns cols(x, n_rows, n_features, hits);
     std::vector<double> z(hits.size());
+    // No allocation in the region: pair_z and column() only read (nothing can throw out of it).
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 64)
     for (std::size_t h = 0; h < hits.size(); ++h)
       z[h] = pair_z(cols.column(hits[h].a, n_rows), cols.column(hits[h].b, n_rows), n_rows, r);
+    std::vector<Interaction> mine;
     for (std::size_t h = 0; h < hits.size(); ++h)
-      if (z[h] >= report.threshold) found.push_back(Interaction{hits[h].a, hits[h].b, z[h]});
+      if (z[h] >= report.threshold) mine.push_back(Interaction{hits[h].a, hits[h].b, z[h]});
+    keep_strongest(mine);
+    found.insert(found.end(), mine.begin(), mine.end());
   }
   // Per pair its strongest output; strongest pairs first (ties: by columns).
   std::sort(found.begin(), found.end(), [](const Interaction& p, const Interaction& q) {

@@ -14,8 +14,11 @@
 /// bounded from its numerator alone and computed exactly, in double, for the pairs that pass.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <thread>
 
+#include "backends/pair_sum.hpp"
 #include "gfs/config.hpp"
 #include "gfs/result.hpp"
 #include "train/model.hpp"
@@ -32,6 +35,29 @@ inline constexpr double kAutoScreenBudget = 6e10;
 /// `feature_parallel`: the columns are split over ranks (the screen needs all of them; skipped).
 PairScreenReport screen_pairs(const Config& config, const float* x, std::int64_t n_rows, std::int64_t n_features,
                               const train::Targets& targets, bool feature_parallel);
+
+/// The most pairs whose exact z the screen computes (the largest numerator-only estimates).
+inline constexpr std::size_t kMaxExact = kMaxPairHits;
+
+/// The most bytes the screen holds at once on an n_rows x n_features table with `threads` (0: all
+/// cores): x packed twice (x and r x, panels padded), the columns of its hits copied again for
+/// their exact z, the kernel's bounded hit list (pair_hit_bytes) and per hit its z, its column ids
+/// and a passing pair. Does not grow with the number of pairs that pass (near-duplicate columns:
+/// all of them). Saturates. Inline: the command line tool compiles core/memory.cpp itself.
+inline std::uint64_t pair_screen_bytes(std::int64_t n_rows, std::int64_t n_features, int threads) {
+  constexpr std::uint64_t kMax = UINT64_MAX;
+  const auto mul = [](std::uint64_t a, std::uint64_t b) {
+    std::uint64_t out = 0;
+    return __builtin_mul_overflow(a, b, &out) ? kMax : out;
+  };
+  const auto add = [](std::uint64_t a, std::uint64_t b) { return a > kMax - b ? kMax : a + b; };
+  const auto n = static_cast<std::uint64_t>(n_rows > 0 ? n_rows : 0);
+  const auto d = static_cast<std::uint64_t>(n_features > 0 ? n_features : 0);
+  const int team = threads > 0 ? threads : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  std::uint64_t bytes = mul(mul(n, add(d, 64)), 3 * sizeof(float));
+  bytes = add(bytes, pair_hit_bytes(kMaxExact, team));
+  return add(bytes, mul(kMaxExact, sizeof(double) + 2 * sizeof(int) + sizeof(Interaction)));
+}
 
 /// The columns of the report's pairs, ascending, without repeats.
 std::vector<int> pair_columns(const PairScreenReport& report);

@@ -2,6 +2,8 @@
 /// @brief gfs::Selector: the C++ API over the trainer.
 #include "gfs/selector.hpp"
 
+#include <omp.h>
+
 #include <cmath>
 #include <new>
 
@@ -78,14 +80,21 @@ const Result& Selector::fit_columns(const float* x, std::int64_t n_rows, Columns
 
 const Result& Selector::Impl::fit(const float* x, std::int64_t n_rows, std::int64_t n_features, const float* y,
                                   int n_targets, Columns columns) {
-  // A failed fit leaves no result behind: the previous fit's would look like this one's.
-  fitted = false;
-  result = Result{};
+  // A failed fit throws before `result` is touched: the previous fit's result stays (documented in
+  // selector.hpp and gfs.h; the caller tells a failed fit by the exception or status it gets).
   Result out;
   // Memory is estimated for the columns this process holds (its block under MPI).
   const std::int64_t held = columns.count > 0 ? columns.count : n_features;
   try {
     config.validate();
+    // threads = 0 takes the OpenMP default (OMP_NUM_THREADS, else the cores), which
+    // Config::validate cannot see: the same bound, or the runtime crashes starting the team.
+    if (config.threads == 0 && omp_get_max_threads() > kMaxThreads)
+      throw Error(ErrorCode::kInvalidArgument,
+                  "setting 'threads' = 0 (all cores) means " + std::to_string(omp_get_max_threads()) +
+                      " threads here (OMP_NUM_THREADS or the machine's cores), more than " +
+                      std::to_string(kMaxThreads) + ": set threads to at most " + std::to_string(kMaxThreads) +
+                      " or lower OMP_NUM_THREADS");
     if (n_rows > 0 && held > 0) detail::check_fit_memory(config, n_rows, held, true);
     detail::Parallel how = parallel;
     how.columns = columns;

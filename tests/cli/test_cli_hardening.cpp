@@ -2,6 +2,7 @@
 /// @brief `gfs` against the defects of issue 13: no exit 0 with non-finite output, labels and
 ///        values kept exactly, outputs that destroy nothing, memory refused up front, every bad
 ///        setting an exit-2 error naming it, names checked before the fit, result.json validated.
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -9,6 +10,7 @@
 #include <chrono>
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <thread>
 
 #include "cli_test_util.hpp"
@@ -33,6 +35,49 @@ bool has_null(const json& a) {
   return false;
 }
 
+/// An .npy file of float32 values [rows, cols], row-major ([rows] for cols 0).
+std::string npy_f32(const std::vector<float>& values, int rows, int cols) {
+  const std::string shape = std::to_string(rows) + (cols > 0 ? ", " + std::to_string(cols) : std::string(","));
+  std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + shape + "), }";
+  while ((10 + header.size() + 1) % 64 != 0) header += ' ';
+  header += '\n';
+  std::string file = std::string("\x93NUMPY\x01\x00", 8);
+  file += static_cast<char>(header.size() & 0xFF);
+  file += static_cast<char>(header.size() >> 8);
+  file += header;
+  file.append(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(float));
+  return file;
+}
+
+/// The largest peak RSS of the children waited for so far, in bytes (Linux: ru_maxrss in KiB).
+std::uint64_t children_peak_rss() {
+  rusage u{};
+  getrusage(RUSAGE_CHILDREN, &u);
+  return static_cast<std::uint64_t>(u.ru_maxrss) * 1024;
+}
+
+// Issue 22 item 4: 100 rows of D near-duplicate columns (one column plus 0.01 noise) pass the pair
+// screen's estimate in almost every pair; the hit list grew with D^2 (D = 10^4: 1.4 GB under
+// --max-memory 1G; D = 3 x 10^4: std::bad_alloc in an OpenMP region, SIGABRT). Bounded now.
+TEST_F(Cli, NearDuplicateColumnsKeepThePairScreenWithinMemory) {
+  const int n = 100, d = 4000;  // 8 x 10^6 pairs: the unbounded list peaked at 260 MB
+  std::mt19937 rng(7);
+  std::normal_distribution<float> normal;
+  std::vector<float> x(static_cast<std::size_t>(n) * d), y(n);
+  for (int i = 0; i < n; ++i) {
+    const float base = normal(rng);
+    for (int j = 0; j < d; ++j) x[static_cast<std::size_t>(i) * d + j] = base + 0.01F * normal(rng);
+    y[i] = std::fabs(base) > 0.7F ? 1.0F : 0.0F;
+  }
+  dir_.write("x.npy", npy_f32(x, n, d));
+  dir_.write("y.npy", npy_f32(y, n, 0));
+  const Outcome r = gfs({"select", "-i", "x.npy", "--labels", "y.npy", "-o", "r.json", "--epochs", "2", "-q",
+                         "--threads", "2", "--max-memory", "1G", "--set", "pair_screen=on"});
+  ASSERT_EQ(r.code, 0) << r.all();
+  EXPECT_TRUE(json::parse(slurp(dir_.path("r.json")))["pair_screen"]["ran"].get<bool>());
+  EXPECT_LT(children_peak_rss(), std::uint64_t{150} << 20);  // about 60 MB now
+}
+
 // Defect 1.
 TEST_F(Cli, ExtremeFiniteValuesNeverEndInNonFiniteOutput) {
   dir_.write("big.csv", extreme_csv("3.3e38"));
@@ -55,6 +100,11 @@ TEST_F(Cli, ExtremeFiniteValuesNeverEndInNonFiniteOutput) {
                   "--set", "standardize_targets=false"},
                  2, {"numerically", "standardize_targets"});
   EXPECT_FALSE(std::ifstream(dir_.path("h.json")).good());
+  // Issue 22 item 12: unstandardised, the same values exited 0 with a loss of 2e36.
+  expect_failure({"select", "-i", "big.csv", "-t", "label", "-o", "u.json", "--epochs", "3", "-q", "--support",
+                  "majority", "--set", "standardize=false"},
+                 2, {"column 0", "3.3e+38", "standardize"});
+  EXPECT_FALSE(std::ifstream(dir_.path("u.json")).good());
   expect_failure({"select", "-i", data("small.csv"), "-t", "label", "-o", "t.json", "-q", "--set", "tau_decay=1e-20"},
                  2, {"tau_decay"});
   expect_failure({"select", "-i", data("small.csv"), "-t", "label", "-o", "t.json", "-q", "--set", "lr_task=1e30"}, 2,
@@ -76,6 +126,11 @@ TEST_F(Cli, OutOfRangeSettingsExit2NamingThem) {
   expect_failure(with({"--batch-size", "4294967328"}), 2, {"--batch-size"});
   expect_failure(with({"--threads", "4294967296"}), 2, {"--threads"});
   expect_failure(with({"--threads", "-1"}), 2, {"--threads"});
+  expect_failure(with({"--threads", "100000"}), 2, {"threads", "0..1024"});  // issue 22 item 5: was SIGSEGV
+  expect_failure(with({"--set", "threads=1025"}), 2, {"threads", "0..1024"});
+  ::setenv("OMP_NUM_THREADS", "100000", 1);  // the default, "all cores", from the environment: was SIGSEGV
+  expect_failure(with({}), 2, {"threads", "OMP_NUM_THREADS"});
+  ::unsetenv("OMP_NUM_THREADS");
   expect_failure(with({"--lambda", "nan"}), 2, {"--lambda", "finite"});
   expect_failure(with({"--lambda", "-1"}), 2, {"--lambda"});
   expect_failure(with({"--seed", "-5"}), 2, {"--seed", "18446744073709551615"});

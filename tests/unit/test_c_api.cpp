@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
+#include <cstdio>
 #include <random>
 #include <string>
 #include <vector>
@@ -183,6 +185,64 @@ TEST(CApi, NullHandleAndSmallBuffersAreRejected) {
   gfs_destroy(h);
 }
 
+// Issue 22 item 12: a negative capacity said GFS_ERR_BUFFER_TOO_SMALL ("the buffer holds -1
+// values"), as if a larger buffer would help. It is an invalid argument, named.
+TEST(CApi, NegativeCapacityIsAnInvalidArgument) {
+  const Synthetic s = make_classification(60, 10, 2, 2, 4);
+  gfs_selector* h = nullptr;
+  ASSERT_EQ(gfs_create(&h), GFS_OK);
+  gfs_set(h, "epochs", "2");
+  gfs_set(h, "device", "cpu");
+  ASSERT_EQ(gfs_fit(h, s.x.data(), s.rows, s.cols, s.y.data(), 1), GFS_OK);
+  std::vector<float> f(10);
+  std::vector<int64_t> i(20);
+  std::vector<int32_t> k(10);
+  std::vector<double> z(10);
+  const auto expect_invalid = [](int status, const char* what) {
+    EXPECT_EQ(status, GFS_ERR_INVALID_ARGUMENT) << what;
+    EXPECT_NE(std::string(gfs_last_error()).find("negative"), std::string::npos) << what << ": " << gfs_last_error();
+  };
+  expect_invalid(gfs_get_logits(h, f.data(), -1), "gfs_get_logits");
+  expect_invalid(gfs_get_probabilities(h, f.data(), -1), "gfs_get_probabilities");
+  expect_invalid(gfs_get_frequencies(h, f.data(), -5), "gfs_get_frequencies");
+  expect_invalid(gfs_get_scores(h, k.data(), -1), "gfs_get_scores");
+  expect_invalid(gfs_get_selected(h, i.data(), INT64_MIN), "gfs_get_selected");
+  expect_invalid(gfs_get_candidates(h, i.data(), -1), "gfs_get_candidates");
+  expect_invalid(gfs_get_ranking(h, i.data(), -1), "gfs_get_ranking");
+  expect_invalid(gfs_get_interactions(h, i.data(), z.data(), -1), "gfs_get_interactions");
+  expect_invalid(gfs_transform(h, s.x.data(), 1, s.cols, f.data(), -1), "gfs_transform");
+  char buf[16];
+  expect_invalid(gfs_get_device(h, buf, -1), "gfs_get_device");
+  expect_invalid(gfs_get(h, "epochs", buf, -1), "gfs_get");
+  gfs_destroy(h);
+}
+
+// Issue 22 item 12: gfs_request_stop on a handle without a checkpoint left its flag set, and the
+// first fit after gfs_set_checkpoint stopped after epoch 1. A request now applies to one fit.
+TEST(CApi, AStopRequestDoesNotCarryOverIntoALaterFit) {
+  const Synthetic s = make_classification(96, 12, 2, 2, 3);
+  const std::string path = ::testing::TempDir() + "gfs_capi_stop_" + std::to_string(s.cols) + ".ckpt";
+  gfs_selector* h = nullptr;
+  ASSERT_EQ(gfs_create(&h), GFS_OK);
+  for (const auto& [key, value] : {std::pair<const char*, const char*>{"epochs", "4"},
+                                   {"device", "cpu"},
+                                   {"support", "majority"},
+                                   {"n_iter_no_change", "0"}})
+    ASSERT_EQ(gfs_set(h, key, value), GFS_OK);
+  gfs_request_stop(h);  // no checkpoint: no fit would act on it, so it is discarded
+  ASSERT_EQ(gfs_fit(h, s.x.data(), s.rows, s.cols, s.y.data(), 1), GFS_OK) << gfs_last_error();
+  gfs_request_stop(h);
+  ASSERT_EQ(gfs_set_checkpoint(h, path.c_str(), 0, nullptr), GFS_OK);
+  ASSERT_EQ(gfs_fit(h, s.x.data(), s.rows, s.cols, s.y.data(), 1), GFS_OK) << gfs_last_error();
+  // With a checkpoint, a request made before the fit still stops it (a signal handler's case)...
+  gfs_request_stop(h);
+  EXPECT_EQ(gfs_fit(h, s.x.data(), s.rows, s.cols, s.y.data(), 1), GFS_CHECKPOINTED);
+  // ... once: the next fit runs to its end.
+  EXPECT_EQ(gfs_fit(h, s.x.data(), s.rows, s.cols, s.y.data(), 1), GFS_OK) << gfs_last_error();
+  gfs_destroy(h);
+  std::remove(path.c_str());
+}
+
 TEST(CApi, LastErrorIsClearedBySuccess) {
   gfs_selector* h = nullptr;
   EXPECT_EQ(gfs_set(nullptr, "a", "b"), GFS_ERR_INVALID_ARGUMENT);
@@ -209,24 +269,41 @@ TEST(CApiStatus, TransformBeforeFitIsNotFitted) {
   gfs_destroy(h);
 }
 
-// Issue 13, defect 9: after a failed refit the getters returned the previous fit with GFS_OK.
-TEST(CApiStatus, FailedRefitLeavesNoStaleResult) {
+// Issue 13, defect 9 asked that a failed refit leave no result; issue 22 item 12 settled it the
+// other way, as scikit-learn and the Python selector behave: a failed fit (an error status) leaves
+// the previous successful fit's result exactly as it was (documented at gfs_fit). Before any
+// successful fit the getters are GFS_ERR_NOT_FITTED.
+TEST(CApiStatus, FailedRefitKeepsThePreviousResult) {
   const Synthetic s = make_classification(120, 10, 2, 2, 5);
   gfs_selector* h = nullptr;
   ASSERT_EQ(gfs_create(&h), GFS_OK);
   ASSERT_EQ(gfs_set(h, "epochs", "3"), GFS_OK);
   ASSERT_EQ(gfs_set(h, "device", "cpu"), GFS_OK);
-  ASSERT_EQ(gfs_fit(h, s.x.data(), s.rows, s.cols, s.y.data(), 1), GFS_OK) << gfs_last_error();
-  int64_t k = -1;
-  ASSERT_EQ(gfs_n_selected(h, &k), GFS_OK);
   std::vector<float> bad = s.x;
   bad[7] = std::nanf("");
   EXPECT_EQ(gfs_fit(h, bad.data(), s.rows, s.cols, s.y.data(), 1), GFS_ERR_INVALID_DATA);
-  EXPECT_EQ(gfs_n_selected(h, &k), GFS_ERR_NOT_FITTED);
-  std::vector<float> logits(10);
-  EXPECT_EQ(gfs_get_logits(h, logits.data(), 10), GFS_ERR_NOT_FITTED);
-  float out[10] = {};
-  EXPECT_EQ(gfs_transform(h, s.x.data(), 1, s.cols, out, 10), GFS_ERR_NOT_FITTED);
+  int64_t k = -1;
+  EXPECT_EQ(gfs_n_selected(h, &k), GFS_ERR_NOT_FITTED);  // nothing to keep yet
+  float none[10] = {};
+  EXPECT_EQ(gfs_transform(h, s.x.data(), 1, s.cols, none, 10), GFS_ERR_NOT_FITTED);
+  ASSERT_EQ(gfs_fit(h, s.x.data(), s.rows, s.cols, s.y.data(), 1), GFS_OK) << gfs_last_error();
+  ASSERT_EQ(gfs_n_selected(h, &k), GFS_OK);
+  std::vector<float> before(10), after(10);
+  ASSERT_EQ(gfs_get_logits(h, before.data(), 10), GFS_OK);
+  std::vector<float> reduced_before(static_cast<std::size_t>(k) + 1), reduced_after(static_cast<std::size_t>(k) + 1);
+  ASSERT_EQ(gfs_transform(h, s.x.data(), 1, s.cols, reduced_before.data(), k), GFS_OK);
+  // A refit that fails on the data, and one that fails on a setting.
+  EXPECT_EQ(gfs_fit(h, bad.data(), s.rows, s.cols, s.y.data(), 1), GFS_ERR_INVALID_DATA);
+  ASSERT_EQ(gfs_set(h, "epochs", "7"), GFS_OK);
+  ASSERT_EQ(gfs_set(h, "tau_decay", "1e-20"), GFS_OK);  // refused by validate()
+  EXPECT_EQ(gfs_fit(h, s.x.data(), s.rows, s.cols, s.y.data(), 1), GFS_ERR_INVALID_ARGUMENT);
+  int64_t k_after = -1;
+  ASSERT_EQ(gfs_n_selected(h, &k_after), GFS_OK);
+  EXPECT_EQ(k_after, k);
+  ASSERT_EQ(gfs_get_logits(h, after.data(), 10), GFS_OK);
+  EXPECT_EQ(after, before);  // bit for bit: the previous fit's
+  ASSERT_EQ(gfs_transform(h, s.x.data(), 1, s.cols, reduced_after.data(), k), GFS_OK);
+  EXPECT_EQ(reduced_after, reduced_before);
   gfs_destroy(h);
 }
 

@@ -1,5 +1,8 @@
 // Config: key/value access, validation, the reference preset, Device parsing.
 #include <gtest/gtest.h>
+#include <omp.h>
+
+#include <vector>
 
 #include "gfs/gfs.hpp"
 
@@ -147,6 +150,48 @@ TEST(ConfigRanges, IntegersOutsideTheirTypeAreErrorsNotWraps) {
   EXPECT_THROW(c.set("seed", "18446744073709551616"), Error);
   EXPECT_NO_THROW(c.set("seed", "18446744073709551615"));
   EXPECT_EQ(c.seed, 18446744073709551615ULL);
+}
+
+// Issue 22 item 5: `--threads 100000` crashed the OpenMP runtime (SIGSEGV in GOMP_parallel) and
+// GFSSelector(n_jobs=100000) killed Python. Config::validate bounds it by kMaxThreads.
+TEST(ConfigRanges, ThreadsAreBoundedByKMaxThreads) {
+  Config c;
+  c.threads = kMaxThreads;
+  EXPECT_NO_THROW(c.validate());
+  for (const int bad : {kMaxThreads + 1, 100000, -1}) {
+    c.threads = bad;
+    try {
+      c.validate();
+      ADD_FAILURE() << "threads = " << bad << " passed validate()";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument);
+      EXPECT_NE(std::string(e.what()).find("'threads' must be in 0.." + std::to_string(kMaxThreads)), std::string::npos)
+          << e.what();
+    }
+  }
+}
+
+// ... and threads = 0 ("all cores") where OMP_NUM_THREADS asks for more than kMaxThreads.
+TEST(ConfigRanges, AllCoresBeyondKMaxThreadsIsAnError) {
+  const int before = omp_get_max_threads();
+  omp_set_num_threads(100000);  // what OMP_NUM_THREADS=100000 sets
+  Config c;
+  c.device = Device::cpu();
+  c.epochs = 2;
+  c.support = SupportRule::kMajority;
+  const std::vector<float> x = {0, 1, 2, 3, 1, 0, 3, 2, 2, 3, 0, 1, 3, 2, 1, 0};
+  const std::vector<float> y = {0, 1, 0, 1};
+  c.batch_size = 2;
+  try {
+    Selector(c).fit(x.data(), 4, 4, y.data());
+    ADD_FAILURE() << "a fit with 100000 OpenMP threads started";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument);
+    EXPECT_NE(std::string(e.what()).find("OMP_NUM_THREADS"), std::string::npos) << e.what();
+  }
+  c.threads = 2;  // an explicit count does not read OMP_NUM_THREADS
+  EXPECT_NO_THROW(Selector(c).fit(x.data(), 4, 4, y.data()));
+  omp_set_num_threads(before);
 }
 
 TEST(ConfigRanges, LongValuesAreShortenedInMessages) {

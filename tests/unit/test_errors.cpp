@@ -5,6 +5,7 @@
 #include <limits>
 #include <string>
 
+#include "core/data.hpp"
 #include "core/memory.hpp"
 #include "gfs/gfs.hpp"
 #include "synthetic.hpp"
@@ -205,6 +206,25 @@ TEST(Extremes, RegressionTargetsNearTheFloatLimitStandardise) {
   EXPECT_TRUE(std::isfinite(r.history.back().loss));
 }
 
+// Issue 22 item 12: with standardize off, values near 3.3e38 "succeeded" with a loss of 2e36. Input
+// whose magnitude can overflow the step's float arithmetic is refused, naming column and row.
+TEST(Extremes, UnstandardisedValuesBeyondTheBoundAreRefusedByColumn) {
+  Synthetic s = make_classification(60, 4, 2, 2, 3);
+  Config c = quick_cpu();
+  c.standardize = false;
+  std::vector<float> big = s.x;
+  big[static_cast<std::size_t>(7 * s.cols + 2)] = -3.3e38F;
+  expect_fit_error(c, big, s.rows, s.cols, s.y, ErrorCode::kInvalidData, "column 2 holds -3.3e+38 at row 7");
+  expect_fit_error(c, big, s.rows, s.cols, s.y, ErrorCode::kInvalidData, "standardize");
+  big[static_cast<std::size_t>(7 * s.cols + 2)] = 2 * detail::kMaxRawMagnitude;
+  expect_fit_error(c, big, s.rows, s.cols, s.y, ErrorCode::kInvalidData, "column 2");
+  // At the bound, and with standardisation (the default), the values are fine.
+  big[static_cast<std::size_t>(7 * s.cols + 2)] = detail::kMaxRawMagnitude;
+  EXPECT_NO_THROW(Selector(c).fit(big.data(), s.rows, s.cols, s.y.data()));
+  big[static_cast<std::size_t>(7 * s.cols + 2)] = -3.3e38F;
+  EXPECT_NO_THROW(Selector(quick_cpu()).fit(big.data(), s.rows, s.cols, s.y.data()));
+}
+
 // The backstop: whatever gets past the settings' checks, a fit never returns non-finite output.
 TEST(Extremes, ANonFiniteFitIsAnErrorNotAResult) {
   Synthetic s = make_regression(60, 8, 2, 3);
@@ -248,12 +268,50 @@ TEST(Memory, EstimateCountsThePairScreenWhereItRuns) {
   EXPECT_EQ(wide_on.validation, wide_off.validation);
 }
 
+// Issue 22 item 12: --max-memory ignored the process's fixed cost (code, the OpenMP runtime, and
+// with CUDA the runtime's host side, about 220 MB). The estimate counts it, documented.
+TEST(Memory, EstimateCountsTheProcesssFixedCost) {
+  Config cpu = quick_cpu();
+  const detail::FitMemory m = detail::estimate_fit_memory(cpu, 60, 4);
+  EXPECT_EQ(m.process, detail::kProcessBytes);
+  EXPECT_EQ(m.total(), m.data + m.standardized + m.model + m.validation + m.outputs + m.margin + m.process);
+  EXPECT_NE(m.describe().find("process 32.0 MiB"), std::string::npos) << m.describe();
+  Config any;  // device "auto": the CUDA runtime is loaded where libgfs has it
+  EXPECT_EQ(detail::estimate_fit_memory(any, 60, 4).process,
+            detail::kProcessBytes + (built_with_cuda() ? detail::kCudaRuntimeBytes : 0));
+  // A limit the rest fits in but the process does not is refused.
+  const Synthetic s = make_classification(60, 4, 2, 2, 3);
+  cpu.max_memory = m.total() - m.process / 2;
+  expect_fit_error(cpu, s.x, s.rows, s.cols, s.y, ErrorCode::kInvalidData, "process 32.0 MiB");
+  cpu.max_memory = m.total();
+  EXPECT_NO_THROW(Selector(cpu).fit(s.x.data(), s.rows, s.cols, s.y.data()));
+}
+
+// The total saturates like each part (it wrapped around for shapes no machine holds).
+TEST(Memory, EstimateTotalSaturates) {
+  const std::int64_t huge = std::int64_t{1} << 40;
+  EXPECT_EQ(detail::estimate_fit_memory(Config{}, huge, huge).total(), UINT64_MAX);
+}
+
 TEST(Memory, FitOverMaxMemoryIsRefusedWithTheEstimate) {
   const Synthetic s = make_classification(60, 4, 2, 2, 3);
   Config c = quick_cpu();
   c.max_memory = 1 << 20;  // 1 MiB: less than any fit's margin
   expect_fit_error(c, s.x, s.rows, s.cols, s.y, ErrorCode::kInvalidData, "max_memory allows 1.0 MiB");
   expect_fit_error(c, s.x, s.rows, s.cols, s.y, ErrorCode::kInvalidData, "needs an estimated");
+}
+
+// Issue 22 item 12: a fit that throws leaves the previous fit's result (scikit-learn's behaviour).
+TEST(Refit, AFailedFitKeepsThePreviousResult) {
+  const Synthetic s = make_classification(60, 4, 2, 2, 3);
+  Selector sel(quick_cpu());
+  const std::vector<float> logits = sel.fit(s.x.data(), s.rows, s.cols, s.y.data()).logits;
+  std::vector<float> bad = s.x;
+  bad[5] = std::nanf("");
+  EXPECT_THROW(sel.fit(bad.data(), s.rows, s.cols, s.y.data()), Error);
+  ASSERT_TRUE(sel.fitted());
+  EXPECT_EQ(sel.result().logits, logits);
+  EXPECT_EQ(sel.transform(s.x.data(), 1, s.cols).size(), sel.result().selected.size());
 }
 
 // Issue 13, defect 9: a NUL byte cut the message at what() (a C string).

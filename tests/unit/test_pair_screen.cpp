@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "backends/backends.hpp"
+#include "core/memory.hpp"
 #include "core/pair_screen.hpp"
 #include "gfs/gfs.hpp"
 #include "synthetic.hpp"
@@ -71,6 +72,111 @@ TEST(PairScreen, TheCutoffKeepsTheLargeSums) {
   cpu_pair_products(x.data(), n, d, v.data(), static_cast<float>(cutoff), 2, hits);
   EXPECT_EQ(hits.size(), 20U);
   for (const PairSum& h : hits) EXPECT_GE(std::fabs(h.sum), cutoff);
+}
+
+/// Issue 22 item 4: near-duplicate columns pass the cutoff in every pair, and the list grew with
+/// D^2 (1.4 GB at D = 10^4, std::bad_alloc inside the OpenMP region at 3 x 10^4). The kernel now
+/// keeps at most max_hits while it fills: exactly the strongest (stronger_pair), ordered by
+/// (a, b), for any thread count, the same bits as the unbounded list's best.
+TEST(PairScreen, TheHitListKeepsTheStrongestWithinItsBound) {
+  const std::int64_t n = 20, d = 300;  // 44 850 pairs, all kept with cutoff 0
+  const std::vector<float> x = gaussian(n, d, 12);
+  const std::vector<float> v = gaussian(n, 1, 13);
+  std::vector<PairSum> all;
+  cpu_pair_products(x.data(), n, d, v.data(), 0.0F, 1, all);
+  ASSERT_EQ(all.size(), static_cast<std::size_t>(d * (d - 1) / 2));
+  std::vector<PairSum> ranked = all;
+  std::sort(ranked.begin(), ranked.end(), stronger_pair);
+  for (const std::size_t max_hits : {std::size_t{0}, std::size_t{1}, std::size_t{1000}, kPairHitChunk + 7,
+                                     std::size_t{30000}, all.size(), all.size() + 1}) {
+    std::vector<PairSum> want(ranked.begin(),
+                              ranked.begin() + static_cast<std::ptrdiff_t>(std::min(max_hits, all.size())));
+    std::sort(want.begin(), want.end(),
+              [](const PairSum& p, const PairSum& q) { return p.a != q.a ? p.a < q.a : p.b < q.b; });
+    for (const int threads : {1, 2, 3}) {
+      std::vector<PairSum> got;
+      cpu_pair_products(x.data(), n, d, v.data(), 0.0F, threads, got, max_hits);
+      ASSERT_EQ(got.size(), want.size()) << "max_hits " << max_hits << " threads " << threads;
+      for (std::size_t k = 0; k < want.size(); ++k) {
+        ASSERT_EQ(got[k].a, want[k].a) << k;
+        ASSERT_EQ(got[k].b, want[k].b) << k;
+        ASSERT_EQ(got[k].sum, want[k].sum) << k;  // bit for bit
+      }
+    }
+  }
+}
+
+/// A list that cannot be allocated is an exception on the calling thread (the fit turns it into
+/// "out of memory"), never one thrown inside the parallel region (std::terminate).
+TEST(PairScreen, AnUnallocatableHitListThrowsOutsideTheParallelRegion) {
+  const std::vector<float> x = gaussian(10, 20, 3);
+  const std::vector<float> v = gaussian(10, 1, 4);
+  std::vector<PairSum> hits;
+  EXPECT_ANY_THROW(cpu_pair_products(x.data(), 10, 20, v.data(), 0.0F, 2, hits, std::size_t{1} << 60));
+}
+
+/// The memory estimate counts the screen's bounded list, and that does not grow with the pairs.
+TEST(PairScreen, TheEstimateCountsTheBoundedHitList) {
+  EXPECT_GE(pair_screen_bytes(100, 10000, 2), pair_hit_bytes(kMaxExact, 2) + 3ULL * 100 * 10000 * sizeof(float));
+  EXPECT_LT(pair_screen_bytes(100, 30000, 2), std::uint64_t{100} << 20);  // the old list: D^2 / 2 x 12 bytes = 5.4 GB
+  Config c;
+  c.pair_screen = PairScreen::kOn;
+  c.threads = 2;
+  EXPECT_GE(estimate_fit_memory(c, 100, 10000).validation, pair_screen_bytes(100, 10000, 2));
+}
+
+/// Near-duplicate columns and three classes: every pair passes the estimate and many the exact
+/// test, more than kMaxScreenPairs per output. The report equals a plain reading of the rule:
+/// each pair's z is its largest over the outputs, the strongest kMaxScreenPairs, ties by columns.
+TEST(PairScreen, ManyPassingPairsReportTheStrongestByTheirBestOutput) {
+  const std::int64_t n = 120, d = 40;
+  const std::vector<float> base = gaussian(n, 1, 50);
+  const std::vector<float> noise = gaussian(n, d, 51);
+  std::vector<float> x(static_cast<std::size_t>(n * d));
+  train::Targets t;
+  t.classification = true;
+  t.n_outputs = 3;
+  t.class_weight = {1, 1, 1};
+  for (std::int64_t i = 0; i < n; ++i) {
+    const float b = base[static_cast<std::size_t>(i)];
+    for (std::int64_t j = 0; j < d; ++j)
+      x[static_cast<std::size_t>(i * d + j)] = b + 0.01F * noise[static_cast<std::size_t>(i * d + j)];
+    t.labels.push_back(std::fabs(b) > 1.2F ? 2 : (std::fabs(b) > 0.5F ? 1 : 0));
+  }
+  const PairScreenReport r = screen_pairs(Config{}, x.data(), n, d, t, false);
+  ASSERT_TRUE(r.ran);
+  // The rule, in double, pair by pair.
+  std::vector<Interaction> want;
+  for (int a = 0; a < d; ++a)
+    for (int b = a + 1; b < d; ++b) {
+      double best = -1;
+      for (int c = 0; c < 3; ++c) {
+        double share = 0;
+        for (int l : t.labels) share += l == c ? 1 : 0;
+        share /= static_cast<double>(n);
+        double num = 0, den = 0;
+        for (std::int64_t i = 0; i < n; ++i) {
+          const double ri = static_cast<float>((t.labels[static_cast<std::size_t>(i)] == c ? 1.0 : 0.0) - share);
+          const double p = double(x[static_cast<std::size_t>(i * d + a)]) * x[static_cast<std::size_t>(i * d + b)];
+          num += ri * p;
+          den += ri * ri * p * p;
+        }
+        const double z = std::fabs(num) / std::sqrt(den);
+        if (z >= r.threshold) best = std::max(best, z);
+      }
+      if (best >= 0) want.push_back(Interaction{a, b, best});
+    }
+  ASSERT_GT(want.size(), static_cast<std::size_t>(3 * kMaxScreenPairs));
+  std::sort(want.begin(), want.end(), [](const Interaction& p, const Interaction& q) {
+    return p.z != q.z ? p.z > q.z : (p.a != q.a ? p.a < q.a : p.b < q.b);
+  });
+  want.resize(static_cast<std::size_t>(kMaxScreenPairs));
+  ASSERT_EQ(r.pairs.size(), want.size());
+  for (std::size_t k = 0; k < want.size(); ++k) {
+    EXPECT_EQ(r.pairs[k].a, want[k].a) << k;
+    EXPECT_EQ(r.pairs[k].b, want[k].b) << k;
+    EXPECT_NEAR(r.pairs[k].z, want[k].z, 1e-9 * want[k].z) << k;
+  }
 }
 
 TEST(PairScreen, NormalQuantile) {

@@ -17,11 +17,12 @@ void cpu_column_evidence_avx2(const train::Params<float>&, const train::HeldOutR
 void cpu_column_evidence_generic(const train::Params<float>&, const train::HeldOutRows&, const std::vector<char>&, int,
                                  train::ColumnEvidence&);
 
-void cpu_pair_products_avx512(const float*, std::int64_t, std::int64_t, const float*, float, int,
-                              std::vector<PairSum>&);
-void cpu_pair_products_avx2(const float*, std::int64_t, std::int64_t, const float*, float, int, std::vector<PairSum>&);
+void cpu_pair_products_avx512(const float*, std::int64_t, std::int64_t, const float*, float, int, std::vector<PairSum>&,
+                              std::size_t);
+void cpu_pair_products_avx2(const float*, std::int64_t, std::int64_t, const float*, float, int, std::vector<PairSum>&,
+                            std::size_t);
 void cpu_pair_products_generic(const float*, std::int64_t, std::int64_t, const float*, float, int,
-                               std::vector<PairSum>&);
+                               std::vector<PairSum>&, std::size_t);
 
 namespace {
 
@@ -53,16 +54,16 @@ std::unique_ptr<train::Backend> make_cpu_backend(int threads) {
 }
 
 void cpu_pair_products(const float* x, std::int64_t n, std::int64_t d, const float* v, float cutoff, int threads,
-                       std::vector<PairSum>& hits) {
+                       std::vector<PairSum>& hits, std::size_t max_hits) {
   switch (best_isa()) {
     case Isa::kAvx512:
-      return cpu_pair_products_avx512(x, n, d, v, cutoff, threads, hits);
+      return cpu_pair_products_avx512(x, n, d, v, cutoff, threads, hits, max_hits);
     case Isa::kAvx2:
-      return cpu_pair_products_avx2(x, n, d, v, cutoff, threads, hits);
+      return cpu_pair_products_avx2(x, n, d, v, cutoff, threads, hits, max_hits);
     case Isa::kGeneric:
       break;
   }
-  cpu_pair_products_generic(x, n, d, v, cutoff, threads, hits);
+  cpu_pair_products_generic(x, n, d, v, cutoff, threads, hits, max_hits);
 }
 
 }  // namespace gfs::detail

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "backends/backends.hpp"
+#include "backends/cpu/pair_hits.hpp"
 #include "gfs/error.hpp"
 #include "kernels/math.hpp"
 #include "kernels/philox.hpp"
