@@ -84,7 +84,15 @@ class InvalidParameterError(ValueError, TypeError):
 #: The constructor arguments by the kind of value they take (the rest have their own rules in
 #: _setting_text: n_features_to_select, penalty_weight, class_weight, hidden_layer_sizes, n_jobs,
 #: max_memory, random_state, verbose).
-_BOOL_ARGS = ("train_embedding", "shuffle", "standardize", "standardize_targets", "exact", "record_probabilities")
+_BOOL_ARGS = (
+    "train_embedding",
+    "shuffle",
+    "standardize",
+    "standardize_targets",
+    "exact",
+    "record_probabilities",
+    "column_screen",
+)
 _INT_ARGS = (
     "fallback_candidates",
     "members",

@@ -81,8 +81,9 @@ double term_z(const double* v, const std::vector<double>& r) {
 /// The pool's centred terms and the residuals that entered terms are projected out of.
 class Pool {
  public:
-  Pool(const float* x, std::int64_t n, std::int64_t d, std::vector<int> columns,
-       const std::vector<std::vector<float>>& res, int threads)
+  /// The pool's columns `columns` (the table's indices) are x's columns `at` (x's rows `stride` apart).
+  Pool(const float* x, std::int64_t n, std::int64_t stride, const std::vector<std::int64_t>& at,
+       std::vector<int> columns, const std::vector<std::vector<float>>& res, int threads)
       : rows_(static_cast<std::size_t>(n)), columns_(std::move(columns)), threads_(threads),
         terms_(columns_.size() * 2 * rows_) {
     for (const std::vector<float>& r : res) res_.emplace_back(r.begin(), r.end());
@@ -92,7 +93,7 @@ class Pool {
       double* lin = terms_.data() + (2 * k) * rows_;
       double* sq = lin + rows_;
       double mean = 0;
-      for (std::size_t i = 0; i < rows_; ++i) mean += (lin[i] = x[static_cast<std::int64_t>(i) * d + columns_[k]]);
+      for (std::size_t i = 0; i < rows_; ++i) mean += (lin[i] = x[static_cast<std::int64_t>(i) * stride + at[k]]);
       mean /= static_cast<double>(n);
       double msq = 0;
       for (std::size_t i = 0; i < rows_; ++i) {
@@ -236,45 +237,44 @@ std::size_t forward_stop(const std::vector<double>& p, double fdr) {
   return keep;
 }
 
-ColumnScreenReport screen_columns(const Config& config, const float* x, std::int64_t n_rows, std::int64_t n_features,
-                                  const train::Targets& targets, bool feature_parallel) {
+ColumnScreenReport screen_columns(const Config& config, const ScreenInput& in, const train::Targets& targets) {
   ColumnScreenReport report;
   if (config.support != SupportRule::kValidated || !config.column_screen) {
     report.note = config.support != SupportRule::kValidated ? "only support 'validated' tests the columns" : "off";
     return report;
   }
-  if (feature_parallel) {
-    report.note = "a feature-parallel fit holds a block of the columns per rank";
-    return report;
-  }
-  if (n_features < 1 || n_rows < 3) {
+  if (in.n_features < 1 || in.n_rows < 3) {
     report.note = "no column or fewer than three rows";
     return report;
   }
+  const std::int64_t n_rows = in.n_rows;
   const std::vector<std::vector<float>> res = target_residuals(targets, n_rows);
-  const double tests = static_cast<double>(res.size()) * 2.0 * static_cast<double>(n_features);
+  const double tests = static_cast<double>(res.size()) * 2.0 * static_cast<double>(in.n_features);
   report.fdr = kColumnScreenFdr;
   report.ran = true;
   const int threads = config.threads > 0 ? config.threads : omp_get_max_threads();
-  const auto D = static_cast<std::size_t>(n_features);
+  const auto held = static_cast<std::size_t>(in.count);
   // Columns in blocks of 256 (a block's sums stay in cache while the rows stream past).
   constexpr std::int64_t kBlock = 256;
-  const std::int64_t blocks = (n_features + kBlock - 1) / kBlock;
+  const std::int64_t blocks = (in.count + kBlock - 1) / kBlock;
 
-  // The first pass: every column's marginal terms; the pool of the forward steps is the columns
-  // that reach kPoolShare of the Bonferroni bound over every test at kPoolFamilyError (strongest
-  // first, at most kMaxPool).
-  const double pool_z = kPoolShare * two_sided_normal_quantile(kPoolFamilyError / tests);
-  std::vector<double> strongest(D, 0.0);
-  TermZ z{std::vector<double>(D), std::vector<double>(D)};
+  // The first pass: the marginal terms of the columns x holds, each column's strongest |z| in
+  // float (what the ranks exchange, so one process and any split choose the same pool).
+  TermZ z{std::vector<double>(held), std::vector<double>(held)};
+  std::vector<float> mine(held, 0.0F);
   for (const std::vector<float>& r : res) {
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
     for (std::int64_t b = 0; b < blocks; ++b)
-      column_terms(x, n_rows, n_features, b * kBlock, std::min(n_features, (b + 1) * kBlock), r, z);
-    for (std::size_t j = 0; j < D; ++j) strongest[j] = std::max({strongest[j], z.linear[j], z.square[j]});
+      column_terms(in.x, n_rows, in.stride, b * kBlock, std::min(in.count, (b + 1) * kBlock), r, z);
+    for (std::size_t j = 0; j < held; ++j)
+      mine[j] = std::max({mine[j], static_cast<float>(z.linear[j]), static_cast<float>(z.square[j])});
   }
+  const std::vector<float> strongest = in.gather_strengths ? in.gather_strengths(mine) : mine;
+  // The pool: the columns that reach kPoolShare of the Bonferroni bound over every test at
+  // kPoolFamilyError (the strongest kMaxPool of them).
+  const auto pool_z = static_cast<float>(kPoolShare * two_sided_normal_quantile(kPoolFamilyError / tests));
   std::vector<int> pool;
-  for (std::size_t j = 0; j < D; ++j)
+  for (std::size_t j = 0; j < strongest.size(); ++j)
     if (strongest[j] >= pool_z) pool.push_back(static_cast<int>(j));
   if (pool.size() > kMaxPool) {
     std::stable_sort(pool.begin(), pool.end(), [&](int a, int b) {
@@ -283,7 +283,19 @@ ColumnScreenReport screen_columns(const Config& config, const float* x, std::int
     pool.resize(kMaxPool);
     std::sort(pool.begin(), pool.end());
   }
-  Pool terms(x, n_rows, n_features, std::move(pool), res, threads);
+  std::vector<std::int64_t> at;
+  std::vector<float> gathered;
+  const float* px = in.x;
+  std::int64_t stride = in.stride;
+  if (in.gather_pool) {  // [n_rows, pool]: the pool's columns from the ranks that hold them
+    gathered = in.gather_pool(pool);
+    px = gathered.data();
+    stride = static_cast<std::int64_t>(pool.size());
+    for (std::size_t k = 0; k < pool.size(); ++k) at.push_back(static_cast<std::int64_t>(k));
+  } else {
+    for (int c : pool) at.push_back(c - in.first);
+  }
+  Pool terms(px, n_rows, stride, at, std::move(pool), res, threads);
   // Both sequences: the marginal one has the power where several columns measure one thing (the
   // classes of a multi-class target, the up and down genes of a count table), the forward one
   // where a column's effect shows once stronger ones are accounted for. A column in both keeps
@@ -298,6 +310,15 @@ ColumnScreenReport screen_columns(const Config& config, const float* x, std::int
   }
   report.columns = std::move(found);
   return report;
+}
+
+ColumnScreenReport screen_columns(const Config& config, const float* x, std::int64_t n_rows, std::int64_t n_features,
+                                  const train::Targets& targets) {
+  ScreenInput in;
+  in.x = x;
+  in.n_rows = n_rows;
+  in.n_features = in.count = in.stride = n_features;
+  return screen_columns(config, in, targets);
 }
 
 std::vector<int> screened_columns(const ColumnScreenReport& report, double max_p) {

@@ -23,10 +23,12 @@
 /// kColumnScreenFamilyError stay whatever it finds (with few rows its halves have little power),
 /// the others face it. The first pass is one pass over the data (outputs x D x N x 8 flops); the
 /// sequences run over the columns that reach half of the Bonferroni bound. All sums in double, in
-/// row order per column (the numbers do not depend on the thread count).
+/// row order per column (the numbers do not depend on the thread count, nor on the ranks of a
+/// feature-parallel fit: the ranks exchange the marginal |z|s in float and the pool's columns).
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "gfs/config.hpp"
@@ -43,10 +45,24 @@ inline constexpr double kColumnScreenFdr = 0.1;
 /// tests) are kept whatever the held-out test finds; the others face it as the majority set does.
 inline constexpr double kColumnScreenFamilyError = 0.05;
 
-/// The screen on x [n_rows, n_features] (any scale), or the reason it is skipped.
-/// `feature_parallel`: the columns are split over ranks (skipped, as the pair screen).
+/// What the screen reads. One process: x holds every column. A feature-parallel rank: x holds the
+/// table's columns [first, first + count), and the two hooks exchange with the other ranks (every
+/// rank makes the same calls in the same order, so the screen is the one process's bit for bit).
+struct ScreenInput {
+  const float* x = nullptr;  ///< [n_rows, stride], the columns [first, first + count) of the table
+  std::int64_t n_rows = 0, stride = 0, first = 0, count = 0;
+  std::int64_t n_features = 0;  ///< the table's D
+  /// Every column's strongest marginal |z| [n_features] from this rank's [count] (empty: one process).
+  std::function<std::vector<float>(const std::vector<float>&)> gather_strengths;
+  /// The columns `ids` (ascending), [n_rows, ids.size()] row-major, from the ranks that hold them.
+  std::function<std::vector<float>(const std::vector<int>& ids)> gather_pool;
+};
+
+/// The screen (any scale of x), or the reason it is skipped.
+ColumnScreenReport screen_columns(const Config& config, const ScreenInput& in, const train::Targets& targets);
+/// One process: x [n_rows, n_features].
 ColumnScreenReport screen_columns(const Config& config, const float* x, std::int64_t n_rows, std::int64_t n_features,
-                                  const train::Targets& targets, bool feature_parallel);
+                                  const train::Targets& targets);
 
 /// ForwardStop on p-values in the order of entry: the largest k with
 /// (1/k) sum_{i <= k} -log(1 - p_i) <= fdr (0 when there is none).

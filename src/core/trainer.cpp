@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -161,6 +162,27 @@ std::vector<float> gather_candidates(train::Ranks& ranks, const float* x, std::i
   for (std::size_t j = 0; j < k; ++j)
     for (std::size_t r = 0; r < rows; ++r) out[r * k + j] = all[j * rows + r];
   return out;
+}
+
+/// What the column screen reads: every column of x (one process, or a rank that holds the whole
+/// table), or this rank's block of a rank-local fit, whose strengths and pool the ranks exchange.
+ScreenInput screen_input(const float* x, std::int64_t n_rows, std::int64_t n_features,
+                         const train::FeatureBlock& block, train::Ranks* local_ranks) {
+  ScreenInput in;
+  in.x = x;
+  in.n_rows = n_rows;
+  in.n_features = in.count = in.stride = n_features;
+  if (local_ranks == nullptr) return in;
+  in.stride = block.x_stride;
+  in.first = block.first();
+  in.count = block.count();
+  in.gather_strengths = [local_ranks](const std::vector<float>& mine) {
+    std::vector<float> all;
+    local_ranks->gather_columns(mine, all);
+    return all;
+  };
+  in.gather_pool = [=](const std::vector<int>& ids) { return gather_candidates(*local_ranks, x, n_rows, block, ids); };
+  return in;
 }
 
 /// Stability's ranking: by selection frequency, then by the members' mean logit.
@@ -401,11 +423,18 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
     data.n_rows = n_rows;
     data.n_features = n_features;
     data.targets = &targets;
+    result.pair_screen = screen_pairs(config, train_x, n_rows, n_features, targets, ranks != nullptr);
+    result.column_screen = screen_columns(config, screen_input(train_x, n_rows, n_features, block, local ? ranks.get() : nullptr), targets);
+    data.paired_columns = pair_columns(result.pair_screen);
+    data.screened_columns = screened_columns(result.column_screen);
+    data.confirmed_columns = screened_columns(result.column_screen, kColumnScreenFamilyError);
     std::vector<float> candidate_x;
     if (local && ranks && config.support == SupportRule::kValidated) {
       // The held-out test trains on the candidates only: every rank gathers their columns.
-      data.x_columns = fitted_candidates(
+      const std::vector<int> fitted = fitted_candidates(
           config, logits, support_of(logits, result.scores, SupportRule::kValidated, config.target_features));
+      std::set_union(fitted.begin(), fitted.end(), data.screened_columns.begin(), data.screened_columns.end(),
+                     std::back_inserter(data.x_columns));
       candidate_x = gather_candidates(*ranks, train_x, n_rows, block, data.x_columns);
       data.x = candidate_x.data();
     }
@@ -422,11 +451,6 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
       train::run_epochs(*b, sub_schedule, train::Position{}, [](int, float, const train::EpochStats&) { return true; });
       return b;
     };
-    result.pair_screen = screen_pairs(config, train_x, n_rows, n_features, targets, ranks != nullptr);
-    result.column_screen = screen_columns(config, train_x, n_rows, n_features, targets, ranks != nullptr);
-    data.paired_columns = pair_columns(result.pair_screen);
-    data.screened_columns = screened_columns(result.column_screen);
-    data.confirmed_columns = screened_columns(result.column_screen, kColumnScreenFamilyError);
     Support support = select_support(config, logits, result.scores, data);
     result.selected = std::move(support.selected);
     result.candidates = std::move(support.candidates);

@@ -41,6 +41,14 @@ void expect_same(const Result& a, const Result& b) {
   EXPECT_EQ(a.ranking, b.ranking);
   EXPECT_EQ(a.frequencies, b.frequencies);
   EXPECT_EQ(a.mean_member_selected, b.mean_member_selected);
+  // The column screen's entries: the ranks exchange the marginal |z|s and the pool's columns.
+  EXPECT_EQ(a.column_screen.ran, b.column_screen.ran);
+  ASSERT_EQ(a.column_screen.columns.size(), b.column_screen.columns.size());
+  for (std::size_t k = 0; k < a.column_screen.columns.size(); ++k) {
+    EXPECT_EQ(a.column_screen.columns[k].column, b.column_screen.columns[k].column);
+    EXPECT_EQ(a.column_screen.columns[k].z, b.column_screen.columns[k].z);
+    EXPECT_EQ(a.column_screen.columns[k].p, b.column_screen.columns[k].p);
+  }
   ASSERT_EQ(a.history.size(), b.history.size());
   for (std::size_t e = 0; e < a.history.size(); ++e) {
     EXPECT_EQ(a.history[e].loss, b.history[e].loss) << "epoch " << e + 1;
@@ -88,6 +96,7 @@ TEST_P(MpiFit, RankLocalColumnsEqualOneProcess) {
   EXPECT_EQ(split.ranks, g_size);
   if (GetParam() == SupportRule::kValidated) {
     EXPECT_FALSE(single.candidates.empty()) << "nothing was validated";
+    EXPECT_FALSE(single.column_screen.columns.empty()) << "the column screen entered nothing to exchange";
   }
   if (GetParam() == SupportRule::kStability) {
     EXPECT_FALSE(single.frequencies.empty()) << "no members were trained";

@@ -48,7 +48,7 @@ TEST(ColumnScreen, FindsALinearAndASquareEffect) {
   std::vector<int> y(static_cast<std::size_t>(n));
   for (std::int64_t i = 0; i < n; ++i)
     y[static_cast<std::size_t>(i)] = at(x, d, i, 5) * at(x, d, i, 5) + 0.8 * at(x, d, i, 11) > 1.0;
-  const ColumnScreenReport r = screen_columns(Config{}, x.data(), n, d, binary(y), false);
+  const ColumnScreenReport r = screen_columns(Config{}, x.data(), n, d, binary(y));
   ASSERT_TRUE(r.ran) << r.note;
   EXPECT_EQ(r.fdr, kColumnScreenFdr);
   ASSERT_EQ(r.columns.size(), 2U);
@@ -91,7 +91,7 @@ TEST(ColumnScreen, ACopyDoesNotEnterBesideItsOriginal) {
   for (std::int64_t i = 0; i < n; ++i) x[static_cast<std::size_t>(i * d + 20)] = at(x, d, i, 4) + noise(rng);
   std::vector<int> y(static_cast<std::size_t>(n));
   for (std::int64_t i = 0; i < n; ++i) y[static_cast<std::size_t>(i)] = at(x, d, i, 4) > 0;
-  const ColumnScreenReport r = screen_columns(Config{}, x.data(), n, d, binary(y), false);
+  const ColumnScreenReport r = screen_columns(Config{}, x.data(), n, d, binary(y));
   ASSERT_TRUE(r.ran);
   ASSERT_EQ(r.columns.size(), 1U);
   EXPECT_TRUE(r.columns[0].column == 4 || r.columns[0].column == 20) << r.columns[0].column;
@@ -105,7 +105,7 @@ TEST(ColumnScreen, FindsNothingInNoiseWithAnyThreadCount) {
   std::mt19937 rng(42);
   std::vector<int> y(static_cast<std::size_t>(n));
   for (int& v : y) v = static_cast<int>(rng() & 1U);
-  const ColumnScreenReport r = screen_columns(Config{}, x.data(), n, d, binary(y), false);
+  const ColumnScreenReport r = screen_columns(Config{}, x.data(), n, d, binary(y));
   ASSERT_TRUE(r.ran);
   EXPECT_TRUE(r.columns.empty()) << r.columns[0].column << " z " << r.columns[0].z;
   // A real signal, screened with one thread and with two: the same columns, the same bits.
@@ -113,8 +113,8 @@ TEST(ColumnScreen, FindsNothingInNoiseWithAnyThreadCount) {
   Config one, two;
   one.threads = 1;
   two.threads = 2;
-  const ColumnScreenReport a = screen_columns(one, x.data(), n, d, binary(y), false);
-  const ColumnScreenReport b = screen_columns(two, x.data(), n, d, binary(y), false);
+  const ColumnScreenReport a = screen_columns(one, x.data(), n, d, binary(y));
+  const ColumnScreenReport b = screen_columns(two, x.data(), n, d, binary(y));
   ASSERT_EQ(a.columns.size(), b.columns.size());
   ASSERT_FALSE(a.columns.empty());
   for (std::size_t k = 0; k < a.columns.size(); ++k) {
@@ -144,11 +144,10 @@ TEST(ColumnScreen, SkippedWhereItHasNoUse) {
   Config majority;
   majority.support = SupportRule::kMajority;
   for (const Config* c : {&off, &majority}) {
-    const ColumnScreenReport r = screen_columns(*c, x.data(), 50, 5, binary(y), false);
+    const ColumnScreenReport r = screen_columns(*c, x.data(), 50, 5, binary(y));
     EXPECT_FALSE(r.ran);
     EXPECT_FALSE(r.note.empty());
   }
-  EXPECT_FALSE(screen_columns(Config{}, x.data(), 50, 5, binary(y), true).ran);  // feature-parallel
 }
 
 /// End to end: with 60 rows and 400 columns the penalty closes every mask, and a column acting
