@@ -19,6 +19,7 @@ NON_DEFAULT = {
     "support": ("top-k", "top-k"),
     "validation_z": (2.5, "2.5"),
     "pair_screen": ("off", "off"),
+    "column_screen": (False, "false"),
     "fallback_candidates": (3, "3"),
     "members": (4, "4"),
     "stability_threshold": (0.75, "0.75"),

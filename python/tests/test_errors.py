@@ -23,7 +23,7 @@ def data():
         ({"penalty": "target"}, "setting 'target_features'"),
         ({"device": "tpu"}, "device 'tpu' is not valid"),
         ({"tau_decay": 1.5}, "setting 'tau_decay' must be in"),
-        ({"batch_size": 100}, "the data has 60 rows, fewer than batch_size = 100: lower batch_size"),
+        ({"batch_size": 0}, "setting 'batch_size' must be at least 1"),
     ],
 )
 def test_bad_settings_and_data_raise_value_error_with_the_librarys_message(data, params, message):
@@ -63,6 +63,9 @@ def test_bad_data(data):
         GFSSelector(epochs=2).fit(X, np.c_[y, y])  # classification takes one label column
     with pytest.raises(ValueError, match="1 sample"):
         GFSSelector(epochs=2, batch_size=1).fit(X[:1], y[:1])
+    # Fewer rows than batch_size is no longer an error (issue 21): each step takes every row.
+    small = GFSSelector(epochs=2, batch_size=100, random_state=0).fit(X, y)
+    assert small.n_features_in_ == X.shape[1]
     fitted = GFSSelector(epochs=2, random_state=0).fit(X, y)
     with pytest.raises(ValueError, match="features"):
         fitted.transform(X[:, :5])

@@ -236,3 +236,18 @@ def test_pair_screen_reports_a_product():
     assert {5, 22} <= set(selector.candidates_)
     off = GFSSelector(epochs=20, random_state=0, device="cpu", pair_screen="off").fit(X, y)
     assert off.interactions_ == []
+
+
+def test_column_screen_reports_a_linear_and_a_square_effect():
+    # 150 rows, 300 columns; y = 1[x_3 + (x_7^2 - 1) > 0]: x_3 acts through itself, x_7 only through
+    # its square. The screen lists both with the right term and a small adjusted p.
+    rng = np.random.default_rng(11)
+    X = rng.standard_normal((150, 300)).astype(np.float32)
+    y = (1.5 * X[:, 3] + (X[:, 7] ** 2 - 1) > 0).astype(int)
+    selector = GFSSelector(epochs=20, random_state=0, device="cpu").fit(X, y)
+    entries = {c: (term, z, p) for c, term, z, p in selector.screened_}
+    assert entries[3][0] == "linear" and entries[7][0] == "square"
+    assert all(0.0 <= p <= 0.05 for _, _, p in (entries[3], entries[7]))
+    assert {3, 7} <= set(np.flatnonzero(selector.get_support()))
+    off = GFSSelector(epochs=20, random_state=0, device="cpu", column_screen=False).fit(X, y)
+    assert off.screened_ == []
