@@ -33,6 +33,9 @@ T load(const unsigned char* p, bool big_endian) {
 /// One element as float32.
 float convert_one(const unsigned char* p, DType t);
 
+/// A [rows, cols] array stored column-major, in row-major order.
+std::vector<float> transposed(const std::vector<float>& column_major, std::uint64_t rows, std::uint64_t cols);
+
 /// "(2, 3)", "(5,)".
 std::string shape_text(const std::vector<std::uint64_t>& shape);
 
@@ -40,6 +43,7 @@ std::string shape_text(const std::vector<std::uint64_t>& shape);
 struct NpyHeader {
   std::vector<std::uint64_t> shape;
   DType t;
+  bool fortran = false;  ///< column-major ('fortran_order': True): element (r, c) at c * rows + r
   std::uint64_t count = 1;
   std::uint64_t bytes = 0;
 };

@@ -58,7 +58,7 @@ std::string int_text(const unsigned char* p, DType t) {
 /// pipe, gzip), the array grows with the data actually read, so a header that lies about its size
 /// fails as "truncated" long before it could allocate what it claims.
 void read_elements(ByteSource& src, Array& a, std::uint64_t count, DType t, std::uint64_t header,
-                   const ArrayLimits& limits, const char* what) {
+                   const ArrayLimits& limits, const char* what, bool column_major = false) {
   std::uint64_t raw = 0;
   if (__builtin_mul_overflow(count, static_cast<std::uint64_t>(t.size), &raw) ||
       raw > src.max_size() - std::min(src.max_size(), header)) {
@@ -101,8 +101,10 @@ void read_elements(ByteSource& src, Array& a, std::uint64_t count, DType t, std:
           char num[32];
           std::snprintf(num, sizeof num, "%g", v);
           const std::uint64_t at = done + i;
+          const std::uint64_t row = column_major ? at % rows : (cols ? at / cols : at);
+          const std::uint64_t col = column_major ? at / rows : (cols ? at % cols : 0);
           fail(ErrorCode::kInvalidData, src.name(),
-               "row " + std::to_string(cols ? at / cols : at) + ", column " + std::to_string(cols ? at % cols : 0) +
+               "row " + std::to_string(row) + ", column " + std::to_string(col) +
                    " (0-based) is " + num +
                    ": finite in float64 but outside the float32 range (+-3.4e38) gfs computes in; rescale the data");
         }
@@ -268,6 +270,21 @@ float convert_one(const unsigned char* p, DType t) {
   }
 }
 
+std::vector<float> transposed(const std::vector<float>& column_major, std::uint64_t rows, std::uint64_t cols) {
+  std::vector<float> out(column_major.size());
+  constexpr std::uint64_t kTile = 64;  // a tile of each side stays in cache while it is copied
+  for (std::uint64_t c0 = 0; c0 < cols; c0 += kTile) {
+    const std::uint64_t c1 = std::min(cols, c0 + kTile);
+    for (std::uint64_t r0 = 0; r0 < rows; r0 += kTile) {
+      const std::uint64_t r1 = std::min(rows, r0 + kTile);
+      for (std::uint64_t c = c0; c < c1; ++c)
+        for (std::uint64_t r = r0; r < r1; ++r)
+          out[static_cast<std::size_t>(r * cols + c)] = column_major[static_cast<std::size_t>(c * rows + r)];
+    }
+  }
+  return out;
+}
+
 std::string shape_text(const std::vector<std::uint64_t>& shape) {
   std::string s = "(";
   for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
@@ -304,12 +321,12 @@ NpyHeader read_npy_header(ByteSource& src) {
   std::string header(hlen, '\0');
   if (src.read_fully(header.data(), hlen) != hlen) fail(ErrorCode::kInvalidData, src.name(), "truncated .npy header");
   const std::string fortran = npy_field(header, "fortran_order", src.name());
-  if (fortran.rfind("True", 0) == 0) {
-    fail(ErrorCode::kInvalidData, src.name(),
-         "the array is in Fortran (column-major) order; save it "
-         "in C order: numpy.save(path, numpy.ascontiguousarray(x))");
-  }
   NpyHeader h;
+  if (fortran.rfind("True", 0) == 0) {
+    h.fortran = true;
+  } else if (fortran.rfind("False", 0) != 0) {
+    fail(ErrorCode::kInvalidData, src.name(), "the .npy header's 'fortran_order' is neither True nor False");
+  }
   h.shape = npy_shape(npy_field(header, "shape", src.name()), src.name());
   h.t = npy_dtype(npy_field(header, "descr", src.name()), src.name());
   for (std::uint64_t s : h.shape) {
@@ -348,9 +365,17 @@ std::vector<std::uint64_t> target_columns(const std::vector<std::string>& specs,
 
 Array read_npy_array(ByteSource& src, const ArrayLimits& limits, const char* what) {
   const NpyHeader h = read_npy_header(src);
+  if (h.fortran && h.shape.size() > 2) {
+    fail(ErrorCode::kInvalidData, src.name(),
+         "a Fortran-order array of shape " + shape_text(h.shape) + " has more than 2 dimensions; gfs reads 1-D and 2-D");
+  }
   Array a;
   a.shape = h.shape;
-  read_elements(src, a, h.count, h.t, h.bytes, limits, what);
+  const bool transpose = h.fortran && h.shape.size() == 2 && h.shape[0] > 1 && h.shape[1] > 1;
+  // A column-major file is read as stored (one pass over the stream, a pipe too) and transposed
+  // once whole: a second copy of the array for that moment.
+  read_elements(src, a, h.count, h.t, h.bytes, limits, what, transpose);
+  if (transpose) a.data = transposed(a.data, h.shape[0], h.shape[1]);
   return a;
 }
 
@@ -475,6 +500,33 @@ std::string copy_header(const NpyColumns& spec, std::size_t n_targets) {
   return line;
 }
 
+/// The raw bytes of the given array columns of a column-major file, one column after the other in
+/// the order given (rows * size bytes each); the stream is read in one pass, columns not wanted
+/// skipped.
+std::vector<unsigned char> read_columns(ByteSource& src, const detail::NpyHeader& h,
+                                        const std::vector<std::uint64_t>& wanted) {
+  const std::uint64_t rows = h.shape[0];
+  const std::uint64_t cols = h.shape[1];
+  const auto column_bytes = rows * static_cast<std::uint64_t>(h.t.size);
+  detail::check_allocation(rows, wanted.size(), static_cast<std::size_t>(h.t.size), 0, src.name(),
+                           "the columns to write");
+  std::vector<std::int64_t> slot(static_cast<std::size_t>(cols), -1);
+  for (std::size_t i = 0; i < wanted.size(); ++i) slot[static_cast<std::size_t>(wanted[i])] = static_cast<std::int64_t>(i);
+  std::vector<unsigned char> held(static_cast<std::size_t>(column_bytes * wanted.size()));
+  for (std::uint64_t c = 0; c < cols; ++c) {
+    const std::int64_t i = slot[static_cast<std::size_t>(c)];
+    const bool ok = i < 0 ? src.skip(column_bytes) == column_bytes
+                          : src.read_fully(reinterpret_cast<char*>(held.data() + static_cast<std::uint64_t>(i) * column_bytes),
+                                           static_cast<std::size_t>(column_bytes)) == column_bytes;
+    if (!ok) {
+      detail::fail(ErrorCode::kInvalidData, src.name(),
+                   "truncated: the file ends in column " + std::to_string(c) + " of the " + std::to_string(cols) +
+                       " its header promises (a Fortran-order array)");
+    }
+  }
+  return held;
+}
+
 }  // namespace
 
 CsvCopied copy_npy_columns(ByteSource& src, AtomicFile& out, const NpyColumns& spec) {
@@ -515,34 +567,40 @@ CsvCopied copy_npy_columns(ByteSource& src, AtomicFile& out, const NpyColumns& s
   const std::string line = copy_header(spec, targets.size());
   out.write(line);
   out.put('\n');
-  // A row is held whole; where the stream's size is unknown (a pipe, gzip) its header may lie.
+  // The array columns written, in order: the selected features, then the targets.
+  std::vector<std::uint64_t> written;
+  for (int s : spec.selected) written.push_back(features[static_cast<std::size_t>(s)]);
+  written.insert(written.end(), targets.begin(), targets.end());
+  // Row-major: a row is held whole (where the stream's size is unknown, a pipe or gzip, its header
+  // may lie). Column-major: the written columns are held whole, read in one pass.
   constexpr std::uint64_t kMaxRow = std::uint64_t{1} << 30;
-  if (cols > kMaxRow / size) {
+  if (!h.fortran && cols > kMaxRow / size) {
     fail(ErrorCode::kInvalidData, file,
          "rows of " + std::to_string(cols) + " values are wider than the 1 GiB transform streams at a time");
   }
-  std::vector<unsigned char> row(static_cast<std::size_t>(cols * size));
+  const std::vector<unsigned char> held =
+      h.fortran ? read_columns(src, h, written) : std::vector<unsigned char>{};
+  std::vector<unsigned char> row(static_cast<std::size_t>(h.fortran ? 0 : cols * size));
   for (std::uint64_t r = 0; r < rows; ++r) {
-    if (src.read_fully(reinterpret_cast<char*>(row.data()), row.size()) != row.size()) {
+    if (!h.fortran && src.read_fully(reinterpret_cast<char*>(row.data()), row.size()) != row.size()) {
       fail(ErrorCode::kInvalidData, file,
            "truncated: the file ends in row " + std::to_string(r) + " of the " + std::to_string(rows) +
                " its header promises");
     }
     bool first = true;
-    auto cell = [&](std::uint64_t c) {
-      const unsigned char* e = row.data() + c * size;
+    for (std::size_t i = 0; i < written.size(); ++i) {
+      const std::uint64_t c = written[i];
+      const unsigned char* e = h.fortran ? held.data() + (i * rows + r) * size : row.data() + c * size;
       const std::string text = element_text(e, h.t);
-      if (h.t.kind == 'f' && !std::isfinite(h.t.size == 4 ? static_cast<double>(detail::load<float>(e, false))
-                                                          : detail::load<double>(e, false))) {
+      if (h.t.kind == 'f' && !std::isfinite(h.t.size == 4 ? static_cast<double>(detail::load<float>(e, h.t.big_endian))
+                                                          : detail::load<double>(e, h.t.big_endian))) {
         fail(ErrorCode::kInvalidData, file,
              "row " + std::to_string(r) + ", column " + std::to_string(c) + " (0-based) is NaN or infinite");
       }
       if (!first) out.put(',');
       first = false;
       out.write(text);
-    };
-    for (int s : spec.selected) cell(features[static_cast<std::size_t>(s)]);
-    for (std::uint64_t c : targets) cell(c);
+    }
     if (labels != nullptr) {
       for (int t = 0; t < labels->n_targets; ++t) {
         if (!first) out.put(',');

@@ -1,6 +1,7 @@
 /// @file npy_block.cpp
 /// @brief A feature-parallel rank's block of a .npy file's columns (ReadOptions::columns): by offset
 ///        where the rows are wide, else streamed in row chunks; memory is the block plus one buffer.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -31,6 +32,55 @@ float checked_element(const unsigned char* e, DType t, std::uint64_t r, std::uin
   const float v = convert_one(e, t);
   if (!std::isfinite(v)) fail(ErrorCode::kInvalidData, file, where() + "NaN or infinite: gfs needs finite values");
   return v;
+}
+
+/// The file ends where its header says: nothing follows the last element.
+void expect_end(ByteSource& src) {
+  char extra = 0;
+  if (src.read(&extra, 1) != 0) {
+    fail(ErrorCode::kInvalidData, src.name(),
+         "has bytes after the data its header describes (a corrupt or concatenated file?)");
+  }
+}
+
+/// A regular file is read by offset where that skips at least this many bytes at a time (a seek
+/// then costs less than reading them); otherwise the values are streamed and every one is checked.
+constexpr std::uint64_t kSeekFrom = std::uint64_t{16} << 10;
+
+/// The block of a column-major file: each array column is contiguous, so the rank reads its
+/// block's columns and the targets and skips the others where a column holds kSeekFrom bytes
+/// (else it reads and checks them, as the row-major reader checks every value it streams through).
+void read_column_major(ByteSource& src, const NpyHeader& h, Dataset& d, const std::vector<std::uint64_t>& features,
+                       ColumnWindow keep, const std::vector<std::uint64_t>& targets) {
+  const std::string& file = src.name();
+  const auto rows = static_cast<std::uint64_t>(d.n_rows);
+  const auto width = static_cast<std::uint64_t>(keep.count);
+  const auto size = static_cast<std::uint64_t>(h.t.size);
+  const std::uint64_t column_bytes = rows * size;
+  const std::uint64_t cols = h.shape[1];
+  // The place of each array column in this rank's output: ('x', k) for the block's k-th
+  // feature, ('y', j) for target j, none for another rank's feature.
+  std::vector<std::pair<char, std::uint64_t>> place(static_cast<std::size_t>(cols), {'-', 0});
+  for (std::uint64_t k = 0; k < width; ++k)
+    place[static_cast<std::size_t>(features[static_cast<std::size_t>(keep.first + static_cast<std::int64_t>(k))])] = {'x', k};
+  for (std::size_t j = 0; j < targets.size(); ++j) place[static_cast<std::size_t>(targets[j])] = {'y', j};
+  std::vector<unsigned char> column(static_cast<std::size_t>(column_bytes));
+  for (std::uint64_t c = 0; c < cols; ++c) {
+    const auto [kind, at] = place[static_cast<std::size_t>(c)];
+    const bool read = kind != '-' || !src.seeks() || column_bytes < kSeekFrom;
+    if (read ? src.read_fully(reinterpret_cast<char*>(column.data()), column.size()) != column.size()
+             : src.skip(column_bytes) != column_bytes) {
+      fail(ErrorCode::kInvalidData, file,
+           "truncated: the file ends in column " + std::to_string(c) + " of the " + std::to_string(cols) +
+               " its header promises (a Fortran-order array)");
+    }
+    if (!read) continue;
+    for (std::uint64_t r = 0; r < rows; ++r) {
+      const float v = checked_element(column.data() + r * size, h.t, r, c, file);
+      if (kind == 'x') d.x[static_cast<std::size_t>(r * width + at)] = v;
+      if (kind == 'y') d.y[static_cast<std::size_t>(r * targets.size() + at)] = v;
+    }
+  }
 }
 
 }  // namespace
@@ -79,6 +129,11 @@ Dataset read_npy_block(ByteSource& src, const ReadOptions& opt) {
   d.n_targets = static_cast<int>(targets.size());
   d.x.resize(static_cast<std::size_t>(rows * width));
   d.y.resize(static_cast<std::size_t>(rows * targets.size()));
+  if (h.fortran) {
+    read_column_major(src, h, d, features, keep, targets);
+    expect_end(src);
+    return d;
+  }
   // Row r's values for this rank: the block's features and the targets (`all`: check every value
   // of the row, kept or not, so that every rank refuses a file alike).
   const auto take_row = [&](const unsigned char* row, std::uint64_t r, bool all) {
@@ -115,10 +170,9 @@ Dataset read_npy_block(ByteSource& src, const ReadOptions& opt) {
   }
   std::uint64_t needed = 0;
   for (const auto& sp : merged) needed += sp.second - sp.first;
-  // A regular file is read by offset where a row has at least kSeekFrom bytes this rank does not
-  // need (a seek then costs less than reading them); otherwise rows are streamed in chunks of
-  // about kChunk bytes and every value is checked.
-  constexpr std::uint64_t kSeekFrom = std::uint64_t{16} << 10, kChunk = std::uint64_t{16} << 20;
+  // By offset where a row has at least kSeekFrom bytes this rank does not need; otherwise rows are
+  // streamed in chunks of about kChunk bytes and every value is checked.
+  constexpr std::uint64_t kChunk = std::uint64_t{16} << 20;
   if (src.seeks() && row_bytes - needed >= kSeekFrom) {
     std::vector<unsigned char> row(static_cast<std::size_t>(row_bytes));
     for (std::uint64_t r = 0; r < rows; ++r) {
@@ -142,11 +196,7 @@ Dataset read_npy_block(ByteSource& src, const ReadOptions& opt) {
       for (std::uint64_t i = 0; i < n; ++i) take_row(buf.data() + i * row_bytes, r0 + i, true);
     }
   }
-  char extra = 0;
-  if (src.read(&extra, 1) != 0) {
-    fail(ErrorCode::kInvalidData, file,
-         "has bytes after the data its header describes (a corrupt or concatenated file?)");
-  }
+  expect_end(src);
   return d;
 }
 

@@ -186,6 +186,57 @@ TEST_F(Cli, TransformRoundTrip) {
   EXPECT_NE(bad.err.find("fitted on 6"), std::string::npos) << bad.err;
 }
 
+/// An .npy file of float32 values [rows, cols] given row-major, written column-major when `fortran`.
+std::string npy_f32(const std::vector<float>& values, std::int64_t rows, std::int64_t cols, bool fortran) {
+  std::string header = "{'descr': '<f4', 'fortran_order': " + std::string(fortran ? "True" : "False") + ", 'shape': (" +
+                       std::to_string(rows) + ", " + std::to_string(cols) + "), }";
+  while ((10 + header.size() + 1) % 64 != 0) header += ' ';
+  header += '\n';
+  std::string file = std::string("\x93NUMPY\x01\x00", 8);
+  file += static_cast<char>(header.size() & 0xFF);
+  file += static_cast<char>(header.size() >> 8);
+  file += header;
+  for (std::int64_t i = 0; i < rows * cols; ++i) {
+    const std::int64_t at = fortran ? (i % rows) * cols + i / rows : i;
+    file.append(reinterpret_cast<const char*>(&values[static_cast<std::size_t>(at)]), sizeof(float));
+  }
+  return file;
+}
+
+TEST_F(Cli, FortranOrderNpyGivesTheSameResultAsItsCOrderCopy) {
+  // numpy.save(path, x) of an F-contiguous x (x[:, perm], many pandas and R exports) writes it
+  // column-major: select and transform read it as its C-order copy (issue 24).
+  io::ReadOptions opt;
+  opt.targets = {"label"};
+  const io::Dataset in = io::read_dataset(data("small.csv"), opt);
+  std::vector<float> table;  // the features, then the label as the last column
+  for (std::int64_t r = 0; r < in.n_rows; ++r) {
+    for (std::int64_t c = 0; c < in.n_cols; ++c) table.push_back(in.x[static_cast<std::size_t>(r * in.n_cols + c)]);
+    table.push_back(in.y[static_cast<std::size_t>(r)]);
+  }
+  dir_.write("c.npy", npy_f32(table, in.n_rows, in.n_cols + 1, false));
+  dir_.write("f.npy", npy_f32(table, in.n_rows, in.n_cols + 1, true));
+  json results[2];
+  std::string reduced[2];
+  for (int k = 0; k < 2; ++k) {
+    const std::string x = k == 0 ? "c.npy" : "f.npy";
+    const std::string out = "r" + std::to_string(k) + ".json";
+    const Outcome r = gfs(cat({"select", "-i", x, "-t", "-1", "-o", out, "--threads", "1"}, kFast));
+    ASSERT_EQ(r.code, 0) << r.all();
+    results[k] = json::parse(slurp(dir_.path(out)));
+    results[k].erase("fit_seconds");
+    results[k]["input"].erase("path");
+    const std::string csv = "t" + std::to_string(k) + ".csv";
+    const Outcome t = gfs({"transform", "-i", x, "-t", "-1", "-r", out, "-o", csv});
+    ASSERT_EQ(t.code, 0) << t.all();
+    reduced[k] = slurp(dir_.path(csv));
+  }
+  EXPECT_FALSE(results[0]["selected"].empty());
+  EXPECT_EQ(results[0].dump(), results[1].dump());
+  EXPECT_EQ(reduced[0], reduced[1]);
+  EXPECT_NE(reduced[0].find('\n'), std::string::npos);
+}
+
 TEST_F(Cli, TransformLibsvmKeepsWidth) {
   ASSERT_EQ(
       gfs(cat({"select", "-i", data("small.libsvm"), "-o", "r.json", "--support", "top-k", "--target-features", "2"},

@@ -65,11 +65,11 @@ TEST_F(Cli, BadLabelsExit2) {
 }
 
 TEST_F(Cli, BadBinaryAndSparseFilesExit2) {
-  const std::string header = "{'descr': '<f4', 'fortran_order': True, 'shape': (1, 1), }";
+  const std::string header = "{'descr': '<f4', 'fortran_order': 1, 'shape': (1, 1), }";
   std::string npy = std::string("\x93NUMPY\x01\x00", 8) + static_cast<char>(header.size() + 1) + '\0' + header + "\n" +
                     std::string(4, '\0');
   dir_.write("f.npy", npy);
-  expect_failure(select_on("f.npy", {"--labels", data("small_y.npy")}), 2, {"f.npy", "Fortran"});
+  expect_failure(select_on("f.npy", {"--labels", data("small_y.npy")}), 2, {"f.npy", "'fortran_order' is neither"});
   dir_.write("bad-images-idx3-ubyte", "\x12\x34\x56\x78");
   expect_failure(select_on("bad-images-idx3-ubyte", {"--labels", data("small-labels-idx1-ubyte.gz")}), 2,
                  {"bad magic"});

@@ -18,10 +18,11 @@ namespace {
 /// Value (r, c) of the test tables: distinct, exact in float32 and in text.
 float value(std::int64_t r, std::int64_t c) { return static_cast<float>(r * 1000 + c) * 0.25F - 7.0F; }
 
-/// A .npy v1.0 file of `rows` x `cols` values in dtype `descr` ('<f4' or '<f8').
-std::string npy_bytes(std::int64_t rows, std::int64_t cols, const std::string& descr) {
-  std::string dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + std::to_string(rows) + ", " +
-                     std::to_string(cols) + "), }";
+/// A .npy v1.0 file of `rows` x `cols` values in dtype `descr` ('<f4' or '<f8'), row-major or
+/// (`fortran`) column-major.
+std::string npy_bytes(std::int64_t rows, std::int64_t cols, const std::string& descr, bool fortran = false) {
+  std::string dict = "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False") + ", 'shape': (" +
+                     std::to_string(rows) + ", " + std::to_string(cols) + "), }";
   while ((10 + dict.size() + 1) % 64 != 0) dict += ' ';
   dict += '\n';
   std::string out = "\x93NUMPY";
@@ -30,19 +31,20 @@ std::string npy_bytes(std::int64_t rows, std::int64_t cols, const std::string& d
   out += static_cast<char>(dict.size() & 0xFF);
   out += static_cast<char>(dict.size() >> 8);
   out += dict;
-  for (std::int64_t r = 0; r < rows; ++r)
-    for (std::int64_t c = 0; c < cols; ++c) {
-      char b[8];
-      if (descr == "<f8") {
-        const double v = value(r, c);
-        std::memcpy(b, &v, 8);
-        out.append(b, 8);
-      } else {
-        const float v = value(r, c);
-        std::memcpy(b, &v, 4);
-        out.append(b, 4);
-      }
+  for (std::int64_t i = 0; i < rows * cols; ++i) {
+    const std::int64_t r = fortran ? i % rows : i / cols;
+    const std::int64_t c = fortran ? i / rows : i % cols;
+    char b[8];
+    if (descr == "<f8") {
+      const double v = value(r, c);
+      std::memcpy(b, &v, 8);
+      out.append(b, 8);
+    } else {
+      const float v = value(r, c);
+      std::memcpy(b, &v, 4);
+      out.append(b, 4);
     }
+  }
   return out;
 }
 
@@ -163,6 +165,38 @@ TEST(Columns, NpyWideRowsAreReadByOffset) {
   expect_error([&] { read_dataset(cut, block); }, ErrorCode::kInvalidData, {"truncated", "270000 values"});
 }
 
+TEST(Columns, NpyFortranOrderReadsOnlyTheBlocksColumns) {
+  // Column-major: a rank's columns are contiguous. Short columns (under 16 KiB) are streamed and
+  // checked; 5000 float32 rows (20 kB a column) are read by offset. Every block equals the
+  // C-order file's.
+  TempDir dir;
+  for (const std::int64_t rows : {std::int64_t{37}, std::int64_t{5000}}) {
+    const std::string tag = std::to_string(rows);
+    const std::string c_path = dir.write("c" + tag + ".npy", npy_bytes(rows, 23, "<f4"));
+    const std::string f_path = dir.write("f" + tag + ".npy", npy_bytes(rows, 23, "<f4", true));
+    for (const std::vector<std::string>& targets : {std::vector<std::string>{}, std::vector<std::string>{"5", "-1"}}) {
+      ReadOptions opt;
+      opt.targets = targets;
+      const std::int64_t d = 23 - static_cast<std::int64_t>(targets.size());
+      expect_blocks(f_path, opt, d);
+      for (std::int64_t p = 1; p <= 3; ++p) {
+        ReadOptions block = opt;
+        block.columns = [p, d](std::int64_t) { return ColumnWindow{d / (p + 1), d - d / (p + 1)}; };
+        const Dataset a = read_dataset(c_path, block);
+        const Dataset b = read_dataset(f_path, block);
+        EXPECT_EQ(a.x, b.x) << rows << " rows, from column " << d / (p + 1);
+        EXPECT_EQ(a.y, b.y);
+      }
+    }
+  }
+  // Cut short inside the last column: refused whichever block a rank reads.
+  const std::string bytes = npy_bytes(5000, 23, "<f4", true);
+  const std::string cut = dir.write("cut.npy", bytes.substr(0, bytes.size() - 100));
+  ReadOptions block;
+  block.columns = [](std::int64_t) { return ColumnWindow{0, 2}; };
+  expect_error([&] { read_dataset(cut, block); }, ErrorCode::kInvalidData, {"truncated"});
+}
+
 TEST(Columns, CsvKeepsTheBlockAndEveryName) {
   TempDir dir;
   const std::string path = dir.write("t.csv", csv_text(29, 18, 7));
@@ -207,6 +241,11 @@ TEST(Columns, ANanOutsideTheBlockIsStillRefused) {
   ReadOptions opt;
   opt.columns = [](std::int64_t) { return ColumnWindow{0, 2}; };
   expect_error([&] { read_dataset(path, opt); }, ErrorCode::kInvalidData, {"row 4, column 6", "NaN"});
+  // Column-major, the same cell: stored at 6 * 6 + 4.
+  std::string fbytes = npy_bytes(6, 8, "<f4", true);
+  std::memcpy(fbytes.data() + fbytes.size() - 4 * (6 * 8 - (6 * 6 + 4)), &nan, 4);
+  const std::string fpath = dir.write("nan_f.npy", fbytes);
+  expect_error([&] { read_dataset(fpath, opt); }, ErrorCode::kInvalidData, {"row 4, column 6", "NaN"});
   const std::string cpath = dir.write("nan.csv", csv_text(6, 8, -1, 4, 7));
   expect_error([&] { read_dataset(cpath, opt); }, ErrorCode::kInvalidData, {"col7", "NaN"});
 }
