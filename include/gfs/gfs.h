@@ -110,6 +110,9 @@ GFS_API int gfs_get_probabilities(const gfs_selector* s, float* out, int64_t cap
 GFS_API int gfs_get_frequencies(const gfs_selector* s, float* out, int64_t capacity);
 GFS_API int gfs_get_expected_false_selections(const gfs_selector* s, double* out);
 GFS_API int gfs_get_ranking(const gfs_selector* s, int64_t* out, int64_t capacity);
+/* Per feature the share of its cells that were missing (NaN in x: a missing value; n_features
+ * values, all 0 for a complete table). */
+GFS_API int gfs_get_missing_fraction(const gfs_selector* s, float* out, int64_t capacity);
 /* Which device ran the fit ("cpu", "cuda:0"), NUL-terminated into buf. */
 GFS_API int gfs_get_device(const gfs_selector* s, char* buf, int64_t buf_size);
 

@@ -76,6 +76,8 @@ struct Result {
   std::vector<float> probability_history;  ///< [epochs, D] row-major, if record_probabilities
   std::vector<float> feature_mean;         ///< standardisation statistics of the training data [D]
   std::vector<float> feature_std;          ///< (empty when standardize is off)                [D]
+  /// The share of each column's cells that were missing (NaN in x), over the training rows   [D]
+  std::vector<float> missing_fraction;
   int n_outputs = 0;                       ///< classes (classification) or target columns (regression)
   std::string device;                      ///< device that ran the fit, e.g. "cpu" or "cuda:0"
   std::string device_note;                 ///< e.g. why "auto" fell back to the CPU

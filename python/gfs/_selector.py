@@ -1,4 +1,5 @@
 """GFSSelector: libgfs's GFSNetwork as a scikit-learn feature selector."""
+import inspect
 import numbers
 import os
 import sys
@@ -9,9 +10,16 @@ from sklearn.base import BaseEstimator
 from sklearn.feature_selection import SelectorMixin
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_array, check_is_fitted
 
 from . import _core
+
+#: NaN in X is a missing value (the library takes the column's mean for it); infinities are refused.
+#: scikit-learn 1.6 renamed check_array's force_all_finite to ensure_all_finite.
+_ALLOW_NAN = {
+    ("ensure_all_finite" if "ensure_all_finite" in inspect.signature(check_array).parameters
+     else "force_all_finite"): "allow-nan"
+}
 
 try:  # scikit-learn >= 1.6
     from sklearn.utils.validation import validate_data as _validate_data
@@ -306,6 +314,9 @@ class GFSSelector(SelectorMixin, BaseEstimator):
     screened_ : list of (int, str, float, float)
         ``support="validated"``: the columns (column, "linear" or "square", z, adjusted p) the
         column screen entered, in the order they entered (empty when none did or it did not run).
+    missing_fraction_ : ndarray of float32, shape (n_features_in_,)
+        The share of each column's values that were missing (NaN, ``pd.NA``) in the training data;
+        a missing value takes its column's mean, so it counts neither for nor against the column.
     frequencies_ : ndarray of float32, shape (n_features_in_,) or empty
         ``support="stability"``: the share of the members that kept each feature.
     expected_false_selections_ : float
@@ -513,6 +524,7 @@ class GFSSelector(SelectorMixin, BaseEstimator):
             multi_output=regression,
             y_numeric=regression,
             ensure_min_samples=2,
+            **_ALLOW_NAN,
         )
         classes = None
         if regression:
@@ -569,6 +581,7 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         self.interactions_ = [(int(a), int(b), float(z)) for a, b, z in r["interactions"]]
         self.screened_ = [(int(c), str(t), float(z), float(p)) for c, t, z, p in r["screened"]]
         self.frequencies_ = r["frequencies"]
+        self.missing_fraction_ = r["missing_fraction"]
         self.expected_false_selections_ = float(r["expected_false_selections"])
         columns = r["history"]
         self.history_ = [
@@ -590,11 +603,12 @@ class GFSSelector(SelectorMixin, BaseEstimator):
     # -- scikit-learn tags ---------------------------------------------------------------------------
 
     def _more_tags(self):  # scikit-learn < 1.6
-        return {"requires_y": True}
+        return {"requires_y": True, "allow_nan": True}
 
     def __sklearn_tags__(self):  # scikit-learn >= 1.6
         tags = super().__sklearn_tags__()
         tags.target_tags.required = True
+        tags.input_tags.allow_nan = True
         return tags
 
 

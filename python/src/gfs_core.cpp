@@ -98,6 +98,7 @@ nb::dict result_to_dict(gfs::Result&& r) {
   out["probability_history"] = to_numpy(std::move(r.probability_history), {recorded, d});
   out["feature_mean"] = to_numpy(r.feature_mean);
   out["feature_std"] = to_numpy(r.feature_std);
+  out["missing_fraction"] = to_numpy(r.missing_fraction);
   out["device"] = r.device;
   out["device_note"] = r.device_note;
   out["fit_seconds"] = r.fit_seconds;

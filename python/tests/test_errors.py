@@ -50,9 +50,13 @@ def test_bad_python_side_arguments(data):
 def test_bad_data(data):
     X, y = data
     bad = X.copy()
-    bad[3, 2] = np.nan
-    with pytest.raises(ValueError, match="NaN"):
+    bad[3, 2] = np.inf  # NaN is a missing value; an infinity is an error
+    with pytest.raises(ValueError, match="(?i)infinity"):
         GFSSelector(epochs=2).fit(bad, y)
+    gone = X.copy()
+    gone[:, 4] = np.nan
+    with pytest.raises(ValueError, match="column 4 has no observed value"):
+        GFSSelector(epochs=2).fit(gone, y)
     with pytest.raises(ValueError, match="one class only"):
         GFSSelector(epochs=2).fit(X, np.zeros(len(X)))
     with pytest.raises(ValueError, match="Unknown label type"):

@@ -251,3 +251,29 @@ def test_column_screen_reports_a_linear_and_a_square_effect():
     assert {3, 7} <= set(np.flatnonzero(selector.get_support()))
     off = GFSSelector(epochs=20, random_state=0, device="cpu", column_screen=False).fit(X, y)
     assert off.screened_ == []
+
+
+def test_missing_values_fit_and_are_reported(informative):
+    # NaN (and pandas' NA) marks a missing value: the fit runs, missing_fraction_ reports the share
+    # per column, and the informative columns are still found.
+    X, y = informative
+    holed = X.copy()
+    rng = np.random.default_rng(3)
+    holed[rng.random(len(X)) < 0.2, 0] = np.nan
+    holed[::4, 7] = np.nan
+    selector = GFSSelector(**FAST).fit(holed, y)
+    share = selector.missing_fraction_
+    assert share.shape == (X.shape[1],)
+    assert share[0] == pytest.approx(np.isnan(holed[:, 0]).mean())
+    assert share[7] == pytest.approx(0.25)
+    assert np.count_nonzero(share) == 2
+    assert set(range(5)) <= set(np.flatnonzero(selector.get_support()))
+    reduced = selector.transform(holed)
+    assert np.isnan(reduced[:, 0]).sum() == np.isnan(holed[:, 0]).sum()
+    complete = GFSSelector(**FAST).fit(X, y)
+    assert not complete.missing_fraction_.any()
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(holed).astype("Float64")
+    frame.iloc[1, 2] = pd.NA
+    from_pandas = GFSSelector(**FAST).fit(frame, y)
+    assert from_pandas.missing_fraction_[2] == pytest.approx(1 / len(X))

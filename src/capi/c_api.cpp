@@ -321,6 +321,12 @@ int gfs_get_expected_false_selections(const gfs_selector* s, double* out) {
   GFS_API_END
 }
 
+int gfs_get_missing_fraction(const gfs_selector* s, float* out, int64_t capacity) {
+  GFS_API_BEGIN
+  copy_out(fitted_result(s).missing_fraction, out, capacity, "gfs_get_missing_fraction");
+  GFS_API_END
+}
+
 int gfs_get_ranking(const gfs_selector* s, int64_t* out, int64_t capacity) {
   GFS_API_BEGIN
   copy_out(fitted_result(s).ranking, out, capacity, "gfs_get_ranking");

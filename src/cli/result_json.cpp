@@ -65,6 +65,26 @@ nlohmann::ordered_json input_json(const InputInfo& in) {
   return j;
 }
 
+/// The columns that had missing cells (NaN, an empty or NA cell), with the share missing.
+nlohmann::ordered_json missing_json(const Result& r, const io::Dataset& d) {
+  nlohmann::ordered_json columns = nlohmann::ordered_json::array();
+  double cells = 0;
+  for (std::size_t c = 0; c < r.missing_fraction.size(); ++c) {
+    const float f = r.missing_fraction[c];
+    cells += f;
+    if (f == 0) continue;
+    nlohmann::ordered_json e;
+    e["feature"] = c;
+    if (!d.feature_names.empty()) e["name"] = d.feature_names[c];
+    e["fraction"] = tidy(f);
+    columns.push_back(e);
+  }
+  nlohmann::ordered_json m;
+  m["fraction"] = r.missing_fraction.empty() ? 0.0 : cells / static_cast<double>(r.missing_fraction.size());
+  m["columns"] = columns;
+  return m;
+}
+
 }  // namespace
 
 nlohmann::ordered_json result_to_json(const Result& r, const InputInfo& in) {
@@ -133,6 +153,7 @@ nlohmann::ordered_json result_to_json(const Result& r, const InputInfo& in) {
   j["logits"] = floats(r.logits);
   j["probabilities"] = floats(r.probabilities);
   j["ranking"] = r.ranking;
+  j["missing"] = missing_json(r, d);
   j["device"] = r.device;
   if (!r.device_note.empty()) j["device_note"] = r.device_note;
   j["ranks"] = r.ranks;

@@ -42,6 +42,46 @@ void check_raw_magnitude(const float* x, std::int64_t n_rows, std::int64_t n_fea
           "the column");
 }
 
+/// Per column, the cells that hold a value (not NaN).
+std::vector<std::int64_t> observed_counts(const float* x, std::int64_t n_rows, std::int64_t n_features) {
+  std::vector<std::int64_t> observed(static_cast<std::size_t>(n_features), 0);
+  for (std::int64_t r = 0; r < n_rows; ++r)
+    for (std::int64_t c = 0; c < n_features; ++c) observed[static_cast<std::size_t>(c)] += std::isnan(x[r * n_features + c]) ? 0 : 1;
+  return observed;
+}
+
+/// Mean, population std and missing share of each column over its observed values, in double: two
+/// passes, the mean first and then the centred sum of squares (no cancellation).
+void column_stats(const float* x, std::int64_t n_rows, std::int64_t n_features, Standardized& s) {
+  const auto D = static_cast<std::size_t>(n_features);
+  s.mean.resize(D);
+  s.std.resize(D);
+  s.missing.assign(D, 0.0F);
+  std::vector<double> sum(D, 0.0), sq(D, 0.0);
+  std::vector<std::int64_t> seen(D, 0);
+  for (std::int64_t r = 0; r < n_rows; ++r)
+    for (std::size_t c = 0; c < D; ++c) {
+      const float v = x[r * n_features + static_cast<std::int64_t>(c)];
+      if (std::isnan(v)) continue;
+      sum[c] += v;
+      ++seen[c];
+    }
+  for (std::size_t c = 0; c < D; ++c) sum[c] = seen[c] > 0 ? sum[c] / static_cast<double>(seen[c]) : 0.0;
+  for (std::int64_t r = 0; r < n_rows; ++r)
+    for (std::size_t c = 0; c < D; ++c) {
+      const float v = x[r * n_features + static_cast<std::int64_t>(c)];
+      if (std::isnan(v)) continue;
+      const double d = v - sum[c];
+      sq[c] += d * d;
+    }
+  for (std::size_t c = 0; c < D; ++c) {
+    const double n = static_cast<double>(std::max<std::int64_t>(seen[c], 1));
+    s.mean[c] = static_cast<float>(sum[c]);
+    s.std[c] = static_cast<float>(std::sqrt(sq[c] / n));  // <= max |x| (population std of values in [-M, M])
+    s.missing[c] = static_cast<float>(static_cast<double>(n_rows - seen[c]) / static_cast<double>(n_rows));
+  }
+}
+
 }  // namespace
 
 void check_inputs(const Config& cfg, const float* x, std::int64_t n_rows, std::int64_t n_features, const float* y,
@@ -56,23 +96,35 @@ void check_inputs(const Config& cfg, const float* x, std::int64_t n_rows, std::i
   constexpr std::int64_t kMaxElements = std::numeric_limits<std::int64_t>::max() / 16;
   if (n_rows > kMaxElements / n_features)
     invalid("a " + std::to_string(n_rows) + " x " + std::to_string(n_features) + " table does not fit in memory");
-  // Scan for non-finite values in parallel; report the first in row-major order.
+  // Scan for infinities in parallel (NaN is a missing value); report the first in row-major order.
   std::int64_t first_bad = -1;
+  bool any_missing = false;
   const std::int64_t total = n_rows * n_features;
-#pragma omp parallel for reduction(max : first_bad) schedule(static) \
+#pragma omp parallel for reduction(max : first_bad) reduction(|| : any_missing) schedule(static) \
     num_threads(cfg.threads > 0 ? cfg.threads : omp_get_max_threads())
   for (std::int64_t r = 0; r < n_rows; ++r) {
     if (first_bad >= 0) continue;
-    for (std::int64_t c = 0; c < n_features; ++c)
-      if (!std::isfinite(x[r * n_features + c])) {
+    for (std::int64_t c = 0; c < n_features; ++c) {
+      const float v = x[r * n_features + c];
+      if (std::isinf(v)) {
         first_bad = total - (r * n_features + c);  // max of (total - index) = smallest index
         break;
       }
+      any_missing = any_missing || std::isnan(v);
+    }
   }
   if (first_bad >= 0) {
     const std::int64_t idx = total - first_bad;
-    invalid("x has a non-finite value (" + std::to_string(x[idx]) + ") at row " + std::to_string(idx / n_features) +
-            ", column " + std::to_string(first_column + idx % n_features) + ": remove or impute it");
+    invalid("x has an infinite value (" + std::to_string(x[idx]) + ") at row " + std::to_string(idx / n_features) +
+            ", column " + std::to_string(first_column + idx % n_features) +
+            ": remove or rescale it (NaN marks a missing value; an infinity is not one)");
+  }
+  if (any_missing) {
+    const std::vector<std::int64_t> observed = observed_counts(x, n_rows, n_features);
+    for (std::int64_t c = 0; c < n_features; ++c)
+      if (observed[static_cast<std::size_t>(c)] == 0)
+        invalid("column " + std::to_string(first_column + c) + " has no observed value: all " +
+                std::to_string(n_rows) + " of its cells are missing (NaN); drop it");
   }
   if (!cfg.standardize) check_raw_magnitude(x, n_rows, n_features, cfg.threads, first_column);
   for (std::int64_t i = 0; i < n_rows * n_targets; ++i)
@@ -84,34 +136,36 @@ void check_inputs(const Config& cfg, const float* x, std::int64_t n_rows, std::i
 Standardized standardize(const float* x, std::int64_t n_rows, std::int64_t n_features, int threads) {
   Standardized s;
   const auto D = static_cast<std::size_t>(n_features);
-  s.mean.resize(D);
-  s.std.resize(D);
-  s.x.resize(static_cast<std::size_t>(n_rows) * D);
-  std::vector<double> sum(D, 0.0), sq(D, 0.0);
-  // Two passes in double: mean first, then the centred sum of squares (no cancellation).
-  for (std::int64_t r = 0; r < n_rows; ++r)
-    for (std::size_t c = 0; c < D; ++c) sum[c] += x[r * n_features + static_cast<std::int64_t>(c)];
-  for (std::size_t c = 0; c < D; ++c) sum[c] /= static_cast<double>(n_rows);
-  for (std::int64_t r = 0; r < n_rows; ++r)
-    for (std::size_t c = 0; c < D; ++c) {
-      const double d = x[r * n_features + static_cast<std::int64_t>(c)] - sum[c];
-      sq[c] += d * d;
-    }
+  column_stats(x, n_rows, n_features, s);
   // The scale in double: a column whose values reach +-3.4e38 has a std near float's limit, and
   // x - mean (up to twice the limit) would overflow in float.
   std::vector<double> scale(D);
   for (std::size_t c = 0; c < D; ++c) {
-    const double sd = std::sqrt(sq[c] / static_cast<double>(n_rows));
-    s.mean[c] = static_cast<float>(sum[c]);
-    s.std[c] = static_cast<float>(sd);  // <= max |x| (population std of values in [-M, M] is <= M)
     // A constant column has std 0: the 1e-6 keeps it finite (it becomes all zeros).
     scale[c] = 1.0 / (static_cast<double>(s.std[c]) + 1e-6);
   }
+  s.x.resize(static_cast<std::size_t>(n_rows) * D);
 #pragma omp parallel for schedule(static) num_threads(threads > 0 ? threads : omp_get_max_threads())
   for (std::int64_t r = 0; r < n_rows; ++r)
     for (std::size_t c = 0; c < D; ++c) {
       const auto i = static_cast<std::size_t>(r) * D + c;
-      s.x[i] = static_cast<float>((static_cast<double>(x[i]) - static_cast<double>(s.mean[c])) * scale[c]);
+      s.x[i] = std::isnan(x[i]) ? 0.0F
+                                : static_cast<float>((static_cast<double>(x[i]) - static_cast<double>(s.mean[c])) * scale[c]);
+    }
+  return s;
+}
+
+Standardized impute(const float* x, std::int64_t n_rows, std::int64_t n_features, int threads) {
+  Standardized s;
+  column_stats(x, n_rows, n_features, s);
+  if (std::all_of(s.missing.begin(), s.missing.end(), [](float m) { return m == 0.0F; })) return s;
+  const auto D = static_cast<std::size_t>(n_features);
+  s.x.assign(x, x + static_cast<std::size_t>(n_rows) * D);
+#pragma omp parallel for schedule(static) num_threads(threads > 0 ? threads : omp_get_max_threads())
+  for (std::int64_t r = 0; r < n_rows; ++r)
+    for (std::size_t c = 0; c < D; ++c) {
+      float& v = s.x[static_cast<std::size_t>(r) * D + c];
+      if (std::isnan(v)) v = s.mean[c];
     }
   return s;
 }

@@ -19,21 +19,29 @@ using train::Targets;
 inline constexpr float kMaxRawMagnitude = 1e15F;
 
 /// Throws gfs::Error (kInvalidData) naming the first problem: null pointers, empty shapes, shapes
-/// that overflow memory, NaN/Inf in x or y (with row and column), and with standardize off a value
-/// beyond kMaxRawMagnitude (with its column and row). (A step takes min(batch_size, n_rows) rows.)
+/// that overflow memory, an infinity in x or NaN/Inf in y (with row and column), a column of x
+/// with no observed value (every cell NaN: missing), and with standardize off a value beyond
+/// kMaxRawMagnitude (with its column and row). NaN in x marks a missing value (Standardized).
+/// (A step takes min(batch_size, n_rows) rows.)
 /// `first_column`: x holds columns from this one on (a feature-parallel rank's block; messages
 /// name the table's column).
 void check_inputs(const Config& cfg, const float* x, std::int64_t n_rows, std::int64_t n_features, const float* y,
                   int n_targets, std::int64_t first_column = 0);
 
-/// Per-column statistics (population std) and the standardised copy (x - mean) / (std + 1e-6).
+/// Per-column statistics over the observed values (population std; NaN is missing) and the copy
+/// the fit trains on: standardised, (x - mean) / (std + 1e-6), or as given. A missing cell takes
+/// the column's mean (0 once standardised), so it carries no evidence for or against the column.
 struct Standardized {
-  std::vector<float> x;     ///< [N, D]
-  std::vector<float> mean;  ///< [D]
-  std::vector<float> std;   ///< [D]
+  std::vector<float> x;        ///< [N, D] (empty from `impute` when nothing is missing)
+  std::vector<float> mean;     ///< [D]
+  std::vector<float> std;      ///< [D]
+  std::vector<float> missing;  ///< [D] the share of each column's cells that are missing
 };
 /// threads <= 0: all cores (Config::threads).
 Standardized standardize(const float* x, std::int64_t n_rows, std::int64_t n_features, int threads = 0);
+/// Unstandardised: x with each missing cell replaced by its column's mean (x empty when there is
+/// none; mean and std are filled either way).
+Standardized impute(const float* x, std::int64_t n_rows, std::int64_t n_features, int threads = 0);
 
 /// Labels (classification: integer-valued, >= 2 classes, with class weights) or target values.
 Targets make_targets(const Config& cfg, const float* y, std::int64_t n_rows, int n_targets);

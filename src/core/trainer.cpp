@@ -259,11 +259,13 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
   result.config = config;
   result.config.lambda = config.penalty_weight();
   result.n_features = static_cast<int>(n_features);
-  Standardized st;
-  const float* train_x = x;
+  // Per column (a block standardises alone); a missing cell (NaN) takes the column's mean.
+  const Standardized st = config.standardize ? standardize(x, n_rows, held.count, config.threads)
+                                             : impute(x, n_rows, held.count, config.threads);
+  const float* train_x = st.x.empty() ? x : st.x.data();
+  result.missing_fraction = st.missing;
+  if (local && ranks) ranks->gather_columns(st.missing, result.missing_fraction);
   if (config.standardize) {
-    st = standardize(x, n_rows, held.count, config.threads);  // per column: a block standardises alone
-    train_x = st.x.data();
     result.feature_mean = st.mean;
     result.feature_std = st.std;
     if (local && ranks) {

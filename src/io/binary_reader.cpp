@@ -450,10 +450,10 @@ Dataset dataset_from_array(Array a, const std::string& file, Format format, cons
   if (cols == 0)
     fail(ErrorCode::kInvalidData, file, "the array has no feature columns (shape " + shape_text(a.shape) + ")");
   for (std::size_t i = 0; i < a.data.size(); ++i) {
-    if (!std::isfinite(a.data[i])) {
+    if (std::isinf(a.data[i])) {
       fail(ErrorCode::kInvalidData, file,
            "row " + std::to_string(i / cols) + ", column " + std::to_string(i % cols) +
-               " (0-based) is NaN or infinite: gfs needs finite values");
+               " (0-based) is infinite: gfs needs finite values (NaN marks a missing one)");
     }
   }
   d.n_rows = static_cast<std::int64_t>(rows);
@@ -466,6 +466,12 @@ Dataset dataset_from_array(Array a, const std::string& file, Format format, cons
            "with --labels (e.g. train-labels-idx1-ubyte.gz)");
     }
     split_target_columns(d, opt.targets);
+    for (std::size_t i = 0; i < d.y.size(); ++i)
+      if (std::isnan(d.y[i]))
+        fail(ErrorCode::kInvalidData, file,
+             "row " + std::to_string(i / static_cast<std::size_t>(d.n_targets)) + ": target " +
+                 opt.targets[i % static_cast<std::size_t>(d.n_targets)] +
+                 " is missing (NaN): every row needs its target (drop the row; features may have missing values)");
   }
   return d;
 }
@@ -591,15 +597,18 @@ CsvCopied copy_npy_columns(ByteSource& src, AtomicFile& out, const NpyColumns& s
     for (std::size_t i = 0; i < written.size(); ++i) {
       const std::uint64_t c = written[i];
       const unsigned char* e = h.fortran ? held.data() + (i * rows + r) * size : row.data() + c * size;
-      const std::string text = element_text(e, h.t);
-      if (h.t.kind == 'f' && !std::isfinite(h.t.size == 4 ? static_cast<double>(detail::load<float>(e, h.t.big_endian))
-                                                          : detail::load<double>(e, h.t.big_endian))) {
+      const double value = h.t.kind != 'f'  ? 0.0
+                           : h.t.size == 4 ? static_cast<double>(detail::load<float>(e, h.t.big_endian))
+                                           : detail::load<double>(e, h.t.big_endian);
+      const bool target = i >= spec.selected.size();
+      if (std::isinf(value) || (target && std::isnan(value))) {
         fail(ErrorCode::kInvalidData, file,
-             "row " + std::to_string(r) + ", column " + std::to_string(c) + " (0-based) is NaN or infinite");
+             "row " + std::to_string(r) + ", column " + std::to_string(c) + " (0-based) is " +
+                 (std::isnan(value) ? "NaN: a target must be given" : "infinite"));
       }
       if (!first) out.put(',');
       first = false;
-      out.write(text);
+      out.write(std::isnan(value) ? std::string("NaN") : element_text(e, h.t));  // a missing feature value
     }
     if (labels != nullptr) {
       for (int t = 0; t < labels->n_targets; ++t) {

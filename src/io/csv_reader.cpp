@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstring>
+#include <limits>
 #include <string_view>
 #include <unordered_map>
 
@@ -72,6 +73,17 @@ std::string_view cell_text(std::string_view cell) {
   while (!cell.empty() && (cell.back() == ' ' || cell.back() == '\t')) cell.remove_suffix(1);
   if (cell.size() >= 2 && cell.front() == '"' && cell.back() == '"') cell = cell.substr(1, cell.size() - 2);
   return cell;
+}
+
+bool is_missing(std::string_view cell) {
+  cell = cell_text(cell);
+  if (cell.empty()) return true;
+  if (cell.size() > 4) return false;
+  std::string lower(cell);
+  for (char& ch : lower) ch = static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+  for (const char* token : {"na", "n/a", "nan", "-nan", "null", "none", "<na>", "#n/a"})
+    if (lower == token) return true;
+  return false;
 }
 
 namespace {
@@ -155,7 +167,10 @@ int resolve_target(const std::string& spec, const std::vector<std::string>& name
 
 namespace {
 
-constexpr const char* kEmptyCell = "empty cell (missing values are not supported: impute or drop them first)";
+constexpr const char* kMissingTarget =
+    "is missing: every row needs its target (drop the row; feature columns may have missing values)";
+
+
 
 /// Which column feeds which output: target slot t >= 0, or -1 for a feature.
 struct ColumnPlan {
@@ -290,26 +305,33 @@ void CsvRows::parse(std::string_view line, std::int64_t line_no) {
       const char* stop = static_cast<const char*>(std::memchr(p, delim_, static_cast<std::size_t>(end - p)));
       if (stop == nullptr) stop = end;
       std::string_view text(p, static_cast<std::size_t>(stop - p));
-      if (is_blank(text)) at(c, kEmptyCell);
+      if (is_missing(text)) bad_cell(line, cell, c, kMissingTarget);
       v = categorical(text);
       p = stop;
     } else if (!parse_cell(p, end, v)) {
       p = cell;
-      while (p != end && *p == ' ') ++p;
-      if (p == end || *p == delim_) at(c, kEmptyCell);
-      if (t >= 0 && categorical_ == -1 && plan_.n_targets == 1) {
-        categorical_ = 1;  // the first row's target is text: class names
-        p = cell;
-        --c;
-        continue;
+      const char* stop = static_cast<const char*>(std::memchr(p, delim_, static_cast<std::size_t>(end - p)));
+      if (stop == nullptr) stop = end;
+      if (is_missing(std::string_view(p, static_cast<std::size_t>(stop - p)))) {
+        if (t >= 0) bad_cell(line, cell, c, kMissingTarget);
+        v = std::numeric_limits<float>::quiet_NaN();  // a missing feature value
+        p = stop;
+      } else {
+        while (p != end && *p == ' ') ++p;
+        if (t >= 0 && categorical_ == -1 && plan_.n_targets == 1) {
+          categorical_ = 1;  // the first row's target is text: class names
+          p = cell;
+          --c;
+          continue;
+        }
+        float probe = 0;
+        const char* q = p;
+        const NumberStatus st = parse_float(q, end, probe);
+        if (st == NumberStatus::kNonFinite && cell_text(std::string_view(q, static_cast<std::size_t>(stop - q))).empty())
+          bad_cell(line, cell, c, "is infinite: gfs needs finite values (an empty, NA or NaN cell is a missing one)");
+        if (st == NumberStatus::kOverflow) bad_cell(line, cell, c, "is outside the float32 range (+-3.4e38)");
+        bad_cell(line, cell, c, "is not a number");
       }
-      float probe = 0;
-      const char* q = p;
-      const NumberStatus st = parse_float(q, end, probe);
-      if (st == NumberStatus::kNonFinite)
-        bad_cell(line, cell, c, "is NaN or infinite: gfs needs finite values (impute or drop them first)");
-      if (st == NumberStatus::kOverflow) bad_cell(line, cell, c, "is outside the float32 range (+-3.4e38)");
-      bad_cell(line, cell, c, "is not a number");
     }
     if (t >= 0) {
       if (categorical_ == -1) categorical_ = 0;

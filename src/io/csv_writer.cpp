@@ -224,7 +224,7 @@ CsvCopied copy_csv_columns(ByteSource& src, AtomicFile& out, const CsvColumns& s
                        " cells but the header has " + std::to_string(names.size()) + " columns");
     }
     for (std::size_t c : plan.features) {
-      if (is_number(cells[c])) continue;
+      if (is_number(cells[c]) || detail::is_missing(cells[c])) continue;  // a missing value is copied as written
       detail::fail(ErrorCode::kInvalidData, file,
                    "line " + std::to_string(lines.line_number()) + ", column " + std::to_string(c + 1) + " ('" +
                        names[c] + "'): " + detail::quote_cell(cells[c]) + " is not a finite number");

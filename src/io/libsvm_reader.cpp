@@ -56,7 +56,8 @@ class LibsvmLine {
 
 void LibsvmLine::check_number(NumberStatus st, const char* start, const char* p, const char* what) const {
   if (st == NumberStatus::kNonFinite)
-    at(start, std::string(what) + " " + token(start) + " is NaN or infinite: gfs needs finite values");
+    at(start, std::string(what) + " " + token(start) + " is NaN or infinite: gfs needs finite values (LIBSVM has no missing values: "
+                                                            "a feature left out of a line is 0)");
   if (st == NumberStatus::kOverflow)
     at(start, std::string(what) + " " + token(start) + " is outside the float32 range");
   if (st != NumberStatus::kOk || (p != end_ && !is_space(*p))) {

@@ -15,9 +15,11 @@ namespace gfs::io::detail {
 
 namespace {
 
-/// Element (r, c) of a row as float32; a NaN, an infinity or a float64 beyond float32's range is
-/// refused, naming the row and the array column as dataset_from_array would.
-float checked_element(const unsigned char* e, DType t, std::uint64_t r, std::uint64_t c, const std::string& file) {
+/// Element (r, c) of a row as float32; an infinity, a float64 beyond float32's range and a NaN in a
+/// target column are refused, naming the row and the array column as dataset_from_array would (a
+/// NaN feature value is a missing one).
+float checked_element(const unsigned char* e, DType t, std::uint64_t r, std::uint64_t c, const std::string& file,
+                      bool target) {
   const auto where = [&] { return "row " + std::to_string(r) + ", column " + std::to_string(c) + " (0-based) is "; };
   if (t.kind == 'f' && t.size == 8) {
     const double v = load<double>(e, t.big_endian);
@@ -30,7 +32,9 @@ float checked_element(const unsigned char* e, DType t, std::uint64_t r, std::uin
     }
   }
   const float v = convert_one(e, t);
-  if (!std::isfinite(v)) fail(ErrorCode::kInvalidData, file, where() + "NaN or infinite: gfs needs finite values");
+  if (std::isinf(v)) fail(ErrorCode::kInvalidData, file, where() + "infinite: gfs needs finite values");
+  if (target && std::isnan(v))
+    fail(ErrorCode::kInvalidData, file, where() + "NaN: a target is missing (every row needs its target)");
   return v;
 }
 
@@ -76,7 +80,7 @@ void read_column_major(ByteSource& src, const NpyHeader& h, Dataset& d, const st
     }
     if (!read) continue;
     for (std::uint64_t r = 0; r < rows; ++r) {
-      const float v = checked_element(column.data() + r * size, h.t, r, c, file);
+      const float v = checked_element(column.data() + r * size, h.t, r, c, file, kind == 'y');
       if (kind == 'x') d.x[static_cast<std::size_t>(r * width + at)] = v;
       if (kind == 'y') d.y[static_cast<std::size_t>(r * targets.size() + at)] = v;
     }
@@ -138,16 +142,17 @@ Dataset read_npy_block(ByteSource& src, const ReadOptions& opt) {
   // of the row, kept or not, so that every rank refuses a file alike).
   const auto take_row = [&](const unsigned char* row, std::uint64_t r, bool all) {
     if (all)
-      for (std::uint64_t c = 0; c < cols; ++c) checked_element(row + c * size, h.t, r, c, file);
+      for (std::uint64_t c = 0; c < cols; ++c)
+        checked_element(row + c * size, h.t, r, c, file, is_target[static_cast<std::size_t>(c)]);
     float* x = d.x.data() + r * width;
     for (std::uint64_t k = 0; k < width; ++k) {
       const std::uint64_t c = features[static_cast<std::size_t>(keep.first) + k];
-      x[k] = all ? convert_one(row + c * size, h.t) : checked_element(row + c * size, h.t, r, c, file);
+      x[k] = all ? convert_one(row + c * size, h.t) : checked_element(row + c * size, h.t, r, c, file, false);
     }
     for (std::size_t t = 0; t < targets.size(); ++t) {
       const std::uint64_t c = targets[t];
       d.y[static_cast<std::size_t>(r) * targets.size() + t] =
-          all ? convert_one(row + c * size, h.t) : checked_element(row + c * size, h.t, r, c, file);
+          all ? convert_one(row + c * size, h.t) : checked_element(row + c * size, h.t, r, c, file, true);
     }
   };
   const auto truncated = [&](std::uint64_t r) {

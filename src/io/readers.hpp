@@ -66,6 +66,10 @@ int resolve_target(const std::string& spec, const std::vector<std::string>& name
 std::string_view cell_text(std::string_view cell);
 /// and whether a line holds only blanks.
 bool is_blank(std::string_view line);
+/// A cell that marks a missing value: empty, or NA, N/A, NaN, -NaN, NULL, None, <NA>, #N/A (any
+/// case; blanks and "quotes" around it allowed), as pandas and R write them. Feature columns only:
+/// a missing target is an error.
+bool is_missing(std::string_view cell);
 
 /// The block of feature columns opt.columns picks from `n_features` (all of them when it is empty);
 /// throws gfs::Error (kInvalidArgument) when the block lies outside [0, n_features).

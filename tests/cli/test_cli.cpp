@@ -9,6 +9,7 @@
 
 #include "cli_test_util.hpp"
 #include "io/dataset.hpp"
+#include "io/io_util.hpp"
 
 namespace gfs::cli::test {
 namespace {
@@ -235,6 +236,44 @@ TEST_F(Cli, FortranOrderNpyGivesTheSameResultAsItsCOrderCopy) {
   EXPECT_EQ(results[0].dump(), results[1].dump());
   EXPECT_EQ(reduced[0], reduced[1]);
   EXPECT_NE(reduced[0].find('\n'), std::string::npos);
+}
+
+TEST_F(Cli, MissingCellsAreReportedAndCopiedAsWritten) {
+  // Empty, NA and NaN cells in feature columns are missing values (issue 24): the fit runs,
+  // result.json lists each column's missing share, transform copies the cells as written.
+  io::ReadOptions opt;
+  opt.targets = {"label"};
+  const io::Dataset in = io::read_dataset(data("small.csv"), opt);
+  std::string csv;
+  for (const std::string& name : in.feature_names) csv += name + ",";
+  csv += "label\n";
+  for (std::int64_t r = 0; r < in.n_rows; ++r) {
+    for (std::int64_t c = 0; c < in.n_cols; ++c) {
+      const bool hole = c == 1 && r % 5 == 0;
+      csv += hole ? (r % 10 == 0 ? "" : "NA") : io::detail::exact_text(in.x[static_cast<std::size_t>(r * in.n_cols + c)]);
+      csv += ",";
+    }
+    csv += std::to_string(static_cast<int>(in.y[static_cast<std::size_t>(r)])) + "\n";
+  }
+  dir_.write("holes.csv", csv);
+  const Outcome r = gfs(cat({"select", "-i", "holes.csv", "-t", "label", "-o", "r.json", "--support", "top-k",
+                             "--target-features", "6"},
+                            kFast));
+  ASSERT_EQ(r.code, 0) << r.all();
+  const json j = json::parse(slurp(dir_.path("r.json")));
+  ASSERT_EQ(j["missing"]["columns"].size(), 1U);
+  EXPECT_EQ(j["missing"]["columns"][0]["feature"], 1);
+  EXPECT_EQ(j["missing"]["columns"][0]["name"], in.feature_names[1]);
+  EXPECT_DOUBLE_EQ(j["missing"]["columns"][0]["fraction"].get<double>(), 0.2);
+  EXPECT_NEAR(j["missing"]["fraction"].get<double>(), 0.2 / static_cast<double>(in.n_cols), 1e-9);
+  const Outcome t = gfs({"transform", "-i", "holes.csv", "-r", "r.json", "-o", "t.csv"});
+  ASSERT_EQ(t.code, 0) << t.all();
+  const std::string out = slurp(dir_.path("t.csv"));
+  EXPECT_NE(out.find(",NA,"), std::string::npos) << out.substr(0, 300);
+  EXPECT_NE(out.find(",,"), std::string::npos) << out.substr(0, 300);
+  // A complete table reports none.
+  ASSERT_EQ(gfs(cat({"select", "-i", data("small.csv"), "-t", "label", "-o", "c.json"}, kFast)).code, 0);
+  EXPECT_TRUE(json::parse(slurp(dir_.path("c.json")))["missing"]["columns"].empty());
 }
 
 TEST_F(Cli, TransformLibsvmKeepsWidth) {

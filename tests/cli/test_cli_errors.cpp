@@ -47,8 +47,12 @@ TEST_F(Cli, BadCsvNamesFileLineAndColumn) {
   expect_failure(select_on("ragged.csv"), 2, {"ragged.csv", "line 3", "column 3"});
   dir_.write("text.csv", "a,b,label\n1,2,0\n3,x7,1\n");
   expect_failure(select_on("text.csv"), 2, {"text.csv", "line 3, column 2 ('b')", "'x7'"});
-  dir_.write("nan.csv", "a,b,label\n1,nan,0\n");
-  expect_failure(select_on("nan.csv"), 2, {"nan.csv", "line 2, column 2", "NaN"});
+  dir_.write("inf.csv", "a,b,label\n1,inf,0\n");
+  expect_failure(select_on("inf.csv"), 2, {"inf.csv", "line 2, column 2", "infinite"});
+  dir_.write("nolabel.csv", "a,b,label\n1,2,0\n1,2,NA\n");
+  expect_failure(select_on("nolabel.csv"), 2, {"nolabel.csv", "line 3, column 3", "is missing"});
+  dir_.write("gone.csv", "a,b,label\n1,,0\n2,NA,1\n");
+  expect_failure(select_on("gone.csv", {"-t", "label", "--batch-size", "1"}), 2, {"column 1 has no observed value"});
   dir_.write("ok.csv", "a,b,label\n1,2,0\n3,4,1\n");
   expect_failure(select_on("ok.csv", {"-t", "class"}), 2, {"ok.csv", "no column named 'class'"});
 }

@@ -99,8 +99,8 @@ TEST(Npy, FortranOrderReadsAsItsCOrderCopy) {
 TEST(NpyErrors, FortranOrderErrorsNameTheCell) {
   TempDir dir;
   // Column-major: the fourth value stored is row 1 of column 1 (of 3 rows), the second row 1 of column 0.
-  const auto n = dir.write("n.npy", npy_file("<f4", "(3, 2)", raw<float>({1, 2, 3, 4, NAN, 6}), true));
-  expect_error([&] { read_dataset(n); }, ErrorCode::kInvalidData, {"row 1, column 1", "NaN"});
+  const auto n = dir.write("n.npy", npy_file("<f4", "(3, 2)", raw<float>({1, 2, 3, 4, INFINITY, 6}), true));
+  expect_error([&] { read_dataset(n); }, ErrorCode::kInvalidData, {"row 1, column 1", "infinite"});
   const auto big = dir.write("big.npy", npy_file("<f8", "(3, 2)", raw<double>({1, 1e300, 3, 4, 5, 6}), true));
   expect_error([&] { read_dataset(big); }, ErrorCode::kInvalidData, {"row 1, column 0", "float32 range"});
   const auto t = dir.write("t.npy", npy_file("<f4", "(3, 2)", raw<float>({1, 2, 3, 4}), true));
@@ -131,8 +131,14 @@ TEST(NpyErrors, MagicTruncationTrailingNanAndHugeShape) {
   expect_error([&] { read_dataset(t); }, ErrorCode::kInvalidData, {t, "truncated"});
   const auto x = dir.write("x.npy", npy_file("<f4", "(1, 2)", raw<float>({1, 2, 3})));
   expect_error([&] { read_dataset(x); }, ErrorCode::kInvalidData, {"bytes after the data"});
-  const auto n = dir.write("n.npy", npy_file("<f4", "(2, 2)", raw<float>({1, 2, 3, NAN})));
-  expect_error([&] { read_dataset(n); }, ErrorCode::kInvalidData, {"row 1, column 1", "NaN"});
+  const auto n = dir.write("n.npy", npy_file("<f4", "(2, 2)", raw<float>({1, 2, 3, -INFINITY})));
+  expect_error([&] { read_dataset(n); }, ErrorCode::kInvalidData, {"row 1, column 1", "infinite"});
+  // NaN is a missing feature value, but a target must be given.
+  const auto missing = dir.write("missing.npy", npy_file("<f4", "(2, 2)", raw<float>({1, NAN, NAN, 4})));
+  EXPECT_TRUE(std::isnan(read_dataset(missing).x[1]));
+  ReadOptions second;
+  second.targets = {"1"};
+  expect_error([&] { read_dataset(missing, second); }, ErrorCode::kInvalidData, {"row 0: target 1 is missing (NaN)"});
   const auto h = dir.write("h.npy", npy_file("<f4", "(100000000000, 100000000000)", ""));
   expect_error([&] { read_dataset(h); }, ErrorCode::kInvalidData, {h});
   const auto o = dir.write("o.npy", npy_file("<f4", "(4294967296, 4294967296, 4294967296)", ""));

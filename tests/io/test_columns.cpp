@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -48,7 +49,7 @@ std::string npy_bytes(std::int64_t rows, std::int64_t cols, const std::string& d
   return out;
 }
 
-/// A CSV table; the cell (bad_row, bad_col) holds "nan" when given.
+/// A CSV table; the cell (bad_row, bad_col) holds "inf" when given.
 std::string csv_text(std::int64_t rows, std::int64_t cols, std::int64_t target, std::int64_t bad_row = -1,
                      std::int64_t bad_col = -1) {
   std::ostringstream s;
@@ -58,7 +59,7 @@ std::string csv_text(std::int64_t rows, std::int64_t cols, std::int64_t target, 
     for (std::int64_t c = 0; c < cols; ++c) {
       s << (c ? "," : "");
       if (r == bad_row && c == bad_col)
-        s << "nan";
+        s << "inf";
       else
         s << (c == target ? static_cast<float>(r % 3) : value(r, c));
     }
@@ -231,23 +232,23 @@ TEST(Columns, ABlockOutsideTheTableIsRefused) {
   expect_error([&] { read_dataset(path, opt); }, ErrorCode::kInvalidArgument, {"columns [0, 0)"});
 }
 
-TEST(Columns, ANanOutsideTheBlockIsStillRefused) {
+TEST(Columns, AnInfinityOutsideTheBlockIsStillRefused) {
   // Every rank refuses the file the same way, whichever block holds the bad value.
   TempDir dir;
   std::string bytes = npy_bytes(6, 8, "<f4");
-  const float nan = std::nanf("");
-  std::memcpy(bytes.data() + bytes.size() - 4 * (8 * 2 - 6), &nan, 4);  // row 4, column 6
+  const float inf = std::numeric_limits<float>::infinity();
+  std::memcpy(bytes.data() + bytes.size() - 4 * (8 * 2 - 6), &inf, 4);  // row 4, column 6
   const std::string path = dir.write("nan.npy", bytes);
   ReadOptions opt;
   opt.columns = [](std::int64_t) { return ColumnWindow{0, 2}; };
-  expect_error([&] { read_dataset(path, opt); }, ErrorCode::kInvalidData, {"row 4, column 6", "NaN"});
+  expect_error([&] { read_dataset(path, opt); }, ErrorCode::kInvalidData, {"row 4, column 6", "infinite"});
   // Column-major, the same cell: stored at 6 * 6 + 4.
   std::string fbytes = npy_bytes(6, 8, "<f4", true);
-  std::memcpy(fbytes.data() + fbytes.size() - 4 * (6 * 8 - (6 * 6 + 4)), &nan, 4);
-  const std::string fpath = dir.write("nan_f.npy", fbytes);
-  expect_error([&] { read_dataset(fpath, opt); }, ErrorCode::kInvalidData, {"row 4, column 6", "NaN"});
+  std::memcpy(fbytes.data() + fbytes.size() - 4 * (6 * 8 - (6 * 6 + 4)), &inf, 4);
+  const std::string fpath = dir.write("inf_f.npy", fbytes);
+  expect_error([&] { read_dataset(fpath, opt); }, ErrorCode::kInvalidData, {"row 4, column 6", "infinite"});
   const std::string cpath = dir.write("nan.csv", csv_text(6, 8, -1, 4, 7));
-  expect_error([&] { read_dataset(cpath, opt); }, ErrorCode::kInvalidData, {"col7", "NaN"});
+  expect_error([&] { read_dataset(cpath, opt); }, ErrorCode::kInvalidData, {"col7", "infinite"});
 }
 
 }  // namespace

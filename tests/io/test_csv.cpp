@@ -2,6 +2,8 @@
 /// @brief CSV reader: good files in their variants, and each documented failure with its location.
 #include <zlib.h>
 
+#include <cmath>
+
 #include "io/dataset.hpp"
 #include "io_test_util.hpp"
 
@@ -105,19 +107,40 @@ TEST(CsvErrors, RaggedRowsNameLineAndColumn) {
   expect_error([&] { read_dataset(l); }, ErrorCode::kInvalidData, {l, "line 2", "5 cells", "3 columns"});
 }
 
-TEST(CsvErrors, NonNumericEmptyAndNonFiniteCells) {
+TEST(Csv, EmptyAndNaCellsAreMissingFeatureValues) {
+  // As pandas and R write them: empty, NA, N/A, NaN, nan, NULL, None, <NA>, #N/A, quoted or not.
+  TempDir dir;
+  const auto m = dir.write("m.csv", "a,b,c,y\n1,,NA,0\n\"NaN\", n/a ,NULL,1\nnan,None,\"\",0\n<NA>,#N/A,-NaN,1\n4,5,6,0\n");
+  const Dataset d = read_dataset(m, target("y"));
+  ASSERT_EQ(d.n_rows, 5);
+  ASSERT_EQ(d.n_cols, 3);
+  EXPECT_EQ(d.x[0], 1.0F);
+  for (std::size_t i = 1; i < 12; ++i) EXPECT_TRUE(std::isnan(d.x[i])) << "cell " << i << " = " << d.x[i];
+  EXPECT_EQ(std::vector<float>(d.x.begin() + 12, d.x.end()), (std::vector<float>{4, 5, 6}));
+  EXPECT_EQ(d.y, (std::vector<float>{0, 1, 0, 1, 0}));
+  // A missing target is refused: numeric, or text classes (where "NA" would otherwise be a class).
+  const auto t = dir.write("t.csv", "a,y\n1,0\n2,\n");
+  expect_error([&] { read_dataset(t, target("y")); }, ErrorCode::kInvalidData, {"line 3", "column 2", "'y'", "is missing"});
+  const auto c = dir.write("c.csv", "a,y\n1,cat\n2,NA\n");
+  expect_error([&] { read_dataset(c, target("y")); }, ErrorCode::kInvalidData, {"line 3", "'NA'", "is missing"});
+  const auto f = dir.write("f.csv", "a,y\n1,NaN\n2,1\n");
+  expect_error([&] { read_dataset(f, target("y")); }, ErrorCode::kInvalidData, {"line 2", "is missing"});
+  // Other text stays an error, not a missing value.
+  const auto x = dir.write("x.csv", "a,y\nNAN2,0\n");
+  expect_error([&] { read_dataset(x, target("y")); }, ErrorCode::kInvalidData, {"'NAN2'", "not a number"});
+}
+
+TEST(CsvErrors, NonNumericAndInfiniteCells) {
   TempDir dir;
   const auto n = dir.write("n.csv", "a,b\n1,2\n3,abc\n");
   expect_error([&] { read_dataset(n); }, ErrorCode::kInvalidData,
                {n, "line 3", "column 2", "'b'", "'abc'", "not a number"});
   const auto t = dir.write("t.csv", "a,b\n1.5x,2\n");
   expect_error([&] { read_dataset(t); }, ErrorCode::kInvalidData, {"line 2", "column 1", "'1.5x'"});
-  const auto e = dir.write("e.csv", "a,b,c\n1,,3\n");
-  expect_error([&] { read_dataset(e); }, ErrorCode::kInvalidData, {"line 2", "column 2", "empty cell"});
-  const auto nan = dir.write("nan.csv", "a,b\n1,2\n\n3,NaN\n");
-  expect_error([&] { read_dataset(nan); }, ErrorCode::kInvalidData, {"line 4", "column 2", "NaN or infinite"});
-  const auto inf = dir.write("inf.csv", "a,b\n-inf,2\n");
-  expect_error([&] { read_dataset(inf); }, ErrorCode::kInvalidData, {"line 2", "column 1", "NaN or infinite"});
+  const auto inf = dir.write("inf.csv", "a,b\n1,2\n\n3,Infinity\n");
+  expect_error([&] { read_dataset(inf); }, ErrorCode::kInvalidData, {"line 4", "column 2", "is infinite"});
+  const auto minus = dir.write("minus.csv", "a,b\n-inf,2\n");
+  expect_error([&] { read_dataset(minus); }, ErrorCode::kInvalidData, {"line 2", "column 1", "is infinite"});
   const auto big = dir.write("big.csv", "a,b\n1e39,2\n");
   expect_error([&] { read_dataset(big); }, ErrorCode::kInvalidData, {"line 2", "column 1", "float32 range"});
   // A numeric first row fixes the target as numeric: later text there is an error, not a class.

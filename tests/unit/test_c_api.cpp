@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <random>
 #include <string>
 #include <vector>
@@ -159,7 +160,7 @@ TEST(CApi, ErrorsAreStatusCodesWithMessages) {
   EXPECT_NE(std::string(gfs_last_error()).find("one class"), std::string::npos);
   int64_t k = 0;
   EXPECT_EQ(gfs_n_selected(h, &k), GFS_ERR_NOT_FITTED);
-  x[3] = NAN;
+  x[3] = INFINITY;  // NaN would be a missing value
   y[1] = 1.0F;
   EXPECT_EQ(gfs_fit(h, x.data(), 10, 2, y.data(), 1), GFS_ERR_INVALID_DATA);
   EXPECT_NE(std::string(gfs_last_error()).find("row 1, column 1"), std::string::npos);
@@ -280,7 +281,7 @@ TEST(CApiStatus, FailedRefitKeepsThePreviousResult) {
   ASSERT_EQ(gfs_set(h, "epochs", "3"), GFS_OK);
   ASSERT_EQ(gfs_set(h, "device", "cpu"), GFS_OK);
   std::vector<float> bad = s.x;
-  bad[7] = std::nanf("");
+  bad[7] = std::numeric_limits<float>::infinity();
   EXPECT_EQ(gfs_fit(h, bad.data(), s.rows, s.cols, s.y.data(), 1), GFS_ERR_INVALID_DATA);
   int64_t k = -1;
   EXPECT_EQ(gfs_n_selected(h, &k), GFS_ERR_NOT_FITTED);  // nothing to keep yet

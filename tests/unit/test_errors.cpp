@@ -36,14 +36,18 @@ class BadInput : public ::testing::Test {
   void SetUp() override { c.batch_size = 4; }
 };
 
-TEST_F(BadInput, NaNInXNamesRowAndColumn) {
-  s.x[3 * 6 + 4] = std::nanf("");
-  expect_fit_error(c, s.x, s.rows, s.cols, s.y, ErrorCode::kInvalidData, "row 3, column 4");
+TEST_F(BadInput, InfinityInXNamesRowAndColumn) {
+  s.x[3 * 6 + 4] = -std::numeric_limits<float>::infinity();
+  expect_fit_error(c, s.x, s.rows, s.cols, s.y, ErrorCode::kInvalidData, "infinite value (-inf) at row 3, column 4");
+  s.x[3 * 6 + 4] = std::nanf("");  // a missing value: fits
+  s.x[7] = std::numeric_limits<float>::infinity();
+  expect_fit_error(c, s.x, s.rows, s.cols, s.y, ErrorCode::kInvalidData, "row 1, column 1");
 }
 
-TEST_F(BadInput, InfinityInX) {
-  s.x[7] = std::numeric_limits<float>::infinity();
-  expect_fit_error(c, s.x, s.rows, s.cols, s.y, ErrorCode::kInvalidData, "non-finite");
+TEST_F(BadInput, AColumnWithNoObservedValueIsRefusedByName) {
+  for (std::int64_t r = 0; r < s.rows; ++r) s.x[static_cast<std::size_t>(r * 6 + 2)] = std::nanf("");
+  expect_fit_error(c, s.x, s.rows, s.cols, s.y, ErrorCode::kInvalidData,
+                   "column 2 has no observed value: all 40 of its cells are missing");
 }
 
 TEST_F(BadInput, NaNInY) {
@@ -307,7 +311,7 @@ TEST(Refit, AFailedFitKeepsThePreviousResult) {
   Selector sel(quick_cpu());
   const std::vector<float> logits = sel.fit(s.x.data(), s.rows, s.cols, s.y.data()).logits;
   std::vector<float> bad = s.x;
-  bad[5] = std::nanf("");
+  bad[5] = std::numeric_limits<float>::infinity();
   EXPECT_THROW(sel.fit(bad.data(), s.rows, s.cols, s.y.data()), Error);
   ASSERT_TRUE(sel.fitted());
   EXPECT_EQ(sel.result().logits, logits);
