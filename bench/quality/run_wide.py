@@ -46,6 +46,7 @@ BASE_SELECTORS = ("anova_f", "rf", "l1", "reference", "autonfs")
 DEFAULT_CACHE = gh.REPO_ROOT / ".cache" / "wide"
 FIELDS = ["family", "task", "n", "d", "draw", "data_seed", "selector", "status", "k_true",
           "n_selected", "hits", "precision", "recall", "recall_products", "recall_linear",
+          "recall_square",
           "wall_seconds", "fit_seconds", "n_candidates", "candidates_informative",
           "loadavg_1min", "note", "command"]
 
@@ -176,7 +177,7 @@ def scores(selected, data: wd.WideData) -> dict:
            # an empty selection finds nothing: precision 0 (so that it fails the bar)
            "precision": hits / len(chosen) if chosen else 0.0,
            "recall": hits / len(truth)}
-    for name in ("products", "linear"):
+    for name in ("products", "linear", "square"):
         cols = set(data.groups.get(name, []))
         if cols:
             out[f"recall_{name}"] = len(chosen & cols) / len(cols)
@@ -193,7 +194,7 @@ def _row(data, selector, **fields):
 
 def _print(data, r):
     if r["status"] == "ok":
-        extra = "".join(f" {g[7:]} {r[g]:.2f}" for g in ("recall_products", "recall_linear")
+        extra = "".join(f" {g[7:]} {r[g]:.2f}" for g in ("recall_products", "recall_linear", "recall_square")
                         if g in r)
         print(f"  {data.key:<34} {r['selector']:<16} kept {r['n_selected']:5d} "
               f"P {r['precision']:.2f} R {r['recall']:.2f}{extra} "

@@ -20,6 +20,11 @@ same on every machine and in every run):
   z-scored targets, so every selector sees the same numbers).
 - xor: D standard-normal columns, y = 1[x_a x_b > 0] with 2 % of the labels flipped; only the two
   columns a, b are informative, and neither has a marginal effect.
+- friedman (regression): sklearn.datasets.make_friedman1 with D uniform columns and noise 1,
+      y = 10 sin(pi x_a x_b) + 20 (x_c - 1/2)^2 + 10 x_d + 5 x_e + N(0, 1),
+  columns permuted; a, b are reported as the products, d, e as linear and c as the square: a
+  column that acts only through its square (no linear trend at all, so a linear score cannot see
+  it), the shape a random forest finds and the pair screen (x_a x_b, a < b) does not test.
 
 Files in the cache folder, per data set: <key>_X.npy (float32, C order, N x D), <key>_y.npy
 (int64 labels or float32 targets) and <key>.json (the informative columns, their kinds, the
@@ -36,7 +41,7 @@ from pathlib import Path
 
 import numpy as np
 
-FAMILIES = ("classification", "products", "products_reg", "xor")
+FAMILIES = ("classification", "products", "products_reg", "xor", "friedman")
 MAIN_FAMILIES = ("classification", "products")
 GENERATOR_VERSION = 2  # bump when a family's recipe changes: cached files are then redrawn
 
@@ -131,10 +136,23 @@ def _draw_xor(n, d, rng, seed):
         "recipe": f"y = 1[x_a x_b > 0], {XOR_FLIP:.0%} of labels flipped"}
 
 
+def _draw_friedman(n, d, rng, seed):
+    from sklearn.datasets import make_friedman1
+    X, y = make_friedman1(n_samples=n, n_features=d, noise=1.0, random_state=seed)
+    perm = rng.permutation(d)            # new column j holds old column perm[j]
+    X = np.take(X.astype(np.float32), perm, axis=1)
+    where = {old: int(np.flatnonzero(perm == old)[0]) for old in range(5)}
+    groups = {"products": np.sort([where[0], where[1]]), "pairs": [[where[0], where[1]]],
+              "square": [where[2]], "linear": np.sort([where[3], where[4]])}
+    return X, y.astype(np.float32), groups, {
+        "generator": "make_friedman1", "noise": 1.0,
+        "recipe": "y = 10 sin(pi x_a x_b) + 20 (x_c - 1/2)^2 + 10 x_d + 5 x_e + N(0, 1)"}
+
+
 _DRAW = {"classification": _draw_classification, "products": _draw_products,
-         "products_reg": _draw_products_reg, "xor": _draw_xor}
+         "products_reg": _draw_products_reg, "xor": _draw_xor, "friedman": _draw_friedman}
 TASK = {"classification": "classification", "products": "classification",
-        "products_reg": "regression", "xor": "classification"}
+        "products_reg": "regression", "xor": "classification", "friedman": "regression"}
 
 
 def _save(path: Path, array):
@@ -162,7 +180,8 @@ def get(family: str, n: int, d: int, draw: int, cache: Path) -> WideData:
         X, y, groups, params = _DRAW[family](n, d, rng, seed)
         groups = {k: (np.asarray(v).tolist()) for k, v in groups.items()}
         informative = sorted(set(groups.get("informative", []))
-                             | set(groups.get("products", [])) | set(groups.get("linear", [])))
+                             | set(groups.get("products", [])) | set(groups.get("linear", []))
+                             | set(groups.get("square", [])))
         groups.pop("informative", None)
         _save(x_path, np.ascontiguousarray(X, dtype=np.float32))
         _save(y_path, np.ascontiguousarray(y))

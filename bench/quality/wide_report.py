@@ -64,11 +64,14 @@ def _sizes(rows):
 def family_table(family, rows, selectors):
     fam = [r for r in rows if r["family"] == family]
     products = any(r.get("recall_products", "") not in ("", None) for r in fam)
+    square = any(r.get("recall_square", "") not in ("", None) for r in fam)
     groups = report._group(fam, "n", "d", "selector")
     groups = {(int(_f(k[0])), int(_f(k[1])), k[2]): v for k, v in groups.items()}
     header = ["N", "D", "selector", "precision", "recall"]
     if products:
         header += ["recall products", "recall linear"]
+    if square:
+        header += ["recall square"]
     header += ["kept", "time (s, median)", "draws ok"]
     body = []
     for n, d in _sizes(fam):
@@ -86,6 +89,8 @@ def family_table(family, rows, selectors):
             if products:
                 cells += [_mean_range(_vals(g, "recall_products")),
                           _mean_range(_vals(g, "recall_linear"))]
+            if square:
+                cells += [_mean_range(_vals(g, "recall_square"))]
             times = _vals(g, "wall_seconds")
             cells += [_mean_range(_vals(g, "n_selected"), 1),
                       f"{np.median(times):.2f}" if len(times) else "-", f"{len(ok)}/{len(g)}"]
@@ -135,6 +140,20 @@ def checks(rows):
                 records.append({"family": family, "n": n, "d": d, "selector": s, "precision": p,
                                 "recall": r, "recall_to_beat": best, "pass": bool(ok_p and ok_r),
                                 "scope": scope})
+            elif family == "friedman":
+                # No bar of its own: recall against the forest's (which finds every shape here),
+                # the square column's recall, and the precision bar.
+                rf = _mean(groups.get((family, n, d, "rf"), []), "recall")
+                rs = _mean(g, "recall_square")
+                ok_p = p >= BAR_PRECISION
+                ok_r = not np.isfinite(rf) or r >= rf - 1e-12
+                lines.append(
+                    f"[check] {family} N={n} D={d} {s}: precision {p:.2f} >= 0.9 {_ok(ok_p)}; "
+                    f"recall {r:.2f} >= RF top-5 {rf:.2f} {_ok(ok_r)}; square recall {rs:.2f} "
+                    f"-> {'PASS' if ok_p and ok_r else 'FAIL'} [info]")
+                records.append({"family": family, "n": n, "d": d, "selector": s, "precision": p,
+                                "recall": r, "recall_square": rs, "pass": bool(ok_p and ok_r),
+                                "scope": "info"})
             elif family in ("products", "products_reg", "xor"):
                 rp = _mean(g, "recall_products")
                 where = {1000: "bar", 2000: "stretch"}.get(d, "info: the bar is at D = 1000")
@@ -171,7 +190,7 @@ def gfs_commands(rows) -> dict:
 
 def build(rows, args, notes=(), info=None) -> dict:
     selectors = _selector_order(rows)
-    families = [f for f in ("classification", "products", "products_reg", "xor")
+    families = [f for f in ("classification", "products", "products_reg", "xor", "friedman")
                 if any(r["family"] == f for r in rows)]
     draws = sorted({int(_f(r["draw"])) for r in rows})
     intro = ("# Wide benchmark (issue 11)\n\n"
