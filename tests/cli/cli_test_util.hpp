@@ -24,6 +24,21 @@ struct Outcome {
 
 inline std::string data(const std::string& name) { return std::string(GFS_TEST_DATA) + "/" + name; }
 
+/// An .npy file of float32 values [rows, cols] given row-major ([rows] for cols 0), stored
+/// column-major ('fortran_order': True) when `fortran`.
+inline std::string npy_f32(const std::vector<float>& values, std::int64_t rows, std::int64_t cols,
+                           bool fortran = false) {
+  const std::string shape =
+      "(" + std::to_string(rows) + (cols > 0 ? ", " + std::to_string(cols) : std::string(",")) + ")";
+  std::string bytes;
+  const std::int64_t width = cols > 0 ? cols : 1;
+  for (std::int64_t i = 0; i < rows * width; ++i) {
+    const std::int64_t at = fortran ? (i % rows) * width + i / rows : i;
+    bytes += io::test::bytes_of(values[static_cast<std::size_t>(at)]);
+  }
+  return io::test::npy_file("<f4", shape, bytes, fortran);
+}
+
 inline std::string slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream s;

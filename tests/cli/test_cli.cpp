@@ -187,23 +187,6 @@ TEST_F(Cli, TransformRoundTrip) {
   EXPECT_NE(bad.err.find("fitted on 6"), std::string::npos) << bad.err;
 }
 
-/// An .npy file of float32 values [rows, cols] given row-major, written column-major when `fortran`.
-std::string npy_f32(const std::vector<float>& values, std::int64_t rows, std::int64_t cols, bool fortran) {
-  std::string header = "{'descr': '<f4', 'fortran_order': " + std::string(fortran ? "True" : "False") + ", 'shape': (" +
-                       std::to_string(rows) + ", " + std::to_string(cols) + "), }";
-  while ((10 + header.size() + 1) % 64 != 0) header += ' ';
-  header += '\n';
-  std::string file = std::string("\x93NUMPY\x01\x00", 8);
-  file += static_cast<char>(header.size() & 0xFF);
-  file += static_cast<char>(header.size() >> 8);
-  file += header;
-  for (std::int64_t i = 0; i < rows * cols; ++i) {
-    const std::int64_t at = fortran ? (i % rows) * cols + i / rows : i;
-    file.append(reinterpret_cast<const char*>(&values[static_cast<std::size_t>(at)]), sizeof(float));
-  }
-  return file;
-}
-
 TEST_F(Cli, FortranOrderNpyGivesTheSameResultAsItsCOrderCopy) {
   // numpy.save(path, x) of an F-contiguous x (x[:, perm], many pandas and R exports) writes it
   // column-major: select and transform read it as its C-order copy (issue 24).

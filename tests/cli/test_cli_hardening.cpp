@@ -35,20 +35,6 @@ bool has_null(const json& a) {
   return false;
 }
 
-/// An .npy file of float32 values [rows, cols], row-major ([rows] for cols 0).
-std::string npy_f32(const std::vector<float>& values, int rows, int cols) {
-  const std::string shape = std::to_string(rows) + (cols > 0 ? ", " + std::to_string(cols) : std::string(","));
-  std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + shape + "), }";
-  while ((10 + header.size() + 1) % 64 != 0) header += ' ';
-  header += '\n';
-  std::string file = std::string("\x93NUMPY\x01\x00", 8);
-  file += static_cast<char>(header.size() & 0xFF);
-  file += static_cast<char>(header.size() >> 8);
-  file += header;
-  file.append(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(float));
-  return file;
-}
-
 /// The largest peak RSS of the children waited for so far, in bytes (Linux: ru_maxrss in KiB).
 std::uint64_t children_peak_rss() {
   rusage u{};
