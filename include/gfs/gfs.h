@@ -115,6 +115,37 @@ GFS_API int gfs_get_ranking(const gfs_selector* s, int64_t* out, int64_t capacit
 GFS_API int gfs_get_missing_fraction(const gfs_selector* s, float* out, int64_t capacity);
 /* Which device ran the fit ("cpu", "cuda:0"), NUL-terminated into buf. */
 GFS_API int gfs_get_device(const gfs_selector* s, char* buf, int64_t buf_size);
+/* Classes (classification) or target columns (regression). */
+GFS_API int gfs_get_n_outputs(const gfs_selector* s, int64_t* out);
+/* The last epoch trained, and why training stopped there: "epochs" (the cap), "converged" (tol /
+ * n_iter_no_change) or "callback". */
+GFS_API int gfs_get_stopped_epoch(const gfs_selector* s, int64_t* out);
+GFS_API int gfs_get_stop_reason(const gfs_selector* s, char* buf, int64_t buf_size);
+/* Wall time of the fit in seconds; support "stability": the members' mean number of features kept. */
+GFS_API int gfs_get_fit_seconds(const gfs_selector* s, double* out);
+GFS_API int gfs_get_mean_member_selected(const gfs_selector* s, double* out);
+/* The history: one record per epoch trained (gfs_n_epochs of them). gfs_get_history copies one
+ * field of every record into out[0..epochs): "epoch", "tau", "loss", "task_loss", "select_loss",
+ * "mean_mask", "n_active" (open masks) or "n_trained" (the columns the epoch trained); another
+ * name is GFS_ERR_INVALID_ARGUMENT. */
+GFS_API int gfs_n_epochs(const gfs_selector* s, int64_t* out);
+/* With setting "record_probabilities": p_j after each epoch, [epochs, n_features] row-major (no
+ * values otherwise). */
+GFS_API int gfs_get_probability_history(const gfs_selector* s, float* out, int64_t capacity);
+/* The standardisation statistics of the training data over the observed values (n_features values
+ * each; none with setting "standardize" off). */
+GFS_API int gfs_get_feature_mean(const gfs_selector* s, float* out, int64_t capacity);
+GFS_API int gfs_get_feature_std(const gfs_selector* s, float* out, int64_t capacity);
+/* Why the device is not the one asked for (e.g. "auto" fell back to the CPU), or "". */
+GFS_API int gfs_get_device_note(const gfs_selector* s, char* buf, int64_t buf_size);
+/* Processes of a feature-parallel (MPI) fit, and how the columns were split: rank r trained
+ * columns [out[2r], out[2r] + out[2r + 1]) (capacity counts values; none for one process). */
+GFS_API int gfs_get_ranks(const gfs_selector* s, int64_t* out);
+GFS_API int gfs_get_rank_columns(const gfs_selector* s, int64_t* out, int64_t capacity);
+/* A setting as the fit used it ("auto" resolved, e.g. "lambda"), NUL-terminated into buf; gfs_get
+ * gives the handle's setting for the next fit. */
+GFS_API int gfs_get_fit_setting(const gfs_selector* s, const char* key, char* buf, int64_t buf_size);
+GFS_API int gfs_get_history(const gfs_selector* s, const char* field, double* out, int64_t capacity);
 
 /* out: [n_rows, n_selected] row-major, the selected columns of x. */
 GFS_API int gfs_transform(const gfs_selector* s, const float* x, int64_t n_rows, int64_t n_features, float* out,

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "gfs/config.hpp"
+#include "gfs/export.h"
 
 namespace gfs {
 
@@ -22,6 +23,19 @@ struct EpochRecord {
   int n_active = 0;       ///< features with w_j > 0 at the end of the epoch
   int n_trained = 0;      ///< columns the epoch's steps trained (the active set; every member's mean)
 };
+
+/// Every field of EpochRecord, in order: the one list from which result.json's "history", the
+/// Python selector's history_ and the C API's gfs_get_history are written (X(name) per field).
+#define GFS_EPOCH_RECORD_FIELDS(X) \
+  X(epoch) X(tau) X(loss) X(task_loss) X(select_loss) X(mean_mask) X(n_active) X(n_trained)
+
+namespace detail {
+#define GFS_EPOCH_FIELD_SIZE(name) +sizeof(EpochRecord::name)
+/// A member added to EpochRecord but not to GFS_EPOCH_RECORD_FIELDS stops the build here.
+static_assert(sizeof(EpochRecord) == 0 GFS_EPOCH_RECORD_FIELDS(GFS_EPOCH_FIELD_SIZE),
+              "EpochRecord has a member that GFS_EPOCH_RECORD_FIELDS does not list");
+#undef GFS_EPOCH_FIELD_SIZE
+}  // namespace detail
 
 /// A pair of columns whose product the pair screen found related to the target.
 struct Interaction {
@@ -89,5 +103,17 @@ struct Result {
   std::vector<std::array<std::int64_t, 2>> rank_columns;
   Config config;  ///< every hyper-parameter used
 };
+
+/// A field of Result as each front end names it: result.json's key (a dot: inside an object), the C
+/// API's getter, the Python selector's attribute. One list: the tests check every front end
+/// against it (tests/unit/test_result_fields.cpp, tests/cli/test_cli.cpp, python/tests).
+struct ResultField {
+  const char* field;   ///< the member of Result
+  const char* json;    ///< result.json
+  const char* c_api;   ///< gfs.h
+  const char* python;  ///< GFSSelector
+};
+/// Every exported field of Result, in Result's order.
+GFS_API const std::vector<ResultField>& result_fields();
 
 }  // namespace gfs

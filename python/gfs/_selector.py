@@ -77,7 +77,8 @@ CONFIG_KEYS = {
     "verbose": "verbose",
 }
 
-_HISTORY_FIELDS = ("epoch", "tau", "loss", "task_loss", "select_loss", "mean_mask", "n_active")
+#: The fields of a history record, as the library defines them (GFS_EPOCH_RECORD_FIELDS).
+_HISTORY_FIELDS = _core.history_fields()
 
 
 def _bool_text(value):
@@ -323,7 +324,18 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         ``support="stability"``: the Meinshausen-Bühlmann bound on the expected number of noise
         features kept (inf for a threshold <= 1/2).
     history_ : list of dict
-        One record per epoch: epoch, tau, loss, task_loss, select_loss, mean_mask, n_active.
+        One record per epoch: epoch, tau, loss, task_loss, select_loss, mean_mask, n_active (open
+        masks), n_trained (the columns the epoch's steps trained: the active set).
+    n_iter_ : int
+        The last epoch trained (``epochs`` unless convergence stopping or a callback ended it).
+    stop_reason_ : str
+        "epochs" (the cap), "converged" (``tol`` / ``n_iter_no_change``) or "callback".
+    ranks_, rank_columns_ : int, ndarray of int64, shape (ranks, 2) or (0, 2)
+        A feature-parallel (MPI) fit's processes, and the columns [first, first + count) each trained.
+    mean_member_selected_ : float
+        ``support="stability"``: the members' mean number of features kept (0 otherwise).
+    feature_mean_, feature_std_ : ndarray of float32, shape (n_features_in_,) or empty
+        The standardisation statistics over the observed values (empty with ``standardize=False``).
     probability_history_ : ndarray of float32, shape (epochs, n_features_in_) or None
         With ``record_probabilities=True``: p_j after each epoch.
     classes_ : ndarray
@@ -584,10 +596,7 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         self.missing_fraction_ = r["missing_fraction"]
         self.expected_false_selections_ = float(r["expected_false_selections"])
         columns = r["history"]
-        self.history_ = [
-            {k: (int(columns[k][i]) if k in ("epoch", "n_active") else float(columns[k][i])) for k in _HISTORY_FIELDS}
-            for i in range(len(columns["epoch"]))
-        ]
+        self.history_ = [{k: columns[k][i].item() for k in _HISTORY_FIELDS} for i in range(len(columns["epoch"]))]
         self.probability_history_ = r["probability_history"] if self.record_probabilities else None
         self.n_outputs_ = r["n_outputs"]
         self.device_ = r["device"]
@@ -595,6 +604,13 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         self.config_ = dict(r["config"])
         self.penalty_weight_ = float(self.config_["lambda"])
         self.fit_seconds_ = r["fit_seconds"]
+        self.n_iter_ = int(r["stopped_epoch"])
+        self.ranks_ = int(r["ranks"])
+        self.rank_columns_ = r["rank_columns"]
+        self.stop_reason_ = r["stop_reason"]
+        self.mean_member_selected_ = float(r["mean_member_selected"])
+        self.feature_mean_ = r["feature_mean"]
+        self.feature_std_ = r["feature_std"]
 
     def _get_support_mask(self):
         check_is_fitted(self, "support_")

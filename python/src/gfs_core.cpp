@@ -47,29 +47,29 @@ nb::object to_numpy(const std::vector<T>& values) {
   return to_numpy(std::vector<T>(values), {values.size()});
 }
 
+/// The history as one numpy column per EpochRecord field (GFS_EPOCH_RECORD_FIELDS: int32 or
+/// float32, as the field is).
 nb::dict history_columns(const std::vector<gfs::EpochRecord>& history) {
-  const std::size_t n = history.size();
-  std::vector<std::int32_t> epoch(n), n_active(n);
-  std::vector<float> tau(n), loss(n), task_loss(n), select_loss(n), mean_mask(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    const gfs::EpochRecord& r = history[i];
-    epoch[i] = r.epoch;
-    tau[i] = r.tau;
-    loss[i] = r.loss;
-    task_loss[i] = r.task_loss;
-    select_loss[i] = r.select_loss;
-    mean_mask[i] = r.mean_mask;
-    n_active[i] = r.n_active;
-  }
   nb::dict out;
-  out["epoch"] = to_numpy(epoch);
-  out["tau"] = to_numpy(tau);
-  out["loss"] = to_numpy(loss);
-  out["task_loss"] = to_numpy(task_loss);
-  out["select_loss"] = to_numpy(select_loss);
-  out["mean_mask"] = to_numpy(mean_mask);
-  out["n_active"] = to_numpy(n_active);
+#define GFS_PY_COLUMN(name)                                         \
+  {                                                                 \
+    std::vector<decltype(gfs::EpochRecord::name)> column;           \
+    column.reserve(history.size());                                 \
+    for (const gfs::EpochRecord& r : history) column.push_back(r.name); \
+    out[#name] = to_numpy(std::move(column), {history.size()});     \
+  }
+  GFS_EPOCH_RECORD_FIELDS(GFS_PY_COLUMN)
+#undef GFS_PY_COLUMN
   return out;
+}
+
+/// The names of the history's fields, in order.
+nb::tuple history_fields() {
+  nb::list names;
+#define GFS_PY_NAME(name) names.append(#name);
+  GFS_EPOCH_RECORD_FIELDS(GFS_PY_NAME)
+#undef GFS_PY_NAME
+  return nb::tuple(names);
 }
 
 nb::dict result_to_dict(gfs::Result&& r) {
@@ -102,6 +102,15 @@ nb::dict result_to_dict(gfs::Result&& r) {
   out["device"] = r.device;
   out["device_note"] = r.device_note;
   out["fit_seconds"] = r.fit_seconds;
+  out["stopped_epoch"] = r.stopped_epoch;
+  out["stop_reason"] = r.stop_reason;
+  out["ranks"] = r.ranks;
+  std::vector<std::int64_t> split;
+  for (const auto& [first, count] : r.rank_columns) {
+    split.push_back(first);
+    split.push_back(count);
+  }
+  out["rank_columns"] = to_numpy(std::move(split), {r.rank_columns.size(), 2});
   out["config"] = r.config.items();
   return out;
 }
@@ -174,6 +183,15 @@ NB_MODULE(_core, m) {
 
   m.attr("max_threads") = gfs::kMaxThreads;  // Config::threads' bound (n_jobs follows it)
   m.def("version", [] { return std::string(gfs::version()); }, "libgfs's version, as gfs_version()");
+  m.def("history_fields", &history_fields, "the fields of a history record (gfs::EpochRecord), in order");
+  m.def(
+      "result_fields",
+      [] {
+        nb::list out;
+        for (const gfs::ResultField& f : gfs::result_fields()) out.append(nb::make_tuple(f.field, f.json, f.c_api, f.python));
+        return out;
+      },
+      "every exported field of gfs::Result: (member, result.json key, C getter, GFSSelector attribute)");
   m.def("built_with_cuda", &gfs::built_with_cuda, "True when libgfs was compiled with the CUDA backend");
   m.def("cuda_device_count", &gfs::cuda_device_count, "usable CUDA devices at run time");
   m.def(

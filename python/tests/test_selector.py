@@ -53,7 +53,7 @@ def test_fitted_attributes(informative):
     # history_: one record per epoch; the last record's active count is the majority set.
     assert len(selector.history_) == FAST["epochs"]
     assert [r["epoch"] for r in selector.history_] == list(range(1, FAST["epochs"] + 1))
-    assert set(selector.history_[0]) == {"epoch", "tau", "loss", "task_loss", "select_loss", "mean_mask", "n_active"}
+    assert set(selector.history_[0]) == {"epoch", "tau", "loss", "task_loss", "select_loss", "mean_mask", "n_active", "n_trained"}
     assert selector.history_[0]["tau"] == pytest.approx(2.0)
     assert selector.history_[-1]["n_active"] == int((selector.logits_ > 0).sum())
     # probability_history_: [epochs, d], its last row the final probabilities.
@@ -277,3 +277,21 @@ def test_missing_values_fit_and_are_reported(informative):
     frame.iloc[1, 2] = pd.NA
     from_pandas = GFSSelector(**FAST).fit(frame, y)
     assert from_pandas.missing_fraction_[2] == pytest.approx(1 / len(X))
+
+
+def test_every_result_field_is_an_attribute(informative):
+    # gfs::result_fields() lists each Result field once with its GFSSelector attribute (and its
+    # result.json key and C getter, tested in C++): a field missing here fails.
+    from gfs import _core
+
+    X, y = informative
+    selector = GFSSelector(**FAST, record_probabilities=True).fit(X, y)
+    fields = _core.result_fields()
+    assert len(fields) >= 20
+    for member, _json, _c, attribute in fields:
+        assert hasattr(selector, attribute), f"{member}: GFSSelector has no {attribute}"
+    assert selector.n_iter_ == len(selector.history_)
+    assert selector.stop_reason_ in ("epochs", "converged")
+    assert selector.history_[-1]["epoch"] == selector.n_iter_
+    assert selector.ranks_ == 1 and selector.rank_columns_.shape == (0, 2)
+    assert selector.feature_mean_.shape == (X.shape[1],)

@@ -102,6 +102,17 @@ struct StopScope {
   }                                                                            \
   return GFS_OK;
 
+namespace {
+
+/// *out = value, after checking out.
+template <typename T, typename V>
+void put(T* out, V value, const char* what) {
+  if (out == nullptr) throw gfs::Error(gfs::ErrorCode::kInvalidArgument, std::string(what) + ": out is NULL");
+  *out = static_cast<T>(value);
+}
+
+}  // namespace
+
 extern "C" {
 
 const char* gfs_version(void) { return GFS_VERSION_STRING; }
@@ -336,6 +347,117 @@ int gfs_get_ranking(const gfs_selector* s, int64_t* out, int64_t capacity) {
 int gfs_get_device(const gfs_selector* s, char* buf, int64_t buf_size) {
   GFS_API_BEGIN
   copy_string(fitted_result(s).device, buf, buf_size);
+  GFS_API_END
+}
+
+int gfs_get_n_outputs(const gfs_selector* s, int64_t* out) {
+  GFS_API_BEGIN
+  put(out, fitted_result(s).n_outputs, "gfs_get_n_outputs");
+  GFS_API_END
+}
+
+int gfs_get_stopped_epoch(const gfs_selector* s, int64_t* out) {
+  GFS_API_BEGIN
+  put(out, fitted_result(s).stopped_epoch, "gfs_get_stopped_epoch");
+  GFS_API_END
+}
+
+int gfs_get_stop_reason(const gfs_selector* s, char* buf, int64_t buf_size) {
+  GFS_API_BEGIN
+  copy_string(fitted_result(s).stop_reason, buf, buf_size);
+  GFS_API_END
+}
+
+int gfs_get_fit_seconds(const gfs_selector* s, double* out) {
+  GFS_API_BEGIN
+  put(out, fitted_result(s).fit_seconds, "gfs_get_fit_seconds");
+  GFS_API_END
+}
+
+int gfs_get_mean_member_selected(const gfs_selector* s, double* out) {
+  GFS_API_BEGIN
+  put(out, fitted_result(s).mean_member_selected, "gfs_get_mean_member_selected");
+  GFS_API_END
+}
+
+int gfs_get_probability_history(const gfs_selector* s, float* out, int64_t capacity) {
+  GFS_API_BEGIN
+  copy_out(fitted_result(s).probability_history, out, capacity, "gfs_get_probability_history");
+  GFS_API_END
+}
+
+int gfs_get_feature_mean(const gfs_selector* s, float* out, int64_t capacity) {
+  GFS_API_BEGIN
+  copy_out(fitted_result(s).feature_mean, out, capacity, "gfs_get_feature_mean");
+  GFS_API_END
+}
+
+int gfs_get_feature_std(const gfs_selector* s, float* out, int64_t capacity) {
+  GFS_API_BEGIN
+  copy_out(fitted_result(s).feature_std, out, capacity, "gfs_get_feature_std");
+  GFS_API_END
+}
+
+int gfs_get_device_note(const gfs_selector* s, char* buf, int64_t buf_size) {
+  GFS_API_BEGIN
+  copy_string(fitted_result(s).device_note, buf, buf_size);
+  GFS_API_END
+}
+
+int gfs_get_ranks(const gfs_selector* s, int64_t* out) {
+  GFS_API_BEGIN
+  put(out, fitted_result(s).ranks, "gfs_get_ranks");
+  GFS_API_END
+}
+
+int gfs_get_rank_columns(const gfs_selector* s, int64_t* out, int64_t capacity) {
+  GFS_API_BEGIN
+  std::vector<int64_t> flat;
+  for (const auto& [first, count] : fitted_result(s).rank_columns) {
+    flat.push_back(first);
+    flat.push_back(count);
+  }
+  copy_out(flat, out, capacity, "gfs_get_rank_columns");
+  GFS_API_END
+}
+
+int gfs_get_fit_setting(const gfs_selector* s, const char* key, char* buf, int64_t buf_size) {
+  GFS_API_BEGIN
+  const gfs::Result& r = fitted_result(s);
+  if (key == nullptr) throw ApiError{GFS_ERR_INVALID_ARGUMENT, "gfs_get_fit_setting: key is NULL"};
+  for (const auto& [k, v] : r.config.items())
+    if (k == key) {
+      copy_string(v, buf, buf_size);
+      return GFS_OK;
+    }
+  throw ApiError{GFS_ERR_INVALID_ARGUMENT, std::string("unknown setting '") + key + "'"};
+  GFS_API_END
+}
+
+int gfs_n_epochs(const gfs_selector* s, int64_t* out) {
+  GFS_API_BEGIN
+  put(out, fitted_result(s).history.size(), "gfs_n_epochs");
+  GFS_API_END
+}
+
+int gfs_get_history(const gfs_selector* s, const char* field, double* out, int64_t capacity) {
+  GFS_API_BEGIN
+  const std::vector<gfs::EpochRecord>& history = fitted_result(s).history;
+  const std::string name = field != nullptr ? field : "";
+  std::vector<double> values;
+  std::string known;
+  bool found = false;
+#define GFS_C_FIELD(member)                                                         \
+  known += std::string(known.empty() ? "" : ", ") + #member;                       \
+  if (name == #member) {                                                            \
+    found = true;                                                                   \
+    for (const gfs::EpochRecord& r : history) values.push_back(static_cast<double>(r.member)); \
+  }
+  GFS_EPOCH_RECORD_FIELDS(GFS_C_FIELD)
+#undef GFS_C_FIELD
+  if (!found)
+    throw gfs::Error(gfs::ErrorCode::kInvalidArgument, "gfs_get_history: field '" + name + "' is not one of " + known);
+  copy_out(values, out, capacity, "gfs_get_history");
   GFS_API_END
 }
 

@@ -38,17 +38,18 @@ std::string text(const nlohmann::ordered_json& j) {
   return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
+/// A record's value: floats by their shortest exact text (tidy), integers as they are.
+double json_number(float v) { return tidy(v); }
+int json_number(int v) { return v; }
+
 nlohmann::ordered_json history_json(const std::vector<EpochRecord>& h) {
   auto a = nlohmann::ordered_json::array();
   for (const EpochRecord& e : h) {
-    a.push_back({{"epoch", e.epoch},
-                 {"tau", tidy(e.tau)},
-                 {"loss", tidy(e.loss)},
-                 {"task_loss", tidy(e.task_loss)},
-                 {"select_loss", tidy(e.select_loss)},
-                 {"mean_mask", tidy(e.mean_mask)},
-                 {"n_active", e.n_active},
-                 {"n_trained", e.n_trained}});
+    nlohmann::ordered_json record;
+#define GFS_JSON_FIELD(name) record[#name] = json_number(e.name);
+    GFS_EPOCH_RECORD_FIELDS(GFS_JSON_FIELD)
+#undef GFS_JSON_FIELD
+    a.push_back(std::move(record));
   }
   return a;
 }
@@ -154,14 +155,15 @@ nlohmann::ordered_json result_to_json(const Result& r, const InputInfo& in) {
   j["probabilities"] = floats(r.probabilities);
   j["ranking"] = r.ranking;
   j["missing"] = missing_json(r, d);
+  j["feature_mean"] = floats(r.feature_mean);  // empty with standardize off
+  j["feature_std"] = floats(r.feature_std);
+  j["n_outputs"] = r.n_outputs;
   j["device"] = r.device;
-  if (!r.device_note.empty()) j["device_note"] = r.device_note;
+  j["device_note"] = r.device_note;
   j["ranks"] = r.ranks;
-  if (!r.rank_columns.empty()) {  // feature-parallel: how D was split
-    auto split = nlohmann::ordered_json::array();
-    for (const auto& [first, count] : r.rank_columns) split.push_back({{"first", first}, {"count", count}});
-    j["rank_columns"] = split;
-  }
+  auto split = nlohmann::ordered_json::array();  // feature-parallel: how D was split (one process: none)
+  for (const auto& [first, count] : r.rank_columns) split.push_back({{"first", first}, {"count", count}});
+  j["rank_columns"] = split;
   j["fit_seconds"] = r.fit_seconds;
   j["stopped_epoch"] = r.stopped_epoch;
   j["stop_reason"] = r.stop_reason;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli_test_util.hpp"
+#include "gfs/result.hpp"
 #include "io/dataset.hpp"
 #include "io/io_util.hpp"
 
@@ -88,6 +89,32 @@ TEST_F(Cli, ResultJsonHasTheDocumentedKeys) {
   EXPECT_EQ(j["config"]["epochs"], "4");
   EXPECT_EQ(j["input"]["format"], "csv");
   EXPECT_EQ(j["input"]["classes"], json::array({"0", "1", "2"}));
+}
+
+TEST_F(Cli, ResultJsonHoldsEveryFieldOfTheOneList) {
+  // gfs::result_fields() names each Result field's result.json key; the default rule ("validated":
+  // candidates, screens) and "stability" (its block) with the probability history hold them all.
+  std::vector<json> runs;
+  for (const std::vector<std::string>& rule :
+       {std::vector<std::string>{}, std::vector<std::string>{"--support", "stability", "--set", "record_probabilities=true"}}) {
+    const Outcome r = gfs(cat(cat({"select", "-i", data("small.csv"), "-t", "label", "-o", "r.json"}, rule), kFast));
+    ASSERT_EQ(r.code, 0) << r.all();
+    runs.push_back(json::parse(slurp(dir_.path("r.json"))));
+  }
+  for (const ResultField& f : result_fields()) {
+    const std::string path = f.json;
+    const std::size_t dot = path.find('.');
+    bool found = false;
+    for (const json& j : runs) {
+      if (dot == std::string::npos) {
+        found = found || j.contains(path);
+      } else {
+        const std::string outer = path.substr(0, dot);
+        found = found || (j.contains(outer) && j[outer].contains(path.substr(dot + 1)));
+      }
+    }
+    EXPECT_TRUE(found) << f.field << ": result.json has no '" << path << "'";
+  }
 }
 
 TEST_F(Cli, SameSeedSameResult) {

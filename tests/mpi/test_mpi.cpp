@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -123,13 +124,36 @@ void expect_refused_everywhere(const Synthetic& s, const std::vector<float>& x, 
   }
 }
 
-TEST(Mpi, ANanInOneRanksBlockEndsEveryRanksFit) {
+TEST(Mpi, AnInfinityInOneRanksBlockEndsEveryRanksFit) {
   Synthetic s = make_classification(64, 200, 4, 2, 3);
   const Columns last = mpi::columns_of(s.cols, g_size - 1, g_size);
-  s.x[static_cast<std::size_t>(5 * s.cols + last.first + 1)] = std::nanf("");  // only the last rank holds it
+  // Only the last rank holds it (NaN would be a missing value).
+  s.x[static_cast<std::size_t>(5 * s.cols + last.first + 1)] = std::numeric_limits<float>::infinity();
   const Columns mine = mpi::columns_of(s.cols, g_rank, g_size);
   expect_refused_everywhere(s, block_of(s, mine), mine, ErrorCode::kInvalidData,
                             "row 5, column " + std::to_string(last.first + 1));
+}
+
+TEST(Mpi, MissingCellsInOneRanksBlockGiveOneProcesssResult) {
+  // Missing cells (NaN) in the last rank's block and in an informative column: the rank-local fit
+  // equals one process's, the missing shares gathered over the ranks.
+  Synthetic s = make_classification(128, 200, 4, 2, 7);
+  const Columns last = mpi::columns_of(s.cols, g_size - 1, g_size);
+  for (std::int64_t r = 0; r < s.rows; r += 3) {
+    s.x[static_cast<std::size_t>(r * s.cols + last.first + 2)] = std::nanf("");
+    s.x[static_cast<std::size_t>(r * s.cols + s.informative[0])] = std::nanf("");
+  }
+  Selector one(config(SupportRule::kValidated));
+  const Result single = one.fit(s.x.data(), s.rows, s.cols, s.y.data());
+  const Columns mine = mpi::columns_of(s.cols, g_rank, g_size);
+  const std::vector<float> x = block_of(s, mine);
+  Selector par(config(SupportRule::kValidated));
+  par.set_feature_parallel(true);
+  const Result split = par.fit_columns(x.data(), s.rows, mine, s.cols, s.y.data());
+  expect_same(split, single);
+  EXPECT_EQ(split.missing_fraction, single.missing_fraction);
+  EXPECT_FLOAT_EQ(split.missing_fraction[static_cast<std::size_t>(last.first + 2)], 43.0F / 128.0F);
+  EXPECT_EQ(split.feature_mean, single.feature_mean);
 }
 
 TEST(Mpi, AnotherRanksBlockIsRefusedOnEveryRank) {
