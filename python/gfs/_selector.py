@@ -234,9 +234,10 @@ class GFSSelector(SelectorMixin, BaseEstimator):
     stability_threshold : float, default=0.6
         ``support="stability"``: the share of the members that must keep a feature.
     epochs : int, default=200
-        Passes over the data (there is no convergence stopping; the temperature anneals per epoch).
+        The most passes over the data (the temperature anneals per epoch); convergence stopping
+        (``tol``, ``n_iter_no_change``) may end the fit earlier (``n_iter_``, ``stop_reason_``).
     batch_size : int, default=32
-        Rows per step; must not exceed the number of rows.
+        Rows per step (a table with fewer rows trains on all of them each step).
     hidden_layer_sizes : tuple of int, default=(32, 32)
         Hidden sizes of the task network (as MLPClassifier's).
     embedding_dim : int, default=32

@@ -1,5 +1,6 @@
 /// @file support.hpp
-/// @brief Every support rule in one place: which features a fit selects.
+/// @brief The support rules that read the logits and the held-out test (majority, any, top-k,
+///        validated); stability's rule needs the members and lives in core/stability.cpp.
 #pragma once
 
 #include <cstdint>

@@ -58,7 +58,7 @@ EpochRecord make_record(int epoch, float tau, const train::EpochStats& s, const 
   r.select_loss = static_cast<float>(s.select_loss / steps);
   r.mean_mask = static_cast<float>(s.mean_mask / steps);
   for (float w : logits) r.n_active += w > 0 ? 1 : 0;
-  // A backend that does not report its active set (CUDA) trains every column.
+  // A backend step that reports no column count trained every column.
   r.n_trained = static_cast<int>(s.columns > 0 ? s.columns : static_cast<std::int64_t>(logits.size()));
   return r;
 }
