@@ -68,7 +68,7 @@ struct Config {
 
   // -- training --------------------------------------------------------------------------------------
   int epochs = 200;
-  int batch_size = 32;
+  int batch_size = 32;  ///< rows per step; a table with fewer rows trains on all of them each step
   bool shuffle = true;
   /// Standardise each column before training. Off: a fit refuses any |x| above 1e15 (naming its
   /// column), where the step's float32 products and squares could overflow.
