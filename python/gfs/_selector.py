@@ -519,7 +519,8 @@ class GFSSelector(SelectorMixin, BaseEstimator):
     def fit(self, X, y):
         """Train GFSNetwork on X [n_samples, n_features] and y, and select features.
 
-        X: array-like (numpy float32/float64 in C or F order, pandas DataFrame, lists); a C-contiguous
+        X: array-like (numpy float32/float64 in any layout, pandas DataFrame, lists, scipy.sparse
+        matrices, which are densified); NaN or ``pd.NA`` marks a missing value. A C-contiguous
         float32 array is passed to the library without a copy. y: class labels of any type
         (classification) or [n_samples] / [n_samples, n_targets] real targets (regression).
 
@@ -532,6 +533,7 @@ class GFSSelector(SelectorMixin, BaseEstimator):
             self,
             X,
             y,
+            accept_sparse=("csr", "csc", "coo"),
             dtype=np.float32,
             order="C",
             multi_output=regression,
@@ -539,6 +541,8 @@ class GFSSelector(SelectorMixin, BaseEstimator):
             ensure_min_samples=2,
             **_ALLOW_NAN,
         )
+        if hasattr(X, "toarray"):  # scipy.sparse: the library trains on dense rows (issue 24: not yet sparse)
+            X = X.toarray(order="C")
         classes = None
         if regression:
             targets = np.ascontiguousarray(y, dtype=np.float32)

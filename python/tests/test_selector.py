@@ -295,3 +295,17 @@ def test_every_result_field_is_an_attribute(informative):
     assert selector.history_[-1]["epoch"] == selector.n_iter_
     assert selector.ranks_ == 1 and selector.rank_columns_.shape == (0, 2)
     assert selector.feature_mean_.shape == (X.shape[1],)
+
+
+def test_scipy_sparse_input_fits_as_its_dense_copy(informative):
+    sparse = pytest.importorskip("scipy.sparse")
+    X, y = informative
+    X = X.copy()
+    X[np.abs(X) < 0.5] = 0  # a third of the cells zero
+    dense = GFSSelector(**FAST).fit(X, y)
+    for kind in (sparse.csr_matrix, sparse.csc_matrix):
+        fitted = GFSSelector(**FAST).fit(kind(X), y)
+        np.testing.assert_array_equal(fitted.logits_, dense.logits_)
+        np.testing.assert_array_equal(fitted.get_support(), dense.get_support())
+        reduced = fitted.transform(kind(X))
+        np.testing.assert_array_equal(reduced.toarray(), X[:, dense.get_support()])
