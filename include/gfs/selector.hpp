@@ -87,6 +87,14 @@ class GFS_API Selector {
 /// and throws gfs::Error (kInvalidArgument) when the fit used another rule.
 GFS_API std::vector<int> support(const Result& result, SupportRule rule, int top_k);
 
+/// The memory a fit with `config` on an n_rows x n_features table needs in all, in bytes (the table,
+/// its standardised copy, the model and optimizer, the held-out test or the members, the outputs
+/// and the process's fixed cost; saturates instead of overflowing): what Selector::fit checks
+/// before it allocates, for a caller that reads the table itself to check first.
+GFS_API std::uint64_t fit_memory_bytes(const Config& config, std::int64_t n_rows, std::int64_t n_features);
+/// The most a fit may use: Config::max_memory when set, else the memory available now.
+GFS_API std::uint64_t fit_memory_limit(const Config& config);
+
 /// "0.1.0"
 GFS_API const char* version();
 

@@ -8,8 +8,8 @@
 #include <cmath>
 #include <map>
 
-#include "core/memory.hpp"
 #include "gfs/error.hpp"
+#include "gfs/selector.hpp"
 #include "io/io_util.hpp"
 
 namespace gfs::cli {
@@ -40,10 +40,10 @@ io::Dataset read_input(const InputArgs& a, std::int64_t n_features, const Config
   opt.n_features = n_features;
   if (fit != nullptr) {
     const Config cfg = *fit;
-    opt.max_bytes = detail::memory_limit(cfg);
+    opt.max_bytes = fit_memory_limit(cfg);
     opt.fit_bytes = [cfg](std::uint64_t rows, std::uint64_t cols) -> std::uint64_t {
       const std::uint64_t total =
-          detail::estimate_fit_bytes(cfg, static_cast<std::int64_t>(rows), static_cast<std::int64_t>(cols));
+          fit_memory_bytes(cfg, static_cast<std::int64_t>(rows), static_cast<std::int64_t>(cols));
       std::uint64_t table = 0;  // what the reader allocates itself
       if (__builtin_mul_overflow(rows, cols, &table) || __builtin_mul_overflow(table, sizeof(float), &table))
         return total;

@@ -9,6 +9,7 @@
 #include "core/pair_screen.hpp"
 #include "gfs/device.hpp"
 #include "gfs/error.hpp"
+#include "gfs/selector.hpp"
 
 namespace gfs::detail {
 namespace {
@@ -114,3 +115,13 @@ void check_fit_memory(const Config& cfg, std::int64_t n_rows, std::int64_t n_fea
 }
 
 }  // namespace gfs::detail
+
+namespace gfs {
+
+std::uint64_t fit_memory_bytes(const Config& config, std::int64_t n_rows, std::int64_t n_features) {
+  return detail::estimate_fit_bytes(config, n_rows, n_features);
+}
+
+std::uint64_t fit_memory_limit(const Config& config) { return detail::memory_limit(config); }
+
+}  // namespace gfs

@@ -291,6 +291,15 @@ TEST(Memory, EstimateCountsTheProcesssFixedCost) {
   EXPECT_NO_THROW(Selector(cpu).fit(s.x.data(), s.rows, s.cols, s.y.data()));
 }
 
+// The public entry points (the command line checks a table while reading it) are the estimate itself.
+TEST(Memory, PublicEstimateIsTheFitsOwn) {
+  Config cfg = quick_cpu();
+  EXPECT_EQ(fit_memory_bytes(cfg, 500, 3000), detail::estimate_fit_bytes(cfg, 500, 3000));
+  EXPECT_EQ(fit_memory_limit(cfg), detail::memory_limit(cfg));
+  cfg.max_memory = std::uint64_t{1} << 30;
+  EXPECT_EQ(fit_memory_limit(cfg), std::uint64_t{1} << 30);
+}
+
 // The total saturates like each part (it wrapped around for shapes no machine holds).
 TEST(Memory, EstimateTotalSaturates) {
   const std::int64_t huge = std::int64_t{1} << 40;
