@@ -111,6 +111,17 @@ void put(T* out, V value, const char* what) {
   *out = static_cast<T>(value);
 }
 
+/// Setting `key` of `config` as text into buf (gfs_get, gfs_get_fit_setting).
+void copy_setting(const gfs::Config& config, const char* key, char* buf, int64_t buf_size, const char* what) {
+  if (key == nullptr) throw ApiError{GFS_ERR_INVALID_ARGUMENT, std::string(what) + ": key is NULL"};
+  for (const auto& [k, v] : config.items())
+    if (k == key) {
+      copy_string(v, buf, buf_size);
+      return;
+    }
+  throw ApiError{GFS_ERR_INVALID_ARGUMENT, std::string("unknown setting '") + key + "'"};
+}
+
 }  // namespace
 
 extern "C" {
@@ -138,13 +149,7 @@ int gfs_set(gfs_selector* s, const char* key, const char* value) {
 int gfs_get(const gfs_selector* s, const char* key, char* buf, int64_t buf_size) {
   GFS_API_BEGIN
   require_handle(s);
-  if (key == nullptr) throw ApiError{GFS_ERR_INVALID_ARGUMENT, "gfs_get: key is NULL"};
-  for (const auto& [k, v] : s->selector.config().items())
-    if (k == key) {
-      copy_string(v, buf, buf_size);
-      return GFS_OK;
-    }
-  throw ApiError{GFS_ERR_INVALID_ARGUMENT, std::string("unknown setting '") + key + "'"};
+  copy_setting(s->selector.config(), key, buf, buf_size, "gfs_get");
   GFS_API_END
 }
 
@@ -326,9 +331,7 @@ int gfs_get_frequencies(const gfs_selector* s, float* out, int64_t capacity) {
 
 int gfs_get_expected_false_selections(const gfs_selector* s, double* out) {
   GFS_API_BEGIN
-  if (out == nullptr)
-    throw gfs::Error(gfs::ErrorCode::kInvalidArgument, "gfs_get_expected_false_selections: out is NULL");
-  *out = fitted_result(s).expected_false_selections;
+  put(out, fitted_result(s).expected_false_selections, "gfs_get_expected_false_selections");
   GFS_API_END
 }
 
@@ -423,14 +426,7 @@ int gfs_get_rank_columns(const gfs_selector* s, int64_t* out, int64_t capacity) 
 
 int gfs_get_fit_setting(const gfs_selector* s, const char* key, char* buf, int64_t buf_size) {
   GFS_API_BEGIN
-  const gfs::Result& r = fitted_result(s);
-  if (key == nullptr) throw ApiError{GFS_ERR_INVALID_ARGUMENT, "gfs_get_fit_setting: key is NULL"};
-  for (const auto& [k, v] : r.config.items())
-    if (k == key) {
-      copy_string(v, buf, buf_size);
-      return GFS_OK;
-    }
-  throw ApiError{GFS_ERR_INVALID_ARGUMENT, std::string("unknown setting '") + key + "'"};
+  copy_setting(fitted_result(s).config, key, buf, buf_size, "gfs_get_fit_setting");
   GFS_API_END
 }
 

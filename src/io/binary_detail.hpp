@@ -33,6 +33,9 @@ T load(const unsigned char* p, bool big_endian) {
 /// One element as float32.
 float convert_one(const unsigned char* p, DType t);
 
+/// Throws gfs::Error (kInvalidData) unless src is at its end: nothing follows the last element.
+void expect_end(ByteSource& src);
+
 /// A [rows, cols] array stored column-major, in row-major order.
 std::vector<float> transposed(const std::vector<float>& column_major, std::uint64_t rows, std::uint64_t cols);
 

@@ -114,12 +114,7 @@ void read_elements(ByteSource& src, Array& a, std::uint64_t count, DType t, std:
     }
     done += n;
   }
-  char extra = 0;
-  if (src.read(&extra, 1) != 0) {
-    fail(ErrorCode::kInvalidData, src.name(),
-         "has bytes after the data its header describes (a "
-         "corrupt or concatenated file?)");
-  }
+  expect_end(src);
 }
 
 /// The value of 'key' in a NumPy header dict, as raw text up to the next top-level comma or '}'.
@@ -267,6 +262,14 @@ float convert_one(const unsigned char* p, DType t) {
         default:
           return static_cast<float>(load<std::int64_t>(p, t.big_endian));
       }
+  }
+}
+
+void expect_end(ByteSource& src) {
+  char extra = 0;
+  if (src.read(&extra, 1) != 0) {
+    fail(ErrorCode::kInvalidData, src.name(),
+         "has bytes after the data its header describes (a corrupt or concatenated file?)");
   }
 }
 
@@ -625,11 +628,7 @@ CsvCopied copy_npy_columns(ByteSource& src, AtomicFile& out, const NpyColumns& s
     }
     out.put('\n');
   }
-  char extra = 0;
-  if (src.read(&extra, 1) != 0) {
-    fail(ErrorCode::kInvalidData, file,
-         "has bytes after the data its header describes (a corrupt or concatenated file?)");
-  }
+  detail::expect_end(src);
   CsvCopied done;
   done.rows = static_cast<std::int64_t>(rows);
   return done;

@@ -38,15 +38,6 @@ float checked_element(const unsigned char* e, DType t, std::uint64_t r, std::uin
   return v;
 }
 
-/// The file ends where its header says: nothing follows the last element.
-void expect_end(ByteSource& src) {
-  char extra = 0;
-  if (src.read(&extra, 1) != 0) {
-    fail(ErrorCode::kInvalidData, src.name(),
-         "has bytes after the data its header describes (a corrupt or concatenated file?)");
-  }
-}
-
 /// A regular file is read by offset where that skips at least this many bytes at a time (a seek
 /// then costs less than reading them); otherwise the values are streamed and every one is checked.
 constexpr std::uint64_t kSeekFrom = std::uint64_t{16} << 10;
