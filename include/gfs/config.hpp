@@ -114,6 +114,15 @@ struct Config {
   float active_eps = 1e-2F;
   float active_delta = 1e-2F;
   int active_recheck = 1;
+  /// The prescreen: before training, only the `prescreen` columns with the strongest marginal
+  /// statistic (the column screen's |z| of x and of (x - mean)^2 against the target's residual)
+  /// and the pair screen's columns start open; every other column starts closed, below the active
+  /// set's threshold, so the warm-up and every later epoch train about this many columns whatever
+  /// D is (sure independence screening, Fan & Lv 2008). The penalty and the screens still count
+  /// all D columns. Applied when D is more than twice the width; -1 ("auto"): max(1000, 2 N); 0:
+  /// off (every column trains). Never in exact fits, nor with support "stability" (whose bound assumes
+  /// each member sees only its half of the rows).
+  int prescreen = -1;
 
   // -- outputs ---------------------------------------------------------------------------------------
   SupportRule support = SupportRule::kValidated;

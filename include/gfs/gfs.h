@@ -138,6 +138,9 @@ GFS_API int gfs_get_feature_mean(const gfs_selector* s, float* out, int64_t capa
 GFS_API int gfs_get_feature_std(const gfs_selector* s, float* out, int64_t capacity);
 /* Why the device is not the one asked for (e.g. "auto" fell back to the CPU), or "". */
 GFS_API int gfs_get_device_note(const gfs_selector* s, char* buf, int64_t buf_size);
+/* The columns the prescreen let into the network (the others started closed and never trained);
+ * 0: no prescreen, every column trained. */
+GFS_API int gfs_get_prescreen_columns(const gfs_selector* s, int64_t* out);
 /* Processes of a feature-parallel (MPI) fit, and how the columns were split: rank r trained
  * columns [out[2r], out[2r] + out[2r + 1]) (capacity counts values; none for one process). */
 GFS_API int gfs_get_ranks(const gfs_selector* s, int64_t* out);

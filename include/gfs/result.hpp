@@ -79,6 +79,9 @@ struct Result {
                                      ///< the columns of the pair and column screens
   PairScreenReport pair_screen;      ///< support "validated": the pair screen
   ColumnScreenReport column_screen;  ///< support "validated": the column screen
+  /// The columns the prescreen (Config::prescreen) let into the network; the others started closed
+  /// and never trained (0: no prescreen, every column trained)
+  int prescreen_columns = 0;
   /// support "stability": the share of the members that kept each feature (w_j > 0)    [D]
   std::vector<float> frequencies;
   double mean_member_selected = 0;         ///< support "stability": q, the members' mean number kept

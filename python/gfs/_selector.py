@@ -69,6 +69,7 @@ CONFIG_KEYS = {
     "active_eps": "active_eps",
     "active_delta": "active_delta",
     "active_recheck": "active_recheck",
+    "prescreen": "prescreen",
     "record_probabilities": "record_probabilities",
     "device": "device",
     "n_jobs": "threads",
@@ -111,6 +112,7 @@ _INT_ARGS = (
     "n_draws",
     "n_iter_no_change",
     "active_recheck",
+    "prescreen",
 )
 _REAL_ARGS = (
     "penalty_warmup",
@@ -281,6 +283,11 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         A feature stops costing a step once P(its mask > active_eps) < active_delta.
     active_recheck : int, default=1
         Every this many epochs every feature is checked again and may return to training.
+    prescreen : int, default=-1
+        Before training, only this many features with the strongest marginal screen statistic (and
+        the pair screen's) start open; the others start closed and never train, so a fit's cost
+        follows the features that can matter. -1: max(1000, 2 n_samples) when there are more than
+        twice that many features; 0: off. Never with ``exact=True`` or ``support="stability"``.
     n_jobs : int or None, default=None
         CPU threads. None or -1: all cores (the library's default, unlike scikit-learn's None = 1);
         -2: all but one, and so on (at least one); a positive count at most 1024 (``gfs::kMaxThreads``).
@@ -331,6 +338,8 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         The last epoch trained (``epochs`` unless convergence stopping or a callback ended it).
     stop_reason_ : str
         "epochs" (the cap), "converged" (``tol`` / ``n_iter_no_change``) or "callback".
+    prescreen_columns_ : int
+        The features the prescreen let into the network (0: no prescreen, every feature trained).
     ranks_, rank_columns_ : int, ndarray of int64, shape (ranks, 2) or (0, 2)
         A feature-parallel (MPI) fit's processes, and the columns [first, first + count) each trained.
     mean_member_selected_ : float
@@ -397,6 +406,7 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         active_eps=1e-2,
         active_delta=1e-2,
         active_recheck=1,
+        prescreen=-1,
         record_probabilities=False,
         device="auto",
         n_jobs=None,
@@ -441,6 +451,7 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         self.active_eps = active_eps
         self.active_delta = active_delta
         self.active_recheck = active_recheck
+        self.prescreen = prescreen
         self.record_probabilities = record_probabilities
         self.device = device
         self.n_jobs = n_jobs
@@ -610,6 +621,7 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         self.penalty_weight_ = float(self.config_["lambda"])
         self.fit_seconds_ = r["fit_seconds"]
         self.n_iter_ = int(r["stopped_epoch"])
+        self.prescreen_columns_ = int(r["prescreen_columns"])
         self.ranks_ = int(r["ranks"])
         self.rank_columns_ = r["rank_columns"]
         self.stop_reason_ = r["stop_reason"]

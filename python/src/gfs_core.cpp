@@ -104,6 +104,7 @@ nb::dict result_to_dict(gfs::Result&& r) {
   out["fit_seconds"] = r.fit_seconds;
   out["stopped_epoch"] = r.stopped_epoch;
   out["stop_reason"] = r.stop_reason;
+  out["prescreen_columns"] = r.prescreen_columns;
   out["ranks"] = r.ranks;
   std::vector<std::int64_t> split;
   for (const auto& [first, count] : r.rank_columns) {

@@ -407,6 +407,12 @@ int gfs_get_device_note(const gfs_selector* s, char* buf, int64_t buf_size) {
   GFS_API_END
 }
 
+int gfs_get_prescreen_columns(const gfs_selector* s, int64_t* out) {
+  GFS_API_BEGIN
+  put(out, fitted_result(s).prescreen_columns, "gfs_get_prescreen_columns");
+  GFS_API_END
+}
+
 int gfs_get_ranks(const gfs_selector* s, int64_t* out) {
   GFS_API_BEGIN
   put(out, fitted_result(s).ranks, "gfs_get_ranks");

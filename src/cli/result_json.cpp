@@ -160,6 +160,7 @@ nlohmann::ordered_json result_to_json(const Result& r, const InputInfo& in) {
   j["n_outputs"] = r.n_outputs;
   j["device"] = r.device;
   j["device_note"] = r.device_note;
+  j["prescreen_columns"] = r.prescreen_columns;
   j["ranks"] = r.ranks;
   auto split = nlohmann::ordered_json::array();  // feature-parallel: how D was split (one process: none)
   for (const auto& [first, count] : r.rank_columns) split.push_back({{"first", first}, {"count", count}});

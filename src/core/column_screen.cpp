@@ -237,6 +237,26 @@ std::size_t forward_stop(const std::vector<double>& p, double fdr) {
   return keep;
 }
 
+std::vector<float> column_strengths(const ScreenInput& in, const std::vector<std::vector<float>>& residuals,
+                                    int threads) {
+  const auto held = static_cast<std::size_t>(in.count);
+  // Columns in blocks of 256 (a block's sums stay in cache while the rows stream past).
+  constexpr std::int64_t kBlock = 256;
+  const std::int64_t blocks = (in.count + kBlock - 1) / kBlock;
+  // The marginal terms of the columns x holds, each column's strongest |z| in float (what the
+  // ranks exchange, so one process and any split choose the same pool).
+  TermZ z{std::vector<double>(held), std::vector<double>(held)};
+  std::vector<float> mine(held, 0.0F);
+  for (const std::vector<float>& r : residuals) {
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
+    for (std::int64_t b = 0; b < blocks; ++b)
+      column_terms(in.x, in.n_rows, in.stride, b * kBlock, std::min(in.count, (b + 1) * kBlock), r, z);
+    for (std::size_t j = 0; j < held; ++j)
+      mine[j] = std::max({mine[j], static_cast<float>(z.linear[j]), static_cast<float>(z.square[j])});
+  }
+  return in.gather_strengths ? in.gather_strengths(mine) : mine;
+}
+
 ColumnScreenReport screen_columns(const Config& config, const ScreenInput& in, const train::Targets& targets) {
   ColumnScreenReport report;
   if (config.support != SupportRule::kValidated || !config.column_screen) {
@@ -253,23 +273,7 @@ ColumnScreenReport screen_columns(const Config& config, const ScreenInput& in, c
   report.fdr = kColumnScreenFdr;
   report.ran = true;
   const int threads = config.threads > 0 ? config.threads : omp_get_max_threads();
-  const auto held = static_cast<std::size_t>(in.count);
-  // Columns in blocks of 256 (a block's sums stay in cache while the rows stream past).
-  constexpr std::int64_t kBlock = 256;
-  const std::int64_t blocks = (in.count + kBlock - 1) / kBlock;
-
-  // The first pass: the marginal terms of the columns x holds, each column's strongest |z| in
-  // float (what the ranks exchange, so one process and any split choose the same pool).
-  TermZ z{std::vector<double>(held), std::vector<double>(held)};
-  std::vector<float> mine(held, 0.0F);
-  for (const std::vector<float>& r : res) {
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
-    for (std::int64_t b = 0; b < blocks; ++b)
-      column_terms(in.x, n_rows, in.stride, b * kBlock, std::min(in.count, (b + 1) * kBlock), r, z);
-    for (std::size_t j = 0; j < held; ++j)
-      mine[j] = std::max({mine[j], static_cast<float>(z.linear[j]), static_cast<float>(z.square[j])});
-  }
-  const std::vector<float> strongest = in.gather_strengths ? in.gather_strengths(mine) : mine;
+  const std::vector<float> strongest = in.strengths != nullptr ? *in.strengths : column_strengths(in, res, threads);
   // The pool: the columns that reach kPoolShare of the Bonferroni bound over every test at
   // kPoolFamilyError (the strongest kMaxPool of them).
   const auto pool_z = static_cast<float>(kPoolShare * two_sided_normal_quantile(kPoolFamilyError / tests));

@@ -56,7 +56,15 @@ struct ScreenInput {
   std::function<std::vector<float>(const std::vector<float>&)> gather_strengths;
   /// The columns `ids` (ascending), [n_rows, ids.size()] row-major, from the ranks that hold them.
   std::function<std::vector<float>(const std::vector<int>& ids)> gather_pool;
+  /// column_strengths() of this input, when the fit has them already (nullptr: computed here).
+  const std::vector<float>* strengths = nullptr;
 };
+
+/// The screen's first pass: every column's strongest marginal |z| (linear or square term, largest
+/// over the residuals), [n_features] (gathered from the ranks through in.gather_strengths).
+/// Depends neither on the thread count nor on the split.
+std::vector<float> column_strengths(const ScreenInput& in, const std::vector<std::vector<float>>& residuals,
+                                    int threads);
 
 /// The screen (any scale of x), or the reason it is skipped.
 ColumnScreenReport screen_columns(const Config& config, const ScreenInput& in, const train::Targets& targets);

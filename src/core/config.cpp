@@ -221,6 +221,7 @@ const std::vector<std::pair<std::string, Field>>& fields() {
       GFS_FLOAT_FIELD(active_eps),
       GFS_FLOAT_FIELD(active_delta),
       GFS_INT_FIELD(active_recheck),
+      GFS_INT_FIELD(prescreen),
       GFS_ENUM_FIELD(support, kSupports),
       GFS_FLOAT_FIELD(validation_z),
       GFS_ENUM_FIELD(pair_screen, kPairScreens),
@@ -339,6 +340,7 @@ void Config::validate() const {
   require(std::isfinite(active_eps) && active_eps > 0 && active_eps < 1, "active_eps", "must be in (0, 1)");
   require(std::isfinite(active_delta) && active_delta > 0 && active_delta < 1, "active_delta", "must be in (0, 1)");
   require(active_recheck >= 1, "active_recheck", "must be at least 1 (epochs)");
+  require(prescreen >= -1, "prescreen", "must be -1 (auto), 0 (off) or a number of columns");
   require(n_draws >= 0, "n_draws", "must be >= 0 (0: one draw per training batch)");
   require(std::isfinite(penalty_ramp) && penalty_ramp >= 0 && penalty_ramp <= 1, "penalty_ramp", "must be in [0, 1]");
   require(members >= 2 && members <= 1024 && members % 2 == 0, "members",

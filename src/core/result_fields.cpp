@@ -13,6 +13,7 @@ const std::vector<ResultField>& result_fields() {
       {"candidates", "candidates", "gfs_get_candidates", "candidates_"},
       {"pair_screen", "pair_screen.pairs", "gfs_get_interactions", "interactions_"},
       {"column_screen", "column_screen.columns", "gfs_get_screened", "screened_"},
+      {"prescreen_columns", "prescreen_columns", "gfs_get_prescreen_columns", "prescreen_columns_"},
       {"logits", "logits", "gfs_get_logits", "logits_"},
       {"probabilities", "probabilities", "gfs_get_probabilities", "probabilities_"},
       {"scores", "scores", "gfs_get_scores", "scores_"},

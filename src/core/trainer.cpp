@@ -11,6 +11,8 @@
 #include <memory>
 #include <mutex>
 
+#include <omp.h>
+
 #include "backends/backends.hpp"
 #include "core/checkpointing.hpp"
 #include "core/column_screen.hpp"
@@ -18,6 +20,7 @@
 #include "core/outputs.hpp"
 #include "core/pair_screen.hpp"
 #include "core/plan.hpp"
+#include "core/prescreen.hpp"
 #include "core/stability.hpp"
 #include "core/support.hpp"
 #include "gfs/error.hpp"
@@ -366,13 +369,30 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
     result.expected_false_selections = stab.expected_false_selections;
     result.ranking = rank_by_frequency(result.frequencies, result.logits);
   } else {
-    const train::Plan plan = make_plan(config, n_rows, n_features);
+    train::Plan plan = make_plan(config, n_rows, n_features);
     const train::ModelShape shape = make_shape(config, n_features, targets.n_outputs);
+    // The screens read the data alone: they run first, where the prescreen needs them.
+    result.pair_screen = screen_pairs(config, train_x, n_rows, n_features, targets, ranks != nullptr);
+    ScreenInput screen_in = screen_input(train_x, n_rows, n_features, block, local ? ranks.get() : nullptr);
+    const std::int64_t width = prescreen_width(config, n_rows, n_features, ranks != nullptr);
+    std::vector<float> strengths;
+    std::vector<int> open;  // prescreened: the columns that start open
+    if (width > 0) {
+      strengths = column_strengths(screen_in, target_residuals(targets, n_rows),
+                                   config.threads > 0 ? config.threads : omp_get_max_threads());
+      screen_in.strengths = &strengths;
+      open = prescreen_columns(strengths, width, pair_columns(result.pair_screen));
+      plan.active.in_warmup = true;
+      result.prescreen_columns = static_cast<int>(open.size());
+    }
+    result.column_screen = screen_columns(config, screen_in, targets);
     train::Position from;
-    const train::TrainState initial =
+    train::TrainState initial =
         checkpoints.resuming() ? checkpoints.resume(block_shape, 1, result, from)
         : ranks ? train::TrainState(train::initial_params(shape, plan.seed, block.first(), block.count()))
                 : train::TrainState(train::initial_params(shape, plan.seed));
+    // A resumed state holds the closed columns already.
+    if (width > 0 && !checkpoints.resuming()) close_columns(initial.values, 0, open, closed_logit(plan.active, plan.tau0));
 
     // "auto" is resolved once: the validation networks run on the device the fit ran on.
     OpenedBackend opened = open_backend(ranks ? Device::cpu() : config.device, config.threads);
@@ -425,8 +445,6 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
     data.n_rows = n_rows;
     data.n_features = n_features;
     data.targets = &targets;
-    result.pair_screen = screen_pairs(config, train_x, n_rows, n_features, targets, ranks != nullptr);
-    result.column_screen = screen_columns(config, screen_input(train_x, n_rows, n_features, block, local ? ranks.get() : nullptr), targets);
     data.paired_columns = pair_columns(result.pair_screen);
     data.screened_columns = screened_columns(result.column_screen);
     data.confirmed_columns = screened_columns(result.column_screen, kColumnScreenFamilyError);
@@ -456,7 +474,7 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
     Support support = select_support(config, logits, result.scores, data);
     result.selected = std::move(support.selected);
     result.candidates = std::move(support.candidates);
-    result.ranking = rank_by_logit(logits);
+    result.ranking = width > 0 ? rank_prescreened(logits, strengths, open) : rank_by_logit(logits);
   }
   result.fit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;

@@ -27,6 +27,7 @@ struct ActivePolicy {
   double delta = 1e-2;   ///< ... when it exceeds eps with probability < delta
   int recheck_epochs = 1;  ///< every this many epochs every column is checked again (and may return)
   double compact_factor = 1.25;  ///< gather (again) once the active set has shrunk by this factor
+  bool in_warmup = false;  ///< also in the warm-up (lambda 0): the prescreen closed columns before it
 
   /// The logit below which a column is inactive at temperature tau:
   /// 1 - exp(-exp(w - tau logit(eps))) < delta  <=>  w < tau logit(eps) + log(-log(1 - delta)).
@@ -45,9 +46,12 @@ using ColumnIds = std::vector<std::int64_t>;
 /// The columns of `logits` [count] at or above policy.threshold(tau) (the active ones), ascending.
 ColumnIds active_columns(const ActivePolicy& policy, const float* logits, std::int64_t count, double tau);
 
-/// Whether the active set applies to an epoch at penalty weight `lambda`: never in the warm-up
-/// (lambda 0) nor for exact fits (policy disabled).
-inline bool active_set_applies(const ActivePolicy& policy, double lambda) { return policy.enabled && lambda > 0; }
+/// Whether the active set applies to an epoch at penalty weight `lambda`: never for exact fits
+/// (policy disabled), in the warm-up (lambda 0) only when the prescreen closed columns before it
+/// (else no mask is closed yet and every column trains).
+inline bool active_set_applies(const ActivePolicy& policy, double lambda) {
+  return policy.enabled && (lambda > 0 || policy.in_warmup);
+}
 
 /// Whether epoch `epoch` (1-based) checks every column again (else gathered columns only shrink).
 inline bool is_recheck_epoch(const ActivePolicy& policy, int epoch) {

@@ -97,8 +97,13 @@ TEST(ActiveSet, TheDecisionShrinksByTheCompactFactorAndRecheckReadmits) {
   d = train::decide_active_set(policy, true, nullptr, w.data(), 10, tau);
   ASSERT_EQ(d.action, Action::kGather);
   EXPECT_EQ(d.ids, (train::ColumnIds{7}));
-  // The gates: never in the warm-up or an exact fit; rechecks every recheck_epochs epochs.
+  // The gates: never in the warm-up (unless the prescreen closed columns before it) or an exact
+  // fit; rechecks every recheck_epochs epochs.
   EXPECT_FALSE(train::active_set_applies(policy, 0.0));
+  EXPECT_TRUE(train::active_set_applies(policy, 0.5));
+  policy.in_warmup = true;
+  EXPECT_TRUE(train::active_set_applies(policy, 0.0));
+  policy.in_warmup = false;
   policy.recheck_epochs = 3;
   EXPECT_FALSE(train::is_recheck_epoch(policy, 4));
   EXPECT_TRUE(train::is_recheck_epoch(policy, 6));

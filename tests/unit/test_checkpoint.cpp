@@ -133,6 +133,7 @@ void expect_identical(const Result& a, const Result& b) {
   EXPECT_EQ(a.device_note, b.device_note);
   EXPECT_EQ(a.ranks, b.ranks);
   EXPECT_EQ(a.rank_columns, b.rank_columns);
+  EXPECT_EQ(a.prescreen_columns, b.prescreen_columns);
   EXPECT_EQ(a.config.items(), b.config.items());
   EXPECT_EQ(a.pair_screen.ran, b.pair_screen.ran);
   EXPECT_EQ(a.pair_screen.note, b.pair_screen.note);
@@ -224,6 +225,14 @@ TEST(Checkpoint, ResumedFromEveryEpochUpToTheCapEqualsTheFit) {
   c.epochs = 30;
   c.n_iter_no_change = 0;
   resume_from_every_epoch(c, "epochs");
+}
+
+TEST(Checkpoint, ResumedFromEveryEpochOfAPrescreenedFitEqualsIt) {
+  // The closed columns are in the state: a fit resumed in the warm-up (where the active set
+  // already applies) or after it trains what the uninterrupted one does.
+  Config c = converging(SupportRule::kValidated);
+  c.prescreen = 20;  // of 70 columns
+  resume_from_every_epoch(c, "converged");
 }
 
 TEST(Checkpoint, ResumedFromEveryEpochOfAStabilityFitUpToTheCapEqualsIt) {

@@ -224,7 +224,7 @@ class CpuBackend final : public train::Backend {
   }
 
   /// Before epoch `epoch` at (tau, lambda): each member trains the columns that can still matter
-  /// (train::decide_active_set, the decision every backend makes). Never during the warm-up.
+  /// (train::decide_active_set, the decision every backend makes). Not in the warm-up unless the prescreen closed columns.
   void update_active_set(float tau, float lambda, int epoch) {
     const train::ActivePolicy& policy = setup_.plan.active;
     if (!train::active_set_applies(policy, lambda) || !setup_.features.is_whole()) return;

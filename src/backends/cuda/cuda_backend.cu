@@ -7,8 +7,9 @@
 /// tau, lambda, Adam coefficients), replays the captured step graph once per step, and downloads the
 /// per-step loss terms once at the end. The step itself is written once, in enqueue_step().
 ///
-/// Active set (Plan::active; never in exact fits or the warm-up): before an epoch the backend asks
-/// train::decide_active_set() — the CPU backend's decision, from the logits — what to train. A
+/// Active set (Plan::active; never in exact fits, nor in the warm-up unless the prescreen closed
+/// columns): before an epoch the backend asks train::decide_active_set() — the CPU backend's
+/// decision, from the logits — what to train. A
 /// gathered model (the active columns' x, parameters and Adam moments, contiguous) is built on the
 /// host with train::gather_state / gather_x and uploaded into the front of the same device
 /// buffers: a gather happens only when the set shrank by compact_factor or a recheck changed it

@@ -1,0 +1,66 @@
+/// @file prescreen.cpp
+/// @brief The prescreen (see prescreen.hpp).
+#include "core/prescreen.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+#include "core/outputs.hpp"
+
+namespace gfs::detail {
+
+std::int64_t prescreen_width(const Config& config, std::int64_t n_rows, std::int64_t n_features,
+                             bool feature_parallel) {
+  if (config.prescreen == 0 || config.exact || config.support == SupportRule::kStability || feature_parallel)
+    return 0;
+  const std::int64_t width = config.prescreen > 0 ? config.prescreen : std::max<std::int64_t>(1000, 2 * n_rows);
+  return n_features > 2 * width ? width : 0;
+}
+
+std::vector<int> prescreen_columns(const std::vector<float>& strengths, std::int64_t width, const std::vector<int>& also) {
+  std::vector<int> order(strengths.size());
+  std::iota(order.begin(), order.end(), 0);
+  const auto k = static_cast<std::size_t>(std::clamp<std::int64_t>(width, 0, static_cast<std::int64_t>(order.size())));
+  const auto stronger = [&](int a, int b) {
+    const float sa = strengths[static_cast<std::size_t>(a)], sb = strengths[static_cast<std::size_t>(b)];
+    return sa > sb || (sa == sb && a < b);
+  };
+  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(k), order.end(), stronger);
+  order.resize(k);
+  order.insert(order.end(), also.begin(), also.end());
+  std::sort(order.begin(), order.end());
+  order.erase(std::unique(order.begin(), order.end()), order.end());
+  return order;
+}
+
+float closed_logit(const train::ActivePolicy& policy, float tau0) {
+  return static_cast<float>(policy.threshold(tau0) - 1.0);
+}
+
+void close_columns(train::Params<float>& values, int member, const std::vector<int>& open, float logit) {
+  train::ParamView<float> p = values.member(member);
+  std::size_t next = 0;
+  for (std::size_t j = 0; j < p.mask_bias.size(); ++j) {
+    if (next < open.size() && static_cast<std::size_t>(open[next]) == j) {
+      ++next;
+      continue;
+    }
+    p.mask_bias[j] = logit;
+  }
+}
+
+std::vector<int> rank_prescreened(const std::vector<float>& logits, const std::vector<float>& strengths,
+                                  const std::vector<int>& open) {
+  std::vector<char> in(logits.size(), 0);
+  for (int j : open) in[static_cast<std::size_t>(j)] = 1;
+  std::vector<int> order = rank_by_logit(logits);
+  // rank_by_logit's order among the open columns, then the others by strength.
+  const auto split = std::stable_partition(order.begin(), order.end(), [&](int j) { return in[static_cast<std::size_t>(j)] != 0; });
+  std::sort(split, order.end(), [&](int a, int b) {
+    const float sa = strengths[static_cast<std::size_t>(a)], sb = strengths[static_cast<std::size_t>(b)];
+    return sa > sb || (sa == sb && a < b);
+  });
+  return order;
+}
+
+}  // namespace gfs::detail
