@@ -46,6 +46,7 @@ NON_DEFAULT = {
     "active_eps": (0.05, "0.05"),
     "active_delta": (0.02, "0.02"),
     "active_recheck": (3, "3"),
+    "prescreen": (500, "500"),
     "record_probabilities": (True, "true"),
     "device": ("cpu", "cpu"),
     "n_jobs": (3, "3"),
