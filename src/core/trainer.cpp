@@ -381,7 +381,7 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
     result.device = backend->name();
     prepare(*backend, plan, block_x, n_rows, shape, targets, initial, &block, ranks ? &ranks->reduce() : nullptr);
 
-    train::Schedule schedule(plan, n_rows);
+    train::Schedule schedule(plan, n_rows, targets.strata());
     std::vector<float> logits, own;
     const auto read_logits = [&] {  // every column's, gathered from the ranks
       backend->read_logits(own);
@@ -449,7 +449,7 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
       std::unique_ptr<train::Backend> b = make_backend(opened.device, threads);
       const train::TrainState state(init);
       prepare(*b, sub, xs, rows, sub_shape, t, state);
-      train::Schedule sub_schedule(sub, rows);
+      train::Schedule sub_schedule(sub, rows, t.strata());
       train::run_epochs(*b, sub_schedule, train::Position{}, [](int, float, const train::EpochStats&) { return true; });
       return b;
     };
