@@ -120,7 +120,8 @@ Targets survival_targets(const Config& cfg, const float* y, std::int64_t n_rows)
   const std::int64_t batch = std::min<std::int64_t>(cfg.batch_size, n_rows);
   const std::int64_t batches = (n_rows + batch - 1) / batch;
   if (events < batches)
-    invalid("the survival targets hold " + std::to_string(events) + " events, fewer than the " +
+    invalid("the survival targets hold " + std::to_string(events) + (events == 1 ? " event" : " events") +
+            ", fewer than the " +
             std::to_string(batches) + " batches of " + std::to_string(batch) + " rows need (one each): set batch_size " +
             "to at least " + std::to_string((n_rows + events - 1) / events));
   return t;

@@ -207,7 +207,7 @@ TEST(SurvivalTargets, BadTargetsGetAnErrorNamingTheProblem) {
   EXPECT_NE(error_of(c, {1, 0, 2, 0, 3, 0, 4, 0}, 4).find("no event"), std::string::npos);
   // Two batches of two rows need two events; one is too few, and the message says what to set.
   const std::string few = error_of(c, {1, 1, 2, 0, 3, 0, 4, 0}, 4);
-  EXPECT_NE(few.find("1 events, fewer than the 2 batches of 2 rows need"), std::string::npos) << few;
+  EXPECT_NE(few.find("1 event, fewer than the 2 batches of 2 rows need"), std::string::npos) << few;
   EXPECT_NE(few.find("batch_size to at least 4"), std::string::npos) << few;
   EXPECT_NE(error_of(c, {1, 1, 2, 0}, 4, 1).find("survival takes two target columns"), std::string::npos);
 }
