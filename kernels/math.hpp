@@ -154,6 +154,97 @@ GFS_HOST_DEVICE T squared_error_row(const T* z, const Target* target, int n, T s
 }
 
 // ---------------------------------------------------------------------------------------------
+// Cox partial likelihood (survival). The loss of a batch of n rows with risk scores eta, times t
+// and event flags d (1 event, 0 censored) is
+//   L = scale * sum_{i: d_i = 1} [ log A_i - eta_i ],   A_i = sum_{j: t_j >= t_i} e^{eta_j}
+// (Breslow's handling of ties), scale = 1 / (events in the batch). Efron's: the k-th (0-based, in
+// batch order) of the m events tied at t_i takes A_i - (k/m) sum_{tied events j} e^{eta_j}.
+// Unlike the other losses it couples the rows, so it is split into per-row pieces that a loop or
+// a block of threads runs in three passes: the shift (max eta), every event's denominator, then
+// every row's loss and gradient. All sums over the batch run in row order, whoever computes them.
+
+/// How tied event times share a risk set.
+enum class CoxTies : int { kBreslow = 0, kEfron = 1 };
+
+/// The batch's largest risk score: every exponent is taken relative to it (no overflow).
+template <typename T>
+GFS_HOST_DEVICE T cox_shift(const T* eta, int n) {
+  T m = eta[0];
+  for (int j = 1; j < n; ++j) m = eta[j] > m ? eta[j] : m;
+  return m;
+}
+
+/// Events in the batch (event flags are 0 or 1).
+template <typename E>
+GFS_HOST_DEVICE int cox_events(const E* event, int n) {
+  int e = 0;
+  for (int j = 0; j < n; ++j) e += event[j] != E(0) ? 1 : 0;
+  return e;
+}
+
+/// Event row i's denominator A_i e^{-shift} (Efron: less its tied share); writes the share k/m that
+/// Efron removes into *tie_share (0 under Breslow). A censored row has none: returns 1, share 0.
+template <typename T, typename Time, typename E>
+GFS_HOST_DEVICE T cox_denominator(const T* eta, const Time* time, const E* event, int n, int i, T shift, CoxTies ties,
+                                  T* tie_share) {
+  *tie_share = T(0);
+  if (event[i] == E(0)) return T(1);
+  T risk = 0, tied = 0;
+  int before = 0, tied_events = 0;
+  for (int j = 0; j < n; ++j) {
+    const T e = gexp(eta[j] - shift);
+    if (time[j] >= time[i]) risk += e;
+    if (event[j] != E(0) && time[j] == time[i]) {
+      tied += e;
+      before += j < i ? 1 : 0;
+      ++tied_events;
+    }
+  }
+  if (ties == CoxTies::kEfron && tied_events > 1) {
+    *tie_share = T(before) / T(tied_events);
+    risk -= *tie_share * tied;
+  }
+  // Mathematically A_i >= e^{eta_i - shift} / m > 0; the floor only guards float rounding.
+  return max_(risk, T(1e-30));
+}
+
+/// Row k's share of the loss (unscaled: 0 for a censored row), and d(scale * L)/d eta_k into *grad
+/// unless grad is null. `denom` and `tie_share` are every row's cox_denominator outputs.
+template <typename T, typename Time, typename E>
+GFS_HOST_DEVICE T cox_row(const T* eta, const Time* time, const E* event, const T* denom, const T* tie_share, int n,
+                          int k, T shift, T scale, T* grad) {
+  if (grad != nullptr) {
+    // d log A_i / d eta_k = e^{eta_k} (1[t_k >= t_i] - share_i 1[k tied with event i]) / A_i.
+    const bool k_event = event[k] != E(0);
+    T acc = 0;
+    for (int i = 0; i < n; ++i) {
+      if (event[i] == E(0)) continue;
+      T w = time[k] >= time[i] ? T(1) : T(0);
+      if (k_event && time[k] == time[i]) w -= tie_share[i];
+      acc += w / denom[i];
+    }
+    *grad = scale * (gexp(eta[k] - shift) * acc - (k_event ? T(1) : T(0)));
+  }
+  if (event[k] == E(0)) return T(0);
+  return glog(denom[k]) - (eta[k] - shift);
+}
+
+/// The whole batch in one call (a single thread): returns scale * L and writes grad [n] (unless
+/// null); `denom` and `tie_share` are scratch [n]. A batch without events has loss and gradient 0.
+template <typename T, typename Time, typename E>
+GFS_HOST_DEVICE T cox_batch_loss(const T* eta, const Time* time, const E* event, int n, CoxTies ties, T* denom,
+                                 T* tie_share, T* grad) {
+  const int events = cox_events(event, n);
+  const T scale = events > 0 ? T(1) / T(events) : T(0);
+  const T shift = cox_shift(eta, n);
+  for (int i = 0; i < n; ++i) denom[i] = cox_denominator(eta, time, event, n, i, shift, ties, tie_share + i);
+  T loss = 0;
+  for (int k = 0; k < n; ++k)
+    loss += scale * cox_row(eta, time, event, denom, tie_share, n, k, shift, scale, grad != nullptr ? grad + k : nullptr);
+  return loss;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Selection penalty.
 
 /// mean: the paper's mean_j m_j (its "raw" mode); target: (mean_j m_j - k/D)^2 for a requested k.

@@ -13,7 +13,11 @@
 
 namespace gfs {
 
-enum class Task { kClassification, kRegression };
+/// kSurvival: the targets are a time and an event flag (1 event, 0 censored); the loss is the
+/// negative Cox partial log-likelihood over each batch's risk sets.
+enum class Task { kClassification, kRegression, kSurvival };
+/// Survival: how tied event times share a risk set in the Cox partial likelihood.
+enum class CoxTies { kBreslow, kEfron };
 /// Selection penalty: kRaw = mean_j m_j; kTarget = (mean_j m_j - k/D)^2.
 enum class Penalty { kRaw, kTarget };
 /// How the selection penalty is normalised: its weight per mask is lambda / norm.
@@ -60,6 +64,7 @@ struct Config {
   // -- task ------------------------------------------------------------------------------------------
   Task task = Task::kClassification;
   ClassWeights class_weights = ClassWeights::kNone;
+  CoxTies cox_ties = CoxTies::kBreslow;  ///< survival: Breslow (the default of most software) or Efron
 
   // -- model -----------------------------------------------------------------------------------------
   int embedding_dim = 32;              ///< d_e
@@ -186,5 +191,6 @@ GFS_API std::string to_string(Penalty p);
 GFS_API std::string to_string(SupportRule s);
 GFS_API std::string to_string(ClassWeights w);
 GFS_API std::string to_string(PenaltyScale s);
+GFS_API std::string to_string(CoxTies t);
 
 }  // namespace gfs

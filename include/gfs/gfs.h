@@ -48,7 +48,8 @@ GFS_API int gfs_set(gfs_selector* s, const char* key, const char* value);
 /* Writes the current value of `key` (NUL-terminated) into buf of buf_size bytes. */
 GFS_API int gfs_get(const gfs_selector* s, const char* key, char* buf, int64_t buf_size);
 
-/* x: [n_rows, n_features] row-major float32; y: class labels (as floats) or [n_rows, n_targets].
+/* x: [n_rows, n_features] row-major float32; y: class labels (as floats) or [n_rows, n_targets];
+ * task "survival": y is [n_rows, 2] = (time >= 0, event 1 or 0 for censored), n_targets = 2.
  * A fit that fails (any status but GFS_OK) leaves the handle's previous result, if any, as it was:
  * the getters and gfs_transform keep answering for the last fit that succeeded (as scikit-learn's
  * estimators keep their fitted attributes); before any successful fit they return GFS_ERR_NOT_FITTED. */
@@ -115,7 +116,7 @@ GFS_API int gfs_get_ranking(const gfs_selector* s, int64_t* out, int64_t capacit
 GFS_API int gfs_get_missing_fraction(const gfs_selector* s, float* out, int64_t capacity);
 /* Which device ran the fit ("cpu", "cuda:0"), NUL-terminated into buf. */
 GFS_API int gfs_get_device(const gfs_selector* s, char* buf, int64_t buf_size);
-/* Classes (classification) or target columns (regression). */
+/* Classes (classification), target columns (regression), or 1 (survival: the risk score). */
 GFS_API int gfs_get_n_outputs(const gfs_selector* s, int64_t* out);
 /* The last epoch trained, and why training stopped there: "epochs" (the cap), "converged" (tol /
  * n_iter_no_change) or "callback". */

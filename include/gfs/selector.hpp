@@ -64,6 +64,8 @@ class GFS_API Selector {
 
   /// Trains on x [n_rows, n_features] (row-major, float32). Classification: y holds n_rows class
   /// labels, integers 0..C-1 stored as floats. Regression: y is [n_rows, n_targets] row-major.
+  /// Survival (Task::kSurvival): y is [n_rows, 2] row-major, (time >= 0, event 1 or censored 0),
+  /// n_targets = 2.
   /// Throws gfs::Error naming what is wrong with the input or the settings. A fit that throws
   /// (fit_columns too) leaves the previous successful fit's result as it was (scikit-learn keeps
   /// an estimator's fitted attributes the same way): fitted(), result() and transform() still

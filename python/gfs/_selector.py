@@ -62,6 +62,7 @@ CONFIG_KEYS = {
     "beta_2": "adam_beta2",
     "epsilon": "adam_eps",
     "class_weight": "class_weights",
+    "ties": "cox_ties",
     "n_draws": "n_draws",
     "exact": "exact",
     "tol": "tol",
@@ -84,6 +85,39 @@ _HISTORY_FIELDS = _core.history_fields()
 
 def _bool_text(value):
     return "true" if value else "false"
+
+
+#: Field names that mark a structured survival array's event flag (the other field is the time).
+_EVENT_NAMES = ("event", "status", "cens", "censor", "observed", "delta", "death", "dead")
+
+
+def _survival_targets(y):
+    """Survival y as [n, 2] float columns (time, event). A structured array (scikit-survival's
+    ``Surv``: event then time) gives its bool field, or the one named like an event flag, as the
+    event; anything else is read as columns (time, event) and checked by the library."""
+    dtype = getattr(y, "dtype", None)
+    if dtype is None or dtype.names is None:
+        columns = np.asarray(y, dtype=np.float64)
+        if columns.ndim == 2 and columns.shape[1] == 2 and np.isnan(columns[:, 0]).any():
+            # The library's message, before scikit-learn's generic "Input contains NaN".
+            row = int(np.flatnonzero(np.isnan(columns[:, 0]))[0])
+            raise ValueError(f"survival time at row {row} is nan: times must be finite and >= 0")
+        return y
+    if len(dtype.names) != 2:
+        raise ValueError(f"a structured survival y needs two fields (event, time), got {dtype.names}")
+    kinds = [dtype[name].kind for name in dtype.names]
+    if kinds.count("b") == 1:
+        event = dtype.names[kinds.index("b")]
+    else:
+        named = [n for n in dtype.names if n.lower() in _EVENT_NAMES]
+        if len(named) != 1:
+            raise ValueError(
+                f"cannot tell which field of the structured survival y {dtype.names} is the event flag: make it "
+                "bool (as sksurv.util.Surv.from_arrays does) or name it 'event' or 'status'"
+            )
+        event = named[0]
+    time = dtype.names[1 - dtype.names.index(event)]
+    return np.column_stack([np.asarray(y[time], dtype=np.float64), np.asarray(y[event], dtype=np.float64)])
 
 
 class InvalidParameterError(ValueError, TypeError):
@@ -130,7 +164,7 @@ _REAL_ARGS = (
     "active_eps",
     "active_delta",
 )
-_STR_ARGS = ("task", "penalty", "penalty_scale", "support", "pair_screen", "device")
+_STR_ARGS = ("task", "ties", "penalty", "penalty_scale", "support", "pair_screen", "device")
 
 
 def _invalid(name, expected, value):
@@ -190,9 +224,10 @@ class GFSSelector(SelectorMixin, BaseEstimator):
 
     Parameters
     ----------
-    task : {"classification", "regression"}, default="classification"
+    task : {"classification", "regression", "survival"}, default="classification"
         Classification takes one label column of any type (encoded to 0..C-1, ``classes_``);
-        regression takes one or more real target columns.
+        regression takes one or more real target columns; survival takes a time and an event flag
+        (``fit``'s y) and trains on the negative Cox partial log-likelihood.
     n_features_to_select : int, float or None, default=None
         The count k used by ``penalty="target"`` and ``support="top-k"``; a float in (0, 1) is a
         fraction of the features. With the defaults (raw penalty, validated support) the count is
@@ -264,6 +299,9 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         Adam's parameters (MLPClassifier's names).
     class_weight : {None, "balanced", "reference"}, default=None
         Class weights of the cross-entropy: none, N / (C · count_c), or the reference package's.
+    ties : {"breslow", "efron"}, default="breslow"
+        Survival: how tied event times share a risk set in the Cox partial likelihood (as
+        scikit-survival's ``CoxPHSurvivalAnalysis(ties=...)``).
     n_draws : int, default=1000
         Hard Gumbel draws behind ``scores_`` (0: one per training batch, as the reference).
     record_probabilities : bool, default=False
@@ -353,7 +391,7 @@ class GFSSelector(SelectorMixin, BaseEstimator):
     n_features_in_, feature_names_in_ : int, ndarray of str
         As every scikit-learn estimator (names when X was a DataFrame with string column names).
     n_outputs_ : int
-        Classes (classification) or target columns (regression).
+        Classes (classification), target columns (regression), or 1 (survival: the risk score).
     device_ : str
         The device that ran the fit, e.g. "cpu" or "cuda:0" (``device_note_`` says why "auto" fell
         back to the CPU, when it did).
@@ -399,6 +437,7 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         beta_2=0.999,
         epsilon=1e-8,
         class_weight=None,
+        ties="breslow",
         n_draws=1000,
         exact=False,
         tol=1e-4,
@@ -444,6 +483,7 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         self.beta_2 = beta_2
         self.epsilon = epsilon
         self.class_weight = class_weight
+        self.ties = ties
         self.n_draws = n_draws
         self.exact = exact
         self.tol = tol
@@ -533,12 +573,18 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         X: array-like (numpy float32/float64 in any layout, pandas DataFrame, lists, scipy.sparse
         matrices, which are densified); NaN or ``pd.NA`` marks a missing value. A C-contiguous
         float32 array is passed to the library without a copy. y: class labels of any type
-        (classification) or [n_samples] / [n_samples, n_targets] real targets (regression).
+        (classification), [n_samples] / [n_samples, n_targets] real targets (regression), or
+        survival targets: a structured array of an event flag and a time (scikit-survival's
+        ``Surv.from_arrays``; the bool field, or the field named event/status, is the event) or
+        [n_samples, 2] columns (time, event), event 1 for an event and 0 for a censored row.
 
         The library trains with the GIL released. Ctrl-C stops training after the current epoch and
         raises KeyboardInterrupt; an interrupted or failed fit leaves the fitted attributes as they were.
         """
-        regression = self.task == "regression"
+        survival = self.task == "survival"
+        if survival:
+            y = _survival_targets(y)
+        regression = self.task == "regression" or survival
         # Two rows at least: one row has no spread to standardise and nothing to hold out.
         X, y = _validate_data(
             self,
@@ -558,6 +604,11 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         if regression:
             targets = np.ascontiguousarray(y, dtype=np.float32)
             n_targets = 1 if targets.ndim == 1 else targets.shape[1]
+            if survival and n_targets != 2:
+                raise ValueError(
+                    f"survival needs y with two columns (time, event) or a structured (event, time) array, got "
+                    f"{n_targets} column(s)"
+                )
         else:
             check_classification_targets(y)
             classes, codes = np.unique(y, return_inverse=True)

@@ -39,6 +39,7 @@ NON_DEFAULT = {
     "beta_2": (0.99, "0.99"),
     "epsilon": (1e-6, "1e-06"),
     "class_weight": ("balanced", "balanced"),
+    "ties": ("efron", "efron"),
     "n_draws": (33, "33"),
     "exact": (True, "true"),
     "tol": (0.001, "0.001"),

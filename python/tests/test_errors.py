@@ -16,7 +16,7 @@ def data():
 @pytest.mark.parametrize(
     "params, message",
     [
-        ({"task": "clustering"}, r"setting 'task': 'clustering' is not valid \(expected one of classification, regression\)"),
+        ({"task": "clustering"}, r"setting 'task': 'clustering' is not valid \(expected one of classification, regression, survival\)"),
         ({"epochs": 0}, "setting 'epochs' must be at least 1"),
         ({"hidden_layer_sizes": (32, 0)}, "setting 'hidden' sizes must be in 1..4096"),
         ({"support": "best"}, "setting 'support': 'best' is not valid"),

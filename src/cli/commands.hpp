@@ -22,6 +22,7 @@ struct InputArgs {
   std::string format = "auto";
   std::vector<std::string> targets;
   std::string labels;
+  std::string event;  ///< survival: the event column, read after the time column --target names
 };
 
 struct SelectArgs {

@@ -25,9 +25,15 @@ void add_input_options(CLI::App& app, InputArgs& a) {
                                 "for several regression targets")
                      ->expected(1)
                      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  app.add_option("-l,--labels", a.labels,
-                 "A second file holding the targets (CSV/text, .npy or IDX), one row per input row")
-      ->excludes(target);
+  auto* labels = app.add_option("-l,--labels", a.labels,
+                                "A second file holding the targets (CSV/text, .npy or IDX), one row per input row "
+                                "(survival: two columns, the time and the event flag)")
+                     ->excludes(target);
+  app.add_option("--event", a.event,
+                 "Survival: the event column (1 event, 0 censored), by name or index as --target, whose single "
+                 "column is then the time")
+      ->excludes(labels)
+      ->needs(target);
 }
 
 io::Dataset read_input(const InputArgs& a, std::int64_t n_features, const Config* fit,
@@ -36,6 +42,13 @@ io::Dataset read_input(const InputArgs& a, std::int64_t n_features, const Config
   opt.columns = std::move(columns);
   opt.format = io::parse_format(a.format);
   opt.targets = a.targets;
+  if (!a.event.empty()) {
+    if (a.targets.size() != 1)
+      throw Error(ErrorCode::kInvalidArgument,
+                  "--event " + a.event + ": give exactly one --target, the time column, with it (got " +
+                      std::to_string(a.targets.size()) + ")");
+    opt.targets.push_back(a.event);  // y = (time, event), the order a survival fit reads
+  }
   opt.labels_path = a.labels;
   opt.n_features = n_features;
   if (fit != nullptr) {
@@ -164,6 +177,17 @@ std::vector<std::string> encode_label_text(io::Dataset& d) {
 }  // namespace
 
 std::vector<std::string> encode_targets(io::Dataset& d, Task task) {
+  if (task == Task::kSurvival) {
+    if (d.n_targets != 2)
+      throw Error(ErrorCode::kInvalidData,
+                  d.path + ": survival takes two target columns, the time and the event flag, got " +
+                      std::to_string(d.n_targets) +
+                      " (use --target TIME --event EVENT, or --labels with two columns)");
+    if (!d.class_names.empty())
+      throw Error(ErrorCode::kInvalidData, d.path + ": " + target_origin(d) + " holds text (e.g. '" + d.class_names[0] +
+                                               "'); survival needs a numeric time and a 0/1 event flag");
+    return {};
+  }
   if (task == Task::kRegression) {
     if (!d.class_names.empty()) {
       throw Error(ErrorCode::kInvalidData, d.path + ": " + target_origin(d) + " holds text (e.g. '" + d.class_names[0] +

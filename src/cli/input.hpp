@@ -13,7 +13,7 @@
 
 namespace gfs::cli {
 
-/// --input, --format, --target, --labels on a subcommand.
+/// --input, --format, --target, --labels, --event on a subcommand.
 void add_input_options(CLI::App& app, InputArgs& a);
 
 /// Reads the data set; `n_features` > 0 fixes the width of LIBSVM input (transform). With `fit`,
@@ -33,7 +33,8 @@ void check_names_utf8(const io::Dataset& d, const std::vector<std::string>& clas
 
 /// Classification: checks that the single target holds integers (or text classes) and recodes it
 /// to 0..C-1 in ascending order; returns the original label of each code. Regression: checks the
-/// targets are numbers and returns nothing. Throws gfs::Error (kInvalidData) naming the file.
+/// targets are numbers and returns nothing; survival: that there are two numeric targets (time,
+/// event; gfs::Selector checks their values). Throws gfs::Error (kInvalidData) naming the file.
 std::vector<std::string> encode_targets(io::Dataset& d, Task task);
 
 /// Refuses early (before reading a large file) when a CUDA device is asked for and absent:

@@ -22,8 +22,9 @@ namespace gfs::cli {
 void add_select(CLI::App& app, SelectArgs& a) {
   add_input_options(app, a.in);
   app.add_option("-o,--output", a.output, "Where to write result.json")->required();
-  app.add_option("--task", a.task, "classification (default) or regression")
-      ->check(CLI::IsMember({"classification", "regression"}));
+  app.add_option("--task", a.task,
+                 "classification (default), regression, or survival (targets: a time and an event flag; Cox loss)")
+      ->check(CLI::IsMember({"classification", "regression", "survival"}));
   app.add_option("--device", a.device, "auto (default: CUDA when present), cpu, cuda or cuda:N");
   app.add_option("--epochs", a.epochs, "Training epochs");
   app.add_option("--batch-size", a.batch_size, "Rows per step");

@@ -65,7 +65,9 @@ E parse_enum(const std::string& key, const std::string& v, const std::map<std::s
   bad(key, v, "one of " + all);
 }
 
-const std::map<std::string, Task> kTasks{{"classification", Task::kClassification}, {"regression", Task::kRegression}};
+const std::map<std::string, Task> kTasks{
+    {"classification", Task::kClassification}, {"regression", Task::kRegression}, {"survival", Task::kSurvival}};
+const std::map<std::string, CoxTies> kTies{{"breslow", CoxTies::kBreslow}, {"efron", CoxTies::kEfron}};
 const std::map<std::string, Penalty> kPenalties{{"raw", Penalty::kRaw}, {"target", Penalty::kTarget}};
 const std::map<std::string, SupportRule> kSupports{{"validated", SupportRule::kValidated},
                                                    {"majority", SupportRule::kMajority},
@@ -178,6 +180,7 @@ const std::vector<std::pair<std::string, Field>>& fields() {
   static const std::vector<std::pair<std::string, Field>> table{
       GFS_ENUM_FIELD(task, kTasks),
       GFS_ENUM_FIELD(class_weights, kWeights),
+      GFS_ENUM_FIELD(cox_ties, kTies),
       GFS_INT_FIELD(embedding_dim),
       {"hidden",
        {[](Config& c, const std::string& k, const std::string& v) { c.hidden = parse_list(k, v); },
@@ -356,6 +359,7 @@ std::string to_string(Penalty p) { return name_of(p, kPenalties); }
 std::string to_string(SupportRule s) { return name_of(s, kSupports); }
 std::string to_string(ClassWeights w) { return name_of(w, kWeights); }
 std::string to_string(PenaltyScale s) { return name_of(s, kScales); }
+std::string to_string(CoxTies t) { return name_of(t, kTies); }
 
 Device Device::parse(const std::string& text) {
   if (text == "auto") return automatic();

@@ -82,6 +82,51 @@ void column_stats(const float* x, std::int64_t n_rows, std::int64_t n_features, 
   }
 }
 
+/// Survival targets [N, 2] = (time, event): a finite time >= 0 and an event flag of 0 or 1 on
+/// every row, and at least one event.
+void check_survival(const float* y, std::int64_t n_rows) {
+  std::int64_t events = 0;
+  for (std::int64_t i = 0; i < n_rows; ++i) {
+    const float t = y[2 * i], e = y[2 * i + 1];
+    if (std::isnan(t) || std::isinf(t) || t < 0)
+      invalid("survival time at row " + std::to_string(i) + " is " + std::to_string(t) +
+              ": times must be finite and >= 0 (a missing time cannot be censored; drop the row)");
+    if (e != 0.0F && e != 1.0F)
+      invalid("event flag at row " + std::to_string(i) + " is " + std::to_string(e) +
+              ": survival needs 1 (the event happened) or 0 (censored)");
+    events += e == 1.0F ? 1 : 0;
+  }
+  if (events == 0)
+    invalid("the survival targets hold no event (every row is censored): the Cox partial likelihood has nothing "
+            "to fit");
+}
+
+/// Survival: time and event columns, and enough events that every batch of the stratified order
+/// holds one (train::Schedule spreads the events evenly over the batches).
+Targets survival_targets(const Config& cfg, const float* y, std::int64_t n_rows) {
+  Targets t;
+  t.classification = false;
+  t.survival = true;
+  t.n_outputs = 1;
+  t.ties = cfg.cox_ties == CoxTies::kEfron ? kern::CoxTies::kEfron : kern::CoxTies::kBreslow;
+  t.time.resize(static_cast<std::size_t>(n_rows));
+  t.event.resize(static_cast<std::size_t>(n_rows));
+  std::int64_t events = 0;
+  for (std::int64_t i = 0; i < n_rows; ++i) {
+    t.time[static_cast<std::size_t>(i)] = y[2 * i];
+    t.event[static_cast<std::size_t>(i)] = y[2 * i + 1];
+    events += y[2 * i + 1] != 0.0F ? 1 : 0;
+  }
+  const std::int64_t batch = std::min<std::int64_t>(cfg.batch_size, n_rows);
+  const std::int64_t batches = (n_rows + batch - 1) / batch;
+  if (events < batches)
+    invalid("the survival targets hold " + std::to_string(events) + (events == 1 ? " event" : " events") +
+            ", fewer than the " +
+            std::to_string(batches) + " batches of " + std::to_string(batch) + " rows need (one each): set batch_size " +
+            "to at least " + std::to_string((n_rows + events - 1) / events));
+  return t;
+}
+
 }  // namespace
 
 void check_inputs(const Config& cfg, const float* x, std::int64_t n_rows, std::int64_t n_features, const float* y,
@@ -91,6 +136,9 @@ void check_inputs(const Config& cfg, const float* x, std::int64_t n_rows, std::i
   if (n_targets <= 0) invalid("n_targets must be at least 1");
   if (cfg.task == Task::kClassification && n_targets != 1)
     invalid("classification takes one label column, got " + std::to_string(n_targets));
+  if (cfg.task == Task::kSurvival && n_targets != 2)
+    invalid("survival takes two target columns, the time and the event flag (1 event, 0 censored), got " +
+            std::to_string(n_targets));
   if (x == nullptr) invalid("x is a null pointer");
   if (y == nullptr) invalid("y is a null pointer");
   constexpr std::int64_t kMaxElements = std::numeric_limits<std::int64_t>::max() / 16;
@@ -127,6 +175,7 @@ void check_inputs(const Config& cfg, const float* x, std::int64_t n_rows, std::i
                 std::to_string(n_rows) + " of its cells are missing (NaN); drop it");
   }
   if (!cfg.standardize) check_raw_magnitude(x, n_rows, n_features, cfg.threads, first_column);
+  if (cfg.task == Task::kSurvival) check_survival(y, n_rows);
   for (std::int64_t i = 0; i < n_rows * n_targets; ++i)
     if (!std::isfinite(y[i]))
       invalid("y has a non-finite value at row " + std::to_string(i / n_targets) + ", column " +
@@ -171,6 +220,7 @@ Standardized impute(const float* x, std::int64_t n_rows, std::int64_t n_features
 }
 
 Targets make_targets(const Config& cfg, const float* y, std::int64_t n_rows, int n_targets) {
+  if (cfg.task == Task::kSurvival) return survival_targets(cfg, y, n_rows);
   Targets t;
   if (cfg.task == Task::kRegression) {
     t.classification = false;

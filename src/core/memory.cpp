@@ -42,8 +42,9 @@ FitMemory estimate_fit_memory(const Config& cfg, std::int64_t n_rows, std::int64
   const std::uint64_t f = sizeof(float);
   const std::uint64_t h0 = cfg.hidden.empty() ? 0 : static_cast<std::uint64_t>(std::max(cfg.hidden[0], 0));
   const auto de = static_cast<std::uint64_t>(std::max(cfg.embedding_dim, 0));
-  // Regression may have several targets; classification one. Count a few to be safe.
-  const std::uint64_t n_targets = cfg.task == Task::kRegression ? 4 : 1;
+  // Regression may have several targets; classification one; survival a time and an event (read,
+  // then kept as two columns). Count a few to be safe.
+  const std::uint64_t n_targets = cfg.task == Task::kRegression ? 4 : cfg.task == Task::kSurvival ? 4 : 1;
   FitMemory m;
   m.data = mul(mul(N, add(D, n_targets)), f);
   if (cfg.standardize) m.standardized = mul(mul(N, D), f);

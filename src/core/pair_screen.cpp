@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "backends/backends.hpp"
+#include "kernels/survival.hpp"
 
 namespace gfs::detail {
 namespace {
@@ -77,7 +78,9 @@ struct HitColumns {
 std::vector<std::vector<float>> target_residuals(const train::Targets& t, std::int64_t n) {
   std::vector<std::vector<float>> out;
   const auto rows = static_cast<std::size_t>(n);
-  if (t.classification) {
+  if (t.survival) {
+    out.push_back(kern::martingale_residuals(t.time.data(), t.event.data(), n));
+  } else if (t.classification) {
     const int classes = t.n_outputs;
     for (int c = classes == 2 ? 1 : 0; c < classes; ++c) {
       double share = 0;

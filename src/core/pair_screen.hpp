@@ -64,7 +64,9 @@ std::vector<int> pair_columns(const PairScreenReport& report);
 
 /// The residuals of the target that the screens test against: one per output whose information
 /// is not in the others (classification: 1[y = c] minus the class's share, one class for two
-/// classes; regression: each centred output), [outputs][n].
+/// classes; regression: each centred output; survival: the null Cox model's martingale residuals,
+/// event_i - Nelson-Aalen hazard at t_i, whose sum with a centred column is its score test),
+/// [outputs][n].
 std::vector<std::vector<float>> target_residuals(const train::Targets& t, std::int64_t n);
 
 /// z with P(|N(0, 1)| > z) = p (0 < p < 1).

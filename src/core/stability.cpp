@@ -106,7 +106,7 @@ MemberFit fit_members(const Config& config, const float* x, std::int64_t n_rows,
     train::Plan own = plan;
     own.seed = member_seed(config.seed, m);
     seeds.push_back(own.seed);
-    mb.schedule = std::make_unique<train::Schedule>(own, h);
+    mb.schedule = std::make_unique<train::Schedule>(own, h, targets.strata(&mb.rows));
     const train::Params<float> p = split != nullptr
                                        ? train::initial_params(whole, own.seed, block.first(), block.count())
                                        : train::initial_params(whole, own.seed);

@@ -188,6 +188,11 @@ ScreenInput screen_input(const float* x, std::int64_t n_rows, std::int64_t n_fea
   return in;
 }
 
+/// The device asked for; "auto" is the CPU for survival, whose Cox loss the CUDA head lacks yet.
+Device fit_device(const Config& config) {
+  return config.task == Task::kSurvival && config.device.kind == DeviceKind::kAuto ? Device::cpu() : config.device;
+}
+
 /// Stability's ranking: by selection frequency, then by the members' mean logit.
 std::vector<int> rank_by_frequency(const std::vector<float>& frequency, const std::vector<float>& logits) {
   std::vector<int> order = rank_by_logit(logits);
@@ -326,7 +331,7 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
 
   if (config.support == SupportRule::kStability) {
     // "auto" resolved once, as for one model: every member runs on the device it chose.
-    OpenedBackend probe = open_backend(ranks ? Device::cpu() : config.device, config.threads);
+    OpenedBackend probe = open_backend(ranks ? Device::cpu() : fit_device(config), config.threads);
     result.device_note = probe.note;
     probe.backend.reset();
     std::vector<float> mean;
@@ -395,13 +400,13 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
     if (width > 0 && !checkpoints.resuming()) close_columns(initial.values, 0, open, closed_logit(plan.active, plan.tau0));
 
     // "auto" is resolved once: the validation networks run on the device the fit ran on.
-    OpenedBackend opened = open_backend(ranks ? Device::cpu() : config.device, config.threads);
+    OpenedBackend opened = open_backend(ranks ? Device::cpu() : fit_device(config), config.threads);
     result.device_note = opened.note;
     std::unique_ptr<train::Backend> backend = std::move(opened.backend);
     result.device = backend->name();
     prepare(*backend, plan, block_x, n_rows, shape, targets, initial, &block, ranks ? &ranks->reduce() : nullptr);
 
-    train::Schedule schedule(plan, n_rows);
+    train::Schedule schedule(plan, n_rows, targets.strata());
     std::vector<float> logits, own;
     const auto read_logits = [&] {  // every column's, gathered from the ranks
       backend->read_logits(own);
@@ -467,7 +472,7 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
       std::unique_ptr<train::Backend> b = make_backend(opened.device, threads);
       const train::TrainState state(init);
       prepare(*b, sub, xs, rows, sub_shape, t, state);
-      train::Schedule sub_schedule(sub, rows);
+      train::Schedule sub_schedule(sub, rows, t.strata());
       train::run_epochs(*b, sub_schedule, train::Position{}, [](int, float, const train::EpochStats&) { return true; });
       return b;
     };

@@ -61,16 +61,21 @@ std::vector<float> gather(const float* x, std::int64_t n_features, const std::ve
   return out;
 }
 
-/// The targets of rows `rows` (classification keeps every class and its weight).
+/// The targets of rows `rows` (classification keeps every class and its weight, survival its ties).
 train::Targets subset(const train::Targets& t, const std::vector<std::int64_t>& rows) {
   train::Targets s;
   s.classification = t.classification;
   s.class_weight = t.class_weight;
   s.n_outputs = t.n_outputs;
+  s.survival = t.survival;
+  s.ties = t.ties;
   const auto n_out = static_cast<std::size_t>(t.n_outputs);
   for (std::int64_t r : rows) {
     const auto ri = static_cast<std::size_t>(r);
-    if (t.classification) {
+    if (t.survival) {
+      s.time.push_back(t.time[ri]);
+      s.event.push_back(t.event[ri]);
+    } else if (t.classification) {
       s.labels.push_back(t.labels[ri]);
     } else {
       s.values.insert(s.values.end(), t.values.begin() + static_cast<std::ptrdiff_t>(ri * n_out),

@@ -18,6 +18,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "kernels/math.hpp"
+
 namespace gfs::train {
 
 struct ModelShape {
@@ -205,13 +207,29 @@ Params<float> initial_params(const ModelShape& shape, std::uint64_t seed);
 Params<float> initial_params(const ModelShape& whole, std::uint64_t seed, std::int64_t first, std::int64_t count);
 
 /// Targets of a fit. Classification: labels [N] in 0..C-1 and class_weight [C] (all ones when
-/// unweighted). Regression: values [N, O] row-major.
+/// unweighted). Regression: values [N, O] row-major. Survival (classification false, survival
+/// true, one output: the risk score): time [N] >= 0 and event [N] (1 event, 0 censored).
 struct Targets {
   bool classification = true;
   std::vector<std::int32_t> labels;
   std::vector<float> class_weight;
   std::vector<float> values;
   int n_outputs = 1;
+  bool survival = false;
+  std::vector<float> time, event;
+  kern::CoxTies ties = kern::CoxTies::kBreslow;
+
+  /// The strata batches are drawn within (survival: the event flags of rows `rows`, every row when
+  /// null); empty when the task has none.
+  [[nodiscard]] std::vector<char> strata(const std::vector<std::int64_t>* rows = nullptr) const {
+    std::vector<char> s;
+    if (!survival) return s;
+    const std::size_t n = rows != nullptr ? rows->size() : event.size();
+    s.resize(n);
+    for (std::size_t i = 0; i < n; ++i)
+      s[i] = event[rows != nullptr ? static_cast<std::size_t>((*rows)[i]) : i] != 0.0F ? 1 : 0;
+    return s;
+  }
 };
 
 }  // namespace gfs::train

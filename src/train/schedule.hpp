@@ -16,7 +16,10 @@ namespace gfs::train {
 
 class Schedule {
  public:
-  Schedule(const Plan& plan, std::int64_t n_rows);
+  /// `strata` (optional, [n_rows], survival's event flags: Targets::strata()): each epoch's order
+  /// is stratified, the rows of stratum 1 spread evenly over the positions, so every batch holds
+  /// its share of them (at least one when there are as many as batches).
+  Schedule(const Plan& plan, std::int64_t n_rows, std::vector<char> strata = {});
 
   [[nodiscard]] int epochs() const { return plan_.epochs; }
   [[nodiscard]] float tau(int epoch) const;
@@ -29,11 +32,14 @@ class Schedule {
   const std::vector<std::int32_t>& order(int epoch);
 
  private:
+  const std::vector<std::int32_t>& shuffled_order(int epoch);
   Plan plan_;
   std::int64_t steps_per_epoch_ = 0;
   std::vector<float> tau_;  ///< [epochs + 1]; tau_[e] for epoch e
   std::vector<std::int32_t> order_;
   int order_epoch_ = 0;  ///< the epoch order_ belongs to (0: the identity, before any shuffle)
+  std::vector<char> strata_;              ///< [n_rows] or empty
+  std::vector<std::int32_t> stratified_;  ///< order_ with the stratum-1 rows spread evenly
 };
 
 /// Sums over the steps of one epoch (the trainer turns them into means).

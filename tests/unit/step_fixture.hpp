@@ -19,7 +19,7 @@ template <typename T>
 struct StepProblem {
   train::ModelShape shape;
   train::Params<T> params;
-  std::vector<T> x, values, class_weight, uniforms;
+  std::vector<T> x, values, class_weight, uniforms, time, event;
   std::vector<std::int32_t> labels, rows;
   detail::StepInput<T> input;
 
@@ -58,6 +58,24 @@ struct StepProblem {
     input.tau = T(0.8);
     input.lambda = T(0.7);
     input.injected_uniforms = uniforms.data();
+  }
+
+  /// Makes it a survival problem (construct it with one output): times with ties among the batch's
+  /// rows (every value appears twice) and `events` chosen per row by `event_of(row)`.
+  template <typename EventOf>
+  void make_survival(kern::CoxTies ties, EventOf event_of) {
+    const std::size_t n = labels.size();
+    time.resize(n);
+    event.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      time[i] = T(1 + static_cast<int>(i / 2));  // rows 2k and 2k + 1 share a time
+      event[i] = event_of(static_cast<int>(i)) ? T(1) : T(0);
+    }
+    input.classification = false;
+    input.survival = true;
+    input.time = time.data();
+    input.event = event.data();
+    input.ties = ties;
   }
 
   /// Loss and gradients of one step at the current parameters (single thread unless threads > 1).

@@ -2,6 +2,7 @@
 /// @brief Synthetic data sets with known informative features, for end-to-end tests.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <random>
@@ -96,6 +97,32 @@ inline Synthetic make_regression_with_even_effect(int rows, int cols, unsigned s
     const float a = row[s.informative[0]], b = row[s.informative[1]], c = row[s.informative[2]];
     s.y[static_cast<std::size_t>(i)] =
         2.0F * a + 2.0F * std::tanh(2.0F * b) + 2.0F * (c * c - 1.0F) + 0.1F * normal(rng);
+  }
+  return s;
+}
+
+/// Survival data [rows, 2] = (time, event) from a Cox model with an exponential baseline: risk
+/// eta = f_0 - f_1 + 0.8 f_2 + 0.8 f_3 f_4 of informative columns 0..4 (3 and 4 act through their
+/// product only), time = Exp(1) / e^eta, censored by an independent exponential time tuned to
+/// censor about `censored` of the rows. Times are rounded to 0.01, so some of them tie.
+inline Synthetic make_survival(int rows, int cols, double censored, unsigned seed) {
+  Synthetic s;
+  s.rows = rows;
+  s.cols = cols;
+  s.n_targets = 2;
+  s.x = gaussian(rows, cols, seed);
+  s.informative = {0, 1, 2, 3, 4};
+  std::mt19937 rng(seed + 1);
+  std::exponential_distribution<double> unit(1.0);
+  // Censoring rate c with P(C < T) ~ censored: for T of rate ~e^eta averaged, c = r / (1 - r).
+  const double rate = censored / (1.0 - censored);
+  s.y.resize(static_cast<std::size_t>(rows) * 2);
+  for (int i = 0; i < rows; ++i) {
+    const float* f = &s.x[static_cast<std::size_t>(i) * cols];
+    const double eta = f[0] - f[1] + 0.8 * f[2] + 0.8 * f[3] * f[4];
+    const double t = unit(rng) / std::exp(eta), c = unit(rng) / rate;
+    s.y[2 * static_cast<std::size_t>(i)] = static_cast<float>(std::round(std::min(t, c) * 100.0) / 100.0);
+    s.y[2 * static_cast<std::size_t>(i) + 1] = t <= c ? 1.0F : 0.0F;
   }
   return s;
 }

@@ -13,12 +13,16 @@ constexpr double kStep = 1e-6;
 constexpr double kAbsTol = 1e-7;
 constexpr double kRelTol = 1e-5;
 
+/// Survival cases: the Cox loss with ties among the batch's times, or a batch without events.
+enum class Cox { kNone, kBreslow, kEfron, kAllCensored };
+
 struct Case {
   std::string name;
   bool classification;
   kern::SelectPenalty penalty;
   bool weighted;
   int batch;
+  Cox cox = Cox::kNone;
 };
 
 class GradientCheck : public ::testing::TestWithParam<Case> {};
@@ -45,7 +49,10 @@ double distance_to_kink(const std::vector<std::vector<double>>& pre) {
 
 TEST_P(GradientCheck, MatchesCentralDifferences) {
   const Case& c = GetParam();
-  StepProblem<double> prob(c.classification, 7, c.batch);
+  StepProblem<double> prob(c.classification, 7, c.batch, {5, 3}, c.cox == Cox::kNone ? 3 : 1);
+  if (c.cox != Cox::kNone)
+    prob.make_survival(c.cox == Cox::kEfron ? kern::CoxTies::kEfron : kern::CoxTies::kBreslow,
+                       [&](int row) { return c.cox != Cox::kAllCensored && row % 3 != 2; });
   prob.input.penalty = c.penalty;
   prob.input.target_features = 2;
   if (c.weighted) prob.class_weight = {0.5, 2.0, 1.25};
@@ -82,7 +89,13 @@ INSTANTIATE_TEST_SUITE_P(AllLossesAndPenalties, GradientCheck,
                                            Case{"mse_raw", false, kern::SelectPenalty::kMean, false, 4},
                                            Case{"mse_target", false, kern::SelectPenalty::kTarget, false, 4},
                                            Case{"ce_batch1", true, kern::SelectPenalty::kMean, false, 1},
-                                           Case{"mse_batch1", false, kern::SelectPenalty::kMean, false, 1}),
+                                           Case{"mse_batch1", false, kern::SelectPenalty::kMean, false, 1},
+                                           Case{"cox_breslow_ties", false, kern::SelectPenalty::kMean, false, 6, Cox::kBreslow},
+                                           Case{"cox_efron_ties", false, kern::SelectPenalty::kMean, false, 6, Cox::kEfron},
+                                           Case{"cox_efron_target", false, kern::SelectPenalty::kTarget, false, 5, Cox::kEfron},
+                                           Case{"cox_all_censored", false, kern::SelectPenalty::kMean, false, 6,
+                                                Cox::kAllCensored},
+                                           Case{"cox_batch1", false, kern::SelectPenalty::kMean, false, 1, Cox::kBreslow}),
                          [](const ::testing::TestParamInfo<Case>& param_info) { return param_info.param.name; });
 
 TEST(GradientCheck, ThreeHiddenLayersRegressionTwoOutputs) {

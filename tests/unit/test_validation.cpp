@@ -111,6 +111,7 @@ double direct_loss(const Params<float>& net, const float* row, double scale, int
     for (int b = 0; b < 2; ++b) o[c] += h2[b] * net.weight[2][b * n_out + c];
   }
   const auto r = static_cast<std::size_t>(target_row);
+  if (t.survival) return o[0];  // the risk score; the Cox terms couple the rows
   if (t.classification) {
     const int label = t.labels[r];
     const double lse = std::log(std::exp(o[0]) + std::exp(o[1]) + std::exp(o[2]));
@@ -181,6 +182,69 @@ TEST(Validation, ColumnEvidenceMatchesADirectForwardPass) {
         EXPECT_NEAR(ev.sum_sq[static_cast<std::size_t>(j)], sum_sq, 1e-12) << "column " << j;
       }
       EXPECT_NEAR(ev.base_abs_sum, base_abs, 1e-12);
+    }
+  }
+}
+
+/// Survival: the evidence is every held-out row's Cox term over all held-out rows, from the
+/// risk scores of a direct forward pass, against the per-batch math of the training step
+/// (kern::cox_denominator / cox_row over the same rows), with ties, under Breslow and Efron.
+TEST(Validation, SurvivalEvidenceIsTheCoxTermsOfTheHeldOutRows) {
+  std::mt19937 rng(8);
+  std::uniform_real_distribution<float> uni(-1, 1);
+  const int n = 7;
+  const std::vector<float> x = gaussian(n, 3, 4);
+  const std::vector<std::int64_t> rows = {8, 1, 2, 3, 4, 5, 6};
+  for (const kern::CoxTies ties : {kern::CoxTies::kBreslow, kern::CoxTies::kEfron}) {
+    Targets t;
+    t.classification = false;
+    t.survival = true;
+    t.ties = ties;
+    t.time = {9, 2, 1, 2, 3, 2, 5, 7, 2};  // rows 1, 3, 5 and 8 tie at 2
+    t.event = {0, 1, 1, 1, 0, 0, 1, 1, 1};
+    ModelShape shape;
+    shape.n_features = 3;
+    shape.hidden = {4, 2};
+    shape.n_outputs = 1;
+    Params<float> net = hand_network(shape);
+    net.for_each_block([&](train::Span<float> v) {
+      for (float& w : v) w = uni(rng);
+    });
+    auto backend = holding(net, x.data(), n, t);
+    const train::HeldOutRows held{x.data(), rows.data(), n, &t, 0.7};
+    train::ColumnEvidence ev;
+    backend->column_evidence(held, {1, 1, 1}, 2, ev);
+    std::vector<double> time(n), event(n);
+    for (int i = 0; i < n; ++i) {
+      time[static_cast<std::size_t>(i)] = t.time[static_cast<std::size_t>(rows[static_cast<std::size_t>(i)])];
+      event[static_cast<std::size_t>(i)] = t.event[static_cast<std::size_t>(rows[static_cast<std::size_t>(i)])];
+    }
+    const auto terms = [&](int drop) {
+      std::vector<double> eta(n), denom(n), share(n), out(n);
+      for (int i = 0; i < n; ++i) eta[static_cast<std::size_t>(i)] = direct_loss(net, &x[static_cast<std::size_t>(i) * 3], 0.7, drop, t, 0);
+      const double shift = kern::cox_shift(eta.data(), n);
+      for (int i = 0; i < n; ++i)
+        denom[static_cast<std::size_t>(i)] =
+            kern::cox_denominator(eta.data(), time.data(), event.data(), n, i, shift, ties, &share[static_cast<std::size_t>(i)]);
+      for (int i = 0; i < n; ++i)
+        out[static_cast<std::size_t>(i)] =
+            kern::cox_row(eta.data(), time.data(), event.data(), denom.data(), share.data(), n, i, shift, 1.0, static_cast<double*>(nullptr));
+      return out;
+    };
+    const std::vector<double> base = terms(-1);
+    double base_abs = 0;
+    for (double b : base) base_abs += std::abs(b);
+    EXPECT_NEAR(ev.base_abs_sum, base_abs, 1e-12);
+    for (int j = 0; j < 3; ++j) {
+      const std::vector<double> dropped = terms(j);
+      double sum = 0, sum_sq = 0;
+      for (int i = 0; i < n; ++i) {
+        const double d = dropped[static_cast<std::size_t>(i)] - base[static_cast<std::size_t>(i)];
+        sum += d;
+        sum_sq += d * d;
+      }
+      EXPECT_NEAR(ev.sum[static_cast<std::size_t>(j)], sum, 1e-12) << "column " << j;
+      EXPECT_NEAR(ev.sum_sq[static_cast<std::size_t>(j)], sum_sq, 1e-12) << "column " << j;
     }
   }
 }

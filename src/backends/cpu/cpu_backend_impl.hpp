@@ -80,6 +80,10 @@ class CpuBackend final : public train::Backend {
       b.class_weight = t.class_weight.data();
       b.values = t.values.data();
       b.classification = t.classification;
+      b.survival = t.survival;
+      b.time = t.time.data();
+      b.event = t.event.data();
+      b.ties = t.ties;
       b.tau = work.tau;
       b.lambda = work.lambda;
       b.penalty = plan.penalty;

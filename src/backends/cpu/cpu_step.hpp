@@ -54,6 +54,10 @@ struct StepInput {
   const T* class_weight = nullptr;       ///< classification [C]
   const T* values = nullptr;             ///< regression [N, O]
   bool classification = true;
+  bool survival = false;                 ///< Cox partial likelihood (classification false)
+  const T* time = nullptr;               ///< survival [N]
+  const T* event = nullptr;              ///< survival [N]: 1 event, 0 censored
+  kern::CoxTies ties = kern::CoxTies::kBreslow;
   T tau = 1;
   T lambda = 1;
   kern::SelectPenalty penalty = kern::SelectPenalty::kMean;
@@ -90,6 +94,7 @@ struct Workspace {
   std::vector<std::vector<T>> dpre;       // per layer [B, fan_out]: dL/dz
   std::vector<T> grad_w, grad_b, grad_e;  // head layer gradients, embedding gradient
   std::vector<T> tile_scratch;            // [chunks, tile_stride()]: phase C gradient tiles
+  std::vector<T> cox;                     // survival [4, max_batch]: the batch's times, events, denominators, tie shares
   T dsel_dm = 0;                          // lambda * dL_select / dm_j (same for every j)
   /// A gathered model (active set): local column j is global column global_ids[j] (its noise key),
   /// and the penalty is normalised by the fit's D, fit_features. nullptr: j + first.
@@ -121,6 +126,7 @@ struct Workspace {
     grad_b.resize(static_cast<std::size_t>(s.max_width()) > h0 ? s.max_width() : h0);
     grad_e.resize(de);
     tile_scratch.resize(static_cast<std::size_t>(chunks.count) * tile_stride());
+    cox.resize(4 * static_cast<std::size_t>(batch));
   }
   /// Floats per chunk of forward_partial: the chunk's sum of m, then its z0 partial [max_batch, H0].
   [[nodiscard]] std::size_t forward_slot() const {
@@ -236,6 +242,17 @@ T task_loss_and_grad(const StepInput<T>& in, Workspace<T>& ws) {
   const T* out = ws.pre[static_cast<std::size_t>(last)].data();
   T* dout = ws.dpre[static_cast<std::size_t>(last)].data();
   T loss = 0;
+  if (in.survival) {
+    // The risk sets couple the batch's rows: gather its times and events, then the shared math.
+    const int B = in.batch;
+    T* time = ws.cox.data();
+    T* event = time + ws.max_batch;
+    for (int b = 0; b < B; ++b) {
+      time[b] = in.time[in.rows[b]];
+      event[b] = in.event[in.rows[b]];
+    }
+    return kern::cox_batch_loss(out, time, event, B, in.ties, event + ws.max_batch, event + 2 * ws.max_batch, dout);
+  }
   if (in.classification) {
     T total_weight = 0;
     for (int b = 0; b < in.batch; ++b) total_weight += in.class_weight[in.labels[in.rows[b]]];

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "kernels/math.hpp"
+#include "kernels/survival.hpp"
 #include "train/backend.hpp"
 
 #ifndef GFS_CPU_ISA
@@ -27,10 +28,10 @@ namespace evidence_detail {
 using train::ModelShape;
 using train::Params;
 
-/// Loss of one row from its first-layer pre-activation z0 [H0]: ReLU MLP, then the class-weighted
-/// cross-entropy or the mean squared error over the outputs. `a`, `b` are scratch rows.
-inline double loss_from_z0(const Params<double>& net, const double* z0, std::int64_t row, const train::Targets& t,
-                           std::vector<double>& a, std::vector<double>& b) {
+/// The network's outputs of one row from its first-layer pre-activation z0 [H0] (ReLU MLP), left
+/// in a[0 .. n_outputs). `a`, `b` are scratch rows.
+inline void outputs_from_z0(const Params<double>& net, const double* z0, std::vector<double>& a,
+                            std::vector<double>& b) {
   const ModelShape& shape = net.shape();
   const auto width = static_cast<std::size_t>(std::max(shape.max_width(), shape.fan_out(0)));
   if (a.size() < width) a.resize(width), b.resize(width);
@@ -42,7 +43,16 @@ inline double loss_from_z0(const Params<double>& net, const double* z0, std::int
     kern::dense_row(a.data(), net.weight[li].data(), net.bias[li].data(), fi, shape.fan_out(l), b.data());
     a.swap(b);
   }
-  const int n_out = shape.n_outputs;
+}
+
+/// Loss of one row from its first-layer pre-activation z0 [H0]: the class-weighted cross-entropy
+/// or the mean squared error over the outputs (survival: the row's risk score, see
+/// survival_evidence). `a`, `b` are scratch rows.
+inline double loss_from_z0(const Params<double>& net, const double* z0, std::int64_t row, const train::Targets& t,
+                           std::vector<double>& a, std::vector<double>& b) {
+  outputs_from_z0(net, z0, a, b);
+  const int n_out = net.shape().n_outputs;
+  if (t.survival) return a[0];
   const auto r = static_cast<std::size_t>(row);
   if (t.classification) {
     const int label = t.labels[r];
@@ -63,6 +73,55 @@ inline void first_layer(const Params<double>& net, const std::vector<double>& w0
     const double v = x_row[k];
     const double* w = w0_scaled.data() + k * static_cast<std::size_t>(h0);
     for (int o = 0; o < h0; ++o) z0[o] += v * w[o];
+  }
+}
+
+/// Survival: the loss couples the held-out rows through their risk sets, so every row's term is
+/// the Cox term over all held-out rows (kern::cox_row_losses), from every row's risk score.
+/// `eta` [n] holds the scores with every active column; per column j, d_i is row i's term with x_j
+/// replaced by 0, less its term with it.
+inline void survival_evidence(const Params<double>& net, const std::vector<double>& w0_scaled,
+                              const train::HeldOutRows& h, const std::vector<char>& active, int threads,
+                              const std::vector<double>& z0, const std::vector<double>& eta,
+                              train::ColumnEvidence& out) {
+  const train::Targets& t = *h.targets;
+  const int h0 = net.shape().fan_out(0);
+  const auto C = static_cast<std::size_t>(net.shape().n_features);
+  const auto n = static_cast<std::size_t>(h.n_rows);
+  const std::vector<std::int64_t> order = kern::latest_first(t.time.data(), h.rows, h.n_rows);
+  std::vector<double> base(n);
+  kern::cox_row_losses(eta.data(), t.time.data(), t.event.data(), h.rows, h.n_rows, order, t.ties, base.data());
+  out.base_abs_sum = 0;
+  for (double l : base) out.base_abs_sum += std::abs(l);
+#pragma omp parallel num_threads(threads)
+  {
+    std::vector<double> z(static_cast<std::size_t>(h0)), a, b, dropped(n), terms(n);
+#pragma omp for schedule(dynamic)
+    for (std::size_t j = 0; j < C; ++j) {
+      if (!active[j]) continue;
+      const double* w = w0_scaled.data() + j * static_cast<std::size_t>(h0);
+      for (std::size_t i = 0; i < n; ++i) {
+        const double v = h.x[i * C + j];
+        if (v == 0.0) {
+          dropped[i] = eta[i];
+          continue;
+        }
+        const double* zb = z0.data() + i * static_cast<std::size_t>(h0);
+        for (int o = 0; o < h0; ++o) z[static_cast<std::size_t>(o)] = zb[o] - v * w[o];
+        outputs_from_z0(net, z.data(), a, b);
+        dropped[i] = a[0];
+      }
+      kern::cox_row_losses(dropped.data(), t.time.data(), t.event.data(), h.rows, h.n_rows, order, t.ties,
+                           terms.data());
+      double sum = 0, sum_sq = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        const double d = terms[i] - base[i];
+        sum += d;
+        sum_sq += d * d;
+      }
+      out.sum[j] = sum;
+      out.sum_sq[j] = sum_sq;
+    }
   }
 }
 
@@ -95,6 +154,7 @@ inline void column_evidence(const Params<float>& params, const train::HeldOutRow
   out.sum.assign(C, 0.0);
   out.sum_sq.assign(C, 0.0);
   out.n_rows = n;
+  if (h.targets->survival) return evidence_detail::survival_evidence(net, w0_scaled, h, active, threads, z0, base, out);
   out.base_abs_sum = 0;
   for (double l : base) out.base_abs_sum += std::abs(l);
     // Per column: the loss with the column removed, against the base, over every row.

@@ -219,6 +219,10 @@ void CudaBackend::validate(const TrainSetup& s) const {
                 "the CUDA backend trains every column of a dense matrix; column blocks run on the CPU backend");
   if (s.members() != 1 || s.state->values.members != 1)
     throw Error(ErrorCode::kInternal, "CUDA backend: one member per setup() (see max_members())");
+  if (s.targets->survival)
+    throw Error(ErrorCode::kInvalidArgument,
+                "the CUDA task head has no Cox partial likelihood yet: survival fits run on the CPU (--device cpu, "
+                "or auto, which chooses it for survival)");
   if (sh.n_features > INT_MAX || s.n_rows > INT_MAX)
     throw Error(ErrorCode::kInvalidArgument, "the CUDA backend takes at most " + std::to_string(INT_MAX) +
                                                  " rows and features (cuBLAS uses 32-bit sizes); use --device cpu");
