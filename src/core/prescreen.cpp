@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <numeric>
 
+#include <omp.h>
+
 #include "core/outputs.hpp"
+#include "core/pair_screen.hpp"
 
 namespace gfs::detail {
 
@@ -31,6 +34,15 @@ std::vector<int> prescreen_columns(const std::vector<float>& strengths, std::int
   std::sort(order.begin(), order.end());
   order.erase(std::unique(order.begin(), order.end()), order.end());
   return order;
+}
+
+Prescreen run_prescreen(const Config& config, const ScreenInput& in, const train::Targets& targets, std::int64_t width,
+                        const PairScreenReport& pairs) {
+  Prescreen p;
+  p.strengths = column_strengths(in, target_residuals(targets, in.n_rows),
+                                 config.threads > 0 ? config.threads : omp_get_max_threads());
+  p.open = prescreen_columns(p.strengths, width, pair_columns(pairs));
+  return p;
 }
 
 float closed_logit(const train::ActivePolicy& policy, float tau0) {

@@ -21,7 +21,9 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/column_screen.hpp"
 #include "gfs/config.hpp"
+#include "gfs/result.hpp"
 #include "train/active_set.hpp"
 #include "train/model.hpp"
 
@@ -35,6 +37,15 @@ std::int64_t prescreen_width(const Config& config, std::int64_t n_rows, std::int
 /// The columns that start open, ascending: the `width` largest `strengths` (ties: the lower
 /// index) and every column of `also` (the pair screen's).
 std::vector<int> prescreen_columns(const std::vector<float>& strengths, std::int64_t width, const std::vector<int>& also);
+
+/// What the prescreen decided: every column's strength (column_strengths) and the open columns.
+struct Prescreen {
+  std::vector<float> strengths;  ///< [n_features]
+  std::vector<int> open;         ///< prescreen_columns(strengths, width, the pair screen's columns)
+};
+/// The prescreen of width `width` (> 0) on the screen's input: one pass over the data.
+Prescreen run_prescreen(const Config& config, const ScreenInput& in, const train::Targets& targets, std::int64_t width,
+                        const PairScreenReport& pairs);
 
 /// The logit a column the prescreen left out starts at (and keeps): one below the active set's
 /// threshold at tau0, the lowest threshold of the fit.

@@ -11,8 +11,6 @@
 #include <memory>
 #include <mutex>
 
-#include <omp.h>
-
 #include "backends/backends.hpp"
 #include "core/checkpointing.hpp"
 #include "core/column_screen.hpp"
@@ -380,15 +378,11 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
     result.pair_screen = screen_pairs(config, train_x, n_rows, n_features, targets, ranks != nullptr);
     ScreenInput screen_in = screen_input(train_x, n_rows, n_features, block, local ? ranks.get() : nullptr);
     const std::int64_t width = prescreen_width(config, n_rows, n_features, ranks != nullptr);
-    std::vector<float> strengths;
-    std::vector<int> open;  // prescreened: the columns that start open
+    const Prescreen pre = width > 0 ? run_prescreen(config, screen_in, targets, width, result.pair_screen) : Prescreen{};
     if (width > 0) {
-      strengths = column_strengths(screen_in, target_residuals(targets, n_rows),
-                                   config.threads > 0 ? config.threads : omp_get_max_threads());
-      screen_in.strengths = &strengths;
-      open = prescreen_columns(strengths, width, pair_columns(result.pair_screen));
+      screen_in.strengths = &pre.strengths;  // the column screen's first pass, done once
       plan.active.in_warmup = true;
-      result.prescreen_columns = static_cast<int>(open.size());
+      result.prescreen_columns = static_cast<int>(pre.open.size());
     }
     result.column_screen = screen_columns(config, screen_in, targets);
     train::Position from;
@@ -397,7 +391,7 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
         : ranks ? train::TrainState(train::initial_params(shape, plan.seed, block.first(), block.count()))
                 : train::TrainState(train::initial_params(shape, plan.seed));
     // A resumed state holds the closed columns already.
-    if (width > 0 && !checkpoints.resuming()) close_columns(initial.values, 0, open, closed_logit(plan.active, plan.tau0));
+    if (width > 0 && !checkpoints.resuming()) close_columns(initial.values, 0, pre.open, closed_logit(plan.active, plan.tau0));
 
     // "auto" is resolved once: the validation networks run on the device the fit ran on.
     OpenedBackend opened = open_backend(ranks ? Device::cpu() : fit_device(config), config.threads);
@@ -479,7 +473,7 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
     Support support = select_support(config, logits, result.scores, data);
     result.selected = std::move(support.selected);
     result.candidates = std::move(support.candidates);
-    result.ranking = width > 0 ? rank_prescreened(logits, strengths, open) : rank_by_logit(logits);
+    result.ranking = width > 0 ? rank_prescreened(logits, pre.strengths, pre.open) : rank_by_logit(logits);
   }
   result.fit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
