@@ -55,6 +55,12 @@ GFS_API int gfs_get(const gfs_selector* s, const char* key, char* buf, int64_t b
  * estimators keep their fitted attributes); before any successful fit they return GFS_ERR_NOT_FITTED. */
 GFS_API int gfs_fit(gfs_selector* s, const float* x, int64_t n_rows, int64_t n_features, const float* y,
                     int32_t n_targets);
+/* gfs_fit without the n_rows x n_features working copy (gfs::Selector::fit_in_place): x is
+ * standardised where it is, (x - mean) / (std + 1e-6) with missing cells 0 (standardize off:
+ * missing cells take the column's mean), and left so; the result is gfs_fit's on the same values.
+ * Input or settings that are refused leave x untouched. */
+GFS_API int gfs_fit_in_place(gfs_selector* s, float* x, int64_t n_rows, int64_t n_features, const float* y,
+                             int32_t n_targets);
 
 /* Feature-parallel fits over MPI (a libgfs built with MPI; gfs/gfs_mpi.h takes an MPI_Comm): the
  * communicator is given by its Fortran handle (MPI_Comm_c2f), so this header needs no mpi.h. Every

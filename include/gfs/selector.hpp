@@ -72,6 +72,18 @@ class GFS_API Selector {
   /// answer for it.
   const Result& fit(const float* x, std::int64_t n_rows, std::int64_t n_features, const float* y, int n_targets = 1);
 
+  /// fit() and fit_columns() without the N x D working copy: the fit standardises x where it is,
+  /// (x - mean) / (std + 1e-6) with missing cells 0 (with standardize off: missing cells take the
+  /// column's mean), and leaves it so. The Result is the one fit() gives on the same values; the
+  /// memory the fit needs is that much smaller (fit_memory_bytes with in_place). For a caller that
+  /// holds the only copy it needs of a table near the machine's memory: the gfs command does this.
+  /// A fit refused for its input or settings has not touched x; one that fails later (numerically,
+  /// or stopped for a checkpoint) may leave it standardised.
+  const Result& fit_in_place(float* x, std::int64_t n_rows, std::int64_t n_features, const float* y,
+                             int n_targets = 1);
+  const Result& fit_columns_in_place(float* x, std::int64_t n_rows, Columns columns, std::int64_t n_features,
+                                     const float* y, int n_targets = 1);
+
   [[nodiscard]] bool fitted() const;
   /// The last successful fit's result; throws if there is none.
   [[nodiscard]] const Result& result() const;
@@ -92,8 +104,10 @@ GFS_API std::vector<int> support(const Result& result, SupportRule rule, int top
 /// The memory a fit with `config` on an n_rows x n_features table needs in all, in bytes (the table,
 /// its standardised copy, the model and optimizer, the held-out test or the members, the outputs
 /// and the process's fixed cost; saturates instead of overflowing): what Selector::fit checks
-/// before it allocates, for a caller that reads the table itself to check first.
-GFS_API std::uint64_t fit_memory_bytes(const Config& config, std::int64_t n_rows, std::int64_t n_features);
+/// before it allocates, for a caller that reads the table itself to check first. `in_place`: the
+/// fit is Selector::fit_in_place's, which has no standardised copy.
+GFS_API std::uint64_t fit_memory_bytes(const Config& config, std::int64_t n_rows, std::int64_t n_features,
+                                       bool in_place = false);
 /// The most a fit may use: Config::max_memory when set, else the memory available now.
 GFS_API std::uint64_t fit_memory_limit(const Config& config);
 

@@ -161,6 +161,15 @@ int gfs_fit(gfs_selector* s, const float* x, int64_t n_rows, int64_t n_features,
   GFS_API_END
 }
 
+int gfs_fit_in_place(gfs_selector* s, float* x, int64_t n_rows, int64_t n_features, const float* y,
+                     int32_t n_targets) {
+  GFS_API_BEGIN
+  require_handle(s);
+  const StopScope stop(s);
+  s->selector.fit_in_place(x, n_rows, n_features, y, n_targets);
+  GFS_API_END
+}
+
 namespace {
 /// The communicator for one call: later fits of the handle run in one process.
 struct CommScope {

@@ -52,11 +52,12 @@ io::Dataset read_input(const InputArgs& a, std::int64_t n_features, const Config
   opt.labels_path = a.labels;
   opt.n_features = n_features;
   if (fit != nullptr) {
+    // The fit is `gfs select`'s, in place (Selector::fit_in_place): no standardised copy.
     const Config cfg = *fit;
     opt.max_bytes = fit_memory_limit(cfg);
     opt.fit_bytes = [cfg](std::uint64_t rows, std::uint64_t cols) -> std::uint64_t {
       const std::uint64_t total =
-          fit_memory_bytes(cfg, static_cast<std::int64_t>(rows), static_cast<std::int64_t>(cols));
+          fit_memory_bytes(cfg, static_cast<std::int64_t>(rows), static_cast<std::int64_t>(cols), true);
       std::uint64_t table = 0;  // what the reader allocates itself
       if (__builtin_mul_overflow(rows, cols, &table) || __builtin_mul_overflow(table, sizeof(float), &table))
         return total;

@@ -154,9 +154,11 @@ int run_select(const SelectArgs& a, const mpi::Session* ranks) {
   sel.set_feature_parallel(ranks != nullptr);
   Progress progress(a.quiet || !writer);
   sel.set_progress([&progress](const EpochRecord& r, int total) { return progress(r, total); });
-  const Result& r = ranks != nullptr ? sel.fit_columns(d.x.data(), d.n_rows, Columns{d.first_col, d.n_cols},
-                                                       d.features(), d.y.data(), d.n_targets)
-                                     : sel.fit(d.x.data(), d.n_rows, d.n_cols, d.y.data(), d.n_targets);
+  // The table is read for the fit alone: the fit standardises it where it is (no second N x D copy).
+  const Result& r = ranks != nullptr
+                        ? sel.fit_columns_in_place(d.x.data(), d.n_rows, Columns{d.first_col, d.n_cols}, d.features(),
+                                                   d.y.data(), d.n_targets)
+                        : sel.fit_in_place(d.x.data(), d.n_rows, d.n_cols, d.y.data(), d.n_targets);
   progress.finish();
   if (!writer) return 0;
   out->write(dump_readable(result_to_json(r, info)));

@@ -182,7 +182,8 @@ void check_inputs(const Config& cfg, const float* x, std::int64_t n_rows, std::i
               std::to_string(i % n_targets));
 }
 
-Standardized standardize(const float* x, std::int64_t n_rows, std::int64_t n_features, int threads) {
+Standardized standardize(const float* x, std::int64_t n_rows, std::int64_t n_features, int threads,
+                         float* in_place) {
   Standardized s;
   const auto D = static_cast<std::size_t>(n_features);
   column_stats(x, n_rows, n_features, s);
@@ -193,27 +194,29 @@ Standardized standardize(const float* x, std::int64_t n_rows, std::int64_t n_fea
     // A constant column has std 0: the 1e-6 keeps it finite (it becomes all zeros).
     scale[c] = 1.0 / (static_cast<double>(s.std[c]) + 1e-6);
   }
-  s.x.resize(static_cast<std::size_t>(n_rows) * D);
+  if (in_place == nullptr) s.x.resize(static_cast<std::size_t>(n_rows) * D);
+  float* out = in_place != nullptr ? in_place : s.x.data();  // each cell is read before it is written
 #pragma omp parallel for schedule(static) num_threads(threads > 0 ? threads : omp_get_max_threads())
   for (std::int64_t r = 0; r < n_rows; ++r)
     for (std::size_t c = 0; c < D; ++c) {
       const auto i = static_cast<std::size_t>(r) * D + c;
-      s.x[i] = std::isnan(x[i]) ? 0.0F
+      out[i] = std::isnan(x[i]) ? 0.0F
                                 : static_cast<float>((static_cast<double>(x[i]) - static_cast<double>(s.mean[c])) * scale[c]);
     }
   return s;
 }
 
-Standardized impute(const float* x, std::int64_t n_rows, std::int64_t n_features, int threads) {
+Standardized impute(const float* x, std::int64_t n_rows, std::int64_t n_features, int threads, float* in_place) {
   Standardized s;
   column_stats(x, n_rows, n_features, s);
   if (std::all_of(s.missing.begin(), s.missing.end(), [](float m) { return m == 0.0F; })) return s;
   const auto D = static_cast<std::size_t>(n_features);
-  s.x.assign(x, x + static_cast<std::size_t>(n_rows) * D);
+  if (in_place == nullptr) s.x.assign(x, x + static_cast<std::size_t>(n_rows) * D);
+  float* out = in_place != nullptr ? in_place : s.x.data();
 #pragma omp parallel for schedule(static) num_threads(threads > 0 ? threads : omp_get_max_threads())
   for (std::int64_t r = 0; r < n_rows; ++r)
     for (std::size_t c = 0; c < D; ++c) {
-      float& v = s.x[static_cast<std::size_t>(r) * D + c];
+      float& v = out[static_cast<std::size_t>(r) * D + c];
       if (std::isnan(v)) v = s.mean[c];
     }
   return s;

@@ -37,11 +37,14 @@ struct Standardized {
   std::vector<float> std;      ///< [D]
   std::vector<float> missing;  ///< [D] the share of each column's cells that are missing
 };
-/// threads <= 0: all cores (Config::threads).
-Standardized standardize(const float* x, std::int64_t n_rows, std::int64_t n_features, int threads = 0);
+/// threads <= 0: all cores (Config::threads). `in_place`: x itself, writable; the values are
+/// written over it (the same numbers, no N x D copy) and Standardized::x stays empty.
+Standardized standardize(const float* x, std::int64_t n_rows, std::int64_t n_features, int threads = 0,
+                         float* in_place = nullptr);
 /// Unstandardised: x with each missing cell replaced by its column's mean (x empty when there is
-/// none; mean and std are filled either way).
-Standardized impute(const float* x, std::int64_t n_rows, std::int64_t n_features, int threads = 0);
+/// none, or when `in_place`, x itself, is imputed; mean and std are filled either way).
+Standardized impute(const float* x, std::int64_t n_rows, std::int64_t n_features, int threads = 0,
+                    float* in_place = nullptr);
 
 /// Labels (classification: integer-valued, >= 2 classes, with class weights) or target values.
 Targets make_targets(const Config& cfg, const float* y, std::int64_t n_rows, int n_targets);

@@ -7,6 +7,7 @@
 
 #include "common/host_memory.hpp"
 #include "core/pair_screen.hpp"
+#include "core/prescreen.hpp"
 #include "gfs/device.hpp"
 #include "gfs/error.hpp"
 #include "gfs/selector.hpp"
@@ -36,7 +37,7 @@ std::string FitMemory::describe() const {
   return s;
 }
 
-FitMemory estimate_fit_memory(const Config& cfg, std::int64_t n_rows, std::int64_t n_features) {
+FitMemory estimate_fit_memory(const Config& cfg, std::int64_t n_rows, std::int64_t n_features, bool in_place) {
   const auto N = static_cast<std::uint64_t>(std::max<std::int64_t>(n_rows, 0));
   const auto D = static_cast<std::uint64_t>(std::max<std::int64_t>(n_features, 0));
   const std::uint64_t f = sizeof(float);
@@ -47,7 +48,7 @@ FitMemory estimate_fit_memory(const Config& cfg, std::int64_t n_rows, std::int64
   const std::uint64_t n_targets = cfg.task == Task::kRegression ? 4 : cfg.task == Task::kSurvival ? 4 : 1;
   FitMemory m;
   m.data = mul(mul(N, add(D, n_targets)), f);
-  if (cfg.standardize) m.standardized = mul(mul(N, D), f);
+  if (cfg.standardize && !in_place) m.standardized = mul(mul(N, D), f);
   if (cfg.task == Task::kRegression && cfg.standardize_targets) m.standardized = add(m.standardized, mul(N, 4 * f));
   // Per feature: the mask layer's weights (d_e) and bias, and the first task layer's row (H1), each
   // as parameter, gradient, Adam m and v and the initial copy (5 floats). Deeper layers are small.
@@ -63,11 +64,15 @@ FitMemory estimate_fit_memory(const Config& cfg, std::int64_t n_rows, std::int64
   if (cfg.support == SupportRule::kStability)
     m.model = mul(m.model, static_cast<std::uint64_t>(std::max(cfg.members, 1)));
   if (cfg.support == SupportRule::kValidated) {
-    // At worst every feature is a candidate: both halves' rows gathered (N x D floats), the
+    // At worst every open feature is a candidate: both halves' rows gathered (N floats each), the
     // first-layer pre-activations in double, and each half's first layer in double (the networks
     // are trained after the main fit's state is no longer needed, so that is not counted twice).
-    m.validation =
-        add(mul(mul(N, D), f), add(mul(mul(N, h0), 2 * sizeof(double)), mul(mul(D, h0), 2 * sizeof(double))));
+    // A prescreened fit opens `width` columns (and the pair screen's): with the column screen's
+    // entries and the fallback, fewer than twice the width can be candidates.
+    const auto width = static_cast<std::uint64_t>(prescreen_width(cfg, n_rows, n_features, false));
+    const std::uint64_t candidates = width > 0 ? std::min(D, 2 * width) : D;
+    m.validation = add(mul(mul(N, candidates), f),
+                       add(mul(mul(N, h0), 2 * sizeof(double)), mul(mul(candidates, h0), 2 * sizeof(double))));
     // The pair screen runs before it (the model is gone by then, and its buffers are freed before
     // the held-out networks start): pair_screen_bytes.
     const double work = static_cast<double>(D) * static_cast<double>(D) * static_cast<double>(N) / 2;
@@ -86,8 +91,8 @@ FitMemory estimate_fit_memory(const Config& cfg, std::int64_t n_rows, std::int64
   return m;
 }
 
-std::uint64_t estimate_fit_bytes(const Config& cfg, std::int64_t n_rows, std::int64_t n_features) {
-  return estimate_fit_memory(cfg, n_rows, n_features).total();
+std::uint64_t estimate_fit_bytes(const Config& cfg, std::int64_t n_rows, std::int64_t n_features, bool in_place) {
+  return estimate_fit_memory(cfg, n_rows, n_features, in_place).total();
 }
 
 std::uint64_t available_memory() { return sys::available_memory(); }
@@ -96,8 +101,9 @@ std::uint64_t memory_limit(const Config& cfg) { return cfg.max_memory != 0 ? cfg
 
 std::string human_bytes(std::uint64_t bytes) { return sys::human_bytes(bytes); }
 
-void check_fit_memory(const Config& cfg, std::int64_t n_rows, std::int64_t n_features, bool data_allocated) {
-  const FitMemory m = estimate_fit_memory(cfg, n_rows, n_features);
+void check_fit_memory(const Config& cfg, std::int64_t n_rows, std::int64_t n_features, bool data_allocated,
+                      bool in_place) {
+  const FitMemory m = estimate_fit_memory(cfg, n_rows, n_features, in_place);
   // Beside the running process (its fixed cost is already spent, not in what is available).
   const std::uint64_t need = (data_allocated ? m.total() - m.data : m.total()) - m.process;
   const bool explicit_limit = cfg.max_memory != 0;
@@ -119,8 +125,8 @@ void check_fit_memory(const Config& cfg, std::int64_t n_rows, std::int64_t n_fea
 
 namespace gfs {
 
-std::uint64_t fit_memory_bytes(const Config& config, std::int64_t n_rows, std::int64_t n_features) {
-  return detail::estimate_fit_bytes(config, n_rows, n_features);
+std::uint64_t fit_memory_bytes(const Config& config, std::int64_t n_rows, std::int64_t n_features, bool in_place) {
+  return detail::estimate_fit_bytes(config, n_rows, n_features, in_place);
 }
 
 std::uint64_t fit_memory_limit(const Config& config) { return detail::memory_limit(config); }

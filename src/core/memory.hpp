@@ -40,9 +40,11 @@ inline constexpr std::uint64_t kProcessBytes = std::uint64_t{32} << 20;
 inline constexpr std::uint64_t kCudaRuntimeBytes = std::uint64_t{256} << 20;
 
 /// The estimate for a fit of `cfg` on an n_rows x n_features table (saturates instead of overflowing).
-FitMemory estimate_fit_memory(const Config& cfg, std::int64_t n_rows, std::int64_t n_features);
+/// `in_place`: Selector::fit_in_place's fit, which standardises the caller's x (no copy).
+FitMemory estimate_fit_memory(const Config& cfg, std::int64_t n_rows, std::int64_t n_features, bool in_place = false);
 /// estimate_fit_memory(...).total().
-std::uint64_t estimate_fit_bytes(const Config& cfg, std::int64_t n_rows, std::int64_t n_features);
+std::uint64_t estimate_fit_bytes(const Config& cfg, std::int64_t n_rows, std::int64_t n_features,
+                                 bool in_place = false);
 
 /// Bytes of memory available now: MemAvailable, capped by a cgroup (container) limit; the maximum
 /// uint64 when neither can be read.
@@ -58,6 +60,7 @@ std::string human_bytes(std::uint64_t bytes);
 /// part of what is available and are not counted again). An explicit max_memory bounds the whole
 /// process (data and fixed cost included); the memory available is what remains beside the running
 /// process, so its fixed cost is not counted against that.
-void check_fit_memory(const Config& cfg, std::int64_t n_rows, std::int64_t n_features, bool data_allocated);
+void check_fit_memory(const Config& cfg, std::int64_t n_rows, std::int64_t n_features, bool data_allocated,
+                      bool in_place = false);
 
 }  // namespace gfs::detail

@@ -45,9 +45,21 @@ struct Selector::Impl {
   Result result;
   bool fitted = false;
 
+  /// `in_place`: x itself, writable (Selector::fit_in_place).
   const Result& fit(const float* x, std::int64_t n_rows, std::int64_t n_features, const float* y, int n_targets,
-                    Columns columns);
+                    Columns columns, float* in_place = nullptr);
 };
+
+namespace {
+
+Columns checked_block(const Columns& columns) {
+  if (columns.count <= 0)
+    throw Error(ErrorCode::kInvalidArgument,
+                "fit_columns: the block holds " + std::to_string(columns.count) + " columns; give at least one");
+  return columns;
+}
+
+}  // namespace
 
 Selector::Selector(Config config) : impl_(std::make_unique<Impl>()) { impl_->config = std::move(config); }
 Selector::~Selector() = default;
@@ -72,14 +84,21 @@ const Result& Selector::fit(const float* x, std::int64_t n_rows, std::int64_t n_
 
 const Result& Selector::fit_columns(const float* x, std::int64_t n_rows, Columns columns, std::int64_t n_features,
                                     const float* y, int n_targets) {
-  if (columns.count <= 0)
-    throw Error(ErrorCode::kInvalidArgument,
-                "fit_columns: the block holds " + std::to_string(columns.count) + " columns; give at least one");
-  return impl_->fit(x, n_rows, n_features, y, n_targets, columns);
+  return impl_->fit(x, n_rows, n_features, y, n_targets, checked_block(columns));
+}
+
+const Result& Selector::fit_in_place(float* x, std::int64_t n_rows, std::int64_t n_features, const float* y,
+                                     int n_targets) {
+  return impl_->fit(x, n_rows, n_features, y, n_targets, Columns{}, x);
+}
+
+const Result& Selector::fit_columns_in_place(float* x, std::int64_t n_rows, Columns columns, std::int64_t n_features,
+                                             const float* y, int n_targets) {
+  return impl_->fit(x, n_rows, n_features, y, n_targets, checked_block(columns), x);
 }
 
 const Result& Selector::Impl::fit(const float* x, std::int64_t n_rows, std::int64_t n_features, const float* y,
-                                  int n_targets, Columns columns) {
+                                  int n_targets, Columns columns, float* in_place) {
   // A failed fit throws before `result` is touched: the previous fit's result stays (documented in
   // selector.hpp and gfs.h; the caller tells a failed fit by the exception or status it gets).
   Result out;
@@ -95,10 +114,10 @@ const Result& Selector::Impl::fit(const float* x, std::int64_t n_rows, std::int6
                       " threads here (OMP_NUM_THREADS or the machine's cores), more than " +
                       std::to_string(kMaxThreads) + ": set threads to at most " + std::to_string(kMaxThreads) +
                       " or lower OMP_NUM_THREADS");
-    if (n_rows > 0 && held > 0) detail::check_fit_memory(config, n_rows, held, true);
+    if (n_rows > 0 && held > 0) detail::check_fit_memory(config, n_rows, held, true, in_place != nullptr);
     detail::Parallel how = parallel;
     how.columns = columns;
-    out = detail::train(config, x, n_rows, n_features, y, n_targets, progress, checkpoint, how);
+    out = detail::train(config, x, n_rows, n_features, y, n_targets, progress, checkpoint, how, in_place);
   } catch (const std::bad_alloc&) {
     throw Error(ErrorCode::kInvalidData, "out of memory fitting a " + std::to_string(n_rows) + " x " +
                                              std::to_string(held) +

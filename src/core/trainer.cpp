@@ -251,7 +251,7 @@ void log_epoch(const EpochRecord& r, int epochs) {
 
 Result train(const Config& config, const float* x, std::int64_t n_rows, std::int64_t n_features, const float* y,
              int n_targets, const ProgressCallback& progress, const CheckpointOptions& checkpoint,
-             const Parallel& parallel) {
+             const Parallel& parallel, float* in_place) {
   const auto start = std::chrono::steady_clock::now();
   config.validate();
   // Rank-local input: x holds this rank's block of the columns, [n_rows, held.count].
@@ -266,8 +266,9 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
   result.config.lambda = config.penalty_weight();
   result.n_features = static_cast<int>(n_features);
   // Per column (a block standardises alone); a missing cell (NaN) takes the column's mean.
-  const Standardized st = config.standardize ? standardize(x, n_rows, held.count, config.threads)
-                                             : impute(x, n_rows, held.count, config.threads);
+  // The checks and the checkpoints' fingerprint above read x as the caller gave it.
+  const Standardized st = config.standardize ? standardize(x, n_rows, held.count, config.threads, in_place)
+                                             : impute(x, n_rows, held.count, config.threads, in_place);
   const float* train_x = st.x.empty() ? x : st.x.data();
   result.missing_fraction = st.missing;
   if (local && ranks) ranks->gather_columns(st.missing, result.missing_fraction);

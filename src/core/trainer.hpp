@@ -17,9 +17,10 @@ struct Parallel {
   Columns columns;        ///< count > 0: x holds only these columns [n_rows, count] (this rank's block)
 };
 
-/// x [n_rows, n_features], or with parallel.columns this rank's block of it.
+/// x [n_rows, n_features], or with parallel.columns this rank's block of it. `in_place`: x itself,
+/// writable: the fit standardises (or imputes) it there instead of in an N x D copy, and leaves it so.
 Result train(const Config& config, const float* x, std::int64_t n_rows, std::int64_t n_features, const float* y,
              int n_targets, const ProgressCallback& progress, const CheckpointOptions& checkpoint = {},
-             const Parallel& parallel = {});
+             const Parallel& parallel = {}, float* in_place = nullptr);
 
 }  // namespace gfs::detail

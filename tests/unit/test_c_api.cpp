@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 #include <random>
 #include <string>
@@ -68,6 +69,34 @@ TEST(CApi, RoundTripMatchesCppApi) {
   std::vector<float> reduced(static_cast<std::size_t>(s.rows * k));
   ASSERT_EQ(gfs_transform(h, s.x.data(), s.rows, s.cols, reduced.data(), static_cast<int64_t>(reduced.size())), GFS_OK);
   EXPECT_EQ(reduced, cpp.transform(s.x.data(), s.rows, s.cols));
+  gfs_destroy(h);
+}
+
+// gfs_fit_in_place: gfs_fit's result, with x standardised where it is; refused input leaves x alone.
+TEST(CApi, FitInPlaceIsTheFitWithoutTheCopy) {
+  const Synthetic s = make_classification(200, 30, 3, 2, 5);
+  gfs_selector* h = nullptr;
+  ASSERT_EQ(gfs_create(&h), GFS_OK);
+  ASSERT_EQ(gfs_set(h, "epochs", "15"), GFS_OK);
+  ASSERT_EQ(gfs_set(h, "device", "cpu"), GFS_OK);
+  ASSERT_EQ(gfs_fit(h, s.x.data(), s.rows, s.cols, s.y.data(), 1), GFS_OK) << gfs_last_error();
+  std::vector<float> copied(30), own(30);
+  ASSERT_EQ(gfs_get_logits(h, copied.data(), 30), GFS_OK);
+  std::vector<float> buffer = s.x;
+  ASSERT_EQ(gfs_fit_in_place(h, buffer.data(), s.rows, s.cols, s.y.data(), 1), GFS_OK) << gfs_last_error();
+  ASSERT_EQ(gfs_get_logits(h, own.data(), 30), GFS_OK);
+  EXPECT_EQ(own, copied);
+  // Column 0 now has mean 0 and (population) std 1.
+  double sum = 0, sq = 0;
+  for (std::int64_t r = 0; r < s.rows; ++r) sum += buffer[static_cast<std::size_t>(r * s.cols)];
+  for (std::int64_t r = 0; r < s.rows; ++r) sq += std::pow(buffer[static_cast<std::size_t>(r * s.cols)], 2);
+  EXPECT_NEAR(sum / static_cast<double>(s.rows), 0.0, 1e-5);
+  EXPECT_NEAR(sq / static_cast<double>(s.rows), 1.0, 1e-4);
+  std::vector<float> bad = s.x;
+  bad[3] = std::numeric_limits<float>::infinity();
+  const std::vector<float> given = bad;
+  EXPECT_EQ(gfs_fit_in_place(h, bad.data(), s.rows, s.cols, s.y.data(), 1), GFS_ERR_INVALID_DATA);
+  EXPECT_EQ(std::memcmp(bad.data(), given.data(), bad.size() * sizeof(float)), 0);
   gfs_destroy(h);
 }
 
