@@ -69,6 +69,9 @@ def parse_args(argv=None):
     p.add_argument("--reference-kind", default="gfs_network", choices=["gfs_network", "autonfs"])
     p.add_argument("--autonfs-path", default=None, help="a --target dir holding autonfs")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--sklearn-float32", action="store_true",
+                   help="give the classic selectors the float32 table gfs reads instead of float64 "
+                        "(needed for D = 1e6 on 24 GB)")
     p.add_argument("--out", type=Path, default=None,
                    help="output folder (bench/results/fig3, or fig3_quick with --quick)")
     args = p.parse_args(argv)
@@ -184,7 +187,7 @@ def make_methods(args, gfs, reference):
 class SizeData:
     """The data of one size D, in memory (float64 for scikit-learn, float32 for torch) and on disk."""
 
-    def __init__(self, n_rows, D, seed, workdir: Path):
+    def __init__(self, n_rows, D, seed, workdir: Path, sklearn_float32=False):
         from sklearn.datasets import make_classification
         self.D = D
         k = min(N_INFORMATIVE, max(2, D // 2))
@@ -195,9 +198,17 @@ class SizeData:
         # and remember where the informative ones went.
         rng = np.random.default_rng(seed + D)
         rows, cols = rng.permutation(n_rows), rng.permutation(D)  # new column j = old cols[j]
-        self.X, self.y = X[rows][:, cols], y[rows]
         self.informative = set(np.flatnonzero(cols < k).tolist())
-        self.X32 = self.X.astype(np.float32)
+        if sklearn_float32:
+            # One float32 table for every method (D = 10^6 x N = 1000 is 4 GB; the float64
+            # copies would need 24 GB): the same numbers, rounded once, as gfs reads.
+            X = X.astype(np.float32)
+            self.X32 = np.ascontiguousarray(X[rows][:, cols])
+            del X
+            self.X, self.y = self.X32, y[rows]
+        else:
+            self.X, self.y = X[rows][:, cols], y[rows]
+            self.X32 = self.X.astype(np.float32)
         self.workdir = workdir
         self.x_path, self.y_path = gh.save_npy_pair(workdir, self.X32, self.y, stem=f"d{D}")
         self.repeat = 0
@@ -251,7 +262,7 @@ def run_grid(args, methods, on_size_done=None):
             if not active:
                 continue
             t_gen = time.perf_counter()
-            data = SizeData(args.rows, D, args.seed, Path(tmp))
+            data = SizeData(args.rows, D, args.seed, Path(tmp), args.sklearn_float32)
             print(f"[fig3] D={D}: data ready in {time.perf_counter() - t_gen:.1f} s; "
                   f"methods {', '.join(active)}", flush=True)
             times = {k: [] for k in active}

@@ -26,6 +26,13 @@ std::unique_ptr<train::Backend> make_cuda_backend(int ordinal);
 void cpu_pair_products(const float* x, std::int64_t n, std::int64_t d, const float* v, float cutoff, int threads,
                        std::vector<PairSum>& hits, std::size_t max_hits = kMaxPairHits);
 
+/// For each of n_columns columns j and each draw d < n_draws: counts[j] = the number of draws whose
+/// Philox word j of subsequence kern::kScoreStream + d (block j / 4, word j % 4, of `seed`) is at
+/// least first_word[j] (in [0, 2^32]; 2^32: never). Integer tests only: every instruction set and
+/// thread count (<= 0: all cores) gives the same counts.
+void cpu_draw_counts(const std::int64_t* first_word, std::int64_t n_columns, std::uint64_t seed, int n_draws,
+                     int threads, std::int32_t* counts);
+
 /// A backend on a concrete device, and how "auto" chose it.
 struct OpenedBackend {
   std::unique_ptr<train::Backend> backend;

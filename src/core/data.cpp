@@ -51,29 +51,38 @@ std::vector<std::int64_t> observed_counts(const float* x, std::int64_t n_rows, s
 }
 
 /// Mean, population std and missing share of each column over its observed values, in double: two
-/// passes, the mean first and then the centred sum of squares (no cancellation).
-void column_stats(const float* x, std::int64_t n_rows, std::int64_t n_features, Standardized& s) {
+/// passes, the mean first and then the centred sum of squares (no cancellation). The threads take
+/// contiguous ranges of columns; each column is summed over the rows in order by one thread.
+void column_stats(const float* x, std::int64_t n_rows, std::int64_t n_features, Standardized& s, int threads) {
   const auto D = static_cast<std::size_t>(n_features);
   s.mean.resize(D);
   s.std.resize(D);
   s.missing.assign(D, 0.0F);
   std::vector<double> sum(D, 0.0), sq(D, 0.0);
   std::vector<std::int64_t> seen(D, 0);
-  for (std::int64_t r = 0; r < n_rows; ++r)
-    for (std::size_t c = 0; c < D; ++c) {
-      const float v = x[r * n_features + static_cast<std::int64_t>(c)];
-      if (std::isnan(v)) continue;
-      sum[c] += v;
-      ++seen[c];
-    }
-  for (std::size_t c = 0; c < D; ++c) sum[c] = seen[c] > 0 ? sum[c] / static_cast<double>(seen[c]) : 0.0;
-  for (std::int64_t r = 0; r < n_rows; ++r)
-    for (std::size_t c = 0; c < D; ++c) {
-      const float v = x[r * n_features + static_cast<std::int64_t>(c)];
-      if (std::isnan(v)) continue;
-      const double d = v - sum[c];
-      sq[c] += d * d;
-    }
+  constexpr std::int64_t kCellsPerThread = std::int64_t{1} << 18;
+  const int team = static_cast<int>(
+      std::clamp<std::int64_t>(n_rows * n_features / kCellsPerThread, 1, threads > 0 ? threads : omp_get_max_threads()));
+#pragma omp parallel num_threads(team) if (team > 1)
+  {
+    const auto t = static_cast<std::size_t>(omp_get_thread_num()), nt = static_cast<std::size_t>(omp_get_num_threads());
+    const std::size_t c0 = D * t / nt, c1 = D * (t + 1) / nt;
+    for (std::int64_t r = 0; r < n_rows; ++r)
+      for (std::size_t c = c0; c < c1; ++c) {
+        const float v = x[r * n_features + static_cast<std::int64_t>(c)];
+        if (std::isnan(v)) continue;
+        sum[c] += v;
+        ++seen[c];
+      }
+    for (std::size_t c = c0; c < c1; ++c) sum[c] = seen[c] > 0 ? sum[c] / static_cast<double>(seen[c]) : 0.0;
+    for (std::int64_t r = 0; r < n_rows; ++r)
+      for (std::size_t c = c0; c < c1; ++c) {
+        const float v = x[r * n_features + static_cast<std::int64_t>(c)];
+        if (std::isnan(v)) continue;
+        const double d = v - sum[c];
+        sq[c] += d * d;
+      }
+  }
   for (std::size_t c = 0; c < D; ++c) {
     const double n = static_cast<double>(std::max<std::int64_t>(seen[c], 1));
     s.mean[c] = static_cast<float>(sum[c]);
@@ -152,14 +161,20 @@ void check_inputs(const Config& cfg, const float* x, std::int64_t n_rows, std::i
     num_threads(cfg.threads > 0 ? cfg.threads : omp_get_max_threads())
   for (std::int64_t r = 0; r < n_rows; ++r) {
     if (first_bad >= 0) continue;
+    // Branch-free over the row (it vectorises); the cell is looked for only in a row that has one.
+    const float* row = x + r * n_features;
+    int inf = 0, nan = 0;
     for (std::int64_t c = 0; c < n_features; ++c) {
-      const float v = x[r * n_features + c];
-      if (std::isinf(v)) {
+      inf |= std::isinf(row[c]) ? 1 : 0;
+      nan |= std::isnan(row[c]) ? 1 : 0;
+    }
+    any_missing = any_missing || nan != 0;
+    if (inf == 0) continue;
+    for (std::int64_t c = 0; c < n_features; ++c)
+      if (std::isinf(row[c])) {
         first_bad = total - (r * n_features + c);  // max of (total - index) = smallest index
         break;
       }
-      any_missing = any_missing || std::isnan(v);
-    }
   }
   if (first_bad >= 0) {
     const std::int64_t idx = total - first_bad;
@@ -186,7 +201,7 @@ Standardized standardize(const float* x, std::int64_t n_rows, std::int64_t n_fea
                          float* in_place) {
   Standardized s;
   const auto D = static_cast<std::size_t>(n_features);
-  column_stats(x, n_rows, n_features, s);
+  column_stats(x, n_rows, n_features, s, threads);
   // The scale in double: a column whose values reach +-3.4e38 has a std near float's limit, and
   // x - mean (up to twice the limit) would overflow in float.
   std::vector<double> scale(D);
@@ -208,7 +223,7 @@ Standardized standardize(const float* x, std::int64_t n_rows, std::int64_t n_fea
 
 Standardized impute(const float* x, std::int64_t n_rows, std::int64_t n_features, int threads, float* in_place) {
   Standardized s;
-  column_stats(x, n_rows, n_features, s);
+  column_stats(x, n_rows, n_features, s, threads);
   if (std::all_of(s.missing.begin(), s.missing.end(), [](float m) { return m == 0.0F; })) return s;
   const auto D = static_cast<std::size_t>(n_features);
   if (in_place == nullptr) s.x.assign(x, x + static_cast<std::size_t>(n_rows) * D);

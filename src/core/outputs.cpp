@@ -8,6 +8,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "backends/backends.hpp"
 #include "kernels/math.hpp"
 #include "kernels/philox.hpp"
 
@@ -19,26 +20,42 @@ std::vector<float> selection_probabilities(const std::vector<float>& logits) {
   return p;
 }
 
+namespace {
+
+/// The first Philox word x whose uniform passes u > threshold (u = clamp_uniform(uint_to_uniform(x)),
+/// non-decreasing in x, so the words that pass are [first, 2^32)); 2^32 when none does.
+std::int64_t first_passing_word(double threshold) {
+  const auto passes = [threshold](std::int64_t x) {
+    return kern::clamp_uniform(double(kern::uint_to_uniform(static_cast<std::uint32_t>(x)))) > threshold;
+  };
+  std::int64_t lo = 0, hi = std::int64_t{1} << 32;  // the answer lies in [lo, hi]
+  while (lo < hi) {
+    const std::int64_t mid = lo + (hi - lo) / 2;
+    if (passes(mid))
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
+  return lo;
+}
+
+}  // namespace
+
 std::vector<std::int32_t> hard_draw_scores(const std::vector<float>& logits, std::uint64_t seed, int n_draws,
                                            int threads) {
   const auto D = static_cast<std::int64_t>(logits.size());
-  std::vector<double> threshold(logits.size());
-  for (std::size_t j = 0; j < logits.size(); ++j) threshold[j] = std::exp(-std::exp(double(logits[j])));
-  std::vector<std::int32_t> scores(logits.size(), 0);
-  const std::int64_t n_blocks = (D + 3) / 4;
-  // Parallel over blocks of four features; each block walks all draws, so counts need no atomics.
-#pragma omp parallel for schedule(static) num_threads(threads > 0 ? threads : omp_get_max_threads())
-  for (std::int64_t q = 0; q < n_blocks; ++q) {
-    for (int d = 0; d < n_draws; ++d) {
-      const kern::Philox4 b =
-          kern::philox_block(seed, kern::kScoreStream + static_cast<std::uint64_t>(d), static_cast<std::uint64_t>(q));
-      for (int lane = 0; lane < 4 && 4 * q + lane < D; ++lane) {
-        const auto j = static_cast<std::size_t>(4 * q + lane);
-        const double u = kern::clamp_uniform(double(kern::uint_to_uniform(b.v[lane])));
-        scores[j] += u > threshold[j] ? 1 : 0;
-      }
-    }
+  std::vector<std::int64_t> first(logits.size());
+  const int team = threads > 0 ? threads : omp_get_max_threads();
+#pragma omp parallel for schedule(static) num_threads(team)
+  for (std::int64_t j = 0; j < D; ++j) {
+    const auto k = static_cast<std::size_t>(j);
+    // Columns often share a logit (those the prescreen closed): the search runs once per run of them.
+    first[k] = j > 0 && logits[k] == logits[k - 1] ? -1 : first_passing_word(std::exp(-std::exp(double(logits[k]))));
   }
+  for (std::size_t k = 1; k < first.size(); ++k)
+    if (first[k] < 0) first[k] = first[k - 1];
+  std::vector<std::int32_t> scores(logits.size(), 0);
+  cpu_draw_counts(first.data(), D, seed, n_draws, team, scores.data());
   return scores;
 }
 

@@ -12,7 +12,9 @@ std::vector<float> selection_probabilities(const std::vector<float>& logits);
 
 /// s_j = number of the n_draws hard Gumbel draws (tau -> 0) in which w_j + g > 0. Draw d uses
 /// subsequence kScoreStream + d of the seed. The event w + g > 0 is tested as u > exp(-e^w),
-/// which is the same event and needs no logarithm per draw.
+/// which is the same event and needs no logarithm per draw; u is non-decreasing in its Philox word,
+/// so the test runs on the words (backends.hpp, cpu_draw_counts: the same counts on every
+/// instruction set), against each column's first passing word.
 std::vector<std::int32_t> hard_draw_scores(const std::vector<float>& logits, std::uint64_t seed, int n_draws,
                                            int threads = 0);
 

@@ -43,11 +43,15 @@ ActiveDecision decide_active_set(const ActivePolicy& policy, bool recheck, const
   return d;
 }
 
-void member_logits(const Params<float>& values, int member, float* out) {
-  const auto D = static_cast<std::size_t>(values.shape().n_features);
+void member_logits(const Params<float>& values, int member, float* out, int threads) {
+  const auto D = static_cast<std::int64_t>(values.shape().n_features);
   const auto de = static_cast<std::size_t>(values.shape().embedding_dim);
   const ParamView<const float> p = values.member(member);
-  for (std::size_t j = 0; j < D; ++j) {
+  constexpr std::int64_t kColumnsPerThread = std::int64_t{1} << 14;  // below this a team costs more than it saves
+  const int team = static_cast<int>(std::clamp<std::int64_t>(D / kColumnsPerThread, 1, std::max(threads, 1)));
+#pragma omp parallel for schedule(static) num_threads(team) if (team > 1)
+  for (std::int64_t jj = 0; jj < D; ++jj) {
+    const auto j = static_cast<std::size_t>(jj);
     float w = p.mask_bias[j];
     for (std::size_t k = 0; k < de; ++k) w += p.mask_weight[j * de + k] * p.embedding[k];
     out[j] = w;

@@ -87,7 +87,8 @@ ActiveDecision decide_active_set(const ActivePolicy& policy, bool recheck, const
 
 /// w = phi e + b of every column of member `member` of `values`, into out [n_features] (float,
 /// k in order: the logits the decisions read when a backend holds the whole model on the host).
-void member_logits(const Params<float>& values, int member, float* out);
+/// Wide models are split over `threads` threads by column (each column's sum is the same).
+void member_logits(const Params<float>& values, int member, float* out, int threads = 1);
 
 /// The shape of a model that holds only `ids.size()` of `whole`'s columns.
 ModelShape gathered_shape(const ModelShape& whole, std::int64_t count);

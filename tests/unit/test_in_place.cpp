@@ -104,8 +104,8 @@ TEST(InPlace, ABlockGivenAsTheWholeTableIsAPlainFit) {
   const Synthetic s = make_classification(120, 16, 3, 2, 15);
   const Result copied = Selector(quick()).fit(s.x.data(), s.rows, s.cols, s.y.data());
   std::vector<float> buffer = s.x;
-  expect_same_result(copied, Selector(quick()).fit_columns_in_place(buffer.data(), s.rows, Columns{0, s.cols}, s.cols,
-                                                                     s.y.data()));
+  expect_same_result(
+      copied, Selector(quick()).fit_columns_in_place(buffer.data(), s.rows, Columns{0, s.cols}, s.cols, s.y.data()));
   std::vector<float> again = s.x;
   EXPECT_THROW(Selector(quick()).fit_columns_in_place(again.data(), s.rows, Columns{0, 0}, s.cols, s.y.data()), Error);
   EXPECT_TRUE(same(again, s.x));

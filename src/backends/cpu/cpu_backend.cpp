@@ -24,6 +24,10 @@ void cpu_pair_products_avx2(const float*, std::int64_t, std::int64_t, const floa
 void cpu_pair_products_generic(const float*, std::int64_t, std::int64_t, const float*, float, int,
                                std::vector<PairSum>&, std::size_t);
 
+void cpu_draw_counts_avx512(const std::int64_t*, std::int64_t, std::uint64_t, int, int, std::int32_t*);
+void cpu_draw_counts_avx2(const std::int64_t*, std::int64_t, std::uint64_t, int, int, std::int32_t*);
+void cpu_draw_counts_generic(const std::int64_t*, std::int64_t, std::uint64_t, int, int, std::int32_t*);
+
 namespace {
 
 enum class Isa { kAvx512, kAvx2, kGeneric };
@@ -64,6 +68,19 @@ void cpu_pair_products(const float* x, std::int64_t n, std::int64_t d, const flo
       break;
   }
   cpu_pair_products_generic(x, n, d, v, cutoff, threads, hits, max_hits);
+}
+
+void cpu_draw_counts(const std::int64_t* first_word, std::int64_t n_columns, std::uint64_t seed, int n_draws,
+                     int threads, std::int32_t* counts) {
+  switch (best_isa()) {
+    case Isa::kAvx512:
+      return cpu_draw_counts_avx512(first_word, n_columns, seed, n_draws, threads, counts);
+    case Isa::kAvx2:
+      return cpu_draw_counts_avx2(first_word, n_columns, seed, n_draws, threads, counts);
+    case Isa::kGeneric:
+      break;
+  }
+  cpu_draw_counts_generic(first_word, n_columns, seed, n_draws, threads, counts);
 }
 
 }  // namespace gfs::detail

@@ -36,6 +36,7 @@
 #include "backends/cpu/evidence.hpp"
 #include "backends/cpu/sinks.hpp"
 #include "backends/cpu/pair_products.hpp"
+#include "backends/cpu/draw_counts.hpp"
 #ifdef GFS_CPU_TARGET_PUSHED
 #pragma GCC pop_options
 #endif

@@ -31,3 +31,4 @@
 #include "backends/cpu/evidence.hpp"
 #include "backends/cpu/sinks.hpp"
 #include "backends/cpu/pair_products.hpp"
+#include "backends/cpu/draw_counts.hpp"

@@ -173,7 +173,8 @@ class CpuBackend final : public train::Backend {
     sync();
     const auto D = static_cast<std::size_t>(setup_.shape.n_features);
     logits.resize(D * static_cast<std::size_t>(setup_.members()));
-    for (int m = 0; m < setup_.members(); ++m) train::member_logits(state_.values, m, logits.data() + D * static_cast<std::size_t>(m));
+    for (int m = 0; m < setup_.members(); ++m)
+      train::member_logits(state_.values, m, logits.data() + D * static_cast<std::size_t>(m), threads_);
   }
 
   void export_state(TrainState& state) override {
@@ -241,7 +242,7 @@ class CpuBackend final : public train::Backend {
       if (train::active_set_needs_whole_logits(recheck, ids)) {
         sync();
         w.resize(static_cast<std::size_t>(D));
-        train::member_logits(state_.values, m, w.data());
+        train::member_logits(state_.values, m, w.data(), threads_);
       } else {
         w.resize(g->ids.size());
         train::member_logits(g->state.values, 0, w.data());
