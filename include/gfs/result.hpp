@@ -47,7 +47,8 @@ struct Interaction {
 struct PairScreenReport {
   bool ran = false;
   std::string note;                        ///< why it did not run (empty when it ran)
-  double threshold = 0;                    ///< the z a pair had to reach (Bonferroni over every pair)
+  double threshold = 0;                    ///< the z a pair had to reach (Bonferroni over every pair tested)
+  std::int64_t columns = 0;                ///< the columns whose pairs it tested: all, or beyond its budget a pool
   double seconds = 0;                      ///< its wall time
   std::vector<Interaction> pairs;          ///< the pairs that reached it, strongest first (at most 16)
 };

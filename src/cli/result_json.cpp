@@ -102,6 +102,7 @@ nlohmann::ordered_json result_to_json(const Result& r, const InputInfo& in) {
     if (!r.pair_screen.note.empty()) ps["note"] = r.pair_screen.note;
     if (r.pair_screen.ran) {
       ps["threshold"] = r.pair_screen.threshold;
+      ps["columns"] = r.pair_screen.columns;
       nlohmann::ordered_json pairs = nlohmann::ordered_json::array();
       for (const Interaction& p : r.pair_screen.pairs) {
         nlohmann::ordered_json e;

@@ -76,8 +76,17 @@ FitMemory estimate_fit_memory(const Config& cfg, std::int64_t n_rows, std::int64
     // The pair screen runs before it (the model is gone by then, and its buffers are freed before
     // the held-out networks start): pair_screen_bytes.
     const double work = static_cast<double>(D) * static_cast<double>(D) * static_cast<double>(N) / 2;
-    if (cfg.pair_screen == PairScreen::kOn || (cfg.pair_screen == PairScreen::kAuto && work <= kAutoScreenBudget))
+    if (cfg.pair_screen == PairScreen::kOn || (cfg.pair_screen == PairScreen::kAuto && work <= kAutoScreenBudget)) {
       m.validation = std::max(m.validation, pair_screen_bytes(n_rows, n_features, cfg.threads));
+    } else if (cfg.pair_screen == PairScreen::kAuto) {
+      // Beyond the budget: the pool's columns gathered (N x K floats), screened as a table of K
+      // columns, and four double sums per column for the pool's statistic.
+      const std::int64_t k = pair_pool_size(n_rows, n_features, 1);
+      const std::uint64_t pool = add(add(mul(mul(N, static_cast<std::uint64_t>(k)), f),
+                                         pair_screen_bytes(n_rows, k, cfg.threads)),
+                                     mul(D, 4 * sizeof(double)));
+      m.validation = std::max(m.validation, pool);
+    }
   }
   // Scores, logits, probabilities, ranking, means and stds, double thresholds, and the result
   // document's arrays (about 160 bytes a feature as JSON values and text).

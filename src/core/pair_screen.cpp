@@ -6,11 +6,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <numeric>
 #include <cmath>
 #include <string>
 #include <vector>
 
 #include "backends/backends.hpp"
+#include "core/column_screen.hpp"
 #include "kernels/survival.hpp"
 
 namespace gfs::detail {
@@ -73,6 +75,149 @@ struct HitColumns {
   }
 };
 
+/// r minus its least-squares fit on an intercept and the columns `cols` of x [n, d] (double
+/// normal equations, Gaussian elimination with partial pivoting; a column that adds nothing is
+/// left out of the fit).
+std::vector<double> linear_residual(const float* x, std::int64_t n, std::int64_t d, const std::vector<int>& cols,
+                                    const std::vector<float>& r) {
+  const std::size_t m = cols.size() + 1;
+  const auto term = [&](std::int64_t i, std::size_t k) {
+    return k == 0 ? 1.0 : static_cast<double>(x[i * d + cols[k - 1]]);
+  };
+  std::vector<double> a(m * m, 0.0), b(m, 0.0);
+  for (std::int64_t i = 0; i < n; ++i)
+    for (std::size_t k = 0; k < m; ++k) {
+      const double tk = term(i, k);
+      b[k] += tk * r[static_cast<std::size_t>(i)];
+      for (std::size_t l = 0; l < m; ++l) a[k * m + l] += tk * term(i, l);
+    }
+  std::vector<double> beta(m, 0.0);
+  std::vector<std::size_t> piv(m);
+  std::vector<char> used(m, 0);
+  for (std::size_t k = 0; k < m; ++k) {  // elimination on a copy, column by column
+    std::size_t best = m;
+    for (std::size_t row = 0; row < m; ++row)
+      if (!used[row] && (best == m || std::fabs(a[row * m + k]) > std::fabs(a[best * m + k]))) best = row;
+    piv[k] = best;
+    if (std::fabs(a[best * m + k]) < 1e-9 * static_cast<double>(n)) continue;  // collinear: dropped
+    used[best] = 1;
+    for (std::size_t row = 0; row < m; ++row) {
+      if (row == best || a[row * m + k] == 0.0) continue;
+      const double f = a[row * m + k] / a[best * m + k];
+      for (std::size_t l = 0; l < m; ++l) a[row * m + l] -= f * a[best * m + l];
+      b[row] -= f * b[best];
+    }
+  }
+  for (std::size_t k = 0; k < m; ++k)
+    if (used[piv[k]]) beta[k] = b[piv[k]] / a[piv[k] * m + k];
+  std::vector<double> out(static_cast<std::size_t>(n));
+  for (std::int64_t i = 0; i < n; ++i) {
+    double fit = 0;
+    for (std::size_t k = 0; k < m; ++k) fit += beta[k] * term(i, k);
+    out[static_cast<std::size_t>(i)] = r[static_cast<std::size_t>(i)] - fit;
+  }
+  return out;
+}
+
+/// The pool's statistic of every column for one residual (see pool_columns): |z| of x^2 against
+/// the squared residual e^2 that a linear fit on the strongest columns leaves, in double; the
+/// threads take ranges of columns, each column summed over the rows in order.
+void variance_z(const float* x, std::int64_t n, std::int64_t d, const std::vector<double>& e, int threads,
+                std::vector<float>& best) {
+  std::vector<double> u(e.size());
+  double mean = 0;
+  for (double v : e) mean += v * v;
+  mean /= static_cast<double>(n);
+  double uu = 0;
+  for (std::size_t i = 0; i < e.size(); ++i) {
+    u[i] = e[i] * e[i] - mean;
+    uu += u[i] * u[i];
+  }
+  const auto D = static_cast<std::size_t>(d);
+#pragma omp parallel num_threads(threads)
+  {
+    const auto t = static_cast<std::size_t>(omp_get_thread_num()), nt = static_cast<std::size_t>(omp_get_num_threads());
+    const std::size_t c0 = D * t / nt, c1 = D * (t + 1) / nt;
+    // Per column: sum x^2, sum u x^2, sum u^2 x^4, sum u^2 x^2 (sum u = 0 by construction).
+    std::vector<double> sx(c1 - c0, 0.0), sux(c1 - c0, 0.0), suuxx(c1 - c0, 0.0), suux(c1 - c0, 0.0);
+    for (std::int64_t i = 0; i < n; ++i) {
+      const float* row = x + i * d;
+      const double ui = u[static_cast<std::size_t>(i)];
+      for (std::size_t c = c0; c < c1; ++c) {
+        const double q = static_cast<double>(row[c]) * row[c];
+        sx[c - c0] += q;
+        sux[c - c0] += ui * q;
+        suuxx[c - c0] += ui * ui * q * q;
+        suux[c - c0] += ui * ui * q;
+      }
+    }
+    for (std::size_t c = c0; c < c1; ++c) {
+      const double m = sx[c - c0] / static_cast<double>(n);
+      const double den = suuxx[c - c0] - 2 * m * suux[c - c0] + m * m * uu;
+      const double z = den > 0 ? std::fabs(sux[c - c0]) / std::sqrt(den) : 0.0;
+      best[c] = std::max(best[c], static_cast<float>(z));
+    }
+  }
+}
+
+/// Beyond the budget, the columns whose pairs are screened: the `k` with the largest variance
+/// statistic (ties: the lower index), ascending. A column in a product x_a x_b has no marginal
+/// effect, but it spreads the target around any fit that lacks the product, the more the larger
+/// |x_a|: its x_a^2 correlates with the squared residual. The fit is on the kPoolFitColumns
+/// strongest columns by `strengths` (column_strengths), so that linear effects do not mask that.
+std::vector<int> pool_columns(const float* x, std::int64_t n, std::int64_t d, const std::vector<std::vector<float>>& res,
+                              const std::vector<float>& strengths, std::int64_t k, int threads) {
+  constexpr std::size_t kPoolFitColumns = 10;
+  std::vector<int> order(static_cast<std::size_t>(d));
+  std::iota(order.begin(), order.end(), 0);
+  const std::size_t m = std::min(kPoolFitColumns, order.size());
+  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(m), order.end(), [&](int a, int b) {
+    const float sa = strengths[static_cast<std::size_t>(a)], sb = strengths[static_cast<std::size_t>(b)];
+    return sa > sb || (sa == sb && a < b);
+  });
+  std::vector<int> fit(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(m));
+  std::sort(fit.begin(), fit.end());
+  std::vector<float> score(static_cast<std::size_t>(d), 0.0F);
+  for (const std::vector<float>& r : res) variance_z(x, n, d, linear_residual(x, n, d, fit, r), threads, score);
+  std::iota(order.begin(), order.end(), 0);
+  const auto keep = static_cast<std::size_t>(std::min<std::int64_t>(k, d));
+  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(keep), order.end(), [&](int a, int b) {
+    const float sa = score[static_cast<std::size_t>(a)], sb = score[static_cast<std::size_t>(b)];
+    return sa > sb || (sa == sb && a < b);
+  });
+  order.resize(keep);
+  std::sort(order.begin(), order.end());
+  return order;
+}
+
+/// The pairs of x [n, d] whose |z| reaches `threshold` for some residual, at most
+/// kMaxScreenPairs per residual (column ids of x).
+std::vector<Interaction> screen_matrix(const float* x, std::int64_t n, std::int64_t d,
+                                       const std::vector<std::vector<float>>& res, double threshold, int threads) {
+  std::vector<Interaction> found;
+  std::vector<PairSum> hits;
+  for (const std::vector<float>& r : res) {
+    double rr = 0;
+    for (float v : r) rr += static_cast<double>(v) * v;
+    if (rr == 0) continue;  // one class only: nothing to explain
+    const auto cutoff = static_cast<float>(kEstimateMargin * threshold * std::sqrt(rr));
+    // The largest estimates (ties by pair: deterministic), at most kMaxExact.
+    cpu_pair_products(x, n, d, r.data(), cutoff, threads, hits, kMaxExact);
+    const HitColumns cols(x, n, d, hits);
+    std::vector<double> z(hits.size());
+    // No allocation in the region: pair_z and column() only read (nothing can throw out of it).
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 64)
+    for (std::size_t h = 0; h < hits.size(); ++h)
+      z[h] = pair_z(cols.column(hits[h].a, n), cols.column(hits[h].b, n), n, r);
+    std::vector<Interaction> mine;
+    for (std::size_t h = 0; h < hits.size(); ++h)
+      if (z[h] >= threshold) mine.push_back(Interaction{hits[h].a, hits[h].b, z[h]});
+    keep_strongest(mine);
+    found.insert(found.end(), mine.begin(), mine.end());
+  }
+  return found;
+}
+
 }  // namespace
 
 std::vector<std::vector<float>> target_residuals(const train::Targets& t, std::int64_t n) {
@@ -126,7 +271,7 @@ std::vector<int> pair_columns(const PairScreenReport& report) {
 }
 
 PairScreenReport screen_pairs(const Config& config, const float* x, std::int64_t n_rows, std::int64_t n_features,
-                              const train::Targets& targets, bool feature_parallel) {
+                              const train::Targets& targets, bool feature_parallel, const std::vector<float>* strengths) {
   PairScreenReport report;
   if (config.support != SupportRule::kValidated || config.pair_screen == PairScreen::kOff) {
     report.note = config.support != SupportRule::kValidated ? "only support 'validated' tests the pairs" : "off";
@@ -140,42 +285,46 @@ PairScreenReport screen_pairs(const Config& config, const float* x, std::int64_t
     report.note = "fewer than two columns or three rows";
     return report;
   }
-  const std::vector<std::vector<float>> res = target_residuals(targets, n_rows);
-  const double outputs = static_cast<double>(res.size());
-  const double d = static_cast<double>(n_features);
-  const double work = outputs * d * d * static_cast<double>(n_rows) / 2;
-  if (config.pair_screen == PairScreen::kAuto && work > kAutoScreenBudget) {
-    report.note = "auto: outputs x D^2 x N / 2 = " + std::to_string(work) + " multiply-adds exceed the budget (" +
-                  std::to_string(kAutoScreenBudget) + "); pair_screen=on runs it";
-    return report;
-  }
   const auto start = std::chrono::steady_clock::now();
-  const double tests = outputs * d * (d - 1) / 2;
+  const std::vector<std::vector<float>> res = target_residuals(targets, n_rows);
+  const int threads = config.threads > 0 ? config.threads : omp_get_max_threads();
+  const double outputs = static_cast<double>(res.size());
+  const double work = outputs * static_cast<double>(n_features) * static_cast<double>(n_features) *
+                      static_cast<double>(n_rows) / 2;
+  std::vector<int> pool;  // empty: every column
+  std::vector<float> pooled;
+  const float* xs = x;
+  std::int64_t d = n_features;
+  if (config.pair_screen == PairScreen::kAuto && work > kAutoScreenBudget) {
+    std::vector<float> own;
+    if (strengths == nullptr) {
+      ScreenInput in;
+      in.x = x;
+      in.n_rows = n_rows;
+      in.n_features = in.count = in.stride = n_features;
+      own = column_strengths(in, res, threads);
+      strengths = &own;
+    }
+    pool = pool_columns(x, n_rows, n_features, res, *strengths,
+                        pair_pool_size(n_rows, n_features, static_cast<int>(res.size())), threads);
+    d = static_cast<std::int64_t>(pool.size());
+    pooled.resize(static_cast<std::size_t>(n_rows) * pool.size());
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (std::int64_t i = 0; i < n_rows; ++i)
+      for (std::size_t k = 0; k < pool.size(); ++k)
+        pooled[static_cast<std::size_t>(i) * pool.size() + k] = x[i * n_features + pool[k]];
+    xs = pooled.data();
+  }
+  const double tests = outputs * static_cast<double>(d) * static_cast<double>(d - 1) / 2;
   report.threshold = two_sided_normal_quantile(kFamilyError / tests);
   report.ran = true;
-  const int threads = config.threads > 0 ? config.threads : omp_get_max_threads();
-
-  std::vector<Interaction> found;
-  std::vector<PairSum> hits;
-  for (const std::vector<float>& r : res) {
-    double rr = 0;
-    for (float v : r) rr += static_cast<double>(v) * v;
-    if (rr == 0) continue;  // one class only: nothing to explain
-    const auto cutoff = static_cast<float>(kEstimateMargin * report.threshold * std::sqrt(rr));
-    // The largest estimates (ties by pair: deterministic), at most kMaxExact.
-    cpu_pair_products(x, n_rows, n_features, r.data(), cutoff, threads, hits, kMaxExact);
-    const HitColumns cols(x, n_rows, n_features, hits);
-    std::vector<double> z(hits.size());
-    // No allocation in the region: pair_z and column() only read (nothing can throw out of it).
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 64)
-    for (std::size_t h = 0; h < hits.size(); ++h)
-      z[h] = pair_z(cols.column(hits[h].a, n_rows), cols.column(hits[h].b, n_rows), n_rows, r);
-    std::vector<Interaction> mine;
-    for (std::size_t h = 0; h < hits.size(); ++h)
-      if (z[h] >= report.threshold) mine.push_back(Interaction{hits[h].a, hits[h].b, z[h]});
-    keep_strongest(mine);
-    found.insert(found.end(), mine.begin(), mine.end());
-  }
+  report.columns = d;
+  std::vector<Interaction> found = screen_matrix(xs, n_rows, d, res, report.threshold, threads);
+  if (!pool.empty())
+    for (Interaction& p : found) {  // back to the table's columns (the pool is ascending: a < b stays)
+      p.a = pool[static_cast<std::size_t>(p.a)];
+      p.b = pool[static_cast<std::size_t>(p.b)];
+    }
   // Per pair its strongest output; strongest pairs first (ties: by columns).
   std::sort(found.begin(), found.end(), [](const Interaction& p, const Interaction& q) {
     return p.a != q.a ? p.a < q.a : (p.b != q.b ? p.b < q.b : p.z > q.z);

@@ -12,9 +12,21 @@
 /// outputs x D (D - 1) / 2 tests at a family-wise 1 %. The products of every pair are one
 /// packed, register-blocked pass (outputs x D^2 N / 2 multiply-adds; backends/cpu); |z| is first
 /// bounded from its numerator alone and computed exactly, in double, for the pairs that pass.
+///
+/// Beyond the "auto" budget the screen tests the pairs of a pool of K = pair_pool_size columns
+/// (K^2 N / 2 within the budget: about 11 000 at N = 1 000), Bonferroni over its outputs x
+/// K (K - 1) / 2 pairs. The pool is the K columns with the largest variance statistic: a column
+/// of a product x_a x_b has no marginal effect, but the target varies more around a fit that lacks
+/// the product where |x_a| is large, so x_a^2 correlates with the squared residual e^2 of a linear
+/// fit on the 10 strongest columns (|z| of x_a^2 against e^2 - mean e^2, self-normalised). The
+/// pool is chosen by even functions of each column and the pair statistic is odd in either
+/// column, so for a column that does not matter (symmetric about its mean) the choice leaves its
+/// pair statistic ~N(0, 1) and the family-wise level holds. A pair is missed when either column
+/// falls outside the pool: bench/quality (the wide benchmark's products family beyond D = 10^4).
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <thread>
 
@@ -33,8 +45,19 @@ inline constexpr double kAutoScreenBudget = 6e10;
 
 /// The screen on x [n_rows, n_features] (standardised), or the reason it is skipped.
 /// `feature_parallel`: the columns are split over ranks (the screen needs all of them; skipped).
+/// `strengths`: column_strengths of the same x and targets, when the fit has them (beyond the
+/// budget the pool's linear fit reads its strongest columns; computed here when null).
 PairScreenReport screen_pairs(const Config& config, const float* x, std::int64_t n_rows, std::int64_t n_features,
-                              const train::Targets& targets, bool feature_parallel);
+                              const train::Targets& targets, bool feature_parallel,
+                              const std::vector<float>* strengths = nullptr);
+
+/// The columns of the pool beyond the budget: the largest K with outputs x K^2 x n_rows / 2 within
+/// kAutoScreenBudget (at least 2, at most n_features). Inline, as pair_screen_bytes.
+inline std::int64_t pair_pool_size(std::int64_t n_rows, std::int64_t n_features, int outputs) {
+  const double per_pair = static_cast<double>(std::max(outputs, 1)) * static_cast<double>(std::max<std::int64_t>(n_rows, 1)) / 2;
+  const auto k = static_cast<std::int64_t>(std::sqrt(kAutoScreenBudget / per_pair));
+  return std::clamp<std::int64_t>(k, 2, std::max<std::int64_t>(n_features, 2));
+}
 
 /// The most pairs whose exact z the screen computes (the largest numerator-only estimates).
 inline constexpr std::size_t kMaxExact = kMaxPairHits;

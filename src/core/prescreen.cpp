@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <utility>
 
 #include <omp.h>
 
@@ -36,11 +37,14 @@ std::vector<int> prescreen_columns(const std::vector<float>& strengths, std::int
   return order;
 }
 
-Prescreen run_prescreen(const Config& config, const ScreenInput& in, const train::Targets& targets, std::int64_t width,
-                        const PairScreenReport& pairs) {
+std::vector<float> screen_strengths(const Config& config, const ScreenInput& in, const train::Targets& targets) {
+  return column_strengths(in, target_residuals(targets, in.n_rows),
+                          config.threads > 0 ? config.threads : omp_get_max_threads());
+}
+
+Prescreen run_prescreen(std::vector<float> strengths, std::int64_t width, const PairScreenReport& pairs) {
   Prescreen p;
-  p.strengths = column_strengths(in, target_residuals(targets, in.n_rows),
-                                 config.threads > 0 ? config.threads : omp_get_max_threads());
+  p.strengths = std::move(strengths);
   p.open = prescreen_columns(p.strengths, width, pair_columns(pairs));
   return p;
 }

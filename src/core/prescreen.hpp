@@ -43,9 +43,11 @@ struct Prescreen {
   std::vector<float> strengths;  ///< [n_features]
   std::vector<int> open;         ///< prescreen_columns(strengths, width, the pair screen's columns)
 };
-/// The prescreen of width `width` (> 0) on the screen's input: one pass over the data.
-Prescreen run_prescreen(const Config& config, const ScreenInput& in, const train::Targets& targets, std::int64_t width,
-                        const PairScreenReport& pairs);
+/// Every column's strength on the screen's input (column_strengths against the target's
+/// residuals): one pass over the data, which the prescreen and the pair screen's pool both read.
+std::vector<float> screen_strengths(const Config& config, const ScreenInput& in, const train::Targets& targets);
+/// The prescreen of width `width` (> 0) from screen_strengths.
+Prescreen run_prescreen(std::vector<float> strengths, std::int64_t width, const PairScreenReport& pairs);
 
 /// The logit a column the prescreen left out starts at (and keeps): one below the active set's
 /// threshold at tau0, the lowest threshold of the fit.

@@ -375,11 +375,15 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
   } else {
     train::Plan plan = make_plan(config, n_rows, n_features);
     const train::ModelShape shape = make_shape(config, n_features, targets.n_outputs);
-    // The screens read the data alone: they run first, where the prescreen needs them.
-    result.pair_screen = screen_pairs(config, train_x, n_rows, n_features, targets, ranks != nullptr);
+    // The screens read the data alone: they run first, where the prescreen needs them. The column
+    // strengths (one pass) are computed once for the prescreen and the pair screen's pool.
     ScreenInput screen_in = screen_input(train_x, n_rows, n_features, block, local ? ranks.get() : nullptr);
     const std::int64_t width = prescreen_width(config, n_rows, n_features, ranks != nullptr);
-    const Prescreen pre = width > 0 ? run_prescreen(config, screen_in, targets, width, result.pair_screen) : Prescreen{};
+    std::vector<float> strengths;
+    if (width > 0) strengths = screen_strengths(config, screen_in, targets);
+    result.pair_screen =
+        screen_pairs(config, train_x, n_rows, n_features, targets, ranks != nullptr, width > 0 ? &strengths : nullptr);
+    const Prescreen pre = width > 0 ? run_prescreen(std::move(strengths), width, result.pair_screen) : Prescreen{};
     if (width > 0) {
       screen_in.strengths = &pre.strengths;  // the column screen's first pass, done once
       plan.active.in_warmup = true;

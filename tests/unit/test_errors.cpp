@@ -7,6 +7,7 @@
 
 #include "core/data.hpp"
 #include "core/memory.hpp"
+#include "core/pair_screen.hpp"
 #include "gfs/gfs.hpp"
 #include "synthetic.hpp"
 
@@ -266,10 +267,16 @@ TEST(Memory, EstimateCountsThePairScreenWhereItRuns) {
   const detail::FitMemory without = detail::estimate_fit_memory(off, n, d);
   EXPECT_GE(with.validation, std::uint64_t{3} * n * d * sizeof(float));
   EXPECT_LT(without.validation, with.validation);
-  // Beyond "auto"'s budget the screen does not run and is not counted.
-  const detail::FitMemory wide_on = detail::estimate_fit_memory(on, n, 20000);
-  const detail::FitMemory wide_off = detail::estimate_fit_memory(off, n, 20000);
-  EXPECT_EQ(wide_on.validation, wide_off.validation);
+  // Beyond "auto"'s budget the screen runs on a pool of K columns: K's gathered copy and packing
+  // are counted, not the whole table's.
+  const std::int64_t wide = 20000, k = detail::pair_pool_size(n, wide, 1);
+  EXPECT_GT(k, 10000);
+  EXPECT_LT(k, 12000);
+  const detail::FitMemory wide_on = detail::estimate_fit_memory(on, n, wide);
+  const detail::FitMemory wide_off = detail::estimate_fit_memory(off, n, wide);
+  EXPECT_GE(wide_on.validation, std::uint64_t{4} * n * k * sizeof(float));
+  EXPECT_LT(wide_on.validation, std::uint64_t{3} * n * wide * sizeof(float));
+  EXPECT_GE(wide_on.validation, wide_off.validation);
 }
 
 // Issue 22 item 12: --max-memory ignored the process's fixed cost (code, the OpenMP runtime, and

@@ -206,6 +206,7 @@ TEST(PairScreen, FindsAPairThatActsOnlyThroughItsProduct) {
   const Config config;  // support "validated", pair_screen "auto"
   const PairScreenReport r = screen_pairs(config, x.data(), n, d, binary(y), false);
   ASSERT_TRUE(r.ran) << r.note;
+  EXPECT_EQ(r.columns, d);  // within the budget: every pair
   EXPECT_NEAR(r.threshold, two_sided_normal_quantile(0.01 / (40.0 * 39 / 2)), 1e-12);
   ASSERT_FALSE(r.pairs.empty());
   EXPECT_EQ(r.pairs[0].a, 3);
@@ -224,6 +225,61 @@ TEST(PairScreen, FindsNothingInNoise) {
   for (int& v : y) v = static_cast<int>(rng() & 1U);
   const PairScreenReport r = screen_pairs(Config{}, x.data(), n, d, binary(y), false);
   ASSERT_TRUE(r.ran);
+  EXPECT_TRUE(r.pairs.empty()) << r.pairs[0].a << "," << r.pairs[0].b << " z " << r.pairs[0].z;
+}
+
+/// Beyond the budget (N = 1000, D = 12 000: 7.2e10 multiply-adds) the screen tests the pairs of a
+/// pool of pair_pool_size columns chosen by the variance statistic, Bonferroni over those pairs:
+/// y = 1[x_a x_b + 0.5 (x_c + x_d + x_e) + N(0, 1) > 0], the product's columns without any
+/// marginal effect, found as the full screen finds them at D = 10^4.
+TEST(PairScreen, BeyondItsBudgetThePoolFindsAProduct) {
+  const std::int64_t n = 1000, d = 12000;
+  const std::int64_t a = 1234, b = 9876;
+  const std::vector<float> x = gaussian(n, d, 50);
+  std::mt19937 rng(51);
+  std::normal_distribution<float> noise;
+  std::vector<int> y(static_cast<std::size_t>(n));
+  for (std::int64_t i = 0; i < n; ++i) {
+    const float* r = &x[static_cast<std::size_t>(i * d)];
+    y[static_cast<std::size_t>(i)] = r[a] * r[b] + 0.5F * (r[10] + r[20] + r[30]) + noise(rng) > 0;
+  }
+  const std::int64_t k = pair_pool_size(n, d, 1);
+  ASSERT_LT(k, d);
+  ASSERT_GT(static_cast<double>(d) * d * n / 2, kAutoScreenBudget);
+  Config c;
+  c.threads = 2;
+  const PairScreenReport r = screen_pairs(c, x.data(), n, d, binary(y), false);
+  ASSERT_TRUE(r.ran) << r.note;
+  EXPECT_EQ(r.columns, k);
+  EXPECT_NEAR(r.threshold, two_sided_normal_quantile(0.01 / (static_cast<double>(k) * (k - 1) / 2)), 1e-12);
+  ASSERT_FALSE(r.pairs.empty());
+  EXPECT_EQ(r.pairs[0].a, a);
+  EXPECT_EQ(r.pairs[0].b, b);
+  EXPECT_EQ(pair_columns(r), (std::vector<int>{static_cast<int>(a), static_cast<int>(b)}));
+  // pair_screen=on tests every pair (the full screen), and finds the same pair.
+  Config on = c;
+  on.pair_screen = PairScreen::kOn;
+  const PairScreenReport full = screen_pairs(on, x.data(), n, d, binary(y), false);
+  EXPECT_EQ(full.columns, d);
+  ASSERT_FALSE(full.pairs.empty());
+  EXPECT_EQ(full.pairs[0].a, a);
+  EXPECT_EQ(full.pairs[0].b, b);
+  EXPECT_NEAR(full.pairs[0].z, r.pairs[0].z, 1e-9);
+}
+
+/// Labels independent of x beyond the budget: the pool's pairs hold the family-wise 1 % (no pair
+/// for this seed), and the thread count does not change the report.
+TEST(PairScreen, BeyondItsBudgetThePoolFindsNothingInNoise) {
+  const std::int64_t n = 1000, d = 12000;
+  const std::vector<float> x = gaussian(n, d, 60);
+  std::mt19937 rng(61);
+  std::vector<int> y(static_cast<std::size_t>(n));
+  for (int& v : y) v = static_cast<int>(rng() & 1U);
+  Config c;
+  c.threads = 2;
+  const PairScreenReport r = screen_pairs(c, x.data(), n, d, binary(y), false);
+  ASSERT_TRUE(r.ran);
+  EXPECT_EQ(r.columns, pair_pool_size(n, d, 1));
   EXPECT_TRUE(r.pairs.empty()) << r.pairs[0].a << "," << r.pairs[0].b << " z " << r.pairs[0].z;
 }
 
