@@ -26,6 +26,16 @@ std::unique_ptr<train::Backend> make_cuda_backend(int ordinal);
 void cpu_pair_products(const float* x, std::int64_t n, std::int64_t d, const float* v, float cutoff, int threads,
                        std::vector<PairSum>& hits, std::size_t max_hits = kMaxPairHits);
 
+/// The pair sums of every class residual in one pass: for labels [n] in 0..classes-1 and each
+/// output o (class outputs[o]), the pairs a < b with |sum_i (1[y_i = c] - share_c) x_ia x_ib| >=
+/// cutoffs[o] into hits[o] (each list bounded to max_hits, as cpu_pair_products). Each pair is
+/// summed over each class's rows once (T_c, in float, rows in order), and the output's sum is
+/// T_c - share_c sum_c' T_c': n multiply-adds per pair for any number of classes, against n per
+/// output for cpu_pair_products.
+void cpu_pair_class_products(const float* x, std::int64_t n, std::int64_t d, const int* labels, int classes,
+                             const std::vector<int>& outputs, const std::vector<float>& cutoffs, int threads,
+                             std::vector<std::vector<PairSum>>& hits, std::size_t max_hits);
+
 /// For each of n_columns columns j and each draw d < n_draws: counts[j] = the number of draws whose
 /// Philox word j of subsequence kern::kScoreStream + d (block j / 4, word j % 4, of `seed`) is at
 /// least first_word[j] (in [0, 2^32]; 2^32: never). Integer tests only: every instruction set and

@@ -190,19 +190,17 @@ std::vector<int> pool_columns(const float* x, std::int64_t n, std::int64_t d, co
   return order;
 }
 
+/// Several classes: each pair's sums over each class's rows in one pass give every class
+/// residual's sum (cpu_pair_class_products), instead of one pass per class.
+bool one_pass_per_table(const train::Targets& t) { return t.classification && !t.survival && t.n_outputs > 2; }
+
 /// The pairs of x [n, d] whose |z| reaches `threshold` for some residual, at most
 /// kMaxScreenPairs per residual (column ids of x).
-std::vector<Interaction> screen_matrix(const float* x, std::int64_t n, std::int64_t d,
+std::vector<Interaction> screen_matrix(const float* x, std::int64_t n, std::int64_t d, const train::Targets& targets,
                                        const std::vector<std::vector<float>>& res, double threshold, int threads) {
   std::vector<Interaction> found;
-  std::vector<PairSum> hits;
-  for (const std::vector<float>& r : res) {
-    double rr = 0;
-    for (float v : r) rr += static_cast<double>(v) * v;
-    if (rr == 0) continue;  // one class only: nothing to explain
-    const auto cutoff = static_cast<float>(kEstimateMargin * threshold * std::sqrt(rr));
-    // The largest estimates (ties by pair: deterministic), at most kMaxExact.
-    cpu_pair_products(x, n, d, r.data(), cutoff, threads, hits, kMaxExact);
+  // The exact z of one residual's hits, its passing pairs into `found`.
+  const auto confirm = [&](const std::vector<float>& r, const std::vector<PairSum>& hits) {
     const HitColumns cols(x, n, d, hits);
     std::vector<double> z(hits.size());
     // No allocation in the region: pair_z and column() only read (nothing can throw out of it).
@@ -214,6 +212,37 @@ std::vector<Interaction> screen_matrix(const float* x, std::int64_t n, std::int6
       if (z[h] >= threshold) mine.push_back(Interaction{hits[h].a, hits[h].b, z[h]});
     keep_strongest(mine);
     found.insert(found.end(), mine.begin(), mine.end());
+  };
+  // A residual's estimate must reach this share of the threshold (0: one class only, nothing to explain).
+  const auto cutoff_of = [&](const std::vector<float>& r) {
+    double rr = 0;
+    for (float v : r) rr += static_cast<double>(v) * v;
+    return static_cast<float>(kEstimateMargin * threshold * std::sqrt(rr));
+  };
+  if (one_pass_per_table(targets)) {
+    std::vector<int> outputs;  // res[c] is class c's residual
+    std::vector<float> cutoffs;
+    for (std::size_t c = 0; c < res.size(); ++c) {
+      const float cut = cutoff_of(res[c]);
+      if (cut == 0) continue;
+      outputs.push_back(static_cast<int>(c));
+      cutoffs.push_back(cut);
+    }
+    if (outputs.empty()) return found;
+    std::vector<std::vector<PairSum>> hits;
+    // The largest estimates per class (ties by pair: deterministic), kMaxExact over all of them.
+    cpu_pair_class_products(x, n, d, targets.labels.data(), targets.n_outputs, outputs, cutoffs, threads, hits,
+                            std::max<std::size_t>(1, kMaxExact / outputs.size()));
+    for (std::size_t o = 0; o < outputs.size(); ++o) confirm(res[static_cast<std::size_t>(outputs[o])], hits[o]);
+    return found;
+  }
+  std::vector<PairSum> hits;
+  for (const std::vector<float>& r : res) {
+    const float cutoff = cutoff_of(r);
+    if (cutoff == 0) continue;
+    // The largest estimates (ties by pair: deterministic), at most kMaxExact.
+    cpu_pair_products(x, n, d, r.data(), cutoff, threads, hits, kMaxExact);
+    confirm(r, hits);
   }
   return found;
 }
@@ -289,7 +318,9 @@ PairScreenReport screen_pairs(const Config& config, const float* x, std::int64_t
   const std::vector<std::vector<float>> res = target_residuals(targets, n_rows);
   const int threads = config.threads > 0 ? config.threads : omp_get_max_threads();
   const double outputs = static_cast<double>(res.size());
-  const double work = outputs * static_cast<double>(n_features) * static_cast<double>(n_features) *
+  // The passes over every pair: one per residual, or one for all the classes of a multi-class target.
+  const int passes = one_pass_per_table(targets) ? 1 : static_cast<int>(res.size());
+  const double work = passes * static_cast<double>(n_features) * static_cast<double>(n_features) *
                       static_cast<double>(n_rows) / 2;
   std::vector<int> pool;  // empty: every column
   std::vector<float> pooled;
@@ -306,7 +337,7 @@ PairScreenReport screen_pairs(const Config& config, const float* x, std::int64_t
       strengths = &own;
     }
     pool = pool_columns(x, n_rows, n_features, res, *strengths,
-                        pair_pool_size(n_rows, n_features, static_cast<int>(res.size())), threads);
+                        pair_pool_size(n_rows, n_features, passes), threads);
     d = static_cast<std::int64_t>(pool.size());
     pooled.resize(static_cast<std::size_t>(n_rows) * pool.size());
 #pragma omp parallel for num_threads(threads) schedule(static)
@@ -319,7 +350,7 @@ PairScreenReport screen_pairs(const Config& config, const float* x, std::int64_t
   report.threshold = two_sided_normal_quantile(kFamilyError / tests);
   report.ran = true;
   report.columns = d;
-  std::vector<Interaction> found = screen_matrix(xs, n_rows, d, res, report.threshold, threads);
+  std::vector<Interaction> found = screen_matrix(xs, n_rows, d, targets, res, report.threshold, threads);
   if (!pool.empty())
     for (Interaction& p : found) {  // back to the table's columns (the pool is ascending: a < b stays)
       p.a = pool[static_cast<std::size_t>(p.a)];

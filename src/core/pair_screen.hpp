@@ -39,8 +39,9 @@ namespace gfs::detail {
 
 /// The most pairs reported (their columns join the held-out test's candidates).
 inline constexpr int kMaxScreenPairs = 16;
-/// "auto" runs the screen while outputs x D^2 x N / 2 stays within this many multiply-adds (about
-/// a second on two cores).
+/// "auto" runs the screen while passes x D^2 x N / 2 stays within this many multiply-adds (about
+/// a second on two cores); a pass per output, or one for all the classes of a multi-class target
+/// (each pair summed over each class's rows once: backends.hpp, cpu_pair_class_products).
 inline constexpr double kAutoScreenBudget = 6e10;
 
 /// The screen on x [n_rows, n_features] (standardised), or the reason it is skipped.

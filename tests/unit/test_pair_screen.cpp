@@ -58,6 +58,78 @@ TEST(PairScreen, ProductsOfEveryPairMatchADoubleLoop) {
   }
 }
 
+/// The class kernel: every class residual's sums from one pass over each class's rows, against
+/// the double loop on each residual (1[y = c] - share_c); classes of every size, one absent, rows
+/// of a class scattered; the same bits with one thread and with two.
+TEST(PairScreen, ClassSumsOfEveryPairMatchADoubleLoop) {
+  for (const std::int64_t n : {1, 7, 64}) {
+    for (const std::int64_t d : {2, 9, 70}) {
+      const int classes = 4;  // class 3 never occurs
+      const std::vector<float> x = gaussian(n, d, static_cast<unsigned>(n * 10 + d));
+      std::vector<int> y(static_cast<std::size_t>(n));
+      for (std::int64_t i = 0; i < n; ++i) y[static_cast<std::size_t>(i)] = static_cast<int>((i * 7 + i / 3) % 3);
+      const std::vector<int> outputs = {0, 1, 2, 3};
+      const std::vector<float> cutoffs(outputs.size(), 0.0F);
+      std::vector<std::vector<PairSum>> one, two;
+      cpu_pair_class_products(x.data(), n, d, y.data(), classes, outputs, cutoffs, 1, one, kMaxPairHits);
+      cpu_pair_class_products(x.data(), n, d, y.data(), classes, outputs, cutoffs, 2, two, kMaxPairHits);
+      ASSERT_EQ(one.size(), outputs.size());
+      for (const int c : outputs) {
+        double share = 0;
+        for (int v : y) share += v == c ? 1.0 : 0.0;
+        share /= static_cast<double>(n);
+        std::vector<float> r(static_cast<std::size_t>(n));
+        for (std::int64_t i = 0; i < n; ++i)
+          r[static_cast<std::size_t>(i)] = static_cast<float>((y[static_cast<std::size_t>(i)] == c ? 1.0 : 0.0) - share);
+        const std::vector<double> want = brute_sums(x, n, d, r);
+        const std::vector<PairSum>& got = one[static_cast<std::size_t>(c)];
+        ASSERT_EQ(got.size(), want.size()) << "n " << n << " d " << d << " class " << c;
+        for (std::size_t k = 0; k < want.size(); ++k) {
+          EXPECT_NEAR(got[k].sum, want[k], 1e-4 * (1 + std::fabs(want[k]))) << k << " n " << n << " class " << c;
+          EXPECT_EQ(got[k].sum, two[static_cast<std::size_t>(c)][k].sum);
+        }
+      }
+    }
+  }
+}
+
+/// A multi-class screen (one pass for every class) reports what one pass per class reports: the
+/// same pairs with the same exact z, here through a regression target whose outputs are the class
+/// residuals (a pass per output).
+TEST(PairScreen, OnePassForEveryClassReportsWhatAPassPerClassReports) {
+  const std::int64_t n = 900, d = 50;
+  const std::vector<float> x = gaussian(n, d, 70);
+  train::Targets multi;
+  multi.classification = true;
+  multi.n_outputs = 3;
+  multi.class_weight = {1, 1, 1};
+  for (std::int64_t i = 0; i < n; ++i) {
+    const float p = x[static_cast<std::size_t>(i * d + 5)] * x[static_cast<std::size_t>(i * d + 31)];
+    const float q = x[static_cast<std::size_t>(i * d + 12)] * x[static_cast<std::size_t>(i * d + 40)];
+    multi.labels.push_back(p > 0.8F ? 2 : q > 0.5F ? 1 : 0);
+  }
+  train::Targets as_outputs;  // the three centred indicators: the residuals the screen tests
+  as_outputs.classification = false;
+  as_outputs.n_outputs = 3;
+  for (std::int64_t i = 0; i < n; ++i)
+    for (int c = 0; c < 3; ++c) as_outputs.values.push_back(multi.labels[static_cast<std::size_t>(i)] == c ? 1.0F : 0.0F);
+  Config c;
+  c.threads = 2;
+  const PairScreenReport one = screen_pairs(c, x.data(), n, d, multi, false);
+  const PairScreenReport each = screen_pairs(c, x.data(), n, d, as_outputs, false);
+  ASSERT_TRUE(one.ran);
+  EXPECT_EQ(one.threshold, each.threshold);  // 3 x 50 x 49 / 2 tests either way
+  ASSERT_GE(one.pairs.size(), 2U);
+  ASSERT_EQ(one.pairs.size(), each.pairs.size());
+  for (std::size_t k = 0; k < one.pairs.size(); ++k) {
+    EXPECT_EQ(one.pairs[k].a, each.pairs[k].a);
+    EXPECT_EQ(one.pairs[k].b, each.pairs[k].b);
+    EXPECT_NEAR(one.pairs[k].z, each.pairs[k].z, 1e-5 * each.pairs[k].z);
+  }
+  const std::vector<int> cols = pair_columns(one);
+  for (int j : {5, 12, 31, 40}) EXPECT_TRUE(std::binary_search(cols.begin(), cols.end(), j)) << j;
+}
+
 /// The cutoff keeps exactly the pairs with |S| >= cutoff (no pair sits near the cutoff here).
 TEST(PairScreen, TheCutoffKeepsTheLargeSums) {
   const std::int64_t n = 50, d = 45;

@@ -1,6 +1,7 @@
 /// @file cpu_backend.cpp
 /// @brief Picks the CPU backend variant for the instruction sets this processor supports.
 #include <memory>
+#include <vector>
 
 #include "backends/backends.hpp"
 #include "train/backend.hpp"
@@ -24,6 +25,12 @@ void cpu_pair_products_avx2(const float*, std::int64_t, std::int64_t, const floa
 void cpu_pair_products_generic(const float*, std::int64_t, std::int64_t, const float*, float, int,
                                std::vector<PairSum>&, std::size_t);
 
+void cpu_pair_class_products_avx512(const float*, std::int64_t, std::int64_t, const int*, int, const std::vector<int>&,
+                                    const std::vector<float>&, int, std::vector<std::vector<PairSum>>&, std::size_t);
+void cpu_pair_class_products_avx2(const float*, std::int64_t, std::int64_t, const int*, int, const std::vector<int>&,
+                                  const std::vector<float>&, int, std::vector<std::vector<PairSum>>&, std::size_t);
+void cpu_pair_class_products_generic(const float*, std::int64_t, std::int64_t, const int*, int, const std::vector<int>&,
+                                     const std::vector<float>&, int, std::vector<std::vector<PairSum>>&, std::size_t);
 void cpu_draw_counts_avx512(const std::int64_t*, std::int64_t, std::uint64_t, int, int, std::int32_t*);
 void cpu_draw_counts_avx2(const std::int64_t*, std::int64_t, std::uint64_t, int, int, std::int32_t*);
 void cpu_draw_counts_generic(const std::int64_t*, std::int64_t, std::uint64_t, int, int, std::int32_t*);
@@ -68,6 +75,20 @@ void cpu_pair_products(const float* x, std::int64_t n, std::int64_t d, const flo
       break;
   }
   cpu_pair_products_generic(x, n, d, v, cutoff, threads, hits, max_hits);
+}
+
+void cpu_pair_class_products(const float* x, std::int64_t n, std::int64_t d, const int* labels, int classes,
+                             const std::vector<int>& outputs, const std::vector<float>& cutoffs, int threads,
+                             std::vector<std::vector<PairSum>>& hits, std::size_t max_hits) {
+  switch (best_isa()) {
+    case Isa::kAvx512:
+      return cpu_pair_class_products_avx512(x, n, d, labels, classes, outputs, cutoffs, threads, hits, max_hits);
+    case Isa::kAvx2:
+      return cpu_pair_class_products_avx2(x, n, d, labels, classes, outputs, cutoffs, threads, hits, max_hits);
+    case Isa::kGeneric:
+      break;
+  }
+  cpu_pair_class_products_generic(x, n, d, labels, classes, outputs, cutoffs, threads, hits, max_hits);
 }
 
 void cpu_draw_counts(const std::int64_t* first_word, std::int64_t n_columns, std::uint64_t seed, int n_draws,
