@@ -1,6 +1,7 @@
 /// @file cpu_backend.cpp
 /// @brief Picks the CPU backend variant for the instruction sets this processor supports.
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "backends/backends.hpp"
@@ -50,58 +51,44 @@ Isa best_isa() {
   return Isa::kGeneric;
 }
 
-}  // namespace
-
-std::unique_ptr<train::Backend> make_cpu_backend(int threads) {
+/// Calls the variant of a function compiled for the best instruction set this processor has (the
+/// one dispatch: every entry point below is a line).
+template <typename Fn, typename... Args>
+decltype(auto) on_best_isa(Fn* avx512, Fn* avx2, Fn* generic, Args&&... args) {
   switch (best_isa()) {
     case Isa::kAvx512:
-      return make_cpu_backend_avx512(threads);
+      return avx512(std::forward<Args>(args)...);
     case Isa::kAvx2:
-      return make_cpu_backend_avx2(threads);
+      return avx2(std::forward<Args>(args)...);
     case Isa::kGeneric:
       break;
   }
-  return make_cpu_backend_generic(threads);
+  return generic(std::forward<Args>(args)...);
+}
+
+}  // namespace
+
+std::unique_ptr<train::Backend> make_cpu_backend(int threads) {
+  return on_best_isa(make_cpu_backend_avx512, make_cpu_backend_avx2, make_cpu_backend_generic, threads);
 }
 
 void cpu_pair_products(const float* x, std::int64_t n, std::int64_t d, const float* v, float cutoff, int threads,
                        std::vector<PairSum>& hits, std::size_t max_hits) {
-  switch (best_isa()) {
-    case Isa::kAvx512:
-      return cpu_pair_products_avx512(x, n, d, v, cutoff, threads, hits, max_hits);
-    case Isa::kAvx2:
-      return cpu_pair_products_avx2(x, n, d, v, cutoff, threads, hits, max_hits);
-    case Isa::kGeneric:
-      break;
-  }
-  cpu_pair_products_generic(x, n, d, v, cutoff, threads, hits, max_hits);
+  on_best_isa(cpu_pair_products_avx512, cpu_pair_products_avx2, cpu_pair_products_generic, x, n, d, v, cutoff, threads,
+              hits, max_hits);
 }
 
 void cpu_pair_class_products(const float* x, std::int64_t n, std::int64_t d, const int* labels, int classes,
                              const std::vector<int>& outputs, const std::vector<float>& cutoffs, int threads,
                              std::vector<std::vector<PairSum>>& hits, std::size_t max_hits) {
-  switch (best_isa()) {
-    case Isa::kAvx512:
-      return cpu_pair_class_products_avx512(x, n, d, labels, classes, outputs, cutoffs, threads, hits, max_hits);
-    case Isa::kAvx2:
-      return cpu_pair_class_products_avx2(x, n, d, labels, classes, outputs, cutoffs, threads, hits, max_hits);
-    case Isa::kGeneric:
-      break;
-  }
-  cpu_pair_class_products_generic(x, n, d, labels, classes, outputs, cutoffs, threads, hits, max_hits);
+  on_best_isa(cpu_pair_class_products_avx512, cpu_pair_class_products_avx2, cpu_pair_class_products_generic, x, n, d,
+              labels, classes, outputs, cutoffs, threads, hits, max_hits);
 }
 
 void cpu_draw_counts(const std::int64_t* first_word, std::int64_t n_columns, std::uint64_t seed, int n_draws,
                      int threads, std::int32_t* counts) {
-  switch (best_isa()) {
-    case Isa::kAvx512:
-      return cpu_draw_counts_avx512(first_word, n_columns, seed, n_draws, threads, counts);
-    case Isa::kAvx2:
-      return cpu_draw_counts_avx2(first_word, n_columns, seed, n_draws, threads, counts);
-    case Isa::kGeneric:
-      break;
-  }
-  cpu_draw_counts_generic(first_word, n_columns, seed, n_draws, threads, counts);
+  on_best_isa(cpu_draw_counts_avx512, cpu_draw_counts_avx2, cpu_draw_counts_generic, first_word, n_columns, seed,
+              n_draws, threads, counts);
 }
 
 }  // namespace gfs::detail
@@ -110,15 +97,8 @@ namespace gfs::train {
 
 void cpu_column_evidence(const Params<float>& params, const HeldOutRows& held_out, const std::vector<char>& active,
                          int threads, ColumnEvidence& out) {
-  switch (detail::best_isa()) {
-    case detail::Isa::kAvx512:
-      return detail::cpu_column_evidence_avx512(params, held_out, active, threads, out);
-    case detail::Isa::kAvx2:
-      return detail::cpu_column_evidence_avx2(params, held_out, active, threads, out);
-    case detail::Isa::kGeneric:
-      break;
-  }
-  detail::cpu_column_evidence_generic(params, held_out, active, threads, out);
+  detail::on_best_isa(detail::cpu_column_evidence_avx512, detail::cpu_column_evidence_avx2,
+                      detail::cpu_column_evidence_generic, params, held_out, active, threads, out);
 }
 
 }  // namespace gfs::train
