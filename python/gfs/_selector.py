@@ -572,7 +572,9 @@ class GFSSelector(SelectorMixin, BaseEstimator):
 
         X: array-like (numpy float32/float64 in any layout, pandas DataFrame, lists, scipy.sparse
         matrices, which are densified); NaN or ``pd.NA`` marks a missing value. A C-contiguous
-        float32 array is passed to the library without a copy. y: class labels of any type
+        float32 array is passed to the library without a copy (the library standardises a copy of
+        it); any other X is converted once and that conversion, the selector's own, is standardised
+        in place, so a fit holds one float32 table beside the caller's X. y: class labels of any type
         (classification), [n_samples] / [n_samples, n_targets] real targets (regression), or
         survival targets: a structured array of an event flag and a time (scikit-survival's
         ``Surv.from_arrays``; the bool field, or the field named event/status, is the event) or
@@ -585,6 +587,7 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         if survival:
             y = _survival_targets(y)
         regression = self.task == "regression" or survival
+        given = X
         # Two rows at least: one row has no spread to standardise and nothing to hold out.
         X, y = _validate_data(
             self,
@@ -600,6 +603,12 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         )
         if hasattr(X, "toarray"):  # scipy.sparse: the library trains on dense rows (issue 24: not yet sparse)
             X = X.toarray(order="C")
+        # A table converted here (another dtype or layout, a DataFrame, a sparse matrix) is ours alone:
+        # the library standardises it in place instead of in a second copy. The caller's own float32
+        # C array is never written.
+        owned = isinstance(X, np.ndarray) and X.flags.writeable and X.base is None and not (
+            isinstance(given, np.ndarray) and np.shares_memory(X, given)
+        )
         classes = None
         if regression:
             targets = np.ascontiguousarray(y, dtype=np.float32)
@@ -622,7 +631,8 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         settings = self._settings(X.shape[1], seed)  # every argument's type checked before training
         progress = _Progress() if self.verbose else None
         try:
-            result = _core.fit(settings, X, targets, n_targets, progress)
+            fit = _core.fit_in_place if owned else _core.fit
+            result = fit(settings, X, targets, n_targets, progress)
         finally:
             if progress is not None:
                 progress.close()

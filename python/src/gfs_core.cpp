@@ -117,12 +117,16 @@ nb::dict result_to_dict(gfs::Result&& r) {
 }
 
 /// Trains with the GIL released. After each epoch the progress callback takes the GIL back, lets
+/// X that the Python side made itself (a converted copy nobody else holds): the fit standardises it in
+/// place (gfs::Selector::fit_in_place) instead of in a second copy.
+using OwnMatrix = nb::ndarray<float, nb::ndim<2>, nb::c_contig, nb::device::cpu>;
+
 /// Python handle pending signals (Ctrl-C) and calls `progress(record, total_epochs)`; an exception
 /// from either, or a `False` from `progress`, stops training and the exception is raised here.
-nb::dict fit(const Settings& settings, const Matrix& x, const Targets& y, int n_targets, nb::object progress) {
+/// `own`: x's buffer, writable, when the fit may standardise it in place (else null).
+nb::dict fit_on(const Settings& settings, const float* x_data, float* own, std::int64_t n_rows,
+                std::int64_t n_features, const Targets& y, int n_targets, nb::object progress) {
   gfs::Selector selector(make_config(settings));
-  const auto n_rows = static_cast<std::int64_t>(x.shape(0));
-  const auto n_features = static_cast<std::int64_t>(x.shape(1));
   if (static_cast<std::int64_t>(y.size()) != n_rows * n_targets)
     throw gfs::Error(gfs::ErrorCode::kInvalidData, "y has " + std::to_string(y.size()) + " values, expected " +
                                                        std::to_string(n_rows) + " rows x " +
@@ -155,7 +159,10 @@ nb::dict fit(const Settings& settings, const Matrix& x, const Targets& y, int n_
 
   {
     nb::gil_scoped_release no_gil;
-    selector.fit(x.data(), n_rows, n_features, y.data(), n_targets);
+    if (own != nullptr)
+      selector.fit_in_place(own, n_rows, n_features, y.data(), n_targets);
+    else
+      selector.fit(x_data, n_rows, n_features, y.data(), n_targets);
   }
   if (pending) throw std::move(*pending);
   // A Ctrl-C during the work after the last epoch (scores, the held-out test) is raised here too,
@@ -163,6 +170,17 @@ nb::dict fit(const Settings& settings, const Matrix& x, const Targets& y, int n_
   if (PyErr_CheckSignals() != 0) throw nb::python_error();
   gfs::Result result = selector.result();
   return result_to_dict(std::move(result));
+}
+
+nb::dict fit(const Settings& settings, const Matrix& x, const Targets& y, int n_targets, nb::object progress) {
+  return fit_on(settings, x.data(), nullptr, static_cast<std::int64_t>(x.shape(0)),
+                static_cast<std::int64_t>(x.shape(1)), y, n_targets, std::move(progress));
+}
+
+nb::dict fit_in_place(const Settings& settings, const OwnMatrix& x, const Targets& y, int n_targets,
+                      nb::object progress) {
+  return fit_on(settings, x.data(), x.data(), static_cast<std::int64_t>(x.shape(0)),
+                static_cast<std::int64_t>(x.shape(1)), y, n_targets, std::move(progress));
 }
 
 }  // namespace
@@ -208,4 +226,7 @@ NB_MODULE(_core, m) {
         nb::arg("progress").none(),
         "Fit on x [n, d] (C-contiguous float32) and y (labels 0..C-1, or [n, n_targets] targets); "
         "returns the result's arrays");
+  m.def("fit_in_place", &fit_in_place, nb::arg("settings"), nb::arg("x"), nb::arg("y"), nb::arg("n_targets"),
+        nb::arg("progress").none(),
+        "fit() on an x the caller owns and no longer needs: it is standardised in place (no second copy)");
 }

@@ -123,17 +123,31 @@ def test_layouts_and_dtypes_give_the_same_fit(informative):
 def test_c_contiguous_float32_is_not_copied(informative, monkeypatch):
     X, y = informative
     seen = []
-    real_fit = _core.fit
+    for name in ("fit", "fit_in_place"):
+        real = getattr(_core, name)
 
-    def spy(settings, x, targets, n_targets, progress):
-        seen.append(x)
-        return real_fit(settings, x, targets, n_targets, progress)
+        def spy(settings, x, targets, n_targets, progress, real=real, name=name):
+            seen.append((name, x))
+            return real(settings, x, targets, n_targets, progress)
 
-    monkeypatch.setattr(_core, "fit", spy)
+        monkeypatch.setattr(_core, name, spy)
+    given = X.copy()
     GFSSelector(epochs=2, random_state=0).fit(X, y)
-    assert seen[-1] is X
-    GFSSelector(epochs=2, random_state=0).fit(np.asfortranarray(X), y)
-    assert seen[-1].flags.c_contiguous and seen[-1].dtype == np.float32 and not np.shares_memory(seen[-1], X)
+    assert seen[-1][0] == "fit" and seen[-1][1] is X  # the caller's array: read, never written
+    np.testing.assert_array_equal(X, given)
+    # A converted copy is the selector's own: the library standardises it in place (no second copy).
+    fortran = np.asfortranarray(X)
+    GFSSelector(epochs=2, random_state=0).fit(fortran, y)
+    name, x = seen[-1]
+    assert name == "fit_in_place" and x.flags.c_contiguous and x.dtype == np.float32
+    assert not np.shares_memory(x, X) and not np.shares_memory(x, fortran)
+    np.testing.assert_allclose(x.mean(axis=0), 0.0, atol=1e-5)  # left standardised
+    np.testing.assert_array_equal(fortran, given)
+    X64 = X.astype(np.float64)
+    kept = X64.copy()
+    GFSSelector(epochs=2, random_state=0).fit(X64, y)
+    assert seen[-1][0] == "fit_in_place"
+    np.testing.assert_array_equal(X64, kept)
 
 
 def test_pandas_names_flow_through():
