@@ -134,27 +134,28 @@ void variance_z(const float* x, std::int64_t n, std::int64_t d, const std::vecto
     uu += u[i] * u[i];
   }
   const auto D = static_cast<std::size_t>(d);
+  // Per column: sum x^2, sum u x^2, sum u^2 x^4, sum u^2 x^2 (sum u = 0 by construction); allocated
+  // here, outside the region (nothing in it may throw).
+  std::vector<double> sx(D, 0.0), sux(D, 0.0), suuxx(D, 0.0), suux(D, 0.0);
 #pragma omp parallel num_threads(threads)
   {
     const auto t = static_cast<std::size_t>(omp_get_thread_num()), nt = static_cast<std::size_t>(omp_get_num_threads());
     const std::size_t c0 = D * t / nt, c1 = D * (t + 1) / nt;
-    // Per column: sum x^2, sum u x^2, sum u^2 x^4, sum u^2 x^2 (sum u = 0 by construction).
-    std::vector<double> sx(c1 - c0, 0.0), sux(c1 - c0, 0.0), suuxx(c1 - c0, 0.0), suux(c1 - c0, 0.0);
     for (std::int64_t i = 0; i < n; ++i) {
       const float* row = x + i * d;
       const double ui = u[static_cast<std::size_t>(i)];
       for (std::size_t c = c0; c < c1; ++c) {
         const double q = static_cast<double>(row[c]) * row[c];
-        sx[c - c0] += q;
-        sux[c - c0] += ui * q;
-        suuxx[c - c0] += ui * ui * q * q;
-        suux[c - c0] += ui * ui * q;
+        sx[c] += q;
+        sux[c] += ui * q;
+        suuxx[c] += ui * ui * q * q;
+        suux[c] += ui * ui * q;
       }
     }
     for (std::size_t c = c0; c < c1; ++c) {
-      const double m = sx[c - c0] / static_cast<double>(n);
-      const double den = suuxx[c - c0] - 2 * m * suux[c - c0] + m * m * uu;
-      const double z = den > 0 ? std::fabs(sux[c - c0]) / std::sqrt(den) : 0.0;
+      const double m = sx[c] / static_cast<double>(n);
+      const double den = suuxx[c] - 2 * m * suux[c] + m * m * uu;
+      const double z = den > 0 ? std::fabs(sux[c]) / std::sqrt(den) : 0.0;
       best[c] = std::max(best[c], static_cast<float>(z));
     }
   }
