@@ -301,7 +301,8 @@ std::vector<int> pair_columns(const PairScreenReport& report) {
 }
 
 PairScreenReport screen_pairs(const Config& config, const float* x, std::int64_t n_rows, std::int64_t n_features,
-                              const train::Targets& targets, bool feature_parallel, const std::vector<float>* strengths) {
+                              const train::Targets& targets, bool feature_parallel, const std::vector<float>* strengths,
+                              double budget) {
   PairScreenReport report;
   if (config.support != SupportRule::kValidated || config.pair_screen == PairScreen::kOff) {
     report.note = config.support != SupportRule::kValidated ? "only support 'validated' tests the pairs" : "off";
@@ -327,7 +328,7 @@ PairScreenReport screen_pairs(const Config& config, const float* x, std::int64_t
   std::vector<float> pooled;
   const float* xs = x;
   std::int64_t d = n_features;
-  if (config.pair_screen == PairScreen::kAuto && work > kAutoScreenBudget) {
+  if (config.pair_screen == PairScreen::kAuto && work > budget) {
     std::vector<float> own;
     if (strengths == nullptr) {
       ScreenInput in;
@@ -338,7 +339,7 @@ PairScreenReport screen_pairs(const Config& config, const float* x, std::int64_t
       strengths = &own;
     }
     pool = pool_columns(x, n_rows, n_features, res, *strengths,
-                        pair_pool_size(n_rows, n_features, passes), threads);
+                        pair_pool_size(n_rows, n_features, passes, budget), threads);
     d = static_cast<std::int64_t>(pool.size());
     pooled.resize(static_cast<std::size_t>(n_rows) * pool.size());
 #pragma omp parallel for num_threads(threads) schedule(static)

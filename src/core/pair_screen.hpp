@@ -48,15 +48,18 @@ inline constexpr double kAutoScreenBudget = 6e10;
 /// `feature_parallel`: the columns are split over ranks (the screen needs all of them; skipped).
 /// `strengths`: column_strengths of the same x and targets, when the fit has them (beyond the
 /// budget the pool's linear fit reads its strongest columns; computed here when null).
+/// `budget`: "auto"'s budget in multiply-adds (kAutoScreenBudget; tests give a smaller one to reach
+/// the pool on small tables).
 PairScreenReport screen_pairs(const Config& config, const float* x, std::int64_t n_rows, std::int64_t n_features,
                               const train::Targets& targets, bool feature_parallel,
-                              const std::vector<float>* strengths = nullptr);
+                              const std::vector<float>* strengths = nullptr, double budget = kAutoScreenBudget);
 
 /// The columns of the pool beyond the budget: the largest K with outputs x K^2 x n_rows / 2 within
-/// kAutoScreenBudget (at least 2, at most n_features). Inline, as pair_screen_bytes.
-inline std::int64_t pair_pool_size(std::int64_t n_rows, std::int64_t n_features, int outputs) {
+/// `budget` (at least 2, at most n_features). Inline, as pair_screen_bytes.
+inline std::int64_t pair_pool_size(std::int64_t n_rows, std::int64_t n_features, int outputs,
+                                   double budget = kAutoScreenBudget) {
   const double per_pair = static_cast<double>(std::max(outputs, 1)) * static_cast<double>(std::max<std::int64_t>(n_rows, 1)) / 2;
-  const auto k = static_cast<std::int64_t>(std::sqrt(kAutoScreenBudget / per_pair));
+  const auto k = static_cast<std::int64_t>(std::sqrt(budget / per_pair));
   return std::clamp<std::int64_t>(k, 2, std::max<std::int64_t>(n_features, 2));
 }
 
