@@ -129,9 +129,10 @@ struct HeadSplit {
 inline HeadSplit head_row_split(int max_batch, int rows_per_block) {
   return HeadSplit{static_cast<int>(ceil_div(max_batch, rows_per_block)), rows_per_block};
 }
-/// The head the backend runs for a batch of `max_batch` rows.
-inline HeadSplit head_split(int max_batch) {
-  return max_batch <= kHeadOneBlockMaxBatch ? HeadSplit{} : head_row_split(max_batch, kHeadRowsPerBlock);
+/// The head the backend runs for a batch of `max_batch` rows. A survival (Cox) loss couples every
+/// row of the batch through its risk sets, so it always runs in the one-block head.
+inline HeadSplit head_split(int max_batch, bool survival = false) {
+  return survival || max_batch <= kHeadOneBlockMaxBatch ? HeadSplit{} : head_row_split(max_batch, kHeadRowsPerBlock);
 }
 
 /// Layout of one row block's slot in the row-split head's partials: [0] the block's task loss,

@@ -120,6 +120,15 @@ struct HeadArgs {
   const std::int32_t* labels = nullptr;  ///< [N]
   const float* class_weight = nullptr;   ///< [C]
   const float* values = nullptr;         ///< [N, O]
+  /// Survival (classification false): the Cox partial likelihood of the risk score (one output)
+  /// over the batch's risk sets. The rows are coupled, so it runs in the one-block head only
+  /// (head_split(max_batch, true)).
+  bool survival = false;
+  kern::CoxTies ties = kern::CoxTies::kBreslow;
+  const float* time = nullptr;   ///< survival [N]
+  const float* event = nullptr;  ///< survival [N]: 1 event, 0 censored
+  /// survival scratch [4, max_batch]: the batch's times, events, denominators and tie shares
+  float* cox = nullptr;
   bool target_penalty = false;
   int target_features = 0;
   float penalty_norm = 0;    ///< the mean penalty is sum_j m_j / penalty_norm (0: D)
@@ -142,6 +151,9 @@ inline std::size_t set_head_split(HeadArgs& h, HeadSplit split) {
   return split.rows_per_block == 0 ? 0
                                    : static_cast<std::size_t>(split.row_blocks) * static_cast<std::size_t>(h.partial_floats);
 }
+/// The row-split head computes each block's rows alone, so a survival loss (risk sets over the
+/// whole batch) cannot run in it; the launchers refuse that pairing.
+inline bool head_split_fits_task(const HeadArgs& h) { return !h.survival || h.split.rows_per_block == 0; }
 void launch_task_head(const HeadArgs& a, const StepParams* steps, const int* counter, cudaStream_t s);
 
 /// ---- kernel 4: feature-side backward + Adam of W0, phi, bias; de partials -----------------------

@@ -2,6 +2,7 @@
 /// @brief Kernel 3: the __global__ wrappers over task_head_body.cuh (z0 reduction, task MLP
 ///        forward, loss, penalty, backward to dz0, Adam of theta except W0): one fused block for
 ///        small batches, or the row-split pair (rows, then the tree sum of the partials + Adam).
+#include "gfs/error.hpp"
 #include "kernels/cuda/cuda_check.cuh"
 #include "kernels/cuda/task_head_body.cuh"
 
@@ -29,6 +30,8 @@ __global__ void __launch_bounds__(kBlockThreads)
 }  // namespace
 
 void launch_task_head(const HeadArgs& a, const StepParams* steps, const int* counter, cudaStream_t s) {
+  if (!head_split_fits_task(a))
+    throw Error(ErrorCode::kInternal, "task head: a survival loss needs the one-block head (head_split(batch, true))");
   if (a.split.rows_per_block == 0) {
     task_head_kernel<<<1, head_threads(a.batch.max_batch), 0, s>>>(a, steps, counter);
     GFS_CUDA_CHECK_LAUNCH(s, "task_head_kernel");

@@ -1,11 +1,12 @@
 /// @file task_head_body.cuh
 /// @brief Kernel body 3 (written against the execution context, simt.hpp): reduce the
 ///        masked-matmul partials into z0, run the small task MLP forward, the loss and its gradient
-///        (softmax-CE with class weights, or MSE), the selection penalty, the MLP backward down to
-///        dz0, and Adam on every theta block except W0.
+///        (softmax-CE with class weights, MSE, or the Cox partial likelihood), the selection
+///        penalty, the MLP backward down to dz0, and Adam on every theta block except W0.
 ///
 /// Two shapes of the same arithmetic (launch_config.hpp, head_split()):
-///  - up to kHeadOneBlockMaxBatch rows, one fused block (task_head_body) that walks the layers
+///  - up to kHeadOneBlockMaxBatch rows (and a survival batch of any size, whose risk sets couple
+///    all its rows), one fused block (task_head_body) that walks the layers
 ///    with barriers in between: the head is tiny (widths around 32), so at the batch sizes the
 ///    method uses one launch beats two (~8 us at batch 32 in bench/gpu_model.py);
 ///  - above, the rows are split over blocks (task_head_rows_body): each block runs its rows
@@ -74,6 +75,40 @@ GFS_DEVICE void forward_layer(const Ctx& ctx, const LayerArgs& prev, const Layer
   }
 }
 
+/// The Cox partial likelihood of a whole batch of nb rows (one output: the risk score eta), in the
+/// three passes of math.hpp: the batch's times and events are gathered into a.cox, every thread
+/// takes the shift (the largest eta) and the event count itself (the same sums in row order), a
+/// thread per row its denominator and tie share, then a thread per row its loss term and
+/// d(loss)/d eta. Only the one-block head runs it (every risk set spans the whole batch). Returns
+/// this thread's share of the loss.
+template <class Ctx>
+GFS_DEVICE float cox_task_loss(const Ctx& ctx, const HeadArgs& a, const StepParams& sp, int nb) {
+  const LayerArgs& out = a.layer[a.n_layers - 1];
+  const int stride = a.batch.max_batch;
+  float* time = a.cox;
+  float* event = time + stride;
+  float* denom = event + stride;
+  float* share = denom + stride;
+  for (int b = ctx.tid(); b < nb; b += ctx.block_dim()) {
+    const std::int64_t r = batch_row(a.batch, sp, b);
+    time[b] = a.time[r];
+    event[b] = a.event[r];
+  }
+  ctx.sync();  // the batch's times and events are gathered
+  const float* eta = out.pre;
+  const int events = kern::cox_events(event, nb);
+  // A batch without events carries no task signal: loss and gradient 0, as on the CPU.
+  const float scale = events > 0 ? 1.0F / static_cast<float>(events) : 0.0F;
+  const float shift = kern::cox_shift(eta, nb);
+  for (int b = ctx.tid(); b < nb; b += ctx.block_dim())
+    denom[b] = kern::cox_denominator(eta, time, event, nb, b, shift, a.ties, share + b);
+  ctx.sync();  // every denominator is written
+  float local = 0.0F;
+  for (int b = ctx.tid(); b < nb; b += ctx.block_dim())
+    local += scale * kern::cox_row(eta, time, event, denom, share, nb, b, shift, scale, out.dpre + b);
+  return local;
+}
+
 /// Task loss of the rows `rows` of a batch of nb rows (normalised over the whole batch); fills
 /// their rows of the last layer's dpre with dL_task/d(output). Every thread gets the sum.
 template <class Ctx>
@@ -82,7 +117,9 @@ GFS_DEVICE float task_loss(const Ctx& ctx, const HeadArgs& a, const StepParams& 
   const LayerArgs& out = a.layer[a.n_layers - 1];
   const int n_out = out.fan_out;
   float local = 0.0F;
-  if (a.classification) {
+  if (a.survival) {
+    local = cox_task_loss(ctx, a, sp, nb);  // rows is the whole batch: the one-block head
+  } else if (a.classification) {
     for (int b = ctx.tid(); b < nb; b += ctx.block_dim()) local += a.class_weight[a.labels[batch_row(a.batch, sp, b)]];
     const float total_weight = block_sum(ctx, local, scratch);
     // A batch made only of zero-weight classes carries no task signal (not 0/0), as on the CPU.

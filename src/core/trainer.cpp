@@ -186,11 +186,6 @@ ScreenInput screen_input(const float* x, std::int64_t n_rows, std::int64_t n_fea
   return in;
 }
 
-/// The device asked for; "auto" is the CPU for survival, whose Cox loss the CUDA head lacks yet.
-Device fit_device(const Config& config) {
-  return config.task == Task::kSurvival && config.device.kind == DeviceKind::kAuto ? Device::cpu() : config.device;
-}
-
 /// Stability's ranking: by selection frequency, then by the members' mean logit.
 std::vector<int> rank_by_frequency(const std::vector<float>& frequency, const std::vector<float>& logits) {
   std::vector<int> order = rank_by_logit(logits);
@@ -330,7 +325,7 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
 
   if (config.support == SupportRule::kStability) {
     // "auto" resolved once, as for one model: every member runs on the device it chose.
-    OpenedBackend probe = open_backend(ranks ? Device::cpu() : fit_device(config), config.threads);
+    OpenedBackend probe = open_backend(ranks ? Device::cpu() : config.device, config.threads);
     result.device_note = probe.note;
     probe.backend.reset();
     std::vector<float> mean;
@@ -399,7 +394,7 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
     if (width > 0 && !checkpoints.resuming()) close_columns(initial.values, 0, pre.open, closed_logit(plan.active, plan.tau0));
 
     // "auto" is resolved once: the validation networks run on the device the fit ran on.
-    OpenedBackend opened = open_backend(ranks ? Device::cpu() : fit_device(config), config.threads);
+    OpenedBackend opened = open_backend(ranks ? Device::cpu() : config.device, config.threads);
     result.device_note = opened.note;
     std::unique_ptr<train::Backend> backend = std::move(opened.backend);
     result.device = backend->name();

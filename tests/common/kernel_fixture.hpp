@@ -77,6 +77,10 @@ inline bool same_bits(const std::vector<float>& a, const std::vector<float>& b) 
 }
 inline bool same_bits(const train::Params<float>& a, const train::Params<float>& b) { return same_bits(a.flat, b.flat); }
 
+/// The survival cases of a step-kernel table: the Cox loss with Breslow's or Efron's ties (tied
+/// times, a third of the rows censored), or a batch with no event at all (loss and gradient 0).
+enum class CoxCase { kNone, kBreslow, kEfron, kAllCensored };
+
 /// One row of a step-kernel case table.
 struct KernelCase {
   const char* name;
@@ -90,12 +94,14 @@ struct KernelCase {
   bool target_penalty;
   bool philox;         ///< the noise from Philox (else injected uniforms)
   int head_rows = 0;  ///< > 0: force the row-split task head with this many rows per block
+  CoxCase cox = CoxCase::kNone;  ///< survival (classification false, one output): the Cox loss
+  [[nodiscard]] bool survival() const { return cox != CoxCase::kNone; }
 };
 inline void PrintTo(const KernelCase& c, std::ostream* os) { *os << c.name; }
 
 /// The task head a case runs: the backend's choice, or the forced row split.
 inline cuda::HeadSplit head_split_of(const KernelCase& c) {
-  return c.head_rows > 0 ? cuda::head_row_split(c.max_batch, c.head_rows) : cuda::head_split(c.max_batch);
+  return c.head_rows > 0 ? cuda::head_row_split(c.max_batch, c.head_rows) : cuda::head_split(c.max_batch, c.survival());
 }
 
 /// A random problem with non-zero Adam state (m2 > 0 makes the update smooth in the gradient, so
@@ -104,6 +110,7 @@ struct KernelProblem {
   train::ModelShape shape;
   train::Params<float> params, m1, m2;
   std::vector<float> x, values, class_weight, uniforms;
+  std::vector<float> time, event;  ///< survival [n]: times on a coarse grid (so the batch has ties)
   std::vector<std::int32_t> labels, rows;
   detail::StepInput<float> input;
   kern::AdamStep<float> task{}, mask{};
@@ -140,6 +147,16 @@ struct KernelProblem {
     uniforms.resize(static_cast<std::size_t>(c.n_features));
     for (float& u : uniforms) u = uni(rng);
     for (int b = 0; b < c.batch; ++b) rows.push_back((3 * b + 2) % n);
+    if (c.survival()) {
+      for (int i = 0; i < n; ++i) {
+        time.push_back(std::floor(8.0F * uni(rng)));
+        event.push_back(c.cox != CoxCase::kAllCensored && i % 3 != 1 ? 1.0F : 0.0F);
+      }
+      input.survival = true;
+      input.time = time.data();
+      input.event = event.data();
+      input.ties = c.cox == CoxCase::kEfron ? kern::CoxTies::kEfron : kern::CoxTies::kBreslow;
+    }
     input.x = x.data();
     input.rows = rows.data();
     input.batch = c.batch;
@@ -179,6 +196,8 @@ struct KernelProblem {
     h.n_layers = shape.n_layers();
     for (int l = 0; l < h.n_layers; ++l) h.layer[l] = layer(l);
     h.classification = c.classification;
+    h.survival = c.survival();
+    h.ties = input.ties;
     h.target_penalty = c.target_penalty;
     h.target_features = static_cast<int>(input.target_features);
     h.fit_features = c.n_features;

@@ -4,6 +4,7 @@
 ///        alike), and clear errors for a missing device.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <numeric>
@@ -30,6 +31,7 @@ struct FitCase {
   int n_features;
   int batch;
   kern::SelectPenalty penalty;
+  bool survival = false;  ///< the Cox loss (classification false): tied times, a third censored, Efron's ties
 };
 
 /// A small synthetic fit: the label (or target) depends on features 0..2 only.
@@ -46,14 +48,20 @@ struct Fit {
     shape.n_features = c.n_features;
     shape.embedding_dim = 32;
     shape.hidden = {32, 16};
-    shape.n_outputs = c.classification ? 3 : 2;
+    shape.n_outputs = c.classification ? 3 : c.survival ? 1 : 2;
     x.resize(static_cast<std::size_t>(c.n_rows) * c.n_features);
     for (float& v : x) v = normal(rng);
     targets.classification = c.classification;
     targets.n_outputs = shape.n_outputs;
+    targets.survival = c.survival;
+    targets.ties = kern::CoxTies::kEfron;
     for (int i = 0; i < c.n_rows; ++i) {
       const float* r = &x[static_cast<std::size_t>(i) * c.n_features];
-      if (c.classification) {
+      if (c.survival) {
+        // Higher risk, earlier event; times on a grid of tenths so that some tie.
+        targets.time.push_back(std::round(10.0F * std::exp(-(r[0] - 0.5F * r[1]))) / 10.0F);
+        targets.event.push_back(i % 3 != 1 ? 1.0F : 0.0F);
+      } else if (c.classification) {
         targets.labels.push_back((r[0] + r[1] > 0 ? 1 : 0) + (r[2] > 1.0F ? 1 : 0));
       } else {
         targets.values.push_back(r[0] - 0.5F * r[1]);
@@ -88,7 +96,7 @@ Trained train(Backend& backend, const Fit& fit, int epochs) {
   Trained t;
   train::Plan plan = fit.setup.plan;
   plan.epochs = epochs;
-  train::Schedule schedule(plan, fit.setup.n_rows);
+  train::Schedule schedule(plan, fit.setup.n_rows, fit.targets.strata());
   train::run_epochs(backend, schedule, train::Position{}, [&](int, float, const EpochStats& stats) {
     t.epochs.push_back(stats);
     return true;
@@ -216,7 +224,10 @@ INSTANTIATE_TEST_SUITE_P(
                       FitCase{"gemv_short_last_batch_mse", false, 50, 257, 7, kern::SelectPenalty::kTarget},
                       FitCase{"cublas_batch32_ce", true, 100, 1030, 32, kern::SelectPenalty::kTarget},
                       FitCase{"cublas_short_last_batch_mse", false, 70, 513, 20, kern::SelectPenalty::kMean},
-                      FitCase{"split_head_batch1024_ce", true, 2100, 129, 1024, kern::SelectPenalty::kMean}),
+                      FitCase{"split_head_batch1024_ce", true, 2100, 129, 1024, kern::SelectPenalty::kMean},
+                      FitCase{"cox_gemv_batch8", false, 90, 301, 8, kern::SelectPenalty::kMean, true},
+                      FitCase{"cox_cublas_short_last_batch", false, 150, 513, 32, kern::SelectPenalty::kMean, true},
+                      FitCase{"cox_one_block_batch200", false, 420, 129, 200, kern::SelectPenalty::kTarget, true}),
     [](const ::testing::TestParamInfo<FitCase>& info) { return std::string(info.param.name); });
 
 TEST(CudaBackendErrors, MissingDeviceIsExplained) {

@@ -69,6 +69,7 @@ struct DeviceStep {
   int h0, n_chunks, n_mask, n_feature_blocks;
   cuda::GemvChunks chunks;
   DeviceVec<float> x, class_weight, values, uniforms, mask, mask_partial, z_partial, w0_masked, x_batch, grad_g;
+  DeviceVec<float> time, event, cox;  // survival (empty otherwise)
   DeviceVec<std::int32_t> order, labels, counter;
   DeviceVec<float> dsel, de_partial, grad_e, stats;
   DeviceVec<cuda::StepParams> steps;
@@ -93,6 +94,9 @@ struct DeviceStep {
         w0_masked(static_cast<std::size_t>(cs.n_features) * h0),
         x_batch(static_cast<std::size_t>(cs.max_batch) * cs.n_features),
         grad_g(static_cast<std::size_t>(cs.n_features) * h0),
+        time(p.time),
+        event(p.event),
+        cox(cs.survival() ? 4 * static_cast<std::size_t>(cs.max_batch) : 0),
         order(p.rows),
         labels(p.labels),
         counter(1),
@@ -146,6 +150,9 @@ struct DeviceStep {
     h.labels = labels.get();
     h.class_weight = class_weight.get();
     h.values = values.get();
+    h.time = time.get();
+    h.event = event.get();
+    h.cox = cox.get();
     h.dsel_dm = dsel.get();
     h.stats = stats.get();
     head_partial = std::make_unique<DeviceVec<float>>(cuda::set_head_split(h, head_split_of(c)));
@@ -203,7 +210,7 @@ TEST_P(StepKernels, MatchCpuStep) {
 }
 
 // The same kind of rows as tests/simt/test_simt_step.cpp (name, task, D, batch, allocated batch,
-// hidden, outputs, d_e, target penalty, Philox, forced head rows).
+// hidden, outputs, d_e, target penalty, Philox, forced head rows, survival).
 INSTANTIATE_TEST_SUITE_P(
     Paths, StepKernels,
     ::testing::Values(Case{"gemv_batch1_ce", true, 2501, 1, 1, {32, 32}, 3, 32, false, false},
@@ -213,7 +220,14 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"cublas_deep_ce", true, 1500, 30, 30, {48, 32, 8}, 5, 8, true, false},
                       Case{"split3_batch7_target", true, 1001, 7, 7, {40, 16}, 4, 40, true, false, 3},
                       Case{"split_batch1024_mse_h33_7", false, 129, 1024, 1024, {33, 7}, 2, 8, true, false},
-                      Case{"split_short1000of1024_ce", true, 65, 1000, 1024, {20}, 5, 12, false, false}),
+                      Case{"split_short1000of1024_ce", true, 65, 1000, 1024, {20}, 5, 12, false, false},
+                      Case{"cox_breslow_gemv_b7", false, 333, 7, 7, {32, 16}, 1, 16, false, false, 0, CoxCase::kBreslow},
+                      Case{"cox_efron_cublas_b32_target", false, 515, 32, 32, {24, 12}, 1, 16, true, false, 0,
+                           CoxCase::kEfron},
+                      Case{"cox_efron_cublas_short90of128", false, 77, 90, 128, {20}, 1, 12, false, false, 0,
+                           CoxCase::kEfron},
+                      Case{"cox_censored_gemv_b6", false, 97, 6, 6, {16}, 1, 8, false, false, 0,
+                           CoxCase::kAllCensored}),
     [](const ::testing::TestParamInfo<Case>& info) { return std::string(info.param.name); });
 
 }  // namespace

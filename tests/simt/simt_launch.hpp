@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <stdexcept>
 
 #include "kernels/cuda/feature_backward_body.cuh"
 #include "kernels/cuda/gumbel_mask_body.cuh"
@@ -42,6 +43,7 @@ inline void gather_rows(Emulator& em, const cuda::BatchArgs& a, float* x_batch, 
 
 inline void task_head(Emulator& em, const cuda::HeadArgs& a, const cuda::StepParams* steps, const int* counter) {
   const cuda::StepParams& sp = cuda::current_step(steps, counter);
+  if (!cuda::head_split_fits_task(a)) throw std::logic_error("a survival loss needs the one-block task head");
   if (a.split.rows_per_block == 0) {
     em.launch_shared<cuda::HeadShared>("task_head", Dim2{1, 1}, cuda::head_threads(a.batch.max_batch), 0,
                                        [&](EmuCtx& c, cuda::HeadShared& sh) { cuda::task_head_body(c, a, sp, sh); });

@@ -47,6 +47,7 @@ struct EmuStep {
   cuda::GemvChunks chunks;
   std::vector<float> mask, mask_partial, z_partial, w0_masked, x_batch, grad_g, dsel, de_partial, grad_e, stats, logits;
   std::vector<float> head_partial;  // row-split head: [row blocks, slot]
+  std::vector<float> cox;           // survival: [4, max_batch]
   std::vector<std::vector<float>> pre, dpre;
   std::vector<cuda::StepParams> steps;
   std::vector<int> counter{0};
@@ -82,6 +83,7 @@ struct EmuStep {
       pre.push_back(poisoned(B * static_cast<std::size_t>(p.shape.fan_out(l))));
       dpre.push_back(poisoned(B * static_cast<std::size_t>(p.shape.fan_out(l))));
     }
+    if (cs.survival()) cox = poisoned(4 * B);
     steps = {p.step_params(cs)};
     model = Model{p.params, p.m1, p.m2};
   }
@@ -123,6 +125,11 @@ struct EmuStep {
     h.labels = p.labels.data();
     h.class_weight = p.class_weight.data();
     h.values = p.values.data();
+    if (c.survival()) {
+      h.time = p.time.data();
+      h.event = p.event.data();
+      h.cox = cox.data();
+    }
     h.dsel_dm = dsel.data();
     h.stats = stats.data();
     if (fit_features > 0) h.fit_features = fit_features;
@@ -152,6 +159,34 @@ struct EmuStep {
                          steps.data(), counter.data());
   }
 };
+
+/// The emulated Cox head's d(loss)/d(eta) (the last layer's dpre) against central differences, in
+/// double, of the batch's partial likelihood at the emulated eta (the last layer's pre), with the
+/// batch's own times, events and ties: the CUDA body's gradient is checked directly, not only
+/// through its agreement with the CPU step.
+void expect_cox_gradient_is_the_loss_slope(const Case& c, const Problem& p, const EmuStep& dev) {
+  const int nb = c.batch;
+  std::vector<double> eta(dev.pre.back().begin(), dev.pre.back().begin() + nb), time, event;
+  for (int b = 0; b < nb; ++b) {
+    time.push_back(p.time[static_cast<std::size_t>(p.rows[static_cast<std::size_t>(b)])]);
+    event.push_back(p.event[static_cast<std::size_t>(p.rows[static_cast<std::size_t>(b)])]);
+  }
+  std::vector<double> denom(static_cast<std::size_t>(nb)), share(static_cast<std::size_t>(nb));
+  const auto loss = [&](const std::vector<double>& e) {
+    return kern::cox_batch_loss(e.data(), time.data(), event.data(), nb, p.input.ties, denom.data(), share.data(),
+                                static_cast<double*>(nullptr));
+  };
+  constexpr double kStep = 1e-5;
+  std::vector<double> slope;
+  for (int b = 0; b < nb; ++b) {
+    std::vector<double> up = eta, down = eta;
+    up[static_cast<std::size_t>(b)] += kStep;
+    down[static_cast<std::size_t>(b)] -= kStep;
+    slope.push_back((loss(up) - loss(down)) / (2 * kStep));
+  }
+  const std::vector<float> grad(dev.dpre.back().begin(), dev.dpre.back().begin() + nb);
+  EXPECT_TRUE(all_close(grad, slope, 1e-4, 1e-6)) << "d(Cox loss)/d(eta) of the emulated head vs central differences";
+}
 
 class SimtStep : public ::testing::TestWithParam<Case> {};
 
@@ -186,6 +221,7 @@ TEST_P(SimtStep, EveryKernelMatchesTheCpuStepUnderEveryThreadOrder) {
     expect_params_close(dev->model.m1, cpu.m1, "moment1");
     expect_params_close(dev->model.m2, cpu.m2, "moment2");
     EXPECT_GT(em.switches(), 0);
+    if (c.survival()) expect_cox_gradient_is_the_loss_slope(c, p, *dev);
 
     if (!first) {
       first = std::move(dev);
@@ -269,6 +305,19 @@ TEST(SimtGatheredStep, MatchesTheCpuStepOfTheSameGatheredModel) {
   }
 }
 
+/// The row-split head sees one block's rows, and a Cox risk set spans the whole batch: the
+/// backend's geometry never pairs them (head_split(batch, true) is one block at any batch size),
+/// and the launcher refuses a forced pairing instead of computing a wrong loss.
+TEST(SimtSurvivalHead, RunsInOneBlockAtAnyBatchAndRefusesTheRowSplit) {
+  EXPECT_EQ(cuda::head_split(1024, true).rows_per_block, 0);
+  EXPECT_GT(cuda::head_split(1024, false).rows_per_block, 0);
+  const Case c{"survival_forced_split", false, 65, 7, 7, {16}, 1, 8, false, false, 3, CoxCase::kBreslow};
+  Problem p(c);
+  simt::Emulator em(simt::kAllOrders[0], 3);
+  EmuStep dev(c, p);
+  EXPECT_THROW(dev.run(em, p), std::logic_error);
+}
+
 INSTANTIATE_TEST_SUITE_P(Shapes, SimtStep,
                          ::testing::Values(
                              // GEMV path (batch <= 16): D not a multiple of 32, batch 1 and 7, short last batches.
@@ -292,7 +341,23 @@ INSTANTIATE_TEST_SUITE_P(Shapes, SimtStep,
                              Case{"cublas_batch32_ce_h24_D515", true, 515, 32, 32, {24, 12}, 3, 16, false, false},
                              Case{"split5_batch32_ce_h24_D515", true, 515, 32, 32, {24, 12}, 3, 16, false, false, 5},
                              Case{"split_batch1024_mse_h33_7_D129", false, 129, 1024, 1024, {33, 7}, 2, 8, true, false},
-                             Case{"split_short1000of1024_ce_h20_D65", true, 65, 1000, 1024, {20}, 5, 12, false, true}),
+                             Case{"split_short1000of1024_ce_h20_D65", true, 65, 1000, 1024, {20}, 5, 12, false, true},
+                             // Survival (the Cox partial likelihood, one output): tied times, a third
+                             // censored; Breslow and Efron; a batch without events; both masked-matmul
+                             // paths; a short last batch; and batches above kHeadOneBlockMaxBatch, which
+                             // stay in the one-block head.
+                             Case{"cox_breslow_gemv_b7_D333", false, 333, 7, 7, {32, 16}, 1, 16, false, true, 0,
+                                  CoxCase::kBreslow},
+                             Case{"cox_efron_gemv_short5of7_D1001", false, 1001, 5, 7, {32}, 1, 32, false, false, 0,
+                                  CoxCase::kEfron},
+                             Case{"cox_efron_cublas_b32_target_D515", false, 515, 32, 32, {24, 12}, 1, 16, true, false,
+                                  0, CoxCase::kEfron},
+                             Case{"cox_breslow_cublas_b200_D129", false, 129, 200, 200, {33, 7}, 1, 8, false, true, 0,
+                                  CoxCase::kBreslow},
+                             Case{"cox_efron_cublas_short90of128_D77", false, 77, 90, 128, {20}, 1, 12, false, false, 0,
+                                  CoxCase::kEfron},
+                             Case{"cox_censored_gemv_b6_D97", false, 97, 6, 6, {16}, 1, 8, false, false, 0,
+                                  CoxCase::kAllCensored}),
                          [](const ::testing::TestParamInfo<Case>& param_info) {
                            return std::string(param_info.param.name);
                          });

@@ -65,6 +65,9 @@ struct DeviceScratch {
   std::int32_t* labels = nullptr;     // [N]
   float* class_weight = nullptr;      // [C]
   float* values = nullptr;            // [N, O]
+  float* time = nullptr;              // survival: [N]
+  float* event = nullptr;             // survival: [N]
+  float* cox = nullptr;               // survival: [4, B] the batch's times, events, denominators, tie shares
   float* mask = nullptr;              // [D]
   float* mask_partial = nullptr;      // [mask_blocks]
   float* z_partial = nullptr;         // small: [chunks, B, H0]; cuBLAS: z0 [B, H0]
@@ -219,10 +222,9 @@ void CudaBackend::validate(const TrainSetup& s) const {
                 "the CUDA backend trains every column of a dense matrix; column blocks run on the CPU backend");
   if (s.members() != 1 || s.state->values.members != 1)
     throw Error(ErrorCode::kInternal, "CUDA backend: one member per setup() (see max_members())");
-  if (s.targets->survival)
-    throw Error(ErrorCode::kInvalidArgument,
-                "the CUDA task head has no Cox partial likelihood yet: survival fits run on the CPU (--device cpu, "
-                "or auto, which chooses it for survival)");
+  if (s.targets->survival && (static_cast<std::int64_t>(s.targets->time.size()) != s.n_rows ||
+                              static_cast<std::int64_t>(s.targets->event.size()) != s.n_rows))
+    throw Error(ErrorCode::kInternal, "CUDA backend: survival targets without a time and an event per row");
   if (sh.n_features > INT_MAX || s.n_rows > INT_MAX)
     throw Error(ErrorCode::kInvalidArgument, "the CUDA backend takes at most " + std::to_string(INT_MAX) +
                                                  " rows and features (cuBLAS uses 32-bit sizes); use --device cpu");
@@ -288,7 +290,7 @@ void CudaBackend::setup_fit(const TrainSetup& s) {
   // Buffers are sized for D (plan_memory); a gathered model (fewer columns) needs no more.
   chunks_ = cuda::gemv_chunks(shape_.n_features, sm_count_);
   feature_blocks_ = cuda::feature_blocks(shape_.n_features, sm_count_);
-  head_split_ = cuda::head_split(batch_);
+  head_split_ = cuda::head_split(batch_, s.targets->survival);
 
   plan_memory();
   arena_.allocate(stream(), "this fit");
@@ -328,6 +330,9 @@ void CudaBackend::plan_memory() {
   arena_.reserve(s.labels, t.classification ? N : 0);
   arena_.reserve(s.class_weight, t.classification ? t.class_weight.size() : 0);
   arena_.reserve(s.values, t.classification ? 0 : t.values.size());
+  arena_.reserve(s.time, t.survival ? t.time.size() : 0);
+  arena_.reserve(s.event, t.survival ? t.event.size() : 0);
+  arena_.reserve(s.cox, t.survival ? 4 * B : 0);
   arena_.reserve(s.mask, D);
   arena_.reserve(s.mask_partial, static_cast<std::size_t>(cuda::mask_blocks(shape_.n_features)));
   // gemv_chunks_bound: a gathered model (fewer columns) may cut more chunks than D does.
@@ -399,6 +404,10 @@ void CudaBackend::upload_fit(const TrainSetup& s) {
   } else {
     upload(scratch_.values, t.values, st);
   }
+  if (t.survival) {
+    upload(scratch_.time, t.time, st);
+    upload(scratch_.event, t.event, st);
+  }
 }
 
 void CudaBackend::prepare_kernel_args() {
@@ -442,6 +451,11 @@ void CudaBackend::prepare_kernel_args() {
   h.labels = s.labels;
   h.class_weight = s.class_weight;
   h.values = s.values;
+  h.survival = setup_.targets->survival;
+  h.ties = setup_.targets->ties;
+  h.time = s.time;
+  h.event = s.event;
+  h.cox = s.cox;
   h.target_penalty = setup_.plan.penalty == kern::SelectPenalty::kTarget;
   h.target_features = static_cast<int>(setup_.plan.target_features);
   h.penalty_norm = setup_.plan.penalty_norm;
