@@ -153,6 +153,16 @@ struct Config {
   /// columns with the largest logits instead; each must reach the one-sided Bonferroni bound over
   /// them at 5 %. 0: such a fit keeps nothing.
   int fallback_candidates = 10;
+  /// What the user knows (feature indices, 0-based, as in `selected`; README "Columns you know").
+  /// must_keep: always in the model and in `selected`. Their masks are pinned open for the whole
+  /// fit (mask logit +1e4 x max(1, tau0), reported in `logits`: the mask is exactly 1 whatever the
+  /// noise, so neither the task nor the penalty moves it), the held-out test keeps them whatever it
+  /// finds, and the other columns are chosen beside them. must_drop: never trained, never selected
+  /// (the mask is pinned shut, below 1e-38; the logit is the negative value), ranked last, and no
+  /// screen's finding makes them a candidate. A column may not be in both; every index must be a
+  /// column of the table.
+  std::vector<int> must_keep;
+  std::vector<int> must_drop;
   int members = 8;                    ///< kStability: models on complementary halves (even)
   float stability_threshold = 0.6F;   ///< kStability: the share of members that must keep a feature
   int n_draws = 1000;                 ///< hard Gumbel draws behind the scores s_j

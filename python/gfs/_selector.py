@@ -44,6 +44,8 @@ CONFIG_KEYS = {
     "pair_screen": "pair_screen",
     "column_screen": "column_screen",
     "fallback_candidates": "fallback_candidates",
+    "must_keep": "must_keep",
+    "must_drop": "must_drop",
     "members": "members",
     "stability_threshold": "stability_threshold",
     "epochs": "epochs",
@@ -201,6 +203,32 @@ def _as_real(name, value):
     return float(value)
 
 
+def _known_columns(name, value, n_features, names):
+    """must_keep / must_drop as Config text: None, or column numbers and/or feature names (names
+    when X had them, e.g. a DataFrame's columns), as "3,17"."""
+    if value is None:
+        return ""
+    if isinstance(value, (str, bytes)) or _is_int(value):
+        value = [value]
+    if not isinstance(value, (tuple, list, np.ndarray)):
+        raise _invalid(name, "None or a list of column numbers or feature names", value)
+    columns = []
+    for v in value:
+        if isinstance(v, str):
+            where = np.flatnonzero(np.asarray(names, dtype=object) == v) if names is not None else []
+            if len(where) != 1:
+                known = "X has no feature names" if names is None else "no feature of X has this name"
+                raise ValueError(f"{name}: {v!r}: {known}")
+            columns.append(int(where[0]))
+        elif _is_int(v):
+            if not 0 <= v < n_features:
+                raise ValueError(f"{name}: column {int(v)} is not a column of X (0..{n_features - 1})")
+            columns.append(int(v))
+        else:
+            raise _invalid(name, "None or a list of column numbers or feature names", value)
+    return ",".join(str(c) for c in columns)
+
+
 def _hidden_sizes(value):
     """hidden_layer_sizes: one int or a sequence of ints (a string is not a sequence of sizes)."""
     if _is_int(value):
@@ -266,6 +294,13 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         ``support="validated"``: when the penalty leaves no column open (few rows), the held-out
         test examines this many columns with the largest logits instead (each must pass a
         Bonferroni bound).
+    must_keep : list of int or str, default=None
+        Columns every model holds and the selection keeps (column numbers, or feature names when X
+        has them, e.g. a DataFrame's columns): their masks are pinned open for the whole fit, no
+        penalty moves them, and the other features are chosen beside them.
+    must_drop : list of int or str, default=None
+        Columns never trained and never selected (their masks are pinned shut; no screen proposes
+        them). A column may not be in both lists.
     members : int, default=8
         ``support="stability"``: models trained together on complementary halves of the rows (even).
     stability_threshold : float, default=0.6
@@ -419,6 +454,8 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         pair_screen="auto",
         column_screen=True,
         fallback_candidates=10,
+        must_keep=None,
+        must_drop=None,
         members=8,
         stability_threshold=0.6,
         epochs=200,
@@ -465,6 +502,8 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         self.pair_screen = pair_screen
         self.column_screen = column_screen
         self.fallback_candidates = fallback_candidates
+        self.must_keep = must_keep
+        self.must_drop = must_drop
         self.members = members
         self.stability_threshold = stability_threshold
         self.epochs = epochs
@@ -547,6 +586,8 @@ class GFSSelector(SelectorMixin, BaseEstimator):
             return str(_threads(value))
         if name == "hidden_layer_sizes":
             return ",".join(str(h) for h in _hidden_sizes(value))
+        if name in ("must_keep", "must_drop"):
+            return _known_columns(name, value, n_features, getattr(self, "feature_names_in_", None))
         if name == "max_memory":
             if isinstance(value, str):
                 return value  # a size such as "8G" (Config::set reads it)

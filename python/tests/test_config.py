@@ -21,6 +21,8 @@ NON_DEFAULT = {
     "pair_screen": ("off", "off"),
     "column_screen": (False, "false"),
     "fallback_candidates": (3, "3"),
+    "must_keep": ([7, 2], "7,2"),
+    "must_drop": (5, "5"),
     "members": (4, "4"),
     "stability_threshold": (0.75, "0.75"),
     "epochs": (17, "17"),

@@ -323,3 +323,33 @@ def test_scipy_sparse_input_fits_as_its_dense_copy(informative):
         np.testing.assert_array_equal(fitted.get_support(), dense.get_support())
         reduced = fitted.transform(kind(X))
         np.testing.assert_array_equal(reduced.toarray(), X[:, dense.get_support()])
+
+
+def test_must_keep_and_must_drop_by_number_or_name(informative):
+    """Issue 24: a noise column that must stay is selected, an informative one that must go is not,
+    and the other informative columns are found; a DataFrame's names work as column numbers do."""
+    pd = pytest.importorskip("pandas")
+    X, y = informative
+    selector = GFSSelector(must_keep=[12], must_drop=[0], **FAST).fit(X, y)
+    kept = list(selector.get_support(indices=True))
+    assert 12 in kept and 0 not in kept
+    assert set(INFORMATIVE[1:]) <= set(kept)
+    assert selector.config_["must_keep"] == "12" and selector.config_["must_drop"] == "0"
+    assert selector.logits_[12] > 0 and selector.logits_[0] < 0
+    assert selector.ranking_[0] == X.shape[1]  # the dropped column ranks last
+
+    frame = pd.DataFrame(X, columns=[f"g{j}" for j in range(X.shape[1])])
+    named = GFSSelector(must_keep="g12", must_drop=["g0"], **FAST).fit(frame, y)
+    np.testing.assert_array_equal(named.get_support(), selector.get_support())
+
+
+def test_must_keep_and_must_drop_errors_name_the_column(informative):
+    X, y = informative
+    with pytest.raises(ValueError, match="must_keep: 'age': X has no feature names"):
+        GFSSelector(must_keep=["age"], **FAST).fit(X, y)
+    with pytest.raises(ValueError, match=r"must_drop: column 20 is not a column of X \(0..19\)"):
+        GFSSelector(must_drop=[20], **FAST).fit(X, y)
+    with pytest.raises(ValueError, match="both hold column 3"):
+        GFSSelector(must_keep=[3], must_drop=[3], **FAST).fit(X, y)
+    with pytest.raises(TypeError, match="must_keep must be"):
+        GFSSelector(must_keep=1.5, **FAST).fit(X, y)

@@ -34,6 +34,7 @@ struct SelectArgs {
   bool reference = false;
   bool quiet = false;
   std::vector<std::string> settings;  // --set key=value
+  std::vector<std::string> must_keep, must_drop;  // feature names or column numbers
   std::string checkpoint, resume;     // --checkpoint FILE, --resume FILE
   int checkpoint_every = 0;
 };

@@ -1,6 +1,8 @@
 /// @file select.cpp
 /// @brief `gfs select`: read a data set, fit GFSNetwork, write result.json (atomically).
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <functional>
 #include <limits>
@@ -47,6 +49,13 @@ void add_select(CLI::App& app, SelectArgs& a) {
                  "Any setting as key=value (e.g. hidden=64,32, lr_mask=0.01, n_draws=500); repeatable")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  app.add_option("--must-keep", a.must_keep,
+                 "Feature columns every model holds and the result keeps: names (the header's) or column numbers "
+                 "(0-based, among the features), comma-separated or repeated")
+      ->delimiter(',');
+  app.add_option("--must-drop", a.must_drop,
+                 "Feature columns never trained nor selected: names or column numbers, comma-separated or repeated")
+      ->delimiter(',');
   app.add_flag("-q,--quiet", a.quiet, "No progress and no summary");
   app.add_option("--checkpoint", a.checkpoint,
                  "Write the training state to FILE (atomically) every --checkpoint-every epochs and on SIGTERM or "
@@ -96,6 +105,31 @@ Config build_config(const SelectArgs& a) {
   if (!a.max_memory.empty()) apply_option(c, "--max-memory", "max_memory", a.max_memory, kAny);
   c.validate();
   return c;
+}
+
+/// --must-keep / --must-drop entries as feature column numbers: a name of the header's feature
+/// columns (a name wins over a number that reads the same), else a column number.
+std::vector<int> feature_columns(const std::string& option, const std::vector<std::string>& entries,
+                                 const io::Dataset& d) {
+  std::vector<int> out;
+  const std::int64_t n = d.features();
+  for (const std::string& e : entries) {
+    const auto named = std::find(d.feature_names.begin(), d.feature_names.end(), e);
+    if (named != d.feature_names.end()) {
+      out.push_back(static_cast<int>(named - d.feature_names.begin()));
+      continue;
+    }
+    long long j = -1;
+    const auto [ptr, ec] = std::from_chars(e.data(), e.data() + e.size(), j);
+    if (ec != std::errc() || ptr != e.data() + e.size() || e.empty() || j < 0 || j >= n)
+      throw Error(ErrorCode::kInvalidArgument,
+                  option + " '" + shortened(e) + "': " +
+                      (d.feature_names.empty() ? std::string("this input has no column names")
+                                               : std::string("no feature column has this name")) +
+                      ", and it is not a feature column number (0.." + std::to_string(n - 1) + ")");
+    out.push_back(static_cast<int>(j));
+  }
+  return out;
 }
 
 /// The summary goes to stdout, or to stderr when stdout carries result.json itself (-o -).
@@ -149,7 +183,11 @@ int run_select(const SelectArgs& a, const mpi::Session* ranks) {
   }
   InputInfo info{&d, a.in.labels, encode_targets(d, cfg.task)};
   check_names_utf8(d, info.classes);
-  Selector sel(cfg);
+  Config fit_cfg = cfg;
+  if (!a.must_keep.empty()) fit_cfg.must_keep = feature_columns("--must-keep", a.must_keep, d);
+  if (!a.must_drop.empty()) fit_cfg.must_drop = feature_columns("--must-drop", a.must_drop, d);
+  fit_cfg.validate();
+  Selector sel(fit_cfg);
   sel.set_checkpoint(std::move(checkpoints));
   sel.set_feature_parallel(ranks != nullptr);
   Progress progress(a.quiet || !writer);

@@ -2,6 +2,7 @@
 /// @brief Config: defaults, the reference preset, key/value access and validation.
 #include "gfs/config.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -230,6 +231,12 @@ const std::vector<std::pair<std::string, Field>>& fields() {
       GFS_ENUM_FIELD(pair_screen, kPairScreens),
       GFS_BOOL_FIELD(column_screen),
       GFS_INT_FIELD(fallback_candidates),
+      {"must_keep",
+       {[](Config& c, const std::string& k, const std::string& v) { c.must_keep = v.empty() ? std::vector<int>{} : parse_list(k, v); },
+        [](const Config& c) { return join(c.must_keep); }}},
+      {"must_drop",
+       {[](Config& c, const std::string& k, const std::string& v) { c.must_drop = v.empty() ? std::vector<int>{} : parse_list(k, v); },
+        [](const Config& c) { return join(c.must_drop); }}},
       GFS_INT_FIELD(members),
       GFS_FLOAT_FIELD(stability_threshold),
       GFS_INT_FIELD(n_draws),
@@ -327,6 +334,13 @@ void Config::validate() const {
           "must be in [0, 1) (a fraction of the epochs)");
   require(std::isfinite(validation_z), "validation_z", "must be a finite number");
   require(fallback_candidates >= 0, "fallback_candidates", "must be >= 0");
+  for (const auto* list : {&must_keep, &must_drop})
+    for (int j : *list)
+      require(j >= 0, list == &must_keep ? "must_keep" : "must_drop",
+              "holds column " + std::to_string(j) + ": columns are numbered from 0");
+  for (int j : must_keep)
+    require(std::find(must_drop.begin(), must_drop.end(), j) == must_drop.end(), "must_keep",
+            "and must_drop both hold column " + std::to_string(j) + ": a column is kept or dropped, not both");
   require(target_features >= 0, "target_features", "must be >= 0");
   require(penalty != Penalty::kTarget || target_features >= 1, "target_features",
           "must be set (>= 1) for penalty 'target'");

@@ -9,6 +9,7 @@
 #include <numeric>
 
 #include "backends/backends.hpp"
+#include "core/known_columns.hpp"
 #include "core/plan.hpp"
 #include "kernels/philox.hpp"
 #include "train/backend.hpp"
@@ -99,6 +100,7 @@ MemberFit fit_members(const Config& config, const float* x, std::int64_t n_rows,
   std::vector<Member> members(static_cast<std::size_t>(M));
   std::vector<std::uint64_t> seeds;
   train::Params<float> init(shape, M);
+  const KnownColumns known = KnownColumns::of(config, n_features);
   const auto halves = member_halves(n_rows, M, config.seed);
   for (int m = 0; m < M; ++m) {
     Member& mb = members[static_cast<std::size_t>(m)];
@@ -111,6 +113,7 @@ MemberFit fit_members(const Config& config, const float* x, std::int64_t n_rows,
                                        ? train::initial_params(whole, own.seed, block.first(), block.count())
                                        : train::initial_params(whole, own.seed);
     std::copy(p.flat.begin(), p.flat.end(), init.flat.begin() + static_cast<std::ptrdiff_t>(init.layout.size * m));
+    pin_known_columns(known, pinned_logit(config), init, m, block.first());
   }
 
   // One backend for all members where it takes them (the CPU), else one per member.

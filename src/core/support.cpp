@@ -6,6 +6,7 @@
 #include <iterator>
 #include <limits>
 
+#include "core/known_columns.hpp"
 #include "core/outputs.hpp"
 #include "core/pair_screen.hpp"
 
@@ -37,12 +38,17 @@ std::vector<int> support_of(const std::vector<float>& logits, const std::vector<
 }
 
 std::vector<int> fitted_candidates(const Config& config, const std::vector<float>& logits, std::vector<int> majority) {
-  if (!majority.empty()) return majority;
-  const std::vector<int> rank = rank_by_logit(logits);
-  const auto k = std::min<std::size_t>(static_cast<std::size_t>(config.fallback_candidates), rank.size());
-  majority.assign(rank.begin(), rank.begin() + static_cast<std::ptrdiff_t>(k));
-  std::sort(majority.begin(), majority.end());
-  return majority;
+  // The must-keep columns are always open (pinned): the fit proposed nothing when they are all
+  // the majority set holds.
+  const KnownColumns known = KnownColumns::of(config, static_cast<std::int64_t>(logits.size()));
+  if (majority.size() > known.keep.size()) return majority;
+  std::vector<int> fallback;
+  for (int j : rank_by_logit(logits)) {
+    if (fallback.size() >= static_cast<std::size_t>(config.fallback_candidates)) break;
+    if (!known.kept(j) && !known.dropped(j)) fallback.push_back(j);
+  }
+  std::sort(fallback.begin(), fallback.end());
+  return with_kept(known, fallback);
 }
 
 std::vector<double> candidate_thresholds(const Config& config, const std::vector<int>& majority,

@@ -15,6 +15,7 @@
 #include "core/checkpointing.hpp"
 #include "core/column_screen.hpp"
 #include "core/data.hpp"
+#include "core/known_columns.hpp"
 #include "core/outputs.hpp"
 #include "core/pair_screen.hpp"
 #include "core/plan.hpp"
@@ -249,6 +250,7 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
              const Parallel& parallel, float* in_place) {
   const auto start = std::chrono::steady_clock::now();
   config.validate();
+  const KnownColumns known = KnownColumns::of(config, n_features);
   // Rank-local input: x holds this rank's block of the columns, [n_rows, held.count].
   const bool local = parallel.columns.count > 0;
   const Columns held = local ? parallel.columns : Columns{0, n_features};
@@ -367,6 +369,7 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
     result.mean_member_selected = stab.mean_member_selected;
     result.expected_false_selections = stab.expected_false_selections;
     result.ranking = rank_by_frequency(result.frequencies, result.logits);
+    rank_dropped_last(known, result.ranking);
   } else {
     train::Plan plan = make_plan(config, n_rows, n_features);
     const train::ModelShape shape = make_shape(config, n_features, targets.n_outputs);
@@ -390,8 +393,11 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
         checkpoints.resuming() ? checkpoints.resume(block_shape, 1, result, from)
         : ranks ? train::TrainState(train::initial_params(shape, plan.seed, block.first(), block.count()))
                 : train::TrainState(train::initial_params(shape, plan.seed));
-    // A resumed state holds the closed columns already.
-    if (width > 0 && !checkpoints.resuming()) close_columns(initial.values, 0, pre.open, closed_logit(plan.active, plan.tau0));
+    // A resumed state holds the closed and the pinned columns already.
+    if (!checkpoints.resuming()) {
+      if (width > 0) close_columns(initial.values, 0, pre.open, closed_logit(plan.active, plan.tau0));
+      pin_known_columns(known, pinned_logit(config), initial.values, 0, block.first());
+    }
 
     // "auto" is resolved once: the validation networks run on the device the fit ran on.
     OpenedBackend opened = open_backend(ranks ? Device::cpu() : config.device, config.threads);
@@ -444,9 +450,11 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
     data.n_rows = n_rows;
     data.n_features = n_features;
     data.targets = &targets;
-    data.paired_columns = pair_columns(result.pair_screen);
-    data.screened_columns = screened_columns(result.column_screen);
-    data.confirmed_columns = screened_columns(result.column_screen, kColumnScreenFamilyError);
+    // No screen proposes a dropped column; the kept ones stay whatever the held-out test finds.
+    data.paired_columns = without_dropped(known, pair_columns(result.pair_screen));
+    data.screened_columns = without_dropped(known, screened_columns(result.column_screen));
+    data.confirmed_columns =
+        with_kept(known, without_dropped(known, screened_columns(result.column_screen, kColumnScreenFamilyError)));
     std::vector<float> candidate_x;
     if (local && ranks && config.support == SupportRule::kValidated) {
       // The held-out test trains on the candidates only: every rank gathers their columns.
@@ -474,6 +482,7 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
     result.selected = std::move(support.selected);
     result.candidates = std::move(support.candidates);
     result.ranking = width > 0 ? rank_prescreened(logits, pre.strengths, pre.open) : rank_by_logit(logits);
+    rank_dropped_last(known, result.ranking);
   }
   result.fit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;

@@ -3,6 +3,8 @@
 // equals an uninterrupted one. CTest runs it with 2 ranks (tests/mpi/CMakeLists.txt).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -105,6 +107,24 @@ TEST_P(MpiFit, RankLocalColumnsEqualOneProcess) {
   expect_same(split, single);
   EXPECT_EQ(split.feature_mean, single.feature_mean);
   EXPECT_EQ(split.feature_std, single.feature_std);
+}
+
+/// must_keep / must_drop (issue 24) on columns of the first and the last rank's blocks: pinned on
+/// the rank that holds them, the same result as one process.
+TEST_P(MpiFit, KnownColumnsEqualOneProcess) {
+  const Synthetic s = make_classification(128, 200, 4, 2, 7);  // informative 1, 51, 101, 151
+  Config cfg = config(GetParam());
+  cfg.epochs = 30;
+  cfg.must_keep = {0, 199};
+  cfg.must_drop = {51, 198};
+  Selector one(cfg);
+  const Result single = one.fit(s.x.data(), s.rows, s.cols, s.y.data());
+  EXPECT_TRUE(std::binary_search(single.selected.begin(), single.selected.end(), 199));
+  EXPECT_FALSE(std::binary_search(single.selected.begin(), single.selected.end(), 51));
+  Selector par(cfg);
+  par.set_feature_parallel(true);
+  const Result split = par.fit(s.x.data(), s.rows, s.cols, s.y.data());
+  expect_same(split, single);
 }
 
 INSTANTIATE_TEST_SUITE_P(Rules, MpiFit,

@@ -8,6 +8,7 @@
 ///        checks are tests/common/kernel_fixture.hpp, shared with the GPU tests.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <memory>
 #include <string>
 #include <vector>
@@ -300,6 +301,46 @@ TEST(SimtGatheredStep, MatchesTheCpuStepOfTheSameGatheredModel) {
                                           cpu.ws.terms.mean_mask};
       EXPECT_TRUE(all_close(dev.stats, ref_stats, kSumRel, kSumAbs)) << "loss, task, select, mean mask";
       EXPECT_TRUE(all_close(dev.dsel, std::vector<float>{cpu.ws.dsel_dm}, kSumRel, 1e-9)) << "dsel/dm";
+      expect_params_close(dev.model.v, cpu.v, "value");
+    }
+  }
+}
+
+/// A column pinned open or shut (Config::must_keep / must_drop: mask logit +-2e4, phi row zero,
+/// core/known_columns.hpp) has a mask of exactly 1, or below 1e-38 (float's exp is clamped at
+/// e^88, so sigma(-x) bottoms out at 6e-39), in the CUDA bodies as in the CPU step, whatever the
+/// noise and the path; its logit does not move in the step (the open one's gradient is exactly 0,
+/// the shut one's below 1e-30), under every thread order.
+TEST(SimtPinnedColumns, MasksAreOneOrBelow1e38AndTheirLogitsStay) {
+  for (const Case& c : {Case{"pinned_gemv_b7", true, 203, 7, 7, {32, 16}, 3, 16, false, true},
+                        Case{"pinned_cublas_b40", false, 77, 40, 40, {24}, 2, 8, true, true}}) {
+    SCOPED_TRACE(c.name);
+    Problem p(c);
+    const int de = c.embedding_dim, open = 5, shut = 60;
+    for (int j : {open, shut}) {
+      const auto row = static_cast<std::size_t>(j);
+      p.params.mask_bias[row] = j == open ? 2e4F : -2e4F;
+      for (int e = 0; e < de; ++e) p.params.mask_weight[row * de + static_cast<std::size_t>(e)] = 0.0F;
+    }
+    const CpuReference cpu(p, c.batch);
+    constexpr float kShut = 1e-38F, kDrift = 1e-30F;
+    EXPECT_EQ(cpu.ws.mask[open], 1.0F);
+    EXPECT_LT(cpu.ws.mask[shut], kShut);
+    for (simt::Order order : simt::kAllOrders) {
+      SCOPED_TRACE(simt::order_name(order));
+      simt::Emulator em(order, 9);
+      EmuStep dev(c, p);
+      ASSERT_NO_THROW(dev.run(em, p));
+      EXPECT_EQ(dev.mask[open], 1.0F);
+      EXPECT_LT(dev.mask[shut], kShut);
+      for (int j : {open, shut}) {
+        const auto row = static_cast<std::size_t>(j);
+        EXPECT_EQ(dev.model.v.mask_bias[row], p.params.mask_bias[row]) << "column " << j;  // 2e4 +- far below its ulp
+        for (int e = 0; e < de; ++e) {
+          const float phi = dev.model.v.mask_weight[row * de + static_cast<std::size_t>(e)];
+          EXPECT_LE(std::fabs(phi), j == open ? 0.0F : kDrift) << "column " << j;
+        }
+      }
       expect_params_close(dev.model.v, cpu.v, "value");
     }
   }

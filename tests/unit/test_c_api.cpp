@@ -1,6 +1,7 @@
 // The C API: round trip through raw pointers, status codes and messages, no exception escapes.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -97,6 +98,42 @@ TEST(CApi, FitInPlaceIsTheFitWithoutTheCopy) {
   const std::vector<float> given = bad;
   EXPECT_EQ(gfs_fit_in_place(h, bad.data(), s.rows, s.cols, s.y.data(), 1), GFS_ERR_INVALID_DATA);
   EXPECT_EQ(std::memcmp(bad.data(), given.data(), bad.size() * sizeof(float)), 0);
+  gfs_destroy(h);
+}
+
+/// Issue 24: must_keep / must_drop through gfs_set (column numbers, as result.json's), and a column
+/// beyond the table refused at fit time as an invalid argument with the message.
+TEST(CApi, MustKeepAndMustDropAreSettings) {
+  const Synthetic s = make_classification(400, 12, 3, 2, 8);  // informative: 1, 5, 9
+  gfs_selector* h = nullptr;
+  ASSERT_EQ(gfs_create(&h), GFS_OK);
+  ASSERT_EQ(gfs_set(h, "epochs", "60"), GFS_OK);
+  ASSERT_EQ(gfs_set(h, "device", "cpu"), GFS_OK);
+  const auto selected = [&] {
+    std::int64_t k = 0;
+    EXPECT_EQ(gfs_n_selected(h, &k), GFS_OK);
+    std::vector<std::int64_t> out(static_cast<std::size_t>(k));
+    EXPECT_EQ(gfs_get_selected(h, out.data(), k), GFS_OK);
+    return out;
+  };
+  const auto has = [](const std::vector<std::int64_t>& v, std::int64_t j) {
+    return std::find(v.begin(), v.end(), j) != v.end();
+  };
+  ASSERT_EQ(gfs_fit(h, s.x.data(), s.rows, s.cols, s.y.data(), 1), GFS_OK) << gfs_last_error();
+  const std::vector<std::int64_t> free = selected();
+  ASSERT_TRUE(has(free, 5)) << ::testing::PrintToString(free);
+  ASSERT_FALSE(has(free, 0)) << ::testing::PrintToString(free);
+  ASSERT_EQ(gfs_set(h, "must_keep", "0"), GFS_OK);  // noise
+  ASSERT_EQ(gfs_set(h, "must_drop", "5"), GFS_OK);  // informative
+  ASSERT_EQ(gfs_fit(h, s.x.data(), s.rows, s.cols, s.y.data(), 1), GFS_OK) << gfs_last_error();
+  const std::vector<std::int64_t> known = selected();
+  EXPECT_TRUE(has(known, 0)) << ::testing::PrintToString(known);
+  EXPECT_FALSE(has(known, 5)) << ::testing::PrintToString(known);
+  for (std::int64_t j : {1, 9})
+    EXPECT_TRUE(!has(free, j) || has(known, j)) << j << " in " << ::testing::PrintToString(known);
+  ASSERT_EQ(gfs_set(h, "must_drop", "12"), GFS_OK);  // read now, checked against the table at fit time
+  EXPECT_EQ(gfs_fit(h, s.x.data(), s.rows, s.cols, s.y.data(), 1), GFS_ERR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(gfs_last_error()).find("'must_drop' holds column 12"), std::string::npos) << gfs_last_error();
   gfs_destroy(h);
 }
 
