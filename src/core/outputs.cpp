@@ -66,4 +66,17 @@ std::vector<int> rank_by_logit(const std::vector<float>& logits) {
   return order;
 }
 
+std::vector<int> strongest_columns(const std::vector<float>& score, std::size_t k) {
+  std::vector<int> order(score.size());
+  std::iota(order.begin(), order.end(), 0);
+  k = std::min(k, order.size());
+  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(k), order.end(), [&](int a, int b) {
+    const float sa = score[static_cast<std::size_t>(a)], sb = score[static_cast<std::size_t>(b)];
+    return sa > sb || (sa == sb && a < b);
+  });
+  order.resize(k);
+  std::sort(order.begin(), order.end());
+  return order;
+}
+
 }  // namespace gfs::detail

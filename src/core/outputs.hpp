@@ -21,4 +21,8 @@ std::vector<std::int32_t> hard_draw_scores(const std::vector<float>& logits, std
 /// All features by decreasing logit (ties: lower index first).
 std::vector<int> rank_by_logit(const std::vector<float>& logits);
 
+/// The k columns with the largest `score` (ties: the lower index), ascending; all of them when k
+/// is beyond the count. What the prescreen opens and the pair screen's pool takes.
+std::vector<int> strongest_columns(const std::vector<float>& score, std::size_t k);
+
 }  // namespace gfs::detail

@@ -13,6 +13,8 @@
 
 #include "backends/backends.hpp"
 #include "core/column_screen.hpp"
+#include "core/outputs.hpp"
+#include "core/prescreen.hpp"
 #include "kernels/survival.hpp"
 
 namespace gfs::detail {
@@ -169,26 +171,10 @@ void variance_z(const float* x, std::int64_t n, std::int64_t d, const std::vecto
 std::vector<int> pool_columns(const float* x, std::int64_t n, std::int64_t d, const std::vector<std::vector<float>>& res,
                               const std::vector<float>& strengths, std::int64_t k, int threads) {
   constexpr std::size_t kPoolFitColumns = 10;
-  std::vector<int> order(static_cast<std::size_t>(d));
-  std::iota(order.begin(), order.end(), 0);
-  const std::size_t m = std::min(kPoolFitColumns, order.size());
-  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(m), order.end(), [&](int a, int b) {
-    const float sa = strengths[static_cast<std::size_t>(a)], sb = strengths[static_cast<std::size_t>(b)];
-    return sa > sb || (sa == sb && a < b);
-  });
-  std::vector<int> fit(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(m));
-  std::sort(fit.begin(), fit.end());
+  const std::vector<int> fit = strongest_columns(strengths, kPoolFitColumns);
   std::vector<float> score(static_cast<std::size_t>(d), 0.0F);
   for (const std::vector<float>& r : res) variance_z(x, n, d, linear_residual(x, n, d, fit, r), threads, score);
-  std::iota(order.begin(), order.end(), 0);
-  const auto keep = static_cast<std::size_t>(std::min<std::int64_t>(k, d));
-  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(keep), order.end(), [&](int a, int b) {
-    const float sa = score[static_cast<std::size_t>(a)], sb = score[static_cast<std::size_t>(b)];
-    return sa > sb || (sa == sb && a < b);
-  });
-  order.resize(keep);
-  std::sort(order.begin(), order.end());
-  return order;
+  return strongest_columns(score, static_cast<std::size_t>(std::max<std::int64_t>(k, 0)));
 }
 
 /// Several classes: each pair's sums over each class's rows in one pass give every class
@@ -335,7 +321,7 @@ PairScreenReport screen_pairs(const Config& config, const float* x, std::int64_t
       in.x = x;
       in.n_rows = n_rows;
       in.n_features = in.count = in.stride = n_features;
-      own = column_strengths(in, res, threads);
+      own = screen_strengths(config, in, targets);  // what the prescreen computes, when it ran
       strengths = &own;
     }
     pool = pool_columns(x, n_rows, n_features, res, *strengths,

@@ -22,19 +22,11 @@ std::int64_t prescreen_width(const Config& config, std::int64_t n_rows, std::int
 }
 
 std::vector<int> prescreen_columns(const std::vector<float>& strengths, std::int64_t width, const std::vector<int>& also) {
-  std::vector<int> order(strengths.size());
-  std::iota(order.begin(), order.end(), 0);
-  const auto k = static_cast<std::size_t>(std::clamp<std::int64_t>(width, 0, static_cast<std::int64_t>(order.size())));
-  const auto stronger = [&](int a, int b) {
-    const float sa = strengths[static_cast<std::size_t>(a)], sb = strengths[static_cast<std::size_t>(b)];
-    return sa > sb || (sa == sb && a < b);
-  };
-  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(k), order.end(), stronger);
-  order.resize(k);
-  order.insert(order.end(), also.begin(), also.end());
-  std::sort(order.begin(), order.end());
-  order.erase(std::unique(order.begin(), order.end()), order.end());
-  return order;
+  std::vector<int> open = strongest_columns(strengths, static_cast<std::size_t>(std::max<std::int64_t>(width, 0)));
+  open.insert(open.end(), also.begin(), also.end());
+  std::sort(open.begin(), open.end());
+  open.erase(std::unique(open.begin(), open.end()), open.end());
+  return open;
 }
 
 std::vector<float> screen_strengths(const Config& config, const ScreenInput& in, const train::Targets& targets) {
