@@ -15,11 +15,6 @@ namespace {
 
 constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
 
-/// a * b, saturating.
-std::uint64_t mul(std::uint64_t a, std::uint64_t b) {
-  std::uint64_t out = 0;
-  return __builtin_mul_overflow(a, b, &out) ? kMax : out;
-}
 
 /// A cgroup v2 (or v1) memory limit, or max uint64 when there is none.
 std::uint64_t cgroup_limit() {
@@ -45,14 +40,14 @@ std::uint64_t available_memory() {
   std::string unit;
   while (in >> key >> kib >> unit) {
     if (key == "MemAvailable:") {
-      avail = mul(kib, 1024);
+      avail = saturating_mul(kib, 1024);
       break;
     }
   }
   if (avail == 0) {
     const long pages = ::sysconf(_SC_AVPHYS_PAGES);
     const long page = ::sysconf(_SC_PAGESIZE);
-    if (pages > 0 && page > 0) avail = mul(static_cast<std::uint64_t>(pages), static_cast<std::uint64_t>(page));
+    if (pages > 0 && page > 0) avail = saturating_mul(static_cast<std::uint64_t>(pages), static_cast<std::uint64_t>(page));
   }
   if (avail == 0) avail = kMax;  // unknown: do not refuse
   return std::min(avail, cgroup_limit());

@@ -16,4 +16,14 @@ std::uint64_t available_memory();
 /// "1.5 GiB", "300 MiB", "17 bytes".
 std::string human_bytes(std::uint64_t bytes);
 
+/// a * b and a + b, saturating at the maximum uint64 (byte counts that must not wrap).
+inline std::uint64_t saturating_mul(std::uint64_t a, std::uint64_t b) {
+  std::uint64_t out = 0;
+  return __builtin_mul_overflow(a, b, &out) ? UINT64_MAX : out;
+}
+inline std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) {
+  std::uint64_t out = 0;
+  return __builtin_add_overflow(a, b, &out) ? UINT64_MAX : out;
+}
+
 }  // namespace gfs::sys

@@ -15,14 +15,8 @@
 namespace gfs::detail {
 namespace {
 
-constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
-
-/// a * b, saturating.
-std::uint64_t mul(std::uint64_t a, std::uint64_t b) {
-  std::uint64_t out = 0;
-  return __builtin_mul_overflow(a, b, &out) ? kMax : out;
-}
-std::uint64_t add(std::uint64_t a, std::uint64_t b) { return a > kMax - b ? kMax : a + b; }
+std::uint64_t mul(std::uint64_t a, std::uint64_t b) { return sys::saturating_mul(a, b); }
+std::uint64_t add(std::uint64_t a, std::uint64_t b) { return sys::saturating_add(a, b); }
 
 }  // namespace
 

@@ -8,6 +8,7 @@
 #include <new>
 
 #include "core/memory.hpp"
+#include "core/numeric_failure.hpp"
 #include "core/support.hpp"
 #include "core/trainer.hpp"
 #include "gfs/mpi.hpp"
@@ -28,11 +29,7 @@ void check_finite(const Result& r) {
       what = "the standardisation of feature " + std::to_string(j) + " is not finite";
   if (what.empty() && !r.history.empty() && !std::isfinite(r.history.back().loss))
     what = "the loss of the last epoch (" + std::to_string(r.history.back().epoch) + ") is not finite";
-  if (what.empty()) return;
-  throw Error(ErrorCode::kInvalidData,
-              "the fit failed numerically: " + what +
-                  ". Lower lr_task and lr_mask, use a tau_decay closer to 1, keep standardize (and, for "
-                  "regression, standardize_targets) on, or rescale values near the float32 limit (3.4e38)");
+  if (!what.empty()) detail::fail_numerically(what);
 }
 
 }  // namespace

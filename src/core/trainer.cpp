@@ -16,6 +16,7 @@
 #include "core/column_screen.hpp"
 #include "core/data.hpp"
 #include "core/known_columns.hpp"
+#include "core/numeric_failure.hpp"
 #include "core/outputs.hpp"
 #include "core/pair_screen.hpp"
 #include "core/plan.hpp"
@@ -69,12 +70,7 @@ EpochRecord make_record(int epoch, float tau, const train::EpochStats& s, const 
 void check_finite(const EpochRecord& r, const std::vector<float>& logits) {
   bool finite = std::isfinite(r.loss) && std::isfinite(r.task_loss);
   for (float w : logits) finite = finite && std::isfinite(w);
-  if (!finite)
-    throw Error(ErrorCode::kInvalidData,
-                "the fit failed numerically at epoch " + std::to_string(r.epoch) +
-                    " (the loss or a logit is no longer finite). Lower lr_task and lr_mask, use a tau_decay closer "
-                    "to 1, keep standardize (and, for regression, standardize_targets) on, or rescale values near "
-                    "the float32 limit (3.4e38)");
+  if (!finite) fail_numerically("at epoch " + std::to_string(r.epoch) + " the loss or a logit is no longer finite");
 }
 
 /// The members' epoch as one record: the mean of their sums (each member has the same steps).
