@@ -258,18 +258,20 @@ struct PenaltyTerms {
 };
 
 /// `n_features` is the fit's whole D, also when the caller holds only a block of its columns. The
-/// mean penalty is sum_j m_j / norm: norm = D is the paper's mean; another norm keeps the push per
-/// feature from fading as D grows (gfs::PenaltyScale).
+/// mean penalty is sum_j c_j m_j / norm: norm = D is the paper's mean; another norm keeps the push
+/// per feature from fading as D grows (gfs::PenaltyScale). `cost_sum` is sum_j c_j m_j for the
+/// columns' costs c_j (gfs::Config::feature_cost; mask_sum when every c_j is 1): the penalty's
+/// derivative with respect to m_j is then c_j grad_per_mask. The target penalty takes no costs.
 template <typename T>
 GFS_HOST_DEVICE PenaltyTerms<T> selection_penalty(SelectPenalty kind, T mask_sum, T n_features, T target_features,
-                                                  T norm) {
+                                                  T norm, T cost_sum) {
   const T mean_mask = mask_sum / n_features;
   if (kind == SelectPenalty::kTarget) {
     const T gap = mean_mask - target_features / n_features;
     return {gap * gap, T(2) * gap / n_features, mean_mask};
   }
-  if (norm == n_features) return {mean_mask, T(1) / n_features, mean_mask};
-  return {mask_sum / norm, T(1) / norm, mean_mask};
+  if (norm == n_features) return {cost_sum / n_features, T(1) / n_features, mean_mask};
+  return {cost_sum / norm, T(1) / norm, mean_mask};
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -163,6 +163,14 @@ struct Config {
   /// column of the table.
   std::vector<int> must_keep;
   std::vector<int> must_drop;
+  /// The selection penalty's cost of each column, one per feature column (empty: every column
+  /// costs 1): the raw penalty charges lambda c_j / norm for an open column j, so an expensive
+  /// assay must earn more to stay open, and a column of cost 0 is free (not pinned: its mask
+  /// follows the task alone). Under support "validated" a column with c_j > 1 must reach
+  /// validation_z x c_j in the held-out test (screen-confirmed or not; must-keep columns stay), and
+  /// of the candidates that fail, the one with the least evidence per cost goes first. Finite,
+  /// >= 0; not with the target penalty.
+  std::vector<float> feature_cost;
   int members = 8;                    ///< kStability: models on complementary halves (even)
   float stability_threshold = 0.6F;   ///< kStability: the share of members that must keep a feature
   int n_draws = 1000;                 ///< hard Gumbel draws behind the scores s_j

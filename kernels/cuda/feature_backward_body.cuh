@@ -97,7 +97,8 @@ GFS_DEVICE void feature_backward_body(const Ctx& ctx, const FeatureArgs& a, cons
       ctx.syncwarp();
     }
     const float m = a.mask[j];
-    const float dm = warp_allreduce_sum(ctx, update_w0_row(a, s, xj, sp, j, m, nb, lane)) + dsel_dm;
+    const float dsel = a.cost != nullptr ? dsel_dm * a.cost[a.global_ids != nullptr ? a.global_ids[j] : j] : dsel_dm;
+    const float dm = warp_allreduce_sum(ctx, update_w0_row(a, s, xj, sp, j, m, nb, lane)) + dsel;
     const float dw = dm * kern::mask_grad_wrt_logit(m, sp.tau);
     update_mask_row(a, s, de, sp, j, dw, lane);
     ctx.syncwarp();  // every lane is done with xj before the next feature overwrites it

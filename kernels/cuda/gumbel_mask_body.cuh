@@ -61,6 +61,15 @@ GFS_DEVICE void gumbel_mask_body(const Ctx& ctx, const MaskArgs& a, const StepPa
   m_s[tid] = m;
   const float block_total = block_sum(ctx, m, sh.scratch);  // also a barrier: m_s is complete
   if (tid == 0) a.mask_partial[ctx.bid_x()] = block_total;
+  if (a.cost != nullptr) {  // the same for every thread of the grid
+    float cm = 0.0F;
+    if (tid < n_local) {
+      const std::int64_t j = j0 + tid;
+      cm = a.cost[a.global_ids != nullptr ? a.global_ids[j] : j] * m;
+    }
+    const float cost_total = block_sum(ctx, cm, sh.scratch);
+    if (tid == 0) a.cost_partial[ctx.bid_x()] = cost_total;
+  }
 
   if (a.w0_masked != nullptr) {
     const std::int64_t base = j0 * a.h0, n = static_cast<std::int64_t>(n_local) * a.h0;

@@ -65,6 +65,9 @@ struct MaskArgs {
   /// [D] a gathered model (active set): column j's noise is global column global_ids[j]'s, so
   /// every step draws the masks the whole model draws. nullptr: column j is global column j.
   const std::int64_t* global_ids = nullptr;
+  /// [the fit's D] the penalty's cost of each global column (Config::feature_cost); nullptr: 1.
+  const float* cost = nullptr;
+  float* cost_partial = nullptr;  ///< out [mask_blocks(D)] with `cost`: per-block sums of c m
 };
 void launch_gumbel_mask(const MaskArgs& a, const StepParams* steps, const int* counter, cudaStream_t s);
 
@@ -115,6 +118,9 @@ struct HeadArgs {
   const float* z_partial = nullptr;  ///< [n_partials, max_batch, H0]
   int n_partials = 0;
   const float* mask_partial = nullptr;  ///< [n_mask_partials]
+  /// [n_mask_partials] the per-block sums of c m (MaskArgs::cost_partial); nullptr: no costs, the
+  /// penalty charges sum m
+  const float* cost_partial = nullptr;
   int n_mask_partials = 0;
   bool classification = true;
   const std::int32_t* labels = nullptr;  ///< [N]
@@ -172,6 +178,9 @@ struct FeatureArgs {
   AdamBlock mask_weight;             ///< phi [D, d_e]
   AdamBlock mask_bias;               ///< [D]
   float* de_partial = nullptr;       ///< out [n_blocks, d_e]
+  /// [the fit's D] the penalty's cost of each global column: dsel/dm_j = dsel_dm c_j; nullptr: 1.
+  const float* cost = nullptr;
+  const std::int64_t* global_ids = nullptr;  ///< a gathered model: local -> global column (cost's index)
 };
 void launch_feature_backward(const FeatureArgs& a, const StepParams* steps, const int* counter, cudaStream_t s);
 

@@ -146,10 +146,16 @@ GFS_DEVICE void penalty_and_stats(const Ctx& ctx, const HeadArgs& a, const StepP
   float local = 0.0F;
   for (int c = ctx.tid(); c < a.n_mask_partials; c += ctx.block_dim()) local += a.mask_partial[c];
   const float mask_sum = block_sum(ctx, local, scratch);
+  float cost_sum = mask_sum;
+  if (a.cost_partial != nullptr) {
+    local = 0.0F;
+    for (int c = ctx.tid(); c < a.n_mask_partials; c += ctx.block_dim()) local += a.cost_partial[c];
+    cost_sum = block_sum(ctx, local, scratch);
+  }
   const float D = static_cast<float>(a.fit_features > 0 ? a.fit_features : a.batch.n_features);
-  const kern::PenaltyTerms<float> pen =
-      kern::selection_penalty(a.target_penalty ? kern::SelectPenalty::kTarget : kern::SelectPenalty::kMean, mask_sum, D,
-                              static_cast<float>(a.target_features), a.penalty_norm > 0.0F ? a.penalty_norm : D);
+  const kern::PenaltyTerms<float> pen = kern::selection_penalty(
+      a.target_penalty ? kern::SelectPenalty::kTarget : kern::SelectPenalty::kMean, mask_sum, D,
+      static_cast<float>(a.target_features), a.penalty_norm > 0.0F ? a.penalty_norm : D, cost_sum);
   if (ctx.tid() == 0) {
     *a.dsel_dm = sp.lambda * pen.grad_per_mask;
     float* s = a.stats + static_cast<std::int64_t>(sp.stats_slot) * kStatsPerStep;

@@ -46,6 +46,7 @@ CONFIG_KEYS = {
     "fallback_candidates": "fallback_candidates",
     "must_keep": "must_keep",
     "must_drop": "must_drop",
+    "feature_cost": "feature_cost",
     "members": "members",
     "stability_threshold": "stability_threshold",
     "epochs": "epochs",
@@ -229,6 +230,25 @@ def _known_columns(name, value, n_features, names):
     return ",".join(str(c) for c in columns)
 
 
+def _feature_costs(value, n_features, names):
+    """feature_cost as Config text: None, one number per column, or a dict {column number or
+    feature name: cost} (the other columns cost 1), as "1,1,5"."""
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        costs = [1.0] * n_features
+        for column, cost in value.items():
+            j = int(_known_columns("feature_cost", [column], n_features, names))
+            costs[j] = _as_real("feature_cost", cost)
+    else:
+        if isinstance(value, (str, bytes)) or not hasattr(value, "__len__"):
+            raise _invalid("feature_cost", "None, a dict or one number per column", value)
+        costs = [_as_real("feature_cost", c) for c in np.asarray(value, dtype=object).ravel()]
+        if len(costs) != n_features:
+            raise ValueError(f"feature_cost holds {len(costs)} costs, but X has {n_features} columns")
+    return ",".join(repr(float(c)) for c in costs)
+
+
 def _hidden_sizes(value):
     """hidden_layer_sizes: one int or a sequence of ints (a string is not a sequence of sizes)."""
     if _is_int(value):
@@ -301,6 +321,11 @@ class GFSSelector(SelectorMixin, BaseEstimator):
     must_drop : list of int or str, default=None
         Columns never trained and never selected (their masks are pinned shut; no screen proposes
         them). A column may not be in both lists.
+    feature_cost : dict or array-like of float, default=None
+        The selection penalty's cost per column: one number per column, or a dict {column number or
+        feature name: cost} (the others cost 1). The raw penalty charges λ c_j / norm for an open
+        column, and under ``support="validated"`` a column dearer than 1 must show c_j times the
+        held-out evidence; 0 makes a column free. Finite, >= 0; not with ``penalty="target"``.
     members : int, default=8
         ``support="stability"``: models trained together on complementary halves of the rows (even).
     stability_threshold : float, default=0.6
@@ -456,6 +481,7 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         fallback_candidates=10,
         must_keep=None,
         must_drop=None,
+        feature_cost=None,
         members=8,
         stability_threshold=0.6,
         epochs=200,
@@ -504,6 +530,7 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         self.fallback_candidates = fallback_candidates
         self.must_keep = must_keep
         self.must_drop = must_drop
+        self.feature_cost = feature_cost
         self.members = members
         self.stability_threshold = stability_threshold
         self.epochs = epochs
@@ -586,6 +613,8 @@ class GFSSelector(SelectorMixin, BaseEstimator):
             return str(_threads(value))
         if name == "hidden_layer_sizes":
             return ",".join(str(h) for h in _hidden_sizes(value))
+        if name == "feature_cost":
+            return _feature_costs(value, n_features, getattr(self, "feature_names_in_", None))
         if name in ("must_keep", "must_drop"):
             return _known_columns(name, value, n_features, getattr(self, "feature_names_in_", None))
         if name == "max_memory":

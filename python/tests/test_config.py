@@ -23,6 +23,7 @@ NON_DEFAULT = {
     "fallback_candidates": (3, "3"),
     "must_keep": ([7, 2], "7,2"),
     "must_drop": (5, "5"),
+    "feature_cost": ({3: 2.5}, "1,1,1,2.5,1,1,1,1,1,1"),
     "members": (4, "4"),
     "stability_threshold": (0.75, "0.75"),
     "epochs": (17, "17"),

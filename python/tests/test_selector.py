@@ -353,3 +353,25 @@ def test_must_keep_and_must_drop_errors_name_the_column(informative):
         GFSSelector(must_keep=[3], must_drop=[3], **FAST).fit(X, y)
     with pytest.raises(TypeError, match="must_keep must be"):
         GFSSelector(must_keep=1.5, **FAST).fit(X, y)
+
+
+def test_feature_cost_by_number_name_or_list(informative):
+    """Issue 24: a cost raises the evidence an informative column must show: at a prohibitive cost
+    the informative column 0 is not kept, at cost 0 or 1 it is; a dict by name, a dict by number and
+    a full list give the same fit."""
+    pd = pytest.importorskip("pandas")
+    X, y = informative
+    free = GFSSelector(feature_cost={0: 0.0}, **FAST).fit(X, y)
+    assert 0 in free.get_support(indices=True)
+    costly = GFSSelector(feature_cost={0: 1000.0}, **FAST).fit(X, y)
+    assert 0 not in costly.get_support(indices=True)
+    assert costly.config_["feature_cost"].startswith("1000,1,1")
+    as_list = GFSSelector(feature_cost=[1000.0] + [1.0] * (X.shape[1] - 1), **FAST).fit(X, y)
+    frame = pd.DataFrame(X, columns=[f"g{j}" for j in range(X.shape[1])])
+    by_name = GFSSelector(feature_cost={"g0": 1000.0}, **FAST).fit(frame, y)
+    np.testing.assert_array_equal(as_list.logits_, costly.logits_)
+    np.testing.assert_array_equal(by_name.logits_, costly.logits_)
+    with pytest.raises(ValueError, match="feature_cost holds 3 costs, but X has 20 columns"):
+        GFSSelector(feature_cost=[1, 2, 3], **FAST).fit(X, y)
+    with pytest.raises(ValueError, match="costs must be finite and >= 0"):
+        GFSSelector(feature_cost={1: -2.0}, **FAST).fit(X, y)

@@ -35,6 +35,7 @@ struct SelectArgs {
   bool quiet = false;
   std::vector<std::string> settings;  // --set key=value
   std::vector<std::string> must_keep, must_drop;  // feature names or column numbers
+  std::string feature_cost;                       // --feature-cost FILE: lines "column,cost"
   std::string checkpoint, resume;     // --checkpoint FILE, --resume FILE
   int checkpoint_every = 0;
 };

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <fstream>
 #include <functional>
 #include <limits>
 #include <optional>
@@ -56,6 +57,10 @@ void add_select(CLI::App& app, SelectArgs& a) {
   app.add_option("--must-drop", a.must_drop,
                  "Feature columns never trained nor selected: names or column numbers, comma-separated or repeated")
       ->delimiter(',');
+  app.add_option("--feature-cost", a.feature_cost,
+                 "The selection penalty's cost per column, from FILE: a line 'column,cost' per costed column (a "
+                 "name or column number; '#' starts a comment); unlisted columns cost 1")
+      ->check(CLI::ExistingFile);
   app.add_flag("-q,--quiet", a.quiet, "No progress and no summary");
   app.add_option("--checkpoint", a.checkpoint,
                  "Write the training state to FILE (atomically) every --checkpoint-every epochs and on SIGTERM or "
@@ -132,6 +137,37 @@ std::vector<int> feature_columns(const std::string& option, const std::vector<st
   return out;
 }
 
+/// --feature-cost FILE: one cost per feature column, 1 unless a line "column,cost" names it.
+std::vector<float> feature_costs(const std::string& path, const io::Dataset& d) {
+  std::ifstream in(path);
+  if (!in) throw Error(ErrorCode::kIo, "--feature-cost " + path + ": cannot be read");
+  std::vector<float> cost(static_cast<std::size_t>(d.features()), 1.0F);
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    const std::size_t hash = line.find('#');
+    if (hash != std::string::npos) line.erase(hash);
+    if (line.find_first_not_of(" \t") == std::string::npos) continue;
+    const std::size_t comma = line.rfind(',');
+    const std::string where = "--feature-cost " + path + " line " + std::to_string(number);
+    if (comma == std::string::npos)
+      throw Error(ErrorCode::kInvalidArgument, where + ": expected 'column,cost', got '" + shortened(line) + "'");
+    const auto trimmed = [](std::string t) {
+      t.erase(0, t.find_first_not_of(" \t"));
+      t.erase(t.find_last_not_of(" \t") + 1);
+      return t;
+    };
+    const std::string value = trimmed(line.substr(comma + 1));
+    float c = 0;
+    const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), c);
+    if (ec != std::errc() || ptr != value.data() + value.size() || value.empty())
+      throw Error(ErrorCode::kInvalidArgument, where + ": the cost '" + shortened(value) + "' is not a number");
+    const int j = feature_columns(where, {trimmed(line.substr(0, comma))}, d).front();
+    cost[static_cast<std::size_t>(j)] = c;
+  }
+  return cost;
+}
+
 /// The summary goes to stdout, or to stderr when stdout carries result.json itself (-o -).
 void print_summary(const Result& r, const io::Dataset& d, const std::string& output) {
   // "auto" fell back to the CPU (or chose for another reason): say so in the job's log too.
@@ -186,6 +222,7 @@ int run_select(const SelectArgs& a, const mpi::Session* ranks) {
   Config fit_cfg = cfg;
   if (!a.must_keep.empty()) fit_cfg.must_keep = feature_columns("--must-keep", a.must_keep, d);
   if (!a.must_drop.empty()) fit_cfg.must_drop = feature_columns("--must-drop", a.must_drop, d);
+  if (!a.feature_cost.empty()) fit_cfg.feature_cost = feature_costs(a.feature_cost, d);
   fit_cfg.validate();
   Selector sel(fit_cfg);
   sel.set_checkpoint(std::move(checkpoints));

@@ -234,6 +234,22 @@ const std::vector<std::pair<std::string, Field>>& fields() {
       {"must_keep",
        {[](Config& c, const std::string& k, const std::string& v) { c.must_keep = v.empty() ? std::vector<int>{} : parse_list(k, v); },
         [](const Config& c) { return join(c.must_keep); }}},
+      {"feature_cost",
+       {[](Config& c, const std::string& k, const std::string& v) {
+          c.feature_cost.clear();
+          if (v.empty()) return;
+          for (std::size_t start = 0;;) {
+            const std::size_t end = v.find(',', start);
+            c.feature_cost.push_back(parse_float(k, v.substr(start, end == std::string::npos ? end : end - start)));
+            if (end == std::string::npos) break;
+            start = end + 1;
+          }
+        },
+        [](const Config& c) {
+          std::string s;
+          for (std::size_t i = 0; i < c.feature_cost.size(); ++i) s += (i ? "," : "") + fmt(c.feature_cost[i]);
+          return s;
+        }}},
       {"must_drop",
        {[](Config& c, const std::string& k, const std::string& v) { c.must_drop = v.empty() ? std::vector<int>{} : parse_list(k, v); },
         [](const Config& c) { return join(c.must_drop); }}},
@@ -338,6 +354,11 @@ void Config::validate() const {
     for (int j : *list)
       require(j >= 0, list == &must_keep ? "must_keep" : "must_drop",
               "holds column " + std::to_string(j) + ": columns are numbered from 0");
+  for (std::size_t j = 0; j < feature_cost.size(); ++j)
+    require(std::isfinite(feature_cost[j]) && feature_cost[j] >= 0, "feature_cost",
+            "of column " + std::to_string(j) + " is " + fmt(feature_cost[j]) + ": costs must be finite and >= 0");
+  require(feature_cost.empty() || penalty == Penalty::kRaw, "feature_cost",
+          "applies to the raw penalty only (penalty 'target' counts masks, not costs)");
   for (int j : must_keep)
     require(std::find(must_drop.begin(), must_drop.end(), j) == must_drop.end(), "must_keep",
             "and must_drop both hold column " + std::to_string(j) + ": a column is kept or dropped, not both");

@@ -29,6 +29,11 @@ KnownColumns KnownColumns::of(const Config& config, std::int64_t n_features) {
                                                    std::to_string(list->back()) + ", but the table has " +
                                                    std::to_string(n_features) + " feature columns (0.." +
                                                    std::to_string(n_features - 1) + ")");
+  if (!config.feature_cost.empty() && static_cast<std::int64_t>(config.feature_cost.size()) != n_features)
+    throw Error(ErrorCode::kInvalidArgument, "setting 'feature_cost' holds " +
+                                                 std::to_string(config.feature_cost.size()) +
+                                                 " costs, but the table has " + std::to_string(n_features) +
+                                                 " feature columns: give one per column (or none)");
   return k;
 }
 

@@ -24,7 +24,8 @@ namespace gfs::detail {
 /// Config::must_keep and must_drop of a fit of n_features columns: ascending, without repeats.
 struct KnownColumns {
   std::vector<int> keep, drop;
-  /// Throws gfs::Error (invalid argument) naming a column beyond the table's n_features.
+  /// Throws gfs::Error (invalid argument) naming a column beyond the table's n_features, or a
+  /// Config::feature_cost that does not hold one cost per column.
   static KnownColumns of(const Config& config, std::int64_t n_features);
   [[nodiscard]] bool empty() const { return keep.empty() && drop.empty(); }
   [[nodiscard]] bool kept(int j) const;

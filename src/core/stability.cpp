@@ -139,6 +139,7 @@ MemberFit fit_members(const Config& config, const float* x, std::int64_t n_rows,
     setup.targets = &targets;
     setup.state = &states.back();
     setup.plan = plan;
+    setup.feature_cost = config.feature_cost.empty() ? nullptr : config.feature_cost.data();
     setup.plan.seed = seeds[static_cast<std::size_t>(b)];
     if (batched) setup.member_seeds = seeds;
     backends[static_cast<std::size_t>(b)]->setup(setup);

@@ -63,9 +63,18 @@ std::vector<double> candidate_thresholds(const Config& config, const std::vector
       fallback == 0
           ? base
           : std::max(base, two_sided_normal_quantile(2 * kFallbackFamilyError / static_cast<double>(fallback)));
+  // A column dearer than the others (Config::feature_cost > 1) must show that much more held-out
+  // evidence, confirmed or not; a must-keep column stays whatever it costs.
+  const auto kept = [&](int j) {
+    return std::find(config.must_keep.begin(), config.must_keep.end(), j) != config.must_keep.end();
+  };
   std::vector<double> z;
-  for (int j : candidates)
-    z.push_back(in(confirmed, j) ? -std::numeric_limits<double>::infinity() : proposed(j) ? base : fallback_z);
+  for (int j : candidates) {
+    double need = in(confirmed, j) ? -std::numeric_limits<double>::infinity() : proposed(j) ? base : fallback_z;
+    const double cost = config.feature_cost.empty() ? 1.0 : config.feature_cost[static_cast<std::size_t>(j)];
+    if (cost > 1 && !kept(j)) need = std::max(need, base * cost);
+    z.push_back(need);
+  }
   return z;
 }
 
@@ -83,9 +92,8 @@ Support select_support(const Config& config, const std::vector<float>& logits, c
     // The fallback candidates were closed by the penalty: each must reach the one-sided Bonferroni
     // bound over them at 5 %, so that they add a noise column to the answer in at most 1 fit of 20
     // (at z >= 1 each of ten noise columns would pass 16 % of the time).
-    const std::vector<double> min_z =
-        candidate_thresholds(config, s.selected, data.paired_columns, data.screened_columns, data.confirmed_columns,
-                             s.candidates);
+    const std::vector<double> min_z = candidate_thresholds(config, s.selected, data.paired_columns,
+                                                           data.screened_columns, data.confirmed_columns, s.candidates);
     s.selected = validate_candidates(config, data.x, data.n_rows, data.n_features, *data.targets, s.candidates,
                                      data.train_network, data.x_columns.empty() ? nullptr : &data.x_columns, &min_z)
                      .kept;

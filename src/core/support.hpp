@@ -28,7 +28,8 @@ inline constexpr double kFallbackFamilyError = 0.05;
 /// they entered at a family-wise kColumnScreenFamilyError); validation_z for the majority set, the
 /// pair screen's columns and the column screen's other entries; for the fallback candidates (the
 /// penalty closed them), the one-sided Bonferroni bound over them at kFallbackFamilyError (at
-/// least validation_z). All lists ascending.
+/// least validation_z); a column whose Config::feature_cost c exceeds 1 (and that is not a
+/// must-keep column) at least validation_z x c. All lists ascending.
 std::vector<double> candidate_thresholds(const Config& config, const std::vector<int>& majority,
                                          const std::vector<int>& paired, const std::vector<int>& screened,
                                          const std::vector<int>& confirmed, const std::vector<int>& candidates);

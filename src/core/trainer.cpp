@@ -37,7 +37,8 @@ namespace {
 /// `x` points at the first column the backend trains (with block->x_stride between rows).
 void prepare(train::Backend& backend, const train::Plan& plan, const float* x, std::int64_t n_rows,
              const train::ModelShape& shape, const train::Targets& targets, const train::TrainState& state,
-             const train::FeatureBlock* block = nullptr, train::Reduce* reduce = nullptr) {
+             const train::FeatureBlock* block = nullptr, train::Reduce* reduce = nullptr,
+             const float* feature_cost = nullptr) {
   train::TrainSetup setup;
   setup.x = x;
   setup.n_rows = n_rows;
@@ -48,6 +49,7 @@ void prepare(train::Backend& backend, const train::Plan& plan, const float* x, s
   setup.state = &state;
   setup.plan = plan;
   setup.reduce = reduce;
+  setup.feature_cost = feature_cost;
   backend.setup(setup);
 }
 
@@ -400,7 +402,8 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
     result.device_note = opened.note;
     std::unique_ptr<train::Backend> backend = std::move(opened.backend);
     result.device = backend->name();
-    prepare(*backend, plan, block_x, n_rows, shape, targets, initial, &block, ranks ? &ranks->reduce() : nullptr);
+    prepare(*backend, plan, block_x, n_rows, shape, targets, initial, &block, ranks ? &ranks->reduce() : nullptr,
+            config.feature_cost.empty() ? nullptr : config.feature_cost.data());
 
     train::Schedule schedule(plan, n_rows, targets.strata());
     std::vector<float> logits, own;

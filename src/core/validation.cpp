@@ -225,7 +225,15 @@ ValidationOutcome validate_candidates(const Config& config, const float* x, std:
         failing.push_back(j);
     const auto n_active = static_cast<std::size_t>(std::count(active.begin(), active.end(), 1));
     if (!failing.empty()) {
-      std::stable_sort(failing.begin(), failing.end(), [&](std::size_t p, std::size_t q) { return z[p] < z[q]; });
+      // The weakest first; with feature costs, the least evidence per cost (of two equally
+      // useful columns the dearer goes, and the cheaper is then needed).
+      const auto weakness = [&](std::size_t j) {
+        if (config.feature_cost.empty()) return z[j];
+        const double c = config.feature_cost[static_cast<std::size_t>(candidates[j])];
+        return z[j] > 0 ? (c > 0 ? z[j] / c : std::numeric_limits<double>::infinity()) : z[j] * c;
+      };
+      std::stable_sort(failing.begin(), failing.end(),
+                       [&](std::size_t p, std::size_t q) { return weakness(p) < weakness(q); });
       const std::size_t share = failing.size() > kManyFailing || n_active > kManyActive ? 2 : kRemoveShare;
       const std::size_t remove = std::max<std::size_t>(1, failing.size() / share);
       for (std::size_t r = 0; r < remove; ++r) active[failing[r]] = 0;

@@ -31,6 +31,9 @@ struct TrainSetup {
   const TrainState* state = nullptr;  ///< where training starts (a fresh state or an imported one)
   Plan plan;
   Reduce* reduce = nullptr;  ///< nullptr: the block is the whole matrix
+  /// [features.total] the penalty's cost of every column of the fit (Config::feature_cost), by
+  /// global column; nullptr: every column costs 1. Must outlive the backend's training.
+  const float* feature_cost = nullptr;
   /// Several models trained together (stability members): member m draws its noise from
   /// member_seeds[m] instead of plan.seed and starts from member m of *state (state->values.members
   /// == member_seeds.size()). Empty: one model.

@@ -1,6 +1,6 @@
 /// @file test_cli_known_columns.cpp
-/// @brief `gfs select --must-keep / --must-drop`: feature names or column numbers, result.json,
-///        and the errors a name or number that is not a feature column gets.
+/// @brief `gfs select --must-keep / --must-drop / --feature-cost`: feature names or column numbers,
+///        result.json, and the errors a name or number that is not a feature column gets.
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -73,6 +73,35 @@ TEST_F(Cli, AnUnknownOrConflictingColumnIsRefusedWithExitTwo) {
   EXPECT_EQ(both.code, 2);
   EXPECT_NE(both.err.find("both hold column 1"), std::string::npos) << both.all();
   EXPECT_FALSE(std::filesystem::exists(dir_.path("r.json")));
+}
+
+TEST_F(Cli, FeatureCostFromAFileByNameOrNumber) {
+  dir_.write("c.csv", cohort_csv(400));
+  dir_.write("costs.txt", "# assay prices\ng2, 1000\n5,0\n");
+  std::vector<std::string> args = {"select", "-i", "c.csv", "-t", "label", "-o", "r.json", "--feature-cost", "costs.txt"};
+  args.insert(args.end(), kFast.begin(), kFast.end());
+  const Outcome r = gfs(args);
+  ASSERT_EQ(r.code, 0) << r.all();
+  const json j = json::parse(slurp(dir_.path("r.json")));
+  EXPECT_EQ(j["config"]["feature_cost"], "1,1,1000,1,1,0,1");
+  EXPECT_FALSE(holds(j["selected"], 2)) << j["selected"];  // g2: informative, but too dear
+  EXPECT_TRUE(holds(j["selected"], 4)) << j["selected"];
+
+  dir_.write("bad.txt", "g2;3\n");
+  args[8] = "bad.txt";
+  const Outcome bad = gfs(args);
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find("--feature-cost bad.txt line 1: expected 'column,cost'"), std::string::npos) << bad.all();
+  dir_.write("neg.txt", "g1,-1\n");
+  args[8] = "neg.txt";
+  const Outcome neg = gfs(args);
+  EXPECT_EQ(neg.code, 2);
+  EXPECT_NE(neg.err.find("costs must be finite and >= 0"), std::string::npos) << neg.all();
+  dir_.write("who.txt", "height,2\n");
+  args[8] = "who.txt";
+  const Outcome who = gfs(args);
+  EXPECT_EQ(who.code, 2);
+  EXPECT_NE(who.err.find("line 1 'height': no feature column has this name"), std::string::npos) << who.all();
 }
 
 }  // namespace

@@ -109,14 +109,19 @@ TEST_P(MpiFit, RankLocalColumnsEqualOneProcess) {
   EXPECT_EQ(split.feature_std, single.feature_std);
 }
 
-/// must_keep / must_drop (issue 24) on columns of the first and the last rank's blocks: pinned on
-/// the rank that holds them, the same result as one process.
-TEST_P(MpiFit, KnownColumnsEqualOneProcess) {
+/// must_keep / must_drop (issue 24) on columns of the first and the last rank's blocks (pinned on
+/// the rank that holds them) and feature costs across the blocks (each rank's share of the
+/// penalty's sum of c m travels with its chunks): the same result as one process.
+TEST_P(MpiFit, KnownColumnsAndCostsEqualOneProcess) {
   const Synthetic s = make_classification(128, 200, 4, 2, 7);  // informative 1, 51, 101, 151
   Config cfg = config(GetParam());
   cfg.epochs = 30;
   cfg.must_keep = {0, 199};
   cfg.must_drop = {51, 198};
+  cfg.feature_cost.assign(200, 1.0F);
+  cfg.feature_cost[101] = 3.0F;
+  cfg.feature_cost[150] = 0.0F;
+  cfg.feature_cost[190] = 2.0F;
   Selector one(cfg);
   const Result single = one.fit(s.x.data(), s.rows, s.cols, s.y.data());
   EXPECT_TRUE(std::binary_search(single.selected.begin(), single.selected.end(), 199));

@@ -55,6 +55,8 @@ struct EmuStep {
   Model model;
   const std::int64_t* global_ids = nullptr;  ///< a gathered model: the global column of each local one
   std::int64_t fit_features = 0;             ///< a gathered model: the fit's D (0: the case's)
+  const float* cost = nullptr;               ///< the penalty's cost per global column (nullptr: 1)
+  std::vector<float> cost_partial;           ///< with `cost`: [mask blocks]
 
   static std::vector<float> poisoned(std::size_t n) { return std::vector<float>(n, std::nanf("")); }
 
@@ -105,6 +107,11 @@ struct EmuStep {
                             small_path ? nullptr : w0_masked.data(),
                             mask_partial.data()};
     ma.global_ids = global_ids;
+    if (cost != nullptr) {
+      cost_partial = poisoned(static_cast<std::size_t>(n_mask));
+      ma.cost = cost;
+      ma.cost_partial = cost_partial.data();
+    }
     simt::logits(em, ma, logits.data());
     simt::gumbel_mask(em, ma, steps.data(), counter.data());
     if (small_path) {
@@ -122,6 +129,7 @@ struct EmuStep {
     h.z_partial = z_partial.data();
     h.n_partials = small_path ? chunks.count : 1;
     h.mask_partial = mask_partial.data();
+    h.cost_partial = cost != nullptr ? cost_partial.data() : nullptr;
     h.n_mask_partials = n_mask;
     h.labels = p.labels.data();
     h.class_weight = p.class_weight.data();
@@ -139,7 +147,7 @@ struct EmuStep {
     simt::task_head(em, h, steps.data(), counter.data());
     if (!small_path)
       simt::gemm_feature_grad(c.max_batch, c.n_features, h0, x_batch.data(), dpre[0].data(), grad_g.data());
-    const cuda::FeatureArgs fa{batch,
+    cuda::FeatureArgs fa{batch,
                                h0,
                                c.embedding_dim,
                                n_feature_blocks,
@@ -153,6 +161,8 @@ struct EmuStep {
                                model.mask_weight(),
                                model.mask_bias(),
                                de_partial.data()};
+    fa.cost = cost;
+    fa.global_ids = global_ids;
     simt::feature_backward(em, fa, steps.data(), counter.data());
     simt::embedding_adam(em,
                          cuda::EmbeddingArgs{c.embedding_dim, n_feature_blocks, true, de_partial.data(),
@@ -342,6 +352,46 @@ TEST(SimtPinnedColumns, MasksAreOneOrBelow1e38AndTheirLogitsStay) {
         }
       }
       expect_params_close(dev.model.v, cpu.v, "value");
+    }
+  }
+}
+
+/// Config::feature_cost in the CUDA bodies: the penalty charges sum_j c_j m_j (the mask kernel's
+/// second block sums, the head's second reduction) and column j's mask gradient gets dsel/dm c_j
+/// (feature_backward), with c indexed by the global column in a gathered model; against the CPU
+/// step with the same costs, under every thread order, for both masked-matmul paths and both heads.
+TEST(SimtFeatureCost, ThePenaltyChargesEachColumnItsCost) {
+  for (const Case& c : {Case{"cost_gemv_b7", true, 203, 7, 7, {32, 16}, 3, 16, false, true},
+                        Case{"cost_cublas_b40_mse", false, 77, 40, 40, {24}, 2, 8, false, true},
+                        Case{"cost_gathered_split_b100", false, 77, 100, 100, {24}, 2, 8, false, true}}) {
+    SCOPED_TRACE(c.name);
+    const bool gathered = std::string(c.name).find("gathered") != std::string::npos;
+    Problem p(c);
+    const std::int64_t fit_features = gathered ? 5 * c.n_features + 3 : c.n_features;
+    train::ColumnIds ids;
+    for (std::int64_t j = 0; j < c.n_features; ++j) ids.push_back(gathered ? 5 * j + (j % 4) : j);
+    std::vector<float> costs(static_cast<std::size_t>(fit_features));
+    for (std::size_t g = 0; g < costs.size(); ++g) costs[g] = g % 5 == 0 ? 0.0F : 0.25F * static_cast<float>(g % 13);
+    p.input.cost = costs.data();
+    const CpuReference cpu(p, c.batch, gathered ? ids.data() : nullptr, gathered ? fit_features : 0);
+    p.input.cost = nullptr;
+    const CpuReference plain(p, c.batch, gathered ? ids.data() : nullptr, gathered ? fit_features : 0);
+    ASSERT_NE(cpu.ws.terms.select_loss, plain.ws.terms.select_loss) << "the costs change the penalty";
+    for (simt::Order order : simt::kAllOrders) {
+      SCOPED_TRACE(simt::order_name(order));
+      simt::Emulator em(order, 13);
+      EmuStep dev(c, p);
+      dev.cost = costs.data();
+      if (gathered) {
+        dev.global_ids = ids.data();
+        dev.fit_features = fit_features;
+      }
+      ASSERT_NO_THROW(dev.run(em, p));
+      const std::vector<double> ref_stats{cpu.ws.terms.loss, cpu.ws.terms.task_loss, cpu.ws.terms.select_loss,
+                                          cpu.ws.terms.mean_mask};
+      EXPECT_TRUE(all_close(dev.stats, ref_stats, kSumRel, kSumAbs)) << "loss, task, select, mean mask";
+      expect_params_close(dev.model.v, cpu.v, "value");
+      expect_params_close(dev.model.m2, cpu.m2, "moment2");
     }
   }
 }

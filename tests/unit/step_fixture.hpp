@@ -88,11 +88,13 @@ struct StepProblem {
     if (grad != nullptr) *grad = sink_grad;
     last_terms = ws.terms;
     last_pre = ws.pre;
+    last_mask = ws.mask;
     return ws.terms.loss;
   }
 
   detail::StepTerms last_terms;
   std::vector<std::vector<T>> last_pre;
+  std::vector<T> last_mask;
 };
 
 }  // namespace gfs::test

@@ -23,6 +23,7 @@ struct Case {
   bool weighted;
   int batch;
   Cox cox = Cox::kNone;
+  bool costed = false;  ///< Config::feature_cost: every column its own cost, one of them free (0)
 };
 
 class GradientCheck : public ::testing::TestWithParam<Case> {};
@@ -56,6 +57,18 @@ TEST_P(GradientCheck, MatchesCentralDifferences) {
   prob.input.penalty = c.penalty;
   prob.input.target_features = 2;
   if (c.weighted) prob.class_weight = {0.5, 2.0, 1.25};
+  const std::vector<float> costs{1.0F, 3.0F, 0.0F, 0.5F, 7.0F, 1.0F, 2.5F};  // one per column (7)
+  if (c.costed) {
+    // The penalty's value charges sum_j c_j m_j: against the same step without costs it differs
+    // by lambda sum_j (c_j - 1) m_j / norm (the masks are the same: the noise does not depend on it).
+    const double plain = prob.loss_and_grad(nullptr);
+    prob.input.cost = costs.data();
+    const double costed = prob.loss_and_grad(nullptr);
+    double extra = 0;
+    for (std::size_t j = 0; j < costs.size(); ++j) extra += (costs[j] - 1.0) * prob.last_mask[j];
+    const double norm = prob.input.penalty_norm > 0 ? prob.input.penalty_norm : 7.0;
+    EXPECT_NEAR(costed - plain, prob.input.lambda * extra / norm, 1e-12);
+  }
   train::Params<double> analytic;
   prob.loss_and_grad(&analytic);
   if (distance_to_kink(prob.last_pre) < 1e3 * kStep) GTEST_SKIP() << "a ReLU pre-activation sits on its kink";
@@ -95,7 +108,10 @@ INSTANTIATE_TEST_SUITE_P(AllLossesAndPenalties, GradientCheck,
                                            Case{"cox_efron_target", false, kern::SelectPenalty::kTarget, false, 5, Cox::kEfron},
                                            Case{"cox_all_censored", false, kern::SelectPenalty::kMean, false, 6,
                                                 Cox::kAllCensored},
-                                           Case{"cox_batch1", false, kern::SelectPenalty::kMean, false, 1, Cox::kBreslow}),
+                                           Case{"cox_batch1", false, kern::SelectPenalty::kMean, false, 1, Cox::kBreslow},
+                                           Case{"ce_raw_costs", true, kern::SelectPenalty::kMean, false, 4, Cox::kNone, true},
+                                           Case{"mse_raw_costs", false, kern::SelectPenalty::kMean, false, 4, Cox::kNone,
+                                                true}),
                          [](const ::testing::TestParamInfo<Case>& param_info) { return param_info.param.name; });
 
 TEST(GradientCheck, ThreeHiddenLayersRegressionTwoOutputs) {

@@ -169,5 +169,57 @@ TEST(KnownColumnsFit, PinsOverrideThePrescreen) {
   EXPECT_EQ(r.ranking.back(), data.informative[1]);
 }
 
+/// Config::feature_cost: a setting with one cost per column, refused by name when negative, not
+/// finite, of another length than the table's, or with the target penalty.
+TEST(FeatureCost, IsASettingAndBadCostsAreRefused) {
+  Config c;
+  c.set("feature_cost", "1,0,2.5");
+  EXPECT_EQ(c.feature_cost, (std::vector<float>{1.0F, 0.0F, 2.5F}));
+  EXPECT_NO_THROW((void)KnownColumns::of(c, 3));
+  EXPECT_NE(error_of(c, 4).find("'feature_cost' holds 3 costs, but the table has 4 feature columns"),
+            std::string::npos)
+      << error_of(c, 4);
+  c.feature_cost[1] = -1.0F;
+  EXPECT_NE(error_of(c, 3).find("of column 1 is -1: costs must be finite and >= 0"), std::string::npos)
+      << error_of(c, 3);
+  c.feature_cost[1] = 1.0F;
+  c.penalty = Penalty::kTarget;
+  c.target_features = 1;
+  EXPECT_NE(error_of(c, 3).find("raw penalty only"), std::string::npos) << error_of(c, 3);
+  EXPECT_THROW(c.set("feature_cost", "1,nan"), Error);
+  c.set("feature_cost", "");
+  EXPECT_TRUE(c.feature_cost.empty());
+}
+
+/// A dearer column must show that much more held-out evidence (validation_z x cost), confirmed
+/// by the column screen or not; a must-keep column stays whatever it costs.
+TEST(FeatureCost, ADearColumnNeedsMoreEvidence) {
+  Config c;
+  c.feature_cost = {1.0F, 4.0F, 0.5F, 4.0F};
+  c.must_keep = {3};
+  const std::vector<double> z = candidate_thresholds(c, {0, 1, 2, 3}, {}, {1}, {1}, {0, 1, 2, 3});
+  EXPECT_EQ(z, (std::vector<double>{1.0, 4.0, 1.0, 1.0}));
+}
+
+/// In a fit: an informative column at a prohibitive cost is not kept (its logit pushed down by the
+/// penalty), at cost 0 (free) it is.
+TEST(FeatureCost, AProhibitiveCostDropsAnInformativeColumn) {
+  const test::Synthetic data = test::make_classification(600, 30, 3, 2, 5);
+  Config c;
+  c.device = Device::cpu();
+  c.threads = 2;
+  c.epochs = 60;
+  const int j = data.informative[0];
+  const Result plain = Selector(c).fit(data.x.data(), data.rows, data.cols, data.y.data());
+  ASSERT_TRUE(holds(plain.selected, j));
+  c.feature_cost.assign(30, 1.0F);
+  c.feature_cost[static_cast<std::size_t>(j)] = 0.0F;
+  EXPECT_TRUE(holds(Selector(c).fit(data.x.data(), data.rows, data.cols, data.y.data()).selected, j));
+  c.feature_cost[static_cast<std::size_t>(j)] = 1000.0F;
+  const Result costly = Selector(c).fit(data.x.data(), data.rows, data.cols, data.y.data());
+  EXPECT_FALSE(holds(costly.selected, j));
+  EXPECT_LT(costly.logits[static_cast<std::size_t>(j)], plain.logits[static_cast<std::size_t>(j)]);  // the penalty's push
+}
+
 }  // namespace
 }  // namespace gfs::detail

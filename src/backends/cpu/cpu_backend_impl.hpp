@@ -89,6 +89,7 @@ class CpuBackend final : public train::Backend {
       b.penalty = plan.penalty;
       b.target_features = plan.target_features;
       b.penalty_norm = plan.penalty_norm;
+      b.cost = setup_.feature_cost;
       b.seed = setup_.member_seeds.empty() ? plan.seed : setup_.member_seeds[static_cast<std::size_t>(m)];
       b.embedding_grad = plan.train_embedding;
       b.reduce = setup_.reduce;

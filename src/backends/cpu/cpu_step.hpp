@@ -62,7 +62,9 @@ struct StepInput {
   T lambda = 1;
   kern::SelectPenalty penalty = kern::SelectPenalty::kMean;
   T target_features = 0;
-  T penalty_norm = 0;  ///< the mean penalty is sum_j m_j / penalty_norm (0: the fit's D)
+  T penalty_norm = 0;  ///< the mean penalty is sum_j c_j m_j / penalty_norm (0: the fit's D)
+  /// [the fit's D] the penalty's cost c_j of each global column (Config::feature_cost); nullptr: 1.
+  const float* cost = nullptr;
   std::uint64_t seed = 0;
   std::int64_t step = 0;                 ///< global step: the noise subsequence
   const T* injected_uniforms = nullptr;  ///< [D] tests only: replaces the Philox draw
@@ -88,14 +90,14 @@ struct Workspace {
   std::int64_t first = 0;
   int max_batch = 0;
   std::vector<T> logits, uniforms, mask;  // [count]
-  std::vector<T> forward_partial;         // [chunks, forward_slot()]: sum of m, then z0 [B, H0]
+  std::vector<T> forward_partial;         // [chunks, forward_slot()]: sum of m, of c m, then z0 [B, H0]
   std::vector<T> de_partial;              // [chunks, d_e]
   std::vector<std::vector<T>> pre, post;  // per layer [B, fan_out]: z and relu(z)
   std::vector<std::vector<T>> dpre;       // per layer [B, fan_out]: dL/dz
   std::vector<T> grad_w, grad_b, grad_e;  // head layer gradients, embedding gradient
   std::vector<T> tile_scratch;            // [chunks, tile_stride()]: phase C gradient tiles
   std::vector<T> cox;                     // survival [4, max_batch]: the batch's times, events, denominators, tie shares
-  T dsel_dm = 0;                          // lambda * dL_select / dm_j (same for every j)
+  T dsel_dm = 0;                          // lambda * dL_select / dm_j (times c_j with costs)
   /// A gathered model (active set): local column j is global column global_ids[j] (its noise key),
   /// and the penalty is normalised by the fit's D, fit_features. nullptr: j + first.
   const std::int64_t* global_ids = nullptr;
@@ -128,10 +130,14 @@ struct Workspace {
     tile_scratch.resize(static_cast<std::size_t>(chunks.count) * tile_stride());
     cox.resize(4 * static_cast<std::size_t>(batch));
   }
-  /// Floats per chunk of forward_partial: the chunk's sum of m, then its z0 partial [max_batch, H0].
+  /// Floats per chunk of forward_partial before its z0 partial: the chunk's sum of m and of c m.
+  static constexpr std::size_t kSlotSums = 2;
+  /// Floats per chunk of forward_partial: its sums, then its z0 partial [max_batch, H0].
   [[nodiscard]] std::size_t forward_slot() const {
-    return 1 + static_cast<std::size_t>(max_batch) * static_cast<std::size_t>(shape.fan_out(0));
+    return kSlotSums + static_cast<std::size_t>(max_batch) * static_cast<std::size_t>(shape.fan_out(0));
   }
+  /// The global column of local column j (the noise key and the cost's index).
+  [[nodiscard]] std::int64_t global(std::int64_t j) const { return global_ids != nullptr ? global_ids[j] : first + j; }
   /// Local columns of chunk c.
   [[nodiscard]] std::int64_t begin(int c) const { return chunks.begin(c) - first; }
   [[nodiscard]] std::int64_t end(int c) const { return chunks.end(c) - first; }
@@ -219,7 +225,13 @@ void mask_and_matmul_chunk(const StepInput<T>& in, const ParamView<T>& p, Worksp
   }
   T* slot = &ws.forward_partial[static_cast<std::size_t>(c) * ws.forward_slot()];
   slot[0] = mask_sum;
-  T* zp = slot + 1;
+  slot[1] = mask_sum;
+  if (in.cost != nullptr) {
+    T cost_sum = 0;
+    for (std::int64_t j = j0; j < j1; ++j) cost_sum += T(in.cost[ws.global(j)]) * mask[j];
+    slot[1] = cost_sum;
+  }
+  T* zp = slot + Workspace<T>::kSlotSums;
   const T* w0 = p.weight[0].data();
   if (h0 == 32) return masked_matmul_rows<32>(in, mask, w0, j0, j1, stride, zp);
   std::fill(zp, zp + static_cast<std::size_t>(in.batch) * h0, T(0));
@@ -284,14 +296,14 @@ void head_forward_backward(const StepInput<T>& in, const ParamView<T>& p, Worksp
   if constexpr (std::is_same_v<T, float>)
     if (in.reduce != nullptr)
       in.reduce->exchange(train::Reduce::Point::kForward, ws.forward_partial.data(), slot,
-                          1 + static_cast<std::size_t>(B) * h0, ws.block.first_chunk, ws.block.last_chunk,
-                          ws.chunks.count);
+                          Workspace<T>::kSlotSums + static_cast<std::size_t>(B) * h0, ws.block.first_chunk,
+                          ws.block.last_chunk, ws.chunks.count);
   // Layer 0 pre-activation: bias + sum of the chunk partials, in chunk order.
   T* z0 = ws.pre[0].data();
   for (int b = 0; b < B; ++b)
     for (int h = 0; h < h0; ++h) z0[b * h0 + h] = p.bias[0][h];
   for (int c = 0; c < ws.chunks.count; ++c) {
-    const T* zp = &ws.forward_partial[static_cast<std::size_t>(c) * slot + 1];
+    const T* zp = &ws.forward_partial[static_cast<std::size_t>(c) * slot + Workspace<T>::kSlotSums];
     for (int i = 0; i < B * h0; ++i) z0[i] += zp[i];
   }
   for (int l = 0; l < L; ++l) {
@@ -333,11 +345,14 @@ void head_forward_backward(const StepInput<T>& in, const ParamView<T>& p, Worksp
     for (int h = 0; h < h0; ++h) ws.grad_b[h] += ws.dpre[0][b * h0 + h];
   sink.layer(0, nullptr, ws.grad_b.data());  // W0 is handled feature by feature in phase C
 
-  T mask_sum = 0;
-  for (int c = 0; c < ws.chunks.count; ++c) mask_sum += ws.forward_partial[static_cast<std::size_t>(c) * slot];
+  T mask_sum = 0, cost_sum = 0;
+  for (int c = 0; c < ws.chunks.count; ++c) {
+    mask_sum += ws.forward_partial[static_cast<std::size_t>(c) * slot];
+    cost_sum += ws.forward_partial[static_cast<std::size_t>(c) * slot + 1];
+  }
   const T D = T(ws.fit_features);
   const kern::PenaltyTerms<T> pen = kern::selection_penalty(in.penalty, mask_sum, D, in.target_features,
-                                                            in.penalty_norm > T(0) ? in.penalty_norm : D);
+                                                            in.penalty_norm > T(0) ? in.penalty_norm : D, cost_sum);
   ws.dsel_dm = in.lambda * pen.grad_per_mask;
   ws.terms = StepTerms{double(task + in.lambda * pen.value), double(task), double(pen.value), double(pen.mean_mask)};
 }
@@ -379,7 +394,8 @@ void feature_backward_chunk(const StepInput<T>& in, const ParamView<T>& p, Works
         dm += w0[h] * g[h];  // W0 before its update
         g[h] *= m;
       }
-      grad_logit[i] = (dm + ws.dsel_dm) * kern::mask_grad_wrt_logit(m, in.tau);
+      const T dsel = in.cost != nullptr ? ws.dsel_dm * T(in.cost[ws.global(t0 + i)]) : ws.dsel_dm;
+      grad_logit[i] = (dm + dsel) * kern::mask_grad_wrt_logit(m, in.tau);
     }
     const T* __restrict phi = &p.mask_weight[static_cast<std::size_t>(t0) * de];
     T* __restrict gphi = grad_phi;

@@ -79,6 +79,8 @@ struct DeviceScratch {
   float* dsel_dm = nullptr;           // [1]
   float* head_partial = nullptr;      // row-split head: [row blocks, slot] (head_partial_layout)
   std::int64_t* global_ids = nullptr; // active set: [D] local -> global column of the gathered model
+  float* cost = nullptr;              // feature costs: [D] by global column (Config::feature_cost)
+  float* cost_partial = nullptr;      // feature costs: [mask_blocks] per-block sums of c m
   float* de_partial = nullptr;        // [feature_blocks, d_e]
   float* logits = nullptr;            // [D]
   float* stats = nullptr;             // [max_steps, kStatsPerStep]
@@ -352,6 +354,9 @@ void CudaBackend::plan_memory() {
   }
   arena_.reserve(s.dsel_dm, 1);
   arena_.reserve(s.global_ids, setup_.plan.active.enabled ? D : 0);
+  const bool costs = setup_.feature_cost != nullptr;
+  arena_.reserve(s.cost, costs ? D : 0);
+  arena_.reserve(s.cost_partial, costs ? static_cast<std::size_t>(cuda::mask_blocks(shape_.n_features)) : 0);
   cuda::HeadArgs head_layout{};  // the layers' widths decide the partials' size
   head_layout.n_layers = static_cast<int>(L);
   for (std::size_t l = 0; l < L; ++l) head_layout.layer[l].fan_out = shape_.fan_out(static_cast<int>(l));
@@ -408,6 +413,8 @@ void CudaBackend::upload_fit(const TrainSetup& s) {
     upload(scratch_.time, t.time, st);
     upload(scratch_.event, t.event, st);
   }
+  if (s.feature_cost != nullptr)
+    upload(scratch_.cost, train::Span<const float>(s.feature_cost, static_cast<std::size_t>(shape_.n_features)), st);
 }
 
 void CudaBackend::prepare_kernel_args() {
@@ -428,6 +435,8 @@ void CudaBackend::prepare_kernel_args() {
                               small_path_ ? nullptr : s.w0_masked,
                               s.mask_partial};
   mask_args_.global_ids = active_.empty() ? nullptr : s.global_ids;
+  mask_args_.cost = s.cost;
+  mask_args_.cost_partial = s.cost_partial;
   gemv_args_ = cuda::GemvArgs{batch, h0, chunks_, s.mask, value_.weight[0].value, s.z_partial};
 
   cuda::HeadArgs& h = head_args_;
@@ -446,6 +455,7 @@ void CudaBackend::prepare_kernel_args() {
   h.z_partial = s.z_partial;
   h.n_partials = small_path_ ? chunks_.count : 1;
   h.mask_partial = s.mask_partial;
+  h.cost_partial = s.cost_partial;
   h.n_mask_partials = cuda::mask_blocks(columns_);
   h.classification = setup_.targets->classification;
   h.labels = s.labels;
@@ -479,6 +489,8 @@ void CudaBackend::prepare_kernel_args() {
                                     value_.mask_weight,
                                     value_.mask_bias,
                                     s.de_partial};
+  feature_args_.cost = s.cost;
+  feature_args_.global_ids = mask_args_.global_ids;
   embedding_args_ =
       cuda::EmbeddingArgs{de, feature_blocks_, setup_.plan.train_embedding, s.de_partial, value_.embedding, nullptr};
 }
