@@ -21,8 +21,12 @@ bool holds(const std::vector<int>& sorted, int j) { return std::binary_search(so
 
 }  // namespace
 
+KnownColumns KnownColumns::of(const Config& config) {
+  return KnownColumns{sorted_unique(config.must_keep), sorted_unique(config.must_drop)};
+}
+
 KnownColumns KnownColumns::of(const Config& config, std::int64_t n_features) {
-  KnownColumns k{sorted_unique(config.must_keep), sorted_unique(config.must_drop)};
+  KnownColumns k = of(config);
   for (const auto& [list, name] : {std::pair{&k.keep, "must_keep"}, std::pair{&k.drop, "must_drop"}})
     if (!list->empty() && list->back() >= n_features)
       throw Error(ErrorCode::kInvalidArgument, std::string("setting '") + name + "' holds column " +

@@ -27,6 +27,8 @@ struct KnownColumns {
   /// Throws gfs::Error (invalid argument) naming a column beyond the table's n_features, or a
   /// Config::feature_cost that does not hold one cost per column.
   static KnownColumns of(const Config& config, std::int64_t n_features);
+  /// The lists as they are (a fit has checked them against its table).
+  static KnownColumns of(const Config& config);
   [[nodiscard]] bool empty() const { return keep.empty() && drop.empty(); }
   [[nodiscard]] bool kept(int j) const;
   [[nodiscard]] bool dropped(int j) const;

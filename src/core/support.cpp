@@ -40,7 +40,7 @@ std::vector<int> support_of(const std::vector<float>& logits, const std::vector<
 std::vector<int> fitted_candidates(const Config& config, const std::vector<float>& logits, std::vector<int> majority) {
   // The must-keep columns are always open (pinned): the fit proposed nothing when they are all
   // the majority set holds.
-  const KnownColumns known = KnownColumns::of(config, static_cast<std::int64_t>(logits.size()));
+  const KnownColumns known = KnownColumns::of(config);
   if (majority.size() > known.keep.size()) return majority;
   std::vector<int> fallback;
   for (int j : rank_by_logit(logits)) {
@@ -65,14 +65,12 @@ std::vector<double> candidate_thresholds(const Config& config, const std::vector
           : std::max(base, two_sided_normal_quantile(2 * kFallbackFamilyError / static_cast<double>(fallback)));
   // A column dearer than the others (Config::feature_cost > 1) must show that much more held-out
   // evidence, confirmed or not; a must-keep column stays whatever it costs.
-  const auto kept = [&](int j) {
-    return std::find(config.must_keep.begin(), config.must_keep.end(), j) != config.must_keep.end();
-  };
+  const KnownColumns known = KnownColumns::of(config);
   std::vector<double> z;
   for (int j : candidates) {
     double need = in(confirmed, j) ? -std::numeric_limits<double>::infinity() : proposed(j) ? base : fallback_z;
     const double cost = config.feature_cost.empty() ? 1.0 : config.feature_cost[static_cast<std::size_t>(j)];
-    if (cost > 1 && !kept(j)) need = std::max(need, base * cost);
+    if (cost > 1 && !known.kept(j)) need = std::max(need, base * cost);
     z.push_back(need);
   }
   return z;

@@ -225,8 +225,8 @@ ValidationOutcome validate_candidates(const Config& config, const float* x, std:
         failing.push_back(j);
     const auto n_active = static_cast<std::size_t>(std::count(active.begin(), active.end(), 1));
     if (!failing.empty()) {
-      // The weakest first; with feature costs, the least evidence per cost (of two equally
-      // useful columns the dearer goes, and the cheaper is then needed).
+      // The weakest first; with feature costs, the least evidence per cost (of two failing
+      // columns with the same evidence, the dearer goes first).
       const auto weakness = [&](std::size_t j) {
         if (config.feature_cost.empty()) return z[j];
         const double c = config.feature_cost[static_cast<std::size_t>(candidates[j])];

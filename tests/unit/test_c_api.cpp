@@ -101,8 +101,9 @@ TEST(CApi, FitInPlaceIsTheFitWithoutTheCopy) {
   gfs_destroy(h);
 }
 
-/// Issue 24: must_keep / must_drop through gfs_set (column numbers, as result.json's), and a column
-/// beyond the table refused at fit time as an invalid argument with the message.
+/// Issue 24: must_keep / must_drop / feature_cost through gfs_set (column numbers, as result.json's),
+/// and a column beyond the table or a cost list of another length refused at fit time as an
+/// invalid argument with the message.
 TEST(CApi, MustKeepAndMustDropAreSettings) {
   const Synthetic s = make_classification(400, 12, 3, 2, 8);  // informative: 1, 5, 9
   gfs_selector* h = nullptr;
@@ -131,6 +132,10 @@ TEST(CApi, MustKeepAndMustDropAreSettings) {
   EXPECT_FALSE(has(known, 5)) << ::testing::PrintToString(known);
   for (std::int64_t j : {1, 9})
     EXPECT_TRUE(!has(free, j) || has(known, j)) << j << " in " << ::testing::PrintToString(known);
+  ASSERT_EQ(gfs_set(h, "feature_cost", "1,1,1"), GFS_OK);  // a list like the others: one per column at fit time
+  EXPECT_EQ(gfs_fit(h, s.x.data(), s.rows, s.cols, s.y.data(), 1), GFS_ERR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(gfs_last_error()).find("'feature_cost' holds 3 costs"), std::string::npos) << gfs_last_error();
+  ASSERT_EQ(gfs_set(h, "feature_cost", ""), GFS_OK);
   ASSERT_EQ(gfs_set(h, "must_drop", "12"), GFS_OK);  // read now, checked against the table at fit time
   EXPECT_EQ(gfs_fit(h, s.x.data(), s.rows, s.cols, s.y.data(), 1), GFS_ERR_INVALID_ARGUMENT);
   EXPECT_NE(std::string(gfs_last_error()).find("'must_drop' holds column 12"), std::string::npos) << gfs_last_error();
