@@ -142,6 +142,7 @@ std::vector<float> feature_costs(const std::string& path, const io::Dataset& d) 
   std::ifstream in(path);
   if (!in) throw Error(ErrorCode::kIo, "--feature-cost " + path + ": cannot be read");
   std::vector<float> cost(static_cast<std::size_t>(d.features()), 1.0F);
+  std::vector<int> listed_on(cost.size(), 0);  // the line that gave a column its cost (0: none)
   std::string line;
   for (int number = 1; std::getline(in, line); ++number) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -163,6 +164,11 @@ std::vector<float> feature_costs(const std::string& path, const io::Dataset& d) 
     if (ec != std::errc() || ptr != value.data() + value.size() || value.empty())
       throw Error(ErrorCode::kInvalidArgument, where + ": the cost '" + shortened(value) + "' is not a number");
     const int j = feature_columns(where, {trimmed(line.substr(0, comma))}, d).front();
+    int& first = listed_on[static_cast<std::size_t>(j)];
+    if (first != 0)
+      throw Error(ErrorCode::kInvalidArgument,
+                  where + ": column " + std::to_string(j) + " already has a cost (line " + std::to_string(first) + ")");
+    first = number;
     cost[static_cast<std::size_t>(j)] = c;
   }
   return cost;

@@ -97,6 +97,11 @@ TEST_F(Cli, FeatureCostFromAFileByNameOrNumber) {
   const Outcome neg = gfs(args);
   EXPECT_EQ(neg.code, 2);
   EXPECT_NE(neg.err.find("costs must be finite and >= 0"), std::string::npos) << neg.all();
+  dir_.write("twice.txt", "g1,2\n# again\n1,3\n");
+  args[8] = "twice.txt";
+  const Outcome twice = gfs(args);
+  EXPECT_EQ(twice.code, 2);
+  EXPECT_NE(twice.err.find("line 3: column 1 already has a cost (line 1)"), std::string::npos) << twice.all();
   dir_.write("who.txt", "height,2\n");
   args[8] = "who.txt";
   const Outcome who = gfs(args);
