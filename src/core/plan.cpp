@@ -55,4 +55,21 @@ train::ModelShape make_shape(const Config& c, std::int64_t n_features, int n_out
   return s;
 }
 
+train::TrainSetup make_setup(const train::Plan& plan, const float* x, std::int64_t n_rows, const train::ModelShape& shape,
+                             const train::Targets& targets, const train::TrainState& state,
+                             const train::FeatureBlock* block, train::Reduce* reduce, const float* feature_cost) {
+  train::TrainSetup setup;
+  setup.x = x;
+  setup.n_rows = n_rows;
+  setup.features = block != nullptr ? *block : train::FeatureBlock::whole(shape.n_features);
+  setup.shape = shape;
+  setup.shape.n_features = setup.features.count();
+  setup.targets = &targets;
+  setup.state = &state;
+  setup.plan = plan;
+  setup.reduce = reduce;
+  setup.feature_cost = feature_cost;
+  return setup;
+}
+
 }  // namespace gfs::detail

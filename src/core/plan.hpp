@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "gfs/config.hpp"
+#include "train/backend.hpp"
 #include "train/model.hpp"
 #include "train/plan.hpp"
 
@@ -17,5 +18,15 @@ train::Plan make_plan(const Config& config, std::int64_t n_rows, std::int64_t n_
 
 /// The model of a fit with `n_features` columns and `n_outputs` outputs under `config`.
 train::ModelShape make_shape(const Config& config, std::int64_t n_features, int n_outputs);
+
+/// What a backend's setup() takes for one fit (the pointers must outlive the backend): every
+/// column of `shape`, or (feature-parallel) the columns of `block`, joined to the other ranks'
+/// by `reduce`; `x` points at the first column the backend trains (block->x_stride between rows);
+/// `feature_cost` is Config::feature_cost's data (nullptr: none). Stability members add their
+/// seeds to it.
+train::TrainSetup make_setup(const train::Plan& plan, const float* x, std::int64_t n_rows, const train::ModelShape& shape,
+                             const train::Targets& targets, const train::TrainState& state,
+                             const train::FeatureBlock* block = nullptr, train::Reduce* reduce = nullptr,
+                             const float* feature_cost = nullptr);
 
 }  // namespace gfs::detail

@@ -130,16 +130,10 @@ MemberFit fit_members(const Config& config, const float* x, std::int64_t n_rows,
     } else {
       states.push_back(batched ? *resume.state : member_state(*resume.state, b));
     }
-    train::TrainSetup setup;
-    setup.x = x;
-    setup.n_rows = n_rows;
-    setup.features = block;
-    setup.shape = shape;
-    if (split != nullptr) setup.reduce = &split->ranks->reduce();
-    setup.targets = &targets;
-    setup.state = &states.back();
-    setup.plan = plan;
-    setup.feature_cost = config.feature_cost.empty() ? nullptr : config.feature_cost.data();
+    train::TrainSetup setup =
+        make_setup(plan, x, n_rows, shape, targets, states.back(), &block,
+                   split != nullptr ? &split->ranks->reduce() : nullptr,
+                   config.feature_cost.empty() ? nullptr : config.feature_cost.data());
     setup.plan.seed = seeds[static_cast<std::size_t>(b)];
     if (batched) setup.member_seeds = seeds;
     backends[static_cast<std::size_t>(b)]->setup(setup);

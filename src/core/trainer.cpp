@@ -32,25 +32,12 @@
 namespace gfs::detail {
 namespace {
 
-/// Hands `backend` one fit's data and starting state (pointers must outlive the backend): every
-/// column, or (feature-parallel) the columns of `block`, joined to the other ranks' by `reduce`.
-/// `x` points at the first column the backend trains (with block->x_stride between rows).
+/// Hands `backend` one fit's data and starting state (make_setup).
 void prepare(train::Backend& backend, const train::Plan& plan, const float* x, std::int64_t n_rows,
              const train::ModelShape& shape, const train::Targets& targets, const train::TrainState& state,
              const train::FeatureBlock* block = nullptr, train::Reduce* reduce = nullptr,
              const float* feature_cost = nullptr) {
-  train::TrainSetup setup;
-  setup.x = x;
-  setup.n_rows = n_rows;
-  setup.features = block != nullptr ? *block : train::FeatureBlock::whole(shape.n_features);
-  setup.shape = shape;
-  setup.shape.n_features = setup.features.count();
-  setup.targets = &targets;
-  setup.state = &state;
-  setup.plan = plan;
-  setup.reduce = reduce;
-  setup.feature_cost = feature_cost;
-  backend.setup(setup);
+  backend.setup(make_setup(plan, x, n_rows, shape, targets, state, block, reduce, feature_cost));
 }
 
 EpochRecord make_record(int epoch, float tau, const train::EpochStats& s, const std::vector<float>& logits) {
