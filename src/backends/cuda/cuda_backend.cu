@@ -88,13 +88,17 @@ struct DeviceScratch {
   int* counter = nullptr;             // [1]
 };
 
+// Copies of nothing are skipped: an empty reservation's device pointer is null (DeviceArena).
 void upload(float* dst, const std::vector<float>& src, cudaStream_t s) {
+  if (src.empty()) return;
   GFS_CUDA_CHECK(cudaMemcpyAsync(dst, src.data(), src.size() * sizeof(float), cudaMemcpyHostToDevice, s));
 }
 void upload(float* dst, train::Span<const float> src, cudaStream_t s) {
+  if (src.size() == 0) return;
   GFS_CUDA_CHECK(cudaMemcpyAsync(dst, src.data(), src.size() * sizeof(float), cudaMemcpyHostToDevice, s));
 }
 void download(train::Span<float> dst, const float* src, cudaStream_t s) {
+  if (dst.size() == 0) return;
   GFS_CUDA_CHECK(cudaMemcpyAsync(dst.data(), src, dst.size() * sizeof(float), cudaMemcpyDeviceToHost, s));
 }
 void download(std::vector<float>& dst, const float* src, cudaStream_t s) {
@@ -435,8 +439,11 @@ void CudaBackend::prepare_kernel_args() {
                               small_path_ ? nullptr : s.w0_masked,
                               s.mask_partial};
   mask_args_.global_ids = active_.empty() ? nullptr : s.global_ids;
-  mask_args_.cost = s.cost;
-  mask_args_.cost_partial = s.cost_partial;
+  // The arena hands out an address for an empty reservation too: the kernels read "no costs" from
+  // a null pointer, so set them only when the fit has costs.
+  const bool costs = setup_.feature_cost != nullptr;
+  mask_args_.cost = costs ? s.cost : nullptr;
+  mask_args_.cost_partial = costs ? s.cost_partial : nullptr;
   gemv_args_ = cuda::GemvArgs{batch, h0, chunks_, s.mask, value_.weight[0].value, s.z_partial};
 
   cuda::HeadArgs& h = head_args_;
@@ -455,7 +462,7 @@ void CudaBackend::prepare_kernel_args() {
   h.z_partial = s.z_partial;
   h.n_partials = small_path_ ? chunks_.count : 1;
   h.mask_partial = s.mask_partial;
-  h.cost_partial = s.cost_partial;
+  h.cost_partial = mask_args_.cost_partial;
   h.n_mask_partials = cuda::mask_blocks(columns_);
   h.classification = setup_.targets->classification;
   h.labels = s.labels;
@@ -463,9 +470,9 @@ void CudaBackend::prepare_kernel_args() {
   h.values = s.values;
   h.survival = setup_.targets->survival;
   h.ties = setup_.targets->ties;
-  h.time = s.time;
-  h.event = s.event;
-  h.cox = s.cox;
+  h.time = h.survival ? s.time : nullptr;
+  h.event = h.survival ? s.event : nullptr;
+  h.cox = h.survival ? s.cox : nullptr;
   h.target_penalty = setup_.plan.penalty == kern::SelectPenalty::kTarget;
   h.target_features = static_cast<int>(setup_.plan.target_features);
   h.penalty_norm = setup_.plan.penalty_norm;
@@ -489,7 +496,7 @@ void CudaBackend::prepare_kernel_args() {
                                     value_.mask_weight,
                                     value_.mask_bias,
                                     s.de_partial};
-  feature_args_.cost = s.cost;
+  feature_args_.cost = mask_args_.cost;
   feature_args_.global_ids = mask_args_.global_ids;
   embedding_args_ =
       cuda::EmbeddingArgs{de, feature_blocks_, setup_.plan.train_embedding, s.de_partial, value_.embedding, nullptr};

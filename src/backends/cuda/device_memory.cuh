@@ -40,11 +40,14 @@ class DeviceArena {
   DeviceArena& operator=(const DeviceArena&) = delete;
   ~DeviceArena() { release(); }
 
+  /// An empty reservation (count 0) leaves ptr null: code that reads "not used" from a null
+  /// pointer (the feature costs, the survival buffers) must not see an address it may not read.
   template <typename T>
   void reserve(T*& ptr, std::size_t count) {
     const std::size_t offset = bytes_;
     bytes_ += (count * sizeof(T) + kAlign - 1) / kAlign * kAlign;
-    pending_.emplace_back([&ptr, offset](char* base) { ptr = reinterpret_cast<T*>(base + offset); });
+    pending_.emplace_back(
+        [&ptr, offset, count](char* base) { ptr = count == 0 ? nullptr : reinterpret_cast<T*>(base + offset); });
   }
 
   /// `what` names the fit in the out-of-memory message.
