@@ -15,7 +15,6 @@ namespace {
 
 constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
 
-
 /// A cgroup v2 (or v1) memory limit, or max uint64 when there is none.
 std::uint64_t cgroup_limit() {
   for (const char* path : {"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"}) {

@@ -96,23 +96,41 @@ std::string fmt(float f) {
   return ec == std::errc() ? std::string(buf, end) : std::to_string(f);
 }
 
-std::string join(const std::vector<int>& v) {
+/// "a,b,c" from a list of ints or floats (floats as fmt writes them).
+template <typename T>
+std::string join(const std::vector<T>& v) {
   std::string s;
-  for (std::size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + std::to_string(v[i]);
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if constexpr (std::is_floating_point_v<T>)
+      s += (i ? "," : "") + fmt(v[i]);
+    else
+      s += (i ? "," : "") + std::to_string(v[i]);
+  }
   return s;
 }
 
-std::vector<int> parse_list(const std::string& key, const std::string& v) {
-  std::vector<int> out;
+/// "a,b,c" as ints or floats, each item read (and refused) as a single setting of that type is.
+template <typename T>
+std::vector<T> parse_list(const std::string& key, const std::string& v) {
+  std::vector<T> out;
   std::size_t start = 0;
   while (start <= v.size()) {
     const std::size_t end = v.find(',', start);
     const std::string item = v.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    out.push_back(parse_int<int>(key, item));
+    if constexpr (std::is_floating_point_v<T>)
+      out.push_back(parse_float(key, item));
+    else
+      out.push_back(parse_int<T>(key, item));
     if (end == std::string::npos) break;
     start = end + 1;
   }
   return out;
+}
+
+/// parse_list, where "" is the empty list (a setting whose default is none).
+template <typename T>
+std::vector<T> parse_optional_list(const std::string& key, const std::string& v) {
+  return v.empty() ? std::vector<T>{} : parse_list<T>(key, v);
 }
 
 /// Bytes from "8G", "512M", "1.5GiB", "100000" (K, M, G, T are powers of 1024); 0 = no limit.
@@ -184,7 +202,7 @@ const std::vector<std::pair<std::string, Field>>& fields() {
       GFS_ENUM_FIELD(cox_ties, kTies),
       GFS_INT_FIELD(embedding_dim),
       {"hidden",
-       {[](Config& c, const std::string& k, const std::string& v) { c.hidden = parse_list(k, v); },
+       {[](Config& c, const std::string& k, const std::string& v) { c.hidden = parse_list<int>(k, v); },
         [](const Config& c) { return join(c.hidden); }}},
       GFS_BOOL_FIELD(train_embedding),
       GFS_INT_FIELD(epochs),
@@ -232,26 +250,13 @@ const std::vector<std::pair<std::string, Field>>& fields() {
       GFS_BOOL_FIELD(column_screen),
       GFS_INT_FIELD(fallback_candidates),
       {"must_keep",
-       {[](Config& c, const std::string& k, const std::string& v) { c.must_keep = v.empty() ? std::vector<int>{} : parse_list(k, v); },
+       {[](Config& c, const std::string& k, const std::string& v) { c.must_keep = parse_optional_list<int>(k, v); },
         [](const Config& c) { return join(c.must_keep); }}},
       {"feature_cost",
-       {[](Config& c, const std::string& k, const std::string& v) {
-          c.feature_cost.clear();
-          if (v.empty()) return;
-          for (std::size_t start = 0;;) {
-            const std::size_t end = v.find(',', start);
-            c.feature_cost.push_back(parse_float(k, v.substr(start, end == std::string::npos ? end : end - start)));
-            if (end == std::string::npos) break;
-            start = end + 1;
-          }
-        },
-        [](const Config& c) {
-          std::string s;
-          for (std::size_t i = 0; i < c.feature_cost.size(); ++i) s += (i ? "," : "") + fmt(c.feature_cost[i]);
-          return s;
-        }}},
+       {[](Config& c, const std::string& k, const std::string& v) { c.feature_cost = parse_optional_list<float>(k, v); },
+        [](const Config& c) { return join(c.feature_cost); }}},
       {"must_drop",
-       {[](Config& c, const std::string& k, const std::string& v) { c.must_drop = v.empty() ? std::vector<int>{} : parse_list(k, v); },
+       {[](Config& c, const std::string& k, const std::string& v) { c.must_drop = parse_optional_list<int>(k, v); },
         [](const Config& c) { return join(c.must_drop); }}},
       GFS_INT_FIELD(members),
       GFS_FLOAT_FIELD(stability_threshold),

@@ -34,6 +34,16 @@ struct KnownColumns {
   [[nodiscard]] bool dropped(int j) const;
 };
 
+/// Config::feature_cost as the backends take it (TrainSetup::feature_cost): one cost per global
+/// column, or nullptr when the fit has none (every column costs 1).
+inline const float* feature_cost_data(const Config& config) {
+  return config.feature_cost.empty() ? nullptr : config.feature_cost.data();
+}
+/// Column j's cost (1 when the fit has none).
+inline double feature_cost_of(const Config& config, int j) {
+  return config.feature_cost.empty() ? 1.0 : static_cast<double>(config.feature_cost[static_cast<std::size_t>(j)]);
+}
+
 /// The magnitude of a pinned logit: 1e4 x max(1, tau0) (tau never rises above tau0, and the
 /// Gumbel noise of a float uniform stays within [-4, 17]).
 float pinned_logit(const Config& config);

@@ -132,8 +132,7 @@ MemberFit fit_members(const Config& config, const float* x, std::int64_t n_rows,
     }
     train::TrainSetup setup =
         make_setup(plan, x, n_rows, shape, targets, states.back(), &block,
-                   split != nullptr ? &split->ranks->reduce() : nullptr,
-                   config.feature_cost.empty() ? nullptr : config.feature_cost.data());
+                   split != nullptr ? &split->ranks->reduce() : nullptr, feature_cost_data(config));
     setup.plan.seed = seeds[static_cast<std::size_t>(b)];
     if (batched) setup.member_seeds = seeds;
     backends[static_cast<std::size_t>(b)]->setup(setup);

@@ -69,7 +69,7 @@ std::vector<double> candidate_thresholds(const Config& config, const std::vector
   std::vector<double> z;
   for (int j : candidates) {
     double need = in(confirmed, j) ? -std::numeric_limits<double>::infinity() : proposed(j) ? base : fallback_z;
-    const double cost = config.feature_cost.empty() ? 1.0 : config.feature_cost[static_cast<std::size_t>(j)];
+    const double cost = feature_cost_of(config, j);
     if (cost > 1 && !known.kept(j)) need = std::max(need, base * cost);
     z.push_back(need);
   }

@@ -390,7 +390,7 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
     std::unique_ptr<train::Backend> backend = std::move(opened.backend);
     result.device = backend->name();
     prepare(*backend, plan, block_x, n_rows, shape, targets, initial, &block, ranks ? &ranks->reduce() : nullptr,
-            config.feature_cost.empty() ? nullptr : config.feature_cost.data());
+            feature_cost_data(config));
 
     train::Schedule schedule(plan, n_rows, targets.strata());
     std::vector<float> logits, own;

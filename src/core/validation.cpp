@@ -10,6 +10,7 @@
 #include <limits>
 #include <numeric>
 
+#include "core/known_columns.hpp"
 #include "core/plan.hpp"
 #include "gfs/error.hpp"
 #include "kernels/math.hpp"
@@ -229,7 +230,7 @@ ValidationOutcome validate_candidates(const Config& config, const float* x, std:
       // columns with the same evidence, the dearer goes first).
       const auto weakness = [&](std::size_t j) {
         if (config.feature_cost.empty()) return z[j];
-        const double c = config.feature_cost[static_cast<std::size_t>(candidates[j])];
+        const double c = feature_cost_of(config, candidates[j]);
         return z[j] > 0 ? (c > 0 ? z[j] / c : std::numeric_limits<double>::infinity()) : z[j] * c;
       };
       std::stable_sort(failing.begin(), failing.end(),
