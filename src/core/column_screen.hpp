@@ -9,7 +9,13 @@
 /// to follow early on. The screen tests both terms of every column directly: for each residual r
 /// of the target (pair_screen.hpp's target_residuals) and each term t in {x_a, (x_a - mean_a)^2},
 /// the self-normalised statistic z = sum_i r_i t_i / sqrt(sum_i r_i^2 t_i^2) is ~N(0, 1) when the
-/// column does not matter; p-values are adjusted (Bonferroni) for the outputs x 2 x D tests. Two
+/// column does not matter. Its denominator holds the effect itself, so with a small class it stays
+/// below about 3-5 whatever the effect; the marginal steps (the first pass, the order of the
+/// marginal sequence and its proxy test) take the larger of it and the permutation z, whose
+/// variance is the null's exactly and whose normal tail is corrected for the skew of a sum over a
+/// small class (one Cornish-Fisher term; column_screen.cpp's permutation_z). The forward steps keep
+/// the self-normalised z (robust to the heavy tails of residuals that other effects leave). The
+/// p-values are adjusted (Bonferroni) for the outputs x 2 x D tests. Two
 /// sequences of entries, each cut by ForwardStop (G'Sell et al. 2016: the longest start whose mean
 /// of -log(1 - p) is within the false discovery rate kColumnScreenFdr):
 /// - marginal: the columns by their marginal |z|; strongest first, an entry whose term explains
