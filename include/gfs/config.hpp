@@ -145,7 +145,8 @@ struct Config {
   /// closes every mask at N = 200) or through its square alone (no linear effect to follow), is
   /// looked for directly. The screen tests every column's linear term x_a and its square
   /// (x_a - mean)^2 against the target's residual r (z = sum r t / sqrt(sum r^2 t^2), at the
-  /// marginal steps the larger of it and a skew-corrected permutation z; Bonferroni
+  /// marginal steps, and at every step for classes, the larger of it and a skew-corrected
+  /// permutation z; Bonferroni
   /// over outputs x 2 x D tests at 5 %); the strongest columns join the held-out test's
   /// candidates, which decides. Costs one pass over the data.
   bool column_screen = true;

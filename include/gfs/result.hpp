@@ -58,7 +58,7 @@ struct ScreenedColumn {
   int column = 0;
   bool square = false;  ///< through (x - mean)^2 rather than x
   double z = 0;  ///< |sum r t| / sqrt(sum r^2 t^2) for the term t and the residual r left when it entered
-                 ///< (a marginal entry: the larger of that and the skew-corrected permutation z)
+                 ///< (a marginal entry, or any entry for classes: the larger of that and the skew-corrected permutation z)
   double p = 0;  ///< its p-value, adjusted (Bonferroni) for every test of its step
 };
 

@@ -149,6 +149,7 @@ class Pool {
       moments_.push_back(residual_moments(r));
     }
     start_ = res_;
+    now_moments_ = moments_;
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (std::size_t k = 0; k < columns_.size(); ++k) {
       double* lin = terms_.data() + (2 * k) * rows_;
@@ -172,6 +173,7 @@ class Pool {
   void reset() {
     res_ = start_;
     basis_.clear();
+    now_moments_ = moments_;
   }
   /// |z| of pool column k's term t (0 linear, 1 square) against the current residuals (the largest
   /// over the outputs).
@@ -198,7 +200,7 @@ class Pool {
         num += r[i] * v[i];
         den += r[i] * r[i] * v[i] * v[i];
       }
-      best = std::max(best, marginal_z(num, den, start ? moments_[o] : residual_moments(r), t2, t3));
+      best = std::max(best, marginal_z(num, den, start ? moments_[o] : now_moments_[o], t2, t3));
     }
     return best;
   }
@@ -223,6 +225,7 @@ class Pool {
       for (std::size_t i = 0; i < rows_; ++i) r[i] -= dot * q[i];
     }
     basis_.push_back(std::move(q));
+    for (std::size_t o = 0; o < res_.size(); ++o) now_moments_[o] = residual_moments(res_[o]);
   }
   [[nodiscard]] int threads() const { return threads_; }
 
@@ -235,7 +238,8 @@ class Pool {
   int threads_;
   std::vector<double> terms_;  // [pool][2][rows]: the linear term, then the square, centred
   std::vector<std::vector<double>> res_, start_, basis_;
-  std::vector<ResidualMoments> moments_;  // of the target's residuals (start_)
+  std::vector<ResidualMoments> moments_;      // of the target's residuals (start_)
+  std::vector<ResidualMoments> now_moments_;  // of the current ones (res_)
 };
 
 /// Bonferroni: the p-value of the best of `tests` |z|s.
@@ -271,8 +275,9 @@ std::vector<ScreenedColumn> marginal_entries(Pool& pool, double tests, double fd
 
 /// The forward sequence: per step the strongest term against the current residuals enters, with
 /// its p-value adjusted for the `tests` it was the best of, and the residuals lose their projection
-/// on it; ForwardStop keeps the longest start within `fdr`.
-std::vector<ScreenedColumn> forward_entries(Pool& pool, double tests, double fdr) {
+/// on it; ForwardStop keeps the longest start within `fdr`. `permutation`: each term's |z| is
+/// marginal_z against the current residuals (classification targets), else the self-normalised one.
+std::vector<ScreenedColumn> forward_entries(Pool& pool, double tests, double fdr, bool permutation) {
   pool.reset();
   const std::size_t P = pool.size();
   std::vector<ScreenedColumn> entered;
@@ -285,7 +290,8 @@ std::vector<ScreenedColumn> forward_entries(Pool& pool, double tests, double fdr
     for (std::size_t k = 0; k < P; ++k) {
       best_z[k] = -1;
       if (taken[k]) continue;
-      const double zl = pool.z(k, 0), zs = pool.z(k, 1);
+      const double zl = permutation ? pool.marginal(k, 0, false) : pool.z(k, 0);
+      const double zs = permutation ? pool.marginal(k, 1, false) : pool.z(k, 1);
       best_z[k] = std::max(zl, zs);
       best_term[k] = zs > zl ? 1 : 0;
     }
@@ -390,7 +396,7 @@ ColumnScreenReport screen_columns(const Config& config, const ScreenInput& in, c
   // where a column's effect shows once stronger ones are accounted for. A column in both keeps
   // its smaller p.
   std::vector<ScreenedColumn> found = marginal_entries(terms, tests, report.fdr);
-  for (const ScreenedColumn& c : forward_entries(terms, tests, report.fdr)) {
+  for (const ScreenedColumn& c : forward_entries(terms, tests, report.fdr, targets.classification)) {
     const auto same = std::find_if(found.begin(), found.end(), [&](const ScreenedColumn& f) { return f.column == c.column; });
     if (same == found.end())
       found.push_back(c);

@@ -13,8 +13,10 @@
 /// below about 3-5 whatever the effect; the marginal steps (the first pass, the order of the
 /// marginal sequence and its proxy test) take the larger of it and the permutation z, whose
 /// variance is the null's exactly and whose normal tail is corrected for the skew of a sum over a
-/// small class (one Cornish-Fisher term; column_screen.cpp's permutation_z). The forward steps keep
-/// the self-normalised z (robust to the heavy tails of residuals that other effects leave). The
+/// small class (one Cornish-Fisher term; column_screen.cpp's permutation_z); so do the forward
+/// steps of a classification target (the third class of a table needs them). For a regression or
+/// survival target the forward steps keep the self-normalised z: against the heavy-tailed residuals
+/// that other effects leave, the permutation z let a noise square term in at p = 0.02. The
 /// p-values are adjusted (Bonferroni) for the outputs x 2 x D tests. Two
 /// sequences of entries, each cut by ForwardStop (G'Sell et al. 2016: the longest start whose mean
 /// of -log(1 - p) is within the false discovery rate kColumnScreenFdr):

@@ -201,6 +201,36 @@ TEST(ColumnScreen, SmallClassWithSkewedColumnsStaysCalibrated) {
   EXPECT_LE(beyond, 8U);
 }
 
+/// No effect at all, three classes of 7, 7 and 31 rows and skewed columns (lognormal, sigma 1.2,
+/// and zero-inflated counts): neither sequence enters anything, the forward one included (its
+/// steps take the permutation z for classes).
+TEST(ColumnScreen, FindsNothingInSkewedNoiseWithSmallClasses) {
+  const std::int64_t n = 45, d = 5000;
+  std::mt19937 rng(31);
+  std::lognormal_distribution<float> skewed(0.0F, 1.2F);
+  std::gamma_distribution<float> rate(0.7F, 10.0F / 0.7F);
+  std::vector<float> x(static_cast<std::size_t>(n * d));
+  for (std::int64_t i = 0; i < n; ++i)
+    for (std::int64_t j = 0; j < d; ++j) {
+      float& v = x[static_cast<std::size_t>(i * d + j)];
+      if (j % 2 == 0) {
+        v = skewed(rng);
+      } else {
+        std::poisson_distribution<int> count(static_cast<double>(rate(rng)) + 1e-9);
+        v = rng() % 2 == 0 ? 0.0F : static_cast<float>(count(rng));
+      }
+    }
+  train::Targets t;
+  t.classification = true;
+  t.n_outputs = 3;
+  t.class_weight = {1, 1, 1};
+  for (std::int64_t i = 0; i < n; ++i) t.labels.push_back(i % 6 == 0 ? 1 : i % 6 == 3 ? 2 : 0);
+  const ColumnScreenReport r = screen_columns(Config{}, x.data(), n, d, t);
+  ASSERT_TRUE(r.ran);
+  EXPECT_TRUE(r.columns.empty()) << r.columns.size() << " entries, the first " << r.columns[0].column << " z "
+                                 << r.columns[0].z;
+}
+
 /// ForwardStop keeps the longest start whose mean of -log(1 - p) is within the rate: weak entries
 /// after strong ones stay while the strong ones' budget lasts; strong entries after a weak one can
 /// bring a longer start back within it, but not after a very weak one.
