@@ -182,8 +182,9 @@ class Pool {
     for (const std::vector<double>& r : res_) best = std::max(best, term_z(term(k, t), r));
     return best;
   }
-  /// marginal_z of pool column k's term t (the largest over the outputs) against the target's
-  /// residuals (`start`: whatever has entered) or against the current ones.
+  /// The statistic marginal_z of pool column k's term t (the largest over the outputs): against
+  /// the target's own residuals whatever has entered (`start`), else against the current ones,
+  /// from which the entered terms are projected out.
   [[nodiscard]] double marginal(std::size_t k, int t, bool start = true) const {
     const double* v = term(k, t);
     double t2 = 0, t3 = 0;
