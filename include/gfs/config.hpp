@@ -143,12 +143,13 @@ struct Config {
   PairScreen pair_screen = PairScreen::kAuto;
   /// kValidated: a column whose effect the training did not keep open, with few rows (the penalty
   /// closes every mask at N = 200) or through its square alone (no linear effect to follow), is
-  /// looked for directly. The screen tests every column's linear term x_a and its square
-  /// (x_a - mean)^2 against the target's residual r (z = sum r t / sqrt(sum r^2 t^2), at the
-  /// marginal steps, and at every step for classes, the larger of it and a skew-corrected
-  /// permutation z; Bonferroni
-  /// over outputs x 2 x D tests at 5 %); the strongest columns join the held-out test's
-  /// candidates, which decides. Costs one pass over the data.
+  /// looked for directly. The screen tests every column's linear term x_a, its square
+  /// (x_a - mean)^2 and, where a tenth of the rows share the column's smallest value (a count's
+  /// zeros), its magnitude log(x_a - floor) on the rows above the floor, against the target's
+  /// residual r (z = sum r t / sqrt(sum r^2 t^2), at the marginal steps, and at every step for
+  /// classes, the larger of it and a skew-corrected permutation z; Bonferroni over outputs x 2 x D
+  /// tests at 5 %, a column with three terms weighted 3/2); the strongest columns join the held-out
+  /// test's candidates, which decides. Costs one pass over the data.
   bool column_screen = true;
   /// kValidated: when the penalty leaves no column open (few rows: its weight per open column,
   /// lambda (ln D)^2 / N, closed every mask at N = 200), the held-out test examines this many

@@ -102,11 +102,12 @@ GFS_API int gfs_get_candidates(const gfs_selector* s, int64_t* out, int64_t capa
 GFS_API int gfs_n_interactions(const gfs_selector* s, int64_t* out);
 GFS_API int gfs_get_interactions(const gfs_selector* s, int64_t* pairs, double* z, int64_t capacity);
 /* Support "validated": the columns the column screen entered (setting "column_screen"), in the
- * order they entered. gfs_get_screened writes column i to columns[i], 1 to square[i] when it
- * entered through its square (0: its linear term), its z to z[i] and its adjusted p-value to
- * p[i]; capacity counts columns. */
+ * order they entered. gfs_get_screened writes column i to columns[i], the term it entered through
+ * to term[i] (0: x itself, 1: its square, 2: the log of its height above its floor, a count's
+ * size where it is not zero), its z to z[i] and its adjusted p-value to p[i]; capacity counts
+ * columns. */
 GFS_API int gfs_n_screened(const gfs_selector* s, int64_t* out);
-GFS_API int gfs_get_screened(const gfs_selector* s, int64_t* columns, int32_t* square, double* z, double* p,
+GFS_API int gfs_get_screened(const gfs_selector* s, int64_t* columns, int32_t* term, double* z, double* p,
                              int64_t capacity);
 GFS_API int gfs_get_scores(const gfs_selector* s, int32_t* out, int64_t capacity);
 GFS_API int gfs_get_logits(const gfs_selector* s, float* out, int64_t capacity);

@@ -53,10 +53,20 @@ struct PairScreenReport {
   std::vector<Interaction> pairs;          ///< the pairs that reached it, strongest first (at most 16)
 };
 
+/// The term of a column through which the column screen found it: x itself, (x - mean)^2, or the
+/// log of x's height above its floor on the rows above it (a count's size where it is not zero;
+/// only a column whose smallest value a tenth of its rows share has it).
+enum class ScreenTerm : int { kLinear = 0, kSquare = 1, kMagnitude = 2 };
+
+/// "linear", "square" or "magnitude": the term's name in result.json and Python.
+inline const char* screen_term_name(ScreenTerm t) {
+  return t == ScreenTerm::kSquare ? "square" : t == ScreenTerm::kMagnitude ? "magnitude" : "linear";
+}
+
 /// A column that the column screen (Config::column_screen) found related to the target.
 struct ScreenedColumn {
   int column = 0;
-  bool square = false;  ///< through (x - mean)^2 rather than x
+  ScreenTerm term = ScreenTerm::kLinear;  ///< the term it entered through
   double z = 0;  ///< |sum r t| / sqrt(sum r^2 t^2) for the term t and the residual r left when it entered
                  ///< (a marginal entry, or any entry for classes: the larger of that and the skew-corrected permutation z)
   double p = 0;  ///< its p-value, adjusted (Bonferroni) for every test of its step

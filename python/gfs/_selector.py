@@ -306,10 +306,11 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         (Bonferroni over all pairs at 1 %); the columns of the strongest pairs join the held-out
         test's candidates. ``auto`` runs it while outputs x D^2 x N / 2 stays under 6e10.
     column_screen : bool, default=True
-        ``support="validated"``: test every column's linear term and its square against the
-        target, forward (each step against what the columns already entered leave unexplained),
-        keeping the entries at a false discovery rate of 10 % (ForwardStop); they join the
-        held-out test's candidates.
+        ``support="validated"``: test every column's linear term, its square and (a column whose
+        smallest value a tenth of the rows share, as a count's zeros) the log of its size above that floor
+        against the target, marginally and forward (each step against what the columns already
+        entered leave unexplained), keeping the entries at a false discovery rate of 10 %
+        (ForwardStop); they join the held-out test's candidates.
     fallback_candidates : int, default=10
         ``support="validated"``: when the penalty leaves no column open (few rows), the held-out
         test examines this many columns with the largest logits instead (each must pass a
@@ -419,7 +420,7 @@ class GFSSelector(SelectorMixin, BaseEstimator):
         ``support="validated"``: the pairs of columns (a, b, z) the pair screen found, strongest
         first (empty when it found none or did not run).
     screened_ : list of (int, str, float, float)
-        ``support="validated"``: the columns (column, "linear" or "square", z, adjusted p) the
+        ``support="validated"``: the columns (column, "linear", "square" or "magnitude", z, adjusted p) the
         column screen entered, in the order they entered (empty when none did or it did not run).
     missing_fraction_ : ndarray of float32, shape (n_features_in_,)
         The share of each column's values that were missing (NaN, ``pd.NA``) in the training data;

@@ -87,7 +87,7 @@ nb::dict result_to_dict(gfs::Result&& r) {
   out["interactions"] = interactions;
   nb::list screened;
   for (const gfs::ScreenedColumn& c : r.column_screen.columns)
-    screened.append(nb::make_tuple(c.column, c.square ? "square" : "linear", c.z, c.p));
+    screened.append(nb::make_tuple(c.column, gfs::screen_term_name(c.term), c.z, c.p));
   out["screened"] = screened;
   out["frequencies"] = to_numpy(r.frequencies);
   out["mean_member_selected"] = r.mean_member_selected;

@@ -267,6 +267,22 @@ def test_column_screen_reports_a_linear_and_a_square_effect():
     assert off.screened_ == []
 
 
+def test_column_screen_finds_a_count_size_through_its_magnitude():
+    # Zero-inflated counts: half of every column is 0 in both classes; above 0 the counts are
+    # lognormal (sigma 1.6) and column 9's are e^2 = 7.4 times larger in class 1. The screen names
+    # the term that found it, "magnitude" (the log of a count above its floor).
+    rng = np.random.default_rng(3)
+    n, d = 160, 400
+    y = np.arange(n) % 2
+    X = np.round(np.exp(2.0 + 1.6 * rng.standard_normal((n, d)))) + 1.0
+    X[:, 9] = np.round(np.exp(2.0 + 2.0 * y + 1.6 * rng.standard_normal(n))) + 1.0
+    X[rng.random((n, d)) < 0.5] = 0.0
+    selector = GFSSelector(epochs=20, random_state=0, device="cpu").fit(X.astype(np.float32), y)
+    entries = {c: (term, z, p) for c, term, z, p in selector.screened_}
+    assert 9 in entries and entries[9][0] == "magnitude"
+    assert entries[9][2] <= 0.05
+
+
 def test_missing_values_fit_and_are_reported(informative):
     # NaN (and pandas' NA) marks a missing value: the fit runs, missing_fraction_ reports the share
     # per column, and the informative columns are still found.

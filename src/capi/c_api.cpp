@@ -293,20 +293,19 @@ int gfs_n_screened(const gfs_selector* s, int64_t* out) {
   GFS_API_END
 }
 
-int gfs_get_screened(const gfs_selector* s, int64_t* columns, int32_t* square, double* z, double* p,
-                     int64_t capacity) {
+int gfs_get_screened(const gfs_selector* s, int64_t* columns, int32_t* term, double* z, double* p, int64_t capacity) {
   GFS_API_BEGIN
   std::vector<int64_t> ids;
-  std::vector<int32_t> squares;
+  std::vector<int32_t> terms;
   std::vector<double> zs, ps;
   for (const gfs::ScreenedColumn& c : fitted_result(s).column_screen.columns) {
     ids.push_back(c.column);
-    squares.push_back(c.square ? 1 : 0);
+    terms.push_back(static_cast<int32_t>(c.term));
     zs.push_back(c.z);
     ps.push_back(c.p);
   }
   copy_out(ids, columns, capacity, "gfs_get_screened (columns)");
-  copy_out(squares, square, capacity, "gfs_get_screened (square)");
+  copy_out(terms, term, capacity, "gfs_get_screened (term)");
   copy_out(zs, z, capacity, "gfs_get_screened (z)");
   copy_out(ps, p, capacity, "gfs_get_screened (p)");
   GFS_API_END

@@ -125,7 +125,7 @@ nlohmann::ordered_json result_to_json(const Result& r, const InputInfo& in) {
         nlohmann::ordered_json e;
         e["feature"] = c.column;
         if (!d.feature_names.empty()) e["name"] = d.feature_names[static_cast<std::size_t>(c.column)];
-        e["term"] = c.square ? "square" : "linear";
+        e["term"] = screen_term_name(c.term);
         e["z"] = c.z;
         e["p"] = c.p;
         columns.push_back(e);

@@ -49,6 +49,7 @@ void expect_same(const Result& a, const Result& b) {
   ASSERT_EQ(a.column_screen.columns.size(), b.column_screen.columns.size());
   for (std::size_t k = 0; k < a.column_screen.columns.size(); ++k) {
     EXPECT_EQ(a.column_screen.columns[k].column, b.column_screen.columns[k].column);
+    EXPECT_EQ(a.column_screen.columns[k].term, b.column_screen.columns[k].term);
     EXPECT_EQ(a.column_screen.columns[k].z, b.column_screen.columns[k].z);
     EXPECT_EQ(a.column_screen.columns[k].p, b.column_screen.columns[k].p);
   }
@@ -107,6 +108,22 @@ TEST_P(MpiFit, RankLocalColumnsEqualOneProcess) {
   expect_same(split, single);
   EXPECT_EQ(split.feature_mean, single.feature_mean);
   EXPECT_EQ(split.feature_std, single.feature_std);
+}
+
+/// A count-like table (every column rounded and floored at 0, so each has a floor and the column
+/// screen's magnitude term): each rank computes its columns' terms, the pool's are gathered; the
+/// same result as one process.
+TEST(Mpi, CountColumnsOnTheirRanksEqualOneProcess) {
+  Synthetic s = make_classification(128, 200, 4, 2, 7);
+  for (float& v : s.x) v = std::max(0.0F, std::round(4.0F * v));
+  const Config cfg = config(SupportRule::kValidated);
+  const Result single = Selector(cfg).fit(s.x.data(), s.rows, s.cols, s.y.data());
+  ASSERT_FALSE(single.column_screen.columns.empty()) << "the column screen entered nothing to exchange";
+  const Columns mine = mpi::columns_of(s.cols, g_rank, g_size);
+  const std::vector<float> x = block_of(s, mine);
+  Selector par(cfg);
+  par.set_feature_parallel(true);
+  expect_same(par.fit_columns(x.data(), s.rows, mine, s.cols, s.y.data()), single);
 }
 
 /// must_keep / must_drop (issue 24) on columns of the first and the last rank's blocks (pinned on

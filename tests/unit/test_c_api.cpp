@@ -180,6 +180,50 @@ TEST(CApi, InteractionsOfTheDefaultRule) {
   gfs_destroy(h);
 }
 
+TEST(CApi, ScreenedTermsOfACountTable) {
+  // Zero-inflated counts (half the rows 0 in every column); column 4's counts above 0 are e^2
+  // times larger in class 1: the column screen enters it through its magnitude, term code 2.
+  const std::int64_t n = 160, d = 30;
+  std::mt19937 rng(8);
+  std::normal_distribution<float> normal(0.0F, 1.6F);
+  std::vector<float> x(static_cast<std::size_t>(n * d)), y(static_cast<std::size_t>(n));
+  for (std::int64_t i = 0; i < n; ++i) {
+    y[static_cast<std::size_t>(i)] = static_cast<float>(i % 2);
+    for (std::int64_t j = 0; j < d; ++j) {
+      const float up = j == 4 && i % 2 == 1 ? 2.0F : 0.0F;
+      const float count = std::round(std::exp(2.0F + up + normal(rng))) + 1.0F;
+      x[static_cast<std::size_t>(i * d + j)] = rng() % 2 == 0 ? 0.0F : count;
+    }
+  }
+  gfs_selector* h = nullptr;
+  ASSERT_EQ(gfs_create(&h), GFS_OK);
+  ASSERT_EQ(gfs_set(h, "epochs", "5"), GFS_OK);
+  ASSERT_EQ(gfs_set(h, "device", "cpu"), GFS_OK);
+  ASSERT_EQ(gfs_fit(h, x.data(), n, d, y.data(), 1), GFS_OK) << gfs_last_error();
+  Config c;
+  c.epochs = 5;
+  c.device = Device::cpu();
+  const Result r = Selector(c).fit(x.data(), n, d, y.data());
+  int64_t count = -1;
+  ASSERT_EQ(gfs_n_screened(h, &count), GFS_OK);
+  ASSERT_EQ(count, static_cast<int64_t>(r.column_screen.columns.size()));
+  ASSERT_GE(count, 1);
+  const auto k = static_cast<std::size_t>(count);
+  std::vector<int64_t> columns(k);
+  std::vector<int32_t> terms(k);
+  std::vector<double> zs(k), ps(k);
+  ASSERT_EQ(gfs_get_screened(h, columns.data(), terms.data(), zs.data(), ps.data(), count), GFS_OK);
+  for (std::size_t i = 0; i < k; ++i) {
+    EXPECT_EQ(columns[i], r.column_screen.columns[i].column);
+    EXPECT_EQ(terms[i], static_cast<int32_t>(r.column_screen.columns[i].term));
+    EXPECT_EQ(zs[i], r.column_screen.columns[i].z);
+    EXPECT_EQ(ps[i], r.column_screen.columns[i].p);
+  }
+  EXPECT_EQ(columns[0], 4);
+  EXPECT_EQ(terms[0], 2);
+  gfs_destroy(h);
+}
+
 TEST(CApi, StabilityFrequenciesAndBound) {
   const Synthetic s = make_classification(200, 30, 3, 2, 4);
   gfs_selector* h = nullptr;
