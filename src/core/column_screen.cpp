@@ -406,11 +406,12 @@ std::vector<ScreenedColumn> marginal_entries(Pool& pool, double tests, double fd
   for (std::size_t i : idx) p.push_back(column_p(best[i].z, pool.terms(i), tests));
   idx.resize(forward_stop(p, fdr));
   std::vector<ScreenedColumn> kept;
-  for (std::size_t i : idx) {
+  for (std::size_t e = 0; e < idx.size(); ++e) {
+    const std::size_t i = idx[e];
     const int t = static_cast<int>(best[i].term);
     if (!kept.empty() && pool.marginal(i, t, false) < kRedundantZ) continue;
     pool.enter(i, t);
-    kept.push_back(ScreenedColumn{pool.column(i), best[i].term, best[i].z, column_p(best[i].z, pool.terms(i), tests)});
+    kept.push_back(ScreenedColumn{pool.column(i), best[i].term, best[i].z, p[e]});
   }
   return kept;
 }

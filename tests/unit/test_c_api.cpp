@@ -142,6 +142,25 @@ TEST(CApi, MustKeepAndMustDropAreSettings) {
   gfs_destroy(h);
 }
 
+/// One table [n, d] with labels y fitted through the C API, 5 epochs on the CPU, and the handle
+/// returned (a failing call is a test failure: the caller asserts there is none);
+/// cpp_fit_five_epochs: the same fit through the C++ API.
+gfs_selector* fit_five_epochs(const std::vector<float>& x, std::int64_t n, std::int64_t d,
+                              const std::vector<float>& y) {
+  gfs_selector* h = nullptr;
+  EXPECT_EQ(gfs_create(&h), GFS_OK);
+  EXPECT_EQ(gfs_set(h, "epochs", "5"), GFS_OK);
+  EXPECT_EQ(gfs_set(h, "device", "cpu"), GFS_OK);
+  EXPECT_EQ(gfs_fit(h, x.data(), n, d, y.data(), 1), GFS_OK) << gfs_last_error();
+  return h;
+}
+Result cpp_fit_five_epochs(const std::vector<float>& x, std::int64_t n, std::int64_t d, const std::vector<float>& y) {
+  Config c;
+  c.epochs = 5;
+  c.device = Device::cpu();
+  return Selector(c).fit(x.data(), n, d, y.data());
+}
+
 TEST(CApi, InteractionsOfTheDefaultRule) {
   // y = 1[x_2 x_9 > 0] among 12 columns: the pair screen finds the pair (2, 9).
   const std::int64_t n = 300, d = 12;
@@ -151,15 +170,9 @@ TEST(CApi, InteractionsOfTheDefaultRule) {
   for (float& v : x) v = normal(rng);
   for (std::int64_t i = 0; i < n; ++i)
     y[static_cast<std::size_t>(i)] = x[static_cast<std::size_t>(i * d + 2)] * x[static_cast<std::size_t>(i * d + 9)] > 0;
-  gfs_selector* h = nullptr;
-  ASSERT_EQ(gfs_create(&h), GFS_OK);
-  ASSERT_EQ(gfs_set(h, "epochs", "5"), GFS_OK);
-  ASSERT_EQ(gfs_set(h, "device", "cpu"), GFS_OK);
-  ASSERT_EQ(gfs_fit(h, x.data(), n, d, y.data(), 1), GFS_OK) << gfs_last_error();
-  Config c;
-  c.epochs = 5;
-  c.device = Device::cpu();
-  const Result r = Selector(c).fit(x.data(), n, d, y.data());
+  gfs_selector* h = fit_five_epochs(x, n, d, y);
+  ASSERT_FALSE(HasFailure()) << "the C API's fit";
+  const Result r = cpp_fit_five_epochs(x, n, d, y);
   ASSERT_FALSE(r.pair_screen.pairs.empty());
   EXPECT_EQ(r.pair_screen.pairs[0].a, 2);
   EXPECT_EQ(r.pair_screen.pairs[0].b, 9);
@@ -195,15 +208,9 @@ TEST(CApi, ScreenedTermsOfACountTable) {
       x[static_cast<std::size_t>(i * d + j)] = rng() % 2 == 0 ? 0.0F : count;
     }
   }
-  gfs_selector* h = nullptr;
-  ASSERT_EQ(gfs_create(&h), GFS_OK);
-  ASSERT_EQ(gfs_set(h, "epochs", "5"), GFS_OK);
-  ASSERT_EQ(gfs_set(h, "device", "cpu"), GFS_OK);
-  ASSERT_EQ(gfs_fit(h, x.data(), n, d, y.data(), 1), GFS_OK) << gfs_last_error();
-  Config c;
-  c.epochs = 5;
-  c.device = Device::cpu();
-  const Result r = Selector(c).fit(x.data(), n, d, y.data());
+  gfs_selector* h = fit_five_epochs(x, n, d, y);
+  ASSERT_FALSE(HasFailure()) << "the C API's fit";
+  const Result r = cpp_fit_five_epochs(x, n, d, y);
   int64_t count = -1;
   ASSERT_EQ(gfs_n_screened(h, &count), GFS_OK);
   ASSERT_EQ(count, static_cast<int64_t>(r.column_screen.columns.size()));
