@@ -63,7 +63,7 @@ FitMemory estimate_fit_memory(const Config& cfg, std::int64_t n_rows, std::int64
     // are trained after the main fit's state is no longer needed, so that is not counted twice).
     // A prescreened fit opens `width` columns (and the pair screen's): with the column screen's
     // entries and the fallback, fewer than twice the width can be candidates.
-    const auto width = static_cast<std::uint64_t>(prescreen_width(cfg, n_rows, n_features, false));
+    const auto width = static_cast<std::uint64_t>(prescreen_width(cfg, n_rows, n_features));
     const std::uint64_t candidates = width > 0 ? std::min(D, 2 * width) : D;
     m.validation = add(mul(mul(N, candidates), f),
                        add(mul(mul(N, h0), 2 * sizeof(double)), mul(mul(candidates, h0), 2 * sizeof(double))));

@@ -124,8 +124,8 @@ std::vector<double> linear_residual(const float* x, std::int64_t n, std::int64_t
 /// The pool's statistic of every column for one residual (see pool_columns): |z| of x^2 against
 /// the squared residual e^2 that a linear fit on the strongest columns leaves, in double; the
 /// threads take ranges of columns, each column summed over the rows in order.
-void variance_z(const float* x, std::int64_t n, std::int64_t d, const std::vector<double>& e, int threads,
-                std::vector<float>& best) {
+void variance_z(const float* x, std::int64_t n, std::int64_t stride, std::int64_t d, const std::vector<double>& e,
+                int threads, std::vector<float>& best) {
   std::vector<double> u(e.size());
   double mean = 0;
   for (double v : e) mean += v * v;
@@ -144,7 +144,7 @@ void variance_z(const float* x, std::int64_t n, std::int64_t d, const std::vecto
     const auto t = static_cast<std::size_t>(omp_get_thread_num()), nt = static_cast<std::size_t>(omp_get_num_threads());
     const std::size_t c0 = D * t / nt, c1 = D * (t + 1) / nt;
     for (std::int64_t i = 0; i < n; ++i) {
-      const float* row = x + i * d;
+      const float* row = x + i * stride;
       const double ui = u[static_cast<std::size_t>(i)];
       for (std::size_t c = c0; c < c1; ++c) {
         const double q = static_cast<double>(row[c]) * row[c];
@@ -163,18 +163,37 @@ void variance_z(const float* x, std::int64_t n, std::int64_t d, const std::vecto
   }
 }
 
+/// The strongest columns the pool's linear fit reads.
+constexpr std::size_t kPoolFitColumns = 10;
+
 /// Beyond the budget, the columns whose pairs are screened: the `k` with the largest variance
 /// statistic (ties: the lower index), ascending. A column in a product x_a x_b has no marginal
 /// effect, but it spreads the target around any fit that lacks the product, the more the larger
 /// |x_a|: its x_a^2 correlates with the squared residual. The fit is on the kPoolFitColumns
 /// strongest columns by `strengths` (column_strengths), so that linear effects do not mask that.
-std::vector<int> pool_columns(const float* x, std::int64_t n, std::int64_t d, const std::vector<std::vector<float>>& res,
-                              const std::vector<float>& strengths, std::int64_t k, int threads) {
-  constexpr std::size_t kPoolFitColumns = 10;
+std::vector<int> pool_columns(const float* x, std::int64_t n, std::int64_t d,
+                              const std::vector<std::vector<float>>& res, const std::vector<float>& strengths,
+                              std::int64_t k, int threads) {
   const std::vector<int> fit = strongest_columns(strengths, kPoolFitColumns);
   std::vector<float> score(static_cast<std::size_t>(d), 0.0F);
-  for (const std::vector<float>& r : res) variance_z(x, n, d, linear_residual(x, n, d, fit, r), threads, score);
+  for (const std::vector<float>& r : res) variance_z(x, n, d, d, linear_residual(x, n, d, fit, r), threads, score);
   return strongest_columns(score, static_cast<std::size_t>(std::max<std::int64_t>(k, 0)));
+}
+
+/// pool_columns of a rank-local block (in.gather_pool and in.gather_strengths set): every rank fits
+/// the same linear model on the strongest columns, gathered, scores its own columns and the
+/// scores are gathered. Each column's score is summed as one process sums it: the same pool.
+std::vector<int> pool_columns(const ScreenInput& in, const std::vector<std::vector<float>>& res,
+                              const std::vector<float>& strengths, std::int64_t k, int threads) {
+  const std::vector<int> fit = strongest_columns(strengths, kPoolFitColumns);  // ascending
+  const std::vector<float> fx = in.gather_pool(fit);                           // [n, fit.size()]
+  const auto m = static_cast<std::int64_t>(fit.size());
+  std::vector<int> at(fit.size());  // fit's columns in fx
+  std::iota(at.begin(), at.end(), 0);
+  std::vector<float> mine(static_cast<std::size_t>(in.count), 0.0F);
+  for (const std::vector<float>& r : res)
+    variance_z(in.x, in.n_rows, in.stride, in.count, linear_residual(fx.data(), in.n_rows, m, at, r), threads, mine);
+  return strongest_columns(in.gather_strengths(mine), static_cast<std::size_t>(std::max<std::int64_t>(k, 0)));
 }
 
 /// Several classes: each pair's sums over each class's rows in one pass give every class
@@ -287,17 +306,22 @@ std::vector<int> pair_columns(const PairScreenReport& report) {
 }
 
 PairScreenReport screen_pairs(const Config& config, const float* x, std::int64_t n_rows, std::int64_t n_features,
-                              const train::Targets& targets, bool feature_parallel, const std::vector<float>* strengths,
-                              double budget) {
+                              const train::Targets& targets, const std::vector<float>* strengths, double budget) {
+  ScreenInput in;
+  in.x = x;
+  in.n_rows = n_rows;
+  in.n_features = in.count = in.stride = n_features;
+  return screen_pairs(config, in, targets, strengths, budget);
+}
+
+PairScreenReport screen_pairs(const Config& config, const ScreenInput& in, const train::Targets& targets,
+                              const std::vector<float>* strengths, double budget) {
   PairScreenReport report;
   if (config.support != SupportRule::kValidated || config.pair_screen == PairScreen::kOff) {
     report.note = config.support != SupportRule::kValidated ? "only support 'validated' tests the pairs" : "off";
     return report;
   }
-  if (feature_parallel) {
-    report.note = "a feature-parallel fit holds a block of the columns per rank";
-    return report;
-  }
+  const std::int64_t n_rows = in.n_rows, n_features = in.n_features;
   if (n_features < 2 || n_rows < 3) {
     report.note = "fewer than two columns or three rows";
     return report;
@@ -310,28 +334,37 @@ PairScreenReport screen_pairs(const Config& config, const float* x, std::int64_t
   const int passes = one_pass_per_table(targets) ? 1 : static_cast<int>(res.size());
   const double work = passes * static_cast<double>(n_features) * static_cast<double>(n_features) *
                       static_cast<double>(n_rows) / 2;
+  // A rank-local block screens every pair of the pool (or of the whole table, within the budget)
+  // gathered from the ranks that hold the columns: every rank screens the same table.
+  const bool split = static_cast<bool>(in.gather_pool);
   std::vector<int> pool;  // empty: every column
   std::vector<float> pooled;
-  const float* xs = x;
+  const float* xs = in.x;
   std::int64_t d = n_features;
   if (config.pair_screen == PairScreen::kAuto && work > budget) {
     std::vector<float> own;
     if (strengths == nullptr) {
-      ScreenInput in;
-      in.x = x;
-      in.n_rows = n_rows;
-      in.n_features = in.count = in.stride = n_features;
       own = screen_strengths(config, in, targets);  // what the prescreen computes, when it ran
       strengths = &own;
     }
-    pool = pool_columns(x, n_rows, n_features, res, *strengths,
-                        pair_pool_size(n_rows, n_features, passes, budget), threads);
+    const std::int64_t k = pair_pool_size(n_rows, n_features, passes, budget);
+    pool = split ? pool_columns(in, res, *strengths, k, threads)
+                 : pool_columns(in.x, n_rows, n_features, res, *strengths, k, threads);
+  } else if (split) {
+    pool.resize(static_cast<std::size_t>(n_features));
+    std::iota(pool.begin(), pool.end(), 0);
+  }
+  if (!pool.empty()) {
     d = static_cast<std::int64_t>(pool.size());
-    pooled.resize(static_cast<std::size_t>(n_rows) * pool.size());
+    if (split) {
+      pooled = in.gather_pool(pool);  // the pool is ascending (strongest_columns): a < b stays a < b
+    } else {
+      pooled.resize(static_cast<std::size_t>(n_rows) * pool.size());
 #pragma omp parallel for num_threads(threads) schedule(static)
-    for (std::int64_t i = 0; i < n_rows; ++i)
-      for (std::size_t k = 0; k < pool.size(); ++k)
-        pooled[static_cast<std::size_t>(i) * pool.size() + k] = x[i * n_features + pool[k]];
+      for (std::int64_t i = 0; i < n_rows; ++i)
+        for (std::size_t k = 0; k < pool.size(); ++k)
+          pooled[static_cast<std::size_t>(i) * pool.size() + k] = in.x[i * in.stride + pool[k]];
+    }
     xs = pooled.data();
   }
   const double tests = outputs * static_cast<double>(d) * static_cast<double>(d - 1) / 2;

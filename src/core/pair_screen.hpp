@@ -37,6 +37,8 @@
 
 namespace gfs::detail {
 
+struct ScreenInput;  // core/column_screen.hpp
+
 /// The most pairs reported (their columns join the held-out test's candidates).
 inline constexpr int kMaxScreenPairs = 16;
 /// "auto" runs the screen while passes x D^2 x N / 2 stays within this many multiply-adds (about
@@ -45,13 +47,17 @@ inline constexpr int kMaxScreenPairs = 16;
 inline constexpr double kAutoScreenBudget = 6e10;
 
 /// The screen on x [n_rows, n_features] (standardised), or the reason it is skipped.
-/// `feature_parallel`: the columns are split over ranks (the screen needs all of them; skipped).
 /// `strengths`: column_strengths of the same x and targets, when the fit has them (beyond the
 /// budget the pool's linear fit reads its strongest columns; computed here when null).
 /// `budget`: "auto"'s budget in multiply-adds (kAutoScreenBudget; tests give a smaller one to reach
 /// the pool on small tables).
 PairScreenReport screen_pairs(const Config& config, const float* x, std::int64_t n_rows, std::int64_t n_features,
-                              const train::Targets& targets, bool feature_parallel,
+                              const train::Targets& targets, const std::vector<float>* strengths = nullptr,
+                              double budget = kAutoScreenBudget);
+/// The same on a ScreenInput: every column of the table, or a rank's block of a rank-local fit
+/// (in.gather_pool, in.gather_strengths): the pool's scores and columns are gathered from the
+/// ranks, so every rank screens the table one process screens and reports the same pairs.
+PairScreenReport screen_pairs(const Config& config, const ScreenInput& in, const train::Targets& targets,
                               const std::vector<float>* strengths = nullptr, double budget = kAutoScreenBudget);
 
 /// The columns of the pool beyond the budget: the largest K with outputs x K^2 x n_rows / 2 within

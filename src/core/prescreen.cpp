@@ -13,10 +13,8 @@
 
 namespace gfs::detail {
 
-std::int64_t prescreen_width(const Config& config, std::int64_t n_rows, std::int64_t n_features,
-                             bool feature_parallel) {
-  if (config.prescreen == 0 || config.exact || config.support == SupportRule::kStability || feature_parallel)
-    return 0;
+std::int64_t prescreen_width(const Config& config, std::int64_t n_rows, std::int64_t n_features) {
+  if (config.prescreen == 0 || config.exact || config.support == SupportRule::kStability) return 0;
   const std::int64_t width = config.prescreen > 0 ? config.prescreen : std::max<std::int64_t>(1000, 2 * n_rows);
   return n_features > 2 * width ? width : 0;
 }
@@ -45,11 +43,12 @@ float closed_logit(const train::ActivePolicy& policy, float tau0) {
   return static_cast<float>(policy.threshold(tau0) - 1.0);
 }
 
-void close_columns(train::Params<float>& values, int member, const std::vector<int>& open, float logit) {
+void close_columns(train::Params<float>& values, int member, const std::vector<int>& open, float logit,
+                   std::int64_t first) {
   train::ParamView<float> p = values.member(member);
-  std::size_t next = 0;
+  std::size_t next = std::lower_bound(open.begin(), open.end(), first) - open.begin();
   for (std::size_t j = 0; j < p.mask_bias.size(); ++j) {
-    if (next < open.size() && static_cast<std::size_t>(open[next]) == j) {
+    if (next < open.size() && open[next] == first + static_cast<std::int64_t>(j)) {
       ++next;
       continue;
     }

@@ -30,9 +30,10 @@
 namespace gfs::detail {
 
 /// The columns a fit of n_rows x n_features lets in (0: no prescreen, every column trains): off in
-/// exact fits, with support "stability" and for feature-parallel fits, and where n_features is
-/// at most twice the width ("auto", -1: max(1000, 2 n_rows); else Config::prescreen).
-std::int64_t prescreen_width(const Config& config, std::int64_t n_rows, std::int64_t n_features, bool feature_parallel);
+/// exact fits, with support "stability", and where n_features is at most twice the width ("auto",
+/// -1: max(1000, 2 n_rows); else Config::prescreen). A feature-parallel fit prescreens as one
+/// process does (the ranks exchange the strengths).
+std::int64_t prescreen_width(const Config& config, std::int64_t n_rows, std::int64_t n_features);
 
 /// The columns that start open, ascending: the `width` largest `strengths` (ties: the lower
 /// index) and every column of `also` (the pair screen's).
@@ -53,9 +54,11 @@ Prescreen run_prescreen(std::vector<float> strengths, std::int64_t width, const 
 /// threshold at tau0, the lowest threshold of the fit.
 float closed_logit(const train::ActivePolicy& policy, float tau0);
 
-/// Sets member `member`'s mask bias of every column not in `open` (ascending) to `logit`; its
-/// phi must be zero (as initial_params leaves it), so that its logit is `logit`.
-void close_columns(train::Params<float>& values, int member, const std::vector<int>& open, float logit);
+/// Sets member `member`'s mask bias of every column not in `open` (ascending, global columns) to
+/// `logit`; its phi must be zero (as initial_params leaves it), so that its logit is `logit`.
+/// `values` holds the fit's columns from `first` on (a rank's block; 0: every column).
+void close_columns(train::Params<float>& values, int member, const std::vector<int>& open, float logit,
+                   std::int64_t first = 0);
 
 /// The ranking of a prescreened fit: the columns in `open` by decreasing logit (ties: the lower
 /// index), then the others by decreasing strength (ties: the lower index).

@@ -85,10 +85,6 @@ std::unique_ptr<train::Ranks> open_ranks(const Parallel& how, const Config& conf
   if (ranks->size() == 1) return nullptr;
   if (config.device.kind == DeviceKind::kCuda)
     throw Error(ErrorCode::kInvalidArgument, "feature-parallel fits run on CPU ranks: use --device cpu (or auto)");
-  if (!config.exact)
-    throw Error(ErrorCode::kInvalidArgument,
-                "feature-parallel fits train every column in every step: add --set exact=true (the active set and "
-                "convergence stopping do not split across ranks yet)");
   if (n_features > 0) train::check_rank_count(n_features, ranks->size());
   return ranks;
 }
@@ -337,9 +333,6 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
     const MemberFit fit = fit_members(
         config, block_x, n_rows, n_features, targets, probe.device,
         [&](int epoch, float tau, std::vector<train::EpochStats> stats, const std::vector<float>& logits) {
-          // Feature-parallel ranks train their whole blocks (exact mode): together every column.
-          if (ranks)
-            for (train::EpochStats& member : stats) member.columns = 0;
           mean = stability_of(MemberFit{logits, config.members, ""}, n_features, 1.0F).mean_logits;
           return keep_going(epoch, record(epoch, tau, mean_stats(stats), mean), logits);
         },
@@ -361,11 +354,10 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
     // The screens read the data alone: they run first, where the prescreen needs them. The column
     // strengths (one pass) are computed once for the prescreen and the pair screen's pool.
     ScreenInput screen_in = screen_input(train_x, n_rows, n_features, block, local ? ranks.get() : nullptr);
-    const std::int64_t width = prescreen_width(config, n_rows, n_features, ranks != nullptr);
+    const std::int64_t width = prescreen_width(config, n_rows, n_features);
     std::vector<float> strengths;
     if (width > 0) strengths = screen_strengths(config, screen_in, targets);
-    result.pair_screen =
-        screen_pairs(config, train_x, n_rows, n_features, targets, ranks != nullptr, width > 0 ? &strengths : nullptr);
+    result.pair_screen = screen_pairs(config, screen_in, targets, width > 0 ? &strengths : nullptr);
     const Prescreen pre = width > 0 ? run_prescreen(std::move(strengths), width, result.pair_screen) : Prescreen{};
     if (width > 0) {
       screen_in.strengths = &pre.strengths;  // the column screen's first pass, done once
@@ -380,7 +372,7 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
                 : train::TrainState(train::initial_params(shape, plan.seed));
     // A resumed state holds the closed and the pinned columns already.
     if (!checkpoints.resuming()) {
-      if (width > 0) close_columns(initial.values, 0, pre.open, closed_logit(plan.active, plan.tau0));
+      if (width > 0) close_columns(initial.values, 0, pre.open, closed_logit(plan.active, plan.tau0), block.first());
       pin_known_columns(known, pinned_logit(config), initial.values, 0, block.first());
     }
 
@@ -413,10 +405,7 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
     }
     const auto after_epoch = [&](int epoch, float tau, const train::EpochStats& stats) {
       read_logits();
-      // Feature-parallel ranks train their whole blocks (exact mode): together every column.
-      train::EpochStats whole = stats;
-      if (ranks) whole.columns = 0;
-      const bool go_on = keep_going(epoch, record(epoch, tau, whole, logits), logits);
+      const bool go_on = keep_going(epoch, record(epoch, tau, stats, logits), logits);
       if (checkpoints.due(epoch)) {
         backend->export_state(saved);
         checkpoints.save(epoch, saved, result, convergence.epochs_unchanged());

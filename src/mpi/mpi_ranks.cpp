@@ -9,7 +9,9 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
+#include <limits>
 #include <string>
+#include <vector>
 
 #include "gfs/error.hpp"
 #include "gfs/mpi.hpp"
@@ -26,9 +28,32 @@ void check(int rc, const char* what) {
   throw Error(ErrorCode::kInternal, std::string(what) + " failed: " + std::string(text, static_cast<std::size_t>(len)));
 }
 
+/// Every rank's `mine` concatenated in rank order into `all` (MPI_Allgatherv); `what` names it in an error.
+void allgather(MPI_Comm comm, int size, const std::vector<float>& mine, std::vector<float>& all, const char* what) {
+  if (mine.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
+    throw Error(ErrorCode::kInvalidArgument, std::string(what) + ": more values than one MPI call carries (2^31 - 1)");
+  int n = static_cast<int>(mine.size());
+  std::vector<int> counts(static_cast<std::size_t>(size)), displs(static_cast<std::size_t>(size));
+  check(MPI_Allgather(&n, 1, MPI_INT, counts.data(), 1, MPI_INT, comm), "MPI_Allgather of block sizes");
+  std::int64_t total = 0;
+  for (int r = 0; r < size; ++r) {
+    displs[static_cast<std::size_t>(r)] =
+        static_cast<int>(std::min<std::int64_t>(total, std::numeric_limits<int>::max()));
+    total += counts[static_cast<std::size_t>(r)];
+  }
+  // Every rank sees the same total: all refuse alike, before the call that would overflow.
+  if (total > std::numeric_limits<int>::max())
+    throw Error(ErrorCode::kInvalidArgument, std::string(what) + ": more values than one MPI call carries (2^31 - 1)");
+  all.resize(static_cast<std::size_t>(total));
+  check(MPI_Allgatherv(mine.data(), n, MPI_FLOAT, all.data(), counts.data(), displs.data(), MPI_FLOAT, comm), what);
+}
+
 class MpiReduce final : public train::Reduce {
  public:
   MpiReduce(MPI_Comm comm, int size) : comm_(comm), size_(size) {}
+  void gather(const std::vector<float>& mine, std::vector<float>& all) override {
+    allgather(comm_, size_, mine, all, "MPI_Allgatherv of the active set's columns");
+  }
   void exchange(Point, float* slots, std::size_t stride, std::size_t used, int first, int last, int n_chunks) override {
     // The rank partition of the chunks (train::Ranks::block), in floats of `used` per chunk.
     counts_.resize(static_cast<std::size_t>(size_));
@@ -72,17 +97,7 @@ class MpiRanks final : public train::Ranks {
   [[nodiscard]] int size() const override { return size_; }
   train::Reduce& reduce() override { return *reduce_; }
   void gather_columns(const std::vector<float>& mine, std::vector<float>& all) override {
-    int n = static_cast<int>(mine.size());
-    std::vector<int> counts(static_cast<std::size_t>(size_)), displs(static_cast<std::size_t>(size_));
-    check(MPI_Allgather(&n, 1, MPI_INT, counts.data(), 1, MPI_INT, comm_), "MPI_Allgather of block sizes");
-    int total = 0;
-    for (int r = 0; r < size_; ++r) {
-      displs[static_cast<std::size_t>(r)] = total;
-      total += counts[static_cast<std::size_t>(r)];
-    }
-    all.resize(static_cast<std::size_t>(total));
-    check(MPI_Allgatherv(mine.data(), n, MPI_FLOAT, all.data(), counts.data(), displs.data(), MPI_FLOAT, comm_),
-          "MPI_Allgatherv of the columns");
+    allgather(comm_, size_, mine, all, "MPI_Allgatherv of the columns");
   }
   std::string first_error(const std::string& mine) override {
     // Every rank's length, then the lowest rank with a message sends it to all.

@@ -2,11 +2,12 @@
 /// @brief The active set: threshold test, gathering and scattering a model's columns.
 #include "train/active_set.hpp"
 
-#include "train/plan.hpp"
-
 #include <algorithm>
+#include <array>
 #include <type_traits>
 #include <utility>
+
+#include "train/plan.hpp"
 
 namespace gfs::train {
 
@@ -131,6 +132,59 @@ void scatter_state(const TrainState& part, const ColumnIds& ids, int member, Tra
   scatter_columns(part.values, ids, member, whole.values);
   scatter_columns(part.moment1, ids, member, whole.moment1);
   scatter_columns(part.moment2, ids, member, whole.moment2);
+}
+
+namespace {
+/// The three Params of a state: values, then the two Adam moments.
+template <typename State>
+auto state_params(State& s) {
+  return std::array<decltype(&s.values), 3>{&s.values, &s.moment1, &s.moment2};
+}
+}  // namespace
+
+std::vector<float> pack_feature_rows(const TrainState& state, int member, const ColumnIds& ids) {
+  const ModelShape& shape = state.values.shape();
+  const auto de = static_cast<std::size_t>(shape.embedding_dim), h0 = static_cast<std::size_t>(shape.fan_out(0));
+  std::vector<float> out;
+  out.reserve(3 * ids.size() * (de + 1 + h0));
+  const auto params = state_params(state);
+  for (std::int64_t id : ids) {
+    const auto j = static_cast<std::size_t>(id);
+    for (const Params<float>* p : params) {
+      const ParamView<const float> v = p->member(member);
+      out.insert(out.end(), &v.mask_weight[j * de], &v.mask_weight[j * de] + de);
+      out.push_back(v.mask_bias[j]);
+      out.insert(out.end(), &v.weight[0][j * h0], &v.weight[0][j * h0] + h0);
+    }
+  }
+  return out;
+}
+
+void unpack_feature_rows(const std::vector<float>& packed, const TrainState& shared, int member, TrainState& out) {
+  const ModelShape& shape = out.values.shape();
+  const auto n = static_cast<std::size_t>(shape.n_features);
+  const auto de = static_cast<std::size_t>(shape.embedding_dim), h0 = static_cast<std::size_t>(shape.fan_out(0));
+  const std::size_t row = de + 1 + h0;
+  const auto from = state_params(shared);
+  const auto to = state_params(out);
+  const auto copy = [](const Span<const float>& a, const Span<float>& b) { std::copy(a.begin(), a.end(), b.begin()); };
+  for (std::size_t k = 0; k < 3; ++k) {
+    const ParamView<const float> s = from[k]->member(member);
+    ParamView<float> v = to[k]->member(0);
+    copy(s.embedding, v.embedding);
+    copy(s.bias[0], v.bias[0]);
+    for (std::size_t l = 1; l < s.weight.size(); ++l) {
+      copy(s.weight[l], v.weight[l]);
+      copy(s.bias[l], v.bias[l]);
+    }
+    for (std::size_t j = 0; j < n; ++j) {
+      const float* r = packed.data() + (3 * j + k) * row;
+      std::copy(r, r + de, &v.mask_weight[j * de]);
+      v.mask_bias[j] = r[de];
+      std::copy(r + de + 1, r + row, &v.weight[0][j * h0]);
+    }
+  }
+  out.step = shared.step;
 }
 
 void gather_x(const float* x, std::int64_t n_rows, std::int64_t stride, const ColumnIds& ids, std::vector<float>& out) {

@@ -43,6 +43,17 @@ struct ActivePolicy {
 /// Local index -> global column of a gathered model.
 using ColumnIds = std::vector<std::int64_t>;
 
+/// How a gathered model of `columns` active columns (of a fit of `n_rows` rows) is laid out, the
+/// same rule in one process and across column blocks, so that a fit does not depend on the split:
+/// a small set (at most kWholeModelColumns, and its x within one MPI call) is one model of its
+/// own columns, chunked as a table of that width, which every block then trains whole (the
+/// blocks gather its columns, their parameters and x); a larger set keeps each column in its fit
+/// chunk, so each block trains its share and the chunks' partial sums join as in a dense step.
+inline constexpr std::int64_t kWholeModelColumns = 4096;
+inline bool gathered_model_is_whole(std::int64_t columns, std::int64_t n_rows) {
+  return columns <= kWholeModelColumns && n_rows * columns <= std::int64_t{2147483647};
+}
+
 /// The columns of `logits` [count] at or above policy.threshold(tau) (the active ones), ascending.
 ColumnIds active_columns(const ActivePolicy& policy, const float* logits, std::int64_t count, double tau);
 
@@ -105,6 +116,14 @@ struct TrainState;
 TrainState gather_state(const TrainState& whole, int member, const ColumnIds& ids);
 /// The inverse: writes the values and both moments of `part` back into member `member` of `whole`.
 void scatter_state(const TrainState& part, const ColumnIds& ids, int member, TrainState& whole);
+/// The feature-side rows [phi (d_e), mask bias, W0 row (H0)] of columns `ids` of member `member`
+/// of `state`, column after column, each column's of the values and then of both Adam moments:
+/// [ids.size(), 3, d_e + 1 + H0] (so blocks' packs concatenate into the pack of their union).
+std::vector<float> pack_feature_rows(const TrainState& state, int member, const ColumnIds& ids);
+/// The inverse into a one-member gathered state: `packed` holds the rows of every column of `out`
+/// (pack_feature_rows' layout for out's width); every shared block (the embedding, the first
+/// layer's bias, the deeper layers) and the step come from member `member` of `shared`.
+void unpack_feature_rows(const std::vector<float>& packed, const TrainState& shared, int member, TrainState& out);
 /// x [n_rows, stride] restricted to columns `ids` (of the block starting at x): [n_rows, ids.size()].
 void gather_x(const float* x, std::int64_t n_rows, std::int64_t stride, const ColumnIds& ids, std::vector<float>& out);
 

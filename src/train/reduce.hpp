@@ -8,6 +8,10 @@
 /// exchange() fills in the chunks other participants own; every participant then adds all chunks
 /// in chunk order, so the sums (and the whole fit) are bit-identical to one backend holding every
 /// column, whatever the split. A backend holding every column needs no exchange: nullptr.
+/// Between epochs of an active-set fit, gather() joins what each block holds whole: its columns'
+/// logits (every participant then decides the same active set) and, for a small active set, its
+/// share of the set's columns and parameters (every participant then trains the same gathered
+/// model, as one process would; train/active_set.hpp).
 #pragma once
 
 #include <condition_variable>
@@ -26,6 +30,9 @@ class Reduce {
   /// floats of slots [first, last). On return the first `used` floats of every slot are filled.
   virtual void exchange(Point where, float* slots, std::size_t stride, std::size_t used, int first, int last,
                         int n_chunks) = 0;
+  /// Every participant's `mine` (any length) concatenated in participant order (the order of their
+  /// column blocks) into `all`, on every participant.
+  virtual void gather(const std::vector<float>& mine, std::vector<float>& all) = 0;
 };
 
 /// Participants in one process (threads, one backend each): each exchange is a rendezvous through
@@ -40,6 +47,7 @@ class LocalReduce {
   class Member;
   void exchange(const float* slots, float* out, std::size_t stride, std::size_t used, int first, int last,
                 int n_chunks);
+  void gather(int rank, const std::vector<float>& mine, std::vector<float>& all);
   void arrive();
 
   int participants_;
@@ -48,6 +56,7 @@ class LocalReduce {
   int waiting_ = 0;
   std::size_t generation_ = 0;
   std::vector<float> shared_;
+  std::vector<std::vector<float>> parts_;  // gather(): each participant's
   std::vector<std::unique_ptr<Reduce>> members_;
 };
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `mpirun -np 2 gfs select` on a data set made here (never seen elsewhere in the project): the same
+# `mpirun -np 2 gfs select` (the default algorithm, and the exact one) on a data set made here (never seen elsewhere in the project): the same
 # selection, top-20 ranking and logits as one process, "ranks": 2 in result.json, two P = 2 runs
 # identical; every rank reads only its block of the columns, from CSV, NPY and LIBSVM alike; support
 # rule "stability" feature-parallel too; then a P = 2 fit stopped by SIGUSR1 (forwarded by mpirun) exits 75 and, resumed from
@@ -24,7 +24,8 @@ awk 'BEGIN { srand(20261202); N = 240; D = 260; pi = 3.14159265358979
     print (x[7] - 0.8 * x[128] + 0.6 * x[251] + 0.3 * (rand() - 0.5) > 0 ? 1 : 0) }
 }' >data.csv
 
-opts=(--seed 5 --batch-size 8 --threads 1 --quiet --set exact=true)
+# The default algorithm (active set, convergence stopping, pair screen) across the ranks.
+opts=(--seed 5 --batch-size 8 --threads 1 --quiet)
 common=(select -i data.csv -t label "${opts[@]}")
 "$gfs" "${common[@]}" --epochs 60 -o one.json
 "${launch[@]}" "$gfs" "${common[@]}" --epochs 60 -o two_a.json
@@ -77,7 +78,14 @@ compare one_svm.json two_svm.json fit
 "${launch[@]}" "$gfs" "${common[@]}" --epochs 20 --support stability -o two_stab.json
 compare one_stab.json two_stab.json fit
 
-# Stop by SIGUSR1 (Slurm's warning signal; mpirun forwards it to every rank), then resume.
+# The exact algorithm across the ranks too.
+"$gfs" "${common[@]}" --epochs 30 --set exact=true -o one_exact.json
+"${launch[@]}" "$gfs" "${common[@]}" --epochs 30 --set exact=true -o two_exact.json
+compare one_exact.json two_exact.json fit
+
+# Stop by SIGUSR1 (Slurm's warning signal; mpirun forwards it to every rank), then resume. No
+# convergence stop, so that the 200 epochs outlast the signal.
+common+=(--set n_iter_no_change=0)
 "${launch[@]}" "$gfs" "${common[@]}" --epochs 200 -o long.json
 "${launch[@]}" "$gfs" "${common[@]}" --epochs 200 -o stopped.json --checkpoint fit.ckpt --checkpoint-every 20 &
 pid=$!

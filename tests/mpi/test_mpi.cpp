@@ -26,7 +26,7 @@ int g_rank = 0, g_size = 1;
 Config config(SupportRule rule) {
   Config c;
   c.epochs = 10;
-  c.exact = true;  // feature-parallel fits train every column (no active set across ranks yet)
+  c.exact = true;  // the exact algorithm across ranks (MpiDefault: the default one)
   c.batch_size = 16;
   c.seed = 21;
   c.threads = 1;
@@ -151,6 +151,107 @@ TEST_P(MpiFit, KnownColumnsAndCostsEqualOneProcess) {
 
 INSTANTIATE_TEST_SUITE_P(Rules, MpiFit,
                          ::testing::Values(SupportRule::kMajority, SupportRule::kValidated, SupportRule::kStability));
+
+/// y = 1[x_a x_b + 0.6 x_c > 0] among Gaussian columns: a product the pair screen must find.
+Synthetic product_table(int rows, int cols, int a, int b, int c, unsigned seed) {
+  Synthetic s;
+  s.rows = rows;
+  s.cols = cols;
+  s.x = gaussian(rows, cols, seed);
+  s.informative = {a, b, c};
+  for (int i = 0; i < rows; ++i) {
+    const float* r = &s.x[static_cast<std::size_t>(i) * cols];
+    s.y.push_back(r[a] * r[b] + 0.6F * r[c] > 0 ? 1.0F : 0.0F);
+  }
+  return s;
+}
+
+/// The default algorithm across ranks (issue 23): the prescreen, the active set, convergence
+/// stopping and the pair screen. Every epoch the ranks exchange their columns' logits and decide
+/// the same active set; each trains its share compacted inside the fit's column chunks, so the
+/// chunks' sums and the result equal one process's bit for bit, whole table or rank-local blocks.
+Config default_config() {
+  Config c;
+  c.epochs = 60;
+  c.batch_size = 16;
+  c.seed = 21;
+  c.threads = 1;
+  c.device = Device::cpu();
+  c.n_draws = 100;
+  c.prescreen = 40;  // D = 200 > 2 x 40: the prescreen closes all but 40 columns (and the pairs')
+  c.n_iter_no_change = 3;
+  return c;
+}
+
+TEST(MpiDefault, TheDefaultAlgorithmEqualsOneProcess) {
+  const Synthetic s = product_table(300, 200, 3, 150, 60, 11);  // the product's columns on both ranks
+  const Config cfg = default_config();
+  ASSERT_FALSE(cfg.exact);
+  const Result single = Selector(cfg).fit(s.x.data(), s.rows, s.cols, s.y.data());
+  ASSERT_TRUE(single.pair_screen.ran) << single.pair_screen.note;
+  ASSERT_FALSE(single.pair_screen.pairs.empty()) << "the pair screen found nothing to exchange";
+  EXPECT_GT(single.prescreen_columns, 0);
+  bool gathered = false;  // some epoch trained a gathered active set
+  for (const EpochRecord& r : single.history) gathered = gathered || r.n_trained < s.cols;
+  EXPECT_TRUE(gathered);
+  for (int c : s.informative) EXPECT_TRUE(std::binary_search(single.selected.begin(), single.selected.end(), c)) << c;
+
+  Selector whole(cfg);
+  whole.set_feature_parallel(true);
+  const Result split = whole.fit(s.x.data(), s.rows, s.cols, s.y.data());
+  EXPECT_EQ(split.ranks, g_size);
+  expect_same(split, single);
+  EXPECT_EQ(split.stop_reason, single.stop_reason);
+  EXPECT_EQ(split.stopped_epoch, single.stopped_epoch);
+  EXPECT_EQ(split.prescreen_columns, single.prescreen_columns);
+  ASSERT_EQ(split.history.size(), single.history.size());
+  for (std::size_t e = 0; e < split.history.size(); ++e)
+    EXPECT_EQ(split.history[e].n_trained, single.history[e].n_trained) << "epoch " << e + 1;
+  ASSERT_EQ(split.pair_screen.pairs.size(), single.pair_screen.pairs.size());
+  for (std::size_t k = 0; k < split.pair_screen.pairs.size(); ++k) {
+    EXPECT_EQ(split.pair_screen.pairs[k].a, single.pair_screen.pairs[k].a);
+    EXPECT_EQ(split.pair_screen.pairs[k].b, single.pair_screen.pairs[k].b);
+    EXPECT_EQ(split.pair_screen.pairs[k].z, single.pair_screen.pairs[k].z);
+  }
+
+  const Columns mine = mpi::columns_of(s.cols, g_rank, g_size);
+  const std::vector<float> x = block_of(s, mine);  // this rank never sees the other columns
+  Selector local(cfg);
+  local.set_feature_parallel(true);
+  const Result blocks = local.fit_columns(x.data(), s.rows, mine, s.cols, s.y.data());
+  expect_same(blocks, single);
+  EXPECT_EQ(blocks.stopped_epoch, single.stopped_epoch);
+  ASSERT_EQ(blocks.pair_screen.pairs.size(), single.pair_screen.pairs.size());
+  for (std::size_t k = 0; k < blocks.pair_screen.pairs.size(); ++k) {
+    EXPECT_EQ(blocks.pair_screen.pairs[k].a, single.pair_screen.pairs[k].a);
+    EXPECT_EQ(blocks.pair_screen.pairs[k].z, single.pair_screen.pairs[k].z);
+  }
+}
+
+/// Beyond the pair screen's budget (D^2 N / 2 > 6e10) a rank-local fit builds the pool from
+/// scores each rank computes for its own columns: the same pool, pairs and result as one process.
+TEST(MpiDefault, APairPoolFromRankLocalBlocksEqualsOneProcess) {
+  const Synthetic s = product_table(64, 45000, 7, 40000, 22000, 5);
+  Config cfg = default_config();
+  cfg.epochs = 20;
+  cfg.prescreen = 200;
+  const Result single = Selector(cfg).fit(s.x.data(), s.rows, s.cols, s.y.data());
+  ASSERT_TRUE(single.pair_screen.ran) << single.pair_screen.note;
+  ASSERT_LT(single.pair_screen.columns, s.cols) << "the screen did not reach its pool";
+  const Columns mine = mpi::columns_of(s.cols, g_rank, g_size);
+  const std::vector<float> x = block_of(s, mine);
+  Selector local(cfg);
+  local.set_feature_parallel(true);
+  const Result blocks = local.fit_columns(x.data(), s.rows, mine, s.cols, s.y.data());
+  EXPECT_EQ(blocks.pair_screen.columns, single.pair_screen.columns);
+  ASSERT_EQ(blocks.pair_screen.pairs.size(), single.pair_screen.pairs.size());
+  for (std::size_t k = 0; k < blocks.pair_screen.pairs.size(); ++k) {
+    EXPECT_EQ(blocks.pair_screen.pairs[k].a, single.pair_screen.pairs[k].a);
+    EXPECT_EQ(blocks.pair_screen.pairs[k].b, single.pair_screen.pairs[k].b);
+    EXPECT_EQ(blocks.pair_screen.pairs[k].z, single.pair_screen.pairs[k].z);
+  }
+  expect_same(blocks, single);
+}
 
 /// A rank-local fit of `x` (the block `held`) fails on every rank with `code` and `fragment`.
 void expect_refused_everywhere(const Synthetic& s, const std::vector<float>& x, const Columns& held, ErrorCode code,

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <numeric>
 #include <random>
 #include <thread>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "backends/backends.hpp"
 #include "gfs/error.hpp"
 #include "step_fixture.hpp"
+#include "train/active_set.hpp"
 #include "train/backend.hpp"
 #include "train/schedule.hpp"
 
@@ -211,6 +213,74 @@ TEST(Contract, TwoColumnBlocksJoinedByALocalReduceTrainExactlyLikeOne) {
   EXPECT_EQ(parts[1].state.values.weight[0],
             train::Span<const float>(whole.state.values.weight[0].data() + f1 * h0, blocks[1].count() * h0));
 }
+
+/// The active set across column blocks (issue 23): `open` of `cols` columns start open (the others
+/// closed, as the prescreen leaves them), so each epoch gathers the open ones. Every block decides
+/// from every block's logits; a small set (<= kWholeModelColumns) is trained whole by every block,
+/// a larger one as each block's share inside the fit's chunks: either way exactly one backend's fit.
+struct ActiveCase {
+  std::int64_t cols, open;
+};
+class ActiveBlocks : public ::testing::TestWithParam<ActiveCase> {};
+
+TEST_P(ActiveBlocks, TwoColumnBlocksTrainTheActiveSetExactlyLikeOne) {
+  const ActiveCase c = GetParam();
+  Problem p(64, c.cols, 9);
+  p.plan.epochs = 4;
+  p.plan.active.enabled = true;
+  p.plan.active.in_warmup = true;
+  train::TrainState fresh(train::initial_params(p.shape, p.plan.seed));
+  const float closed = static_cast<float>(p.plan.active.threshold(p.plan.tau0) - 1.0);
+  train::ParamView<float> v = fresh.values.member(0);
+  // The open columns spread over the table: both blocks hold some of the set.
+  std::vector<char> open(static_cast<std::size_t>(c.cols), 0);
+  for (std::int64_t k = 0; k < c.open; ++k) open[static_cast<std::size_t>(k * c.cols / c.open)] = 1;
+  for (std::int64_t j = 0; j < c.cols; ++j)
+    if (open[static_cast<std::size_t>(j)] == 0) v.mask_bias[static_cast<std::size_t>(j)] = closed;
+  ASSERT_EQ(train::gathered_model_is_whole(c.open, p.rows), c.open <= train::kWholeModelColumns);
+  auto whole_backend = p.backend(fresh, train::FeatureBlock::whole(p.cols), nullptr, 2);
+  const Trained whole = run(*whole_backend, p, {}, p.plan.epochs);
+  for (const train::EpochStats& s : whole.stats) EXPECT_EQ(s.columns, c.open) << "the open columns were not gathered";
+
+  const int n_chunks = train::ColumnChunks(p.cols).count;
+  const int split = n_chunks / 2 + 1;  // unequal halves
+  const train::FeatureBlock blocks[2] = {train::FeatureBlock::chunks(p.cols, 0, split, p.cols),
+                                         train::FeatureBlock::chunks(p.cols, split, n_chunks, p.cols)};
+  train::LocalReduce reduce(2);
+  Trained parts[2];
+  std::vector<std::thread> ranks;
+  for (int r = 0; r < 2; ++r) {
+    ranks.emplace_back([&, r] {
+      const auto& b = blocks[r];
+      train::TrainState start(train::gather_state(fresh, 0, [&] {
+        train::ColumnIds ids(static_cast<std::size_t>(b.count()));
+        std::iota(ids.begin(), ids.end(), b.first());
+        return ids;
+      }()));
+      auto backend = p.backend(start, b, &reduce.participant(r));
+      parts[r] = run(*backend, p, {}, p.plan.epochs);
+    });
+  }
+  for (auto& t : ranks) t.join();
+
+  std::vector<float> joined = parts[0].logits;
+  joined.insert(joined.end(), parts[1].logits.begin(), parts[1].logits.end());
+  EXPECT_EQ(joined, whole.logits);
+  for (int r = 0; r < 2; ++r) {
+    EXPECT_EQ(parts[r].state.values.embedding, whole.state.values.embedding) << "rank " << r;
+    ASSERT_EQ(parts[r].stats.size(), whole.stats.size());
+    for (std::size_t e = 0; e < whole.stats.size(); ++e) {
+      EXPECT_EQ(parts[r].stats[e].loss, whole.stats[e].loss) << "rank " << r << " epoch " << e + 1;
+      EXPECT_EQ(parts[r].stats[e].columns, whole.stats[e].columns) << "rank " << r << " epoch " << e + 1;
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Sets, ActiveBlocks, ::testing::Values(ActiveCase{150, 60}, ActiveCase{6000, 4500}),
+                         [](const ::testing::TestParamInfo<ActiveCase>& i) {
+                           return i.param.open <= train::kWholeModelColumns ? "SmallSetTrainedWhole"
+                                                                            : "LargeSetInFitChunks";
+                         });
 
 TEST(Contract, ScheduleIsTheFitsAndResumable) {
   train::Plan plan;

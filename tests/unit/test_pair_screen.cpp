@@ -115,8 +115,8 @@ TEST(PairScreen, OnePassForEveryClassReportsWhatAPassPerClassReports) {
     for (int c = 0; c < 3; ++c) as_outputs.values.push_back(multi.labels[static_cast<std::size_t>(i)] == c ? 1.0F : 0.0F);
   Config c;
   c.threads = 2;
-  const PairScreenReport one = screen_pairs(c, x.data(), n, d, multi, false);
-  const PairScreenReport each = screen_pairs(c, x.data(), n, d, as_outputs, false);
+  const PairScreenReport one = screen_pairs(c, x.data(), n, d, multi);
+  const PairScreenReport each = screen_pairs(c, x.data(), n, d, as_outputs);
   ASSERT_TRUE(one.ran);
   EXPECT_EQ(one.threshold, each.threshold);  // 3 x 50 x 49 / 2 tests either way
   ASSERT_GE(one.pairs.size(), 2U);
@@ -215,7 +215,7 @@ TEST(PairScreen, ManyPassingPairsReportTheStrongestByTheirBestOutput) {
       x[static_cast<std::size_t>(i * d + j)] = b + 0.01F * noise[static_cast<std::size_t>(i * d + j)];
     t.labels.push_back(std::fabs(b) > 1.2F ? 2 : (std::fabs(b) > 0.5F ? 1 : 0));
   }
-  const PairScreenReport r = screen_pairs(Config{}, x.data(), n, d, t, false);
+  const PairScreenReport r = screen_pairs(Config{}, x.data(), n, d, t);
   ASSERT_TRUE(r.ran);
   // The rule, in double, pair by pair.
   std::vector<Interaction> want;
@@ -276,7 +276,7 @@ TEST(PairScreen, FindsAPairThatActsOnlyThroughItsProduct) {
     y[static_cast<std::size_t>(i)] =
         x[static_cast<std::size_t>(i * d + 3)] * x[static_cast<std::size_t>(i * d + 17)] > 0;
   const Config config;  // support "validated", pair_screen "auto"
-  const PairScreenReport r = screen_pairs(config, x.data(), n, d, binary(y), false);
+  const PairScreenReport r = screen_pairs(config, x.data(), n, d, binary(y));
   ASSERT_TRUE(r.ran) << r.note;
   EXPECT_EQ(r.columns, d);  // within the budget: every pair
   EXPECT_NEAR(r.threshold, two_sided_normal_quantile(0.01 / (40.0 * 39 / 2)), 1e-12);
@@ -295,7 +295,7 @@ TEST(PairScreen, FindsNothingInNoise) {
   std::mt19937 rng(22);
   std::vector<int> y(static_cast<std::size_t>(n));
   for (int& v : y) v = static_cast<int>(rng() & 1U);
-  const PairScreenReport r = screen_pairs(Config{}, x.data(), n, d, binary(y), false);
+  const PairScreenReport r = screen_pairs(Config{}, x.data(), n, d, binary(y));
   ASSERT_TRUE(r.ran);
   EXPECT_TRUE(r.pairs.empty()) << r.pairs[0].a << "," << r.pairs[0].b << " z " << r.pairs[0].z;
 }
@@ -324,7 +324,7 @@ TEST(PairScreen, BeyondItsBudgetThePoolFindsAProduct) {
   EXPECT_EQ(pair_pool_size(1000, 100000, 1), 10954);  // the default budget's pool at N = 1000
   Config c;
   c.threads = 2;
-  const PairScreenReport r = screen_pairs(c, x.data(), n, d, binary(y), false, nullptr, kTestBudget);
+  const PairScreenReport r = screen_pairs(c, x.data(), n, d, binary(y), nullptr, kTestBudget);
   ASSERT_TRUE(r.ran) << r.note;
   EXPECT_EQ(r.columns, k);
   EXPECT_NEAR(r.threshold, two_sided_normal_quantile(0.01 / (static_cast<double>(k) * (k - 1) / 2)), 1e-12);
@@ -334,7 +334,7 @@ TEST(PairScreen, BeyondItsBudgetThePoolFindsAProduct) {
   EXPECT_EQ(pair_columns(r), (std::vector<int>{static_cast<int>(a), static_cast<int>(b)}));
 #if !defined(__SANITIZE_ADDRESS__)  // 1.8e10 multiply-adds: about a minute under the sanitizers
   // Within the budget (the default's, 6e10 > 1.8e10) every pair is tested, and the same pair found.
-  const PairScreenReport full = screen_pairs(c, x.data(), n, d, binary(y), false);
+  const PairScreenReport full = screen_pairs(c, x.data(), n, d, binary(y));
   EXPECT_EQ(full.columns, d);
   ASSERT_FALSE(full.pairs.empty());
   EXPECT_EQ(full.pairs[0].a, a);
@@ -353,7 +353,7 @@ TEST(PairScreen, BeyondItsBudgetThePoolFindsNothingInNoise) {
   for (int& v : y) v = static_cast<int>(rng() & 1U);
   Config c;
   c.threads = 2;
-  const PairScreenReport r = screen_pairs(c, x.data(), n, d, binary(y), false, nullptr, kTestBudget);
+  const PairScreenReport r = screen_pairs(c, x.data(), n, d, binary(y), nullptr, kTestBudget);
   ASSERT_TRUE(r.ran);
   EXPECT_EQ(r.columns, pair_pool_size(n, d, 1, kTestBudget));
   EXPECT_TRUE(r.pairs.empty()) << r.pairs[0].a << "," << r.pairs[0].b << " z " << r.pairs[0].z;
@@ -378,7 +378,7 @@ TEST(PairScreen, EveryClassAndEveryOutputHasItsResidual) {
     reg.values.push_back(p);                                   // output 1: the product
   }
   for (const train::Targets* t : {&multi, &reg}) {
-    const PairScreenReport r = screen_pairs(Config{}, x.data(), n, d, *t, false);
+    const PairScreenReport r = screen_pairs(Config{}, x.data(), n, d, *t);
     ASSERT_TRUE(r.ran);
     const double tests = (t->classification ? 3.0 : 2.0) * d * (d - 1) / 2;
     EXPECT_NEAR(r.threshold, two_sided_normal_quantile(0.01 / tests), 1e-12);
@@ -397,13 +397,10 @@ TEST(PairScreen, SkippedWhereItHasNoUse) {
   Config majority;
   majority.support = SupportRule::kMajority;
   for (const Config* c : {&off, &majority}) {
-    const PairScreenReport r = screen_pairs(*c, x.data(), 50, 5, binary(y), false);
+    const PairScreenReport r = screen_pairs(*c, x.data(), 50, 5, binary(y));
     EXPECT_FALSE(r.ran);
     EXPECT_FALSE(r.note.empty());
   }
-  const PairScreenReport split = screen_pairs(Config{}, x.data(), 50, 5, binary(y), true);
-  EXPECT_FALSE(split.ran);
-  EXPECT_NE(split.note.find("feature-parallel"), std::string::npos);
 }
 
 /// A whole default fit: y = 1[x_a x_b + 0.5 x_c > 0] among 60 columns. The product's columns

@@ -18,23 +18,22 @@ namespace {
 
 TEST(Prescreen, WidthIsAutoOffOrGivenAndOnlyWhereItHalvesTheColumns) {
   Config c;
-  EXPECT_EQ(prescreen_width(c, 1000, 4000, false), 0);  // auto: 2 N = 2000; D must exceed 4000
-  EXPECT_EQ(prescreen_width(c, 1000, 4001, false), 2000);
-  EXPECT_EQ(prescreen_width(c, 1000, 100000, false), 2000);
-  EXPECT_EQ(prescreen_width(c, 100, 2001, false), 1000);  // at least 1000
-  EXPECT_EQ(prescreen_width(c, 100, 2000, false), 0);
-  EXPECT_EQ(prescreen_width(c, 100, 100000, true), 0);  // feature-parallel fits train every column
+  EXPECT_EQ(prescreen_width(c, 1000, 4000), 0);  // auto: 2 N = 2000; D must exceed 4000
+  EXPECT_EQ(prescreen_width(c, 1000, 4001), 2000);
+  EXPECT_EQ(prescreen_width(c, 1000, 100000), 2000);
+  EXPECT_EQ(prescreen_width(c, 100, 2001), 1000);  // at least 1000
+  EXPECT_EQ(prescreen_width(c, 100, 2000), 0);
   c.prescreen = 30;
-  EXPECT_EQ(prescreen_width(c, 100, 61, false), 30);
-  EXPECT_EQ(prescreen_width(c, 100, 60, false), 0);
+  EXPECT_EQ(prescreen_width(c, 100, 61), 30);
+  EXPECT_EQ(prescreen_width(c, 100, 60), 0);
   c.exact = true;
-  EXPECT_EQ(prescreen_width(c, 100, 1000, false), 0);
+  EXPECT_EQ(prescreen_width(c, 100, 1000), 0);
   c.exact = false;
   c.support = SupportRule::kStability;
-  EXPECT_EQ(prescreen_width(c, 100, 1000, false), 0);
+  EXPECT_EQ(prescreen_width(c, 100, 1000), 0);
   c.support = SupportRule::kMajority;
   c.prescreen = 0;
-  EXPECT_EQ(prescreen_width(c, 100, 1000000, false), 0);
+  EXPECT_EQ(prescreen_width(c, 100, 1000000), 0);
   c.prescreen = -2;
   EXPECT_THROW(c.validate(), Error);
 }

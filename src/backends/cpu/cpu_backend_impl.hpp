@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <numeric>
 #include <utility>
 
 #include "backends/cpu/cpu_step.hpp"
@@ -92,7 +93,7 @@ class CpuBackend final : public train::Backend {
       b.cost = setup_.feature_cost;
       b.seed = setup_.member_seeds.empty() ? plan.seed : setup_.member_seeds[static_cast<std::size_t>(m)];
       b.embedding_grad = plan.train_embedding;
-      b.reduce = setup_.reduce;
+      b.reduce = g != nullptr && g->whole ? nullptr : setup_.reduce;  // a whole model joins no other block
       TrainState& st = g != nullptr ? g->state : state_;
       const int sm = g != nullptr ? 0 : m;
       values.push_back(st.values.member(sm));
@@ -139,7 +140,9 @@ class CpuBackend final : public train::Backend {
     for (int m = 0; m < members; ++m) {
       Gathered* g = gathered_[static_cast<std::size_t>(m)].get();
       if (g != nullptr) g->state.step = state_.step;
-      stats[static_cast<std::size_t>(m)].columns = ws[static_cast<std::size_t>(m)]->shape.n_features;
+      // Every block's columns: what the fit trained this epoch, whatever the split.
+      stats[static_cast<std::size_t>(m)].columns =
+          g != nullptr ? static_cast<std::int64_t>(g->all.size()) : setup_.features.total;
     }
     adapt_team(team, steps, *ws[0]);
   }
@@ -200,57 +203,127 @@ class CpuBackend final : public train::Backend {
  private:
   /// A member's active set, gathered: its columns' x, values and Adam moments, contiguous. The
   /// whole state_ keeps the inactive columns as they were; sync() writes the gathered part back.
+  /// Laid out by train::gathered_model_is_whole(): a small set is one model of every block's
+  /// active columns, trained whole on every block (no reduce: each block trains what one process
+  /// trains); a larger one holds this block's share, each column in its fit chunk (compacted).
   struct Gathered {
-    train::ColumnIds ids;  ///< local -> global column
-    std::vector<float> x;  ///< [N, ids.size()]
-    TrainState state;      ///< one member of the gathered shape
+    train::ColumnIds all;    ///< every block's active columns (global, ascending): the decision
+    train::ColumnIds local;  ///< this block's of them, as columns of the block (into state_ and x)
+    std::int64_t own = 0;    ///< where this block's columns start among the model's
+    bool whole = false;      ///< the model holds `all` (else `local` only)
+    std::vector<float> x;    ///< [N, model columns]
+    TrainState state;        ///< one member of the gathered shape
     std::unique_ptr<Workspace<float>> ws;
   };
 
-  /// Writes every gathered member back into state_ (the gathered copies stay valid).
+  /// Writes every gathered member's own columns back into state_ (the gathered copies stay valid).
   void sync() {
     for (std::size_t m = 0; m < gathered_.size(); ++m) {
       const Gathered* g = gathered_[m].get();
       if (g == nullptr) continue;
-      train::scatter_state(g->state, g->ids, static_cast<int>(m), state_);
+      if (g->whole && g->local.size() != g->all.size()) {  // the other blocks' columns are theirs to keep
+        train::ColumnIds at(g->local.size());
+        std::iota(at.begin(), at.end(), g->own);
+        train::scatter_state(train::gather_state(g->state, 0, at), g->local, static_cast<int>(m), state_);
+      } else {
+        train::scatter_state(g->state, g->local, static_cast<int>(m), state_);
+      }
     }
   }
 
-  /// Member m trains columns `ids` from now on (the whole state_ must be current).
-  void gather(int m, train::ColumnIds ids) {
+  /// Member m trains the active columns `all` (global) from now on, this block its share of them
+  /// or, for a small set, all of them (the whole state_ must be current).
+  void gather(int m, train::ColumnIds all) {
+    const train::FeatureBlock& f = setup_.features;
+    const std::int64_t n = setup_.n_rows;
     auto g = std::make_unique<Gathered>();
-    g->ids = std::move(ids);
-    const auto a = static_cast<std::int64_t>(g->ids.size());
-    train::gather_x(setup_.x, setup_.n_rows, setup_.features.x_stride, g->ids, g->x);
-    g->state = train::gather_state(state_, m, g->ids);
-    g->ws = std::make_unique<Workspace<float>>(g->state.values.shape(), train::FeatureBlock::whole(a), ws_[0]->max_batch);
-    g->ws->global_ids = g->ids.data();
-    g->ws->fit_features = setup_.features.total;
+    g->all = std::move(all);
+    const std::int64_t first = f.first();
+    const auto lo = std::lower_bound(g->all.begin(), g->all.end(), first);
+    const auto hi = std::lower_bound(lo, g->all.end(), first + f.count());
+    for (auto it = lo; it != hi; ++it) g->local.push_back(*it - first);
+    const auto width = static_cast<std::int64_t>(g->all.size());
+    g->whole = train::gathered_model_is_whole(width, n);
+    g->own = g->whole ? lo - g->all.begin() : 0;
+    const int batch = ws_[0]->max_batch;
+    if (!g->whole || f.is_whole()) {  // this block's columns are the model's
+      const auto a = static_cast<std::int64_t>(g->local.size());
+      train::gather_x(setup_.x, n, f.x_stride, g->local, g->x);
+      g->state = train::gather_state(state_, m, g->local);
+      if (g->whole) {
+        g->ws = std::make_unique<Workspace<float>>(g->state.values.shape(), train::FeatureBlock::whole(a), batch);
+        g->ws->global_ids = g->all.data();
+        g->ws->fit_features = f.total;
+      } else {
+        g->ws = std::make_unique<Workspace<float>>(
+            g->state.values.shape(), train::FeatureBlock::chunks(f.total, f.first_chunk, f.last_chunk, a), batch);
+        g->ws->compact(g->all.data() + (lo - g->all.begin()), a);
+      }
+    } else {
+      // Every block's share of x (column by column: the blocks' columns follow one another as in
+      // `all`) and of the feature rows, joined in block order.
+      std::vector<float> mine, every;
+      mine.reserve(g->local.size() * static_cast<std::size_t>(n));
+      for (std::int64_t j : g->local)
+        for (std::int64_t r = 0; r < n; ++r) mine.push_back(setup_.x[r * f.x_stride + j]);
+      setup_.reduce->gather(mine, every);  // [width, N]
+      g->x.resize(static_cast<std::size_t>(n * width));
+      for (std::int64_t j = 0; j < width; ++j)
+        for (std::int64_t r = 0; r < n; ++r)
+          g->x[static_cast<std::size_t>(r * width + j)] = every[static_cast<std::size_t>(j * n + r)];
+      setup_.reduce->gather(train::pack_feature_rows(state_, m, g->local), every);
+      g->state = TrainState(train::Params<float>(train::gathered_shape(setup_.shape, width)));
+      train::unpack_feature_rows(every, state_, m, g->state);
+      g->ws = std::make_unique<Workspace<float>>(g->state.values.shape(), train::FeatureBlock::whole(width), batch);
+      g->ws->global_ids = g->all.data();
+      g->ws->fit_features = f.total;
+    }
     gathered_[static_cast<std::size_t>(m)] = std::move(g);
   }
 
+  /// Member m's logits of every column of the fit [D] (state_ must be current): this block's, and
+  /// under a column block the others' through the reduce.
+  void fit_logits(int m, std::vector<float>& out) {
+    const train::FeatureBlock& f = setup_.features;
+    std::vector<float> mine(static_cast<std::size_t>(f.count()));
+    train::member_logits(state_.values, m, mine.data(), threads_);
+    if (f.is_whole())
+      out.swap(mine);
+    else
+      setup_.reduce->gather(mine, out);
+  }
+
   /// Before epoch `epoch` at (tau, lambda): each member trains the columns that can still matter
-  /// (train::decide_active_set, the decision every backend makes). Not in the warm-up unless the prescreen closed columns.
+  /// (train::decide_active_set, the decision every backend makes). Not in the warm-up unless the
+  /// prescreen closed columns. A column block decides from every block's logits, so every block
+  /// takes its share of the same set.
   void update_active_set(float tau, float lambda, int epoch) {
     const train::ActivePolicy& policy = setup_.plan.active;
-    if (!train::active_set_applies(policy, lambda) || !setup_.features.is_whole()) return;
-    const std::int64_t D = setup_.shape.n_features;
+    if (!train::active_set_applies(policy, lambda)) return;
+    const bool block = !setup_.features.is_whole();
+    const std::int64_t D = setup_.features.total;
     const bool recheck = train::is_recheck_epoch(policy, epoch);
     std::vector<float> w;
     for (int m = 0; m < setup_.members(); ++m) {
       Gathered* g = gathered_[static_cast<std::size_t>(m)].get();
-      const train::ColumnIds* ids = g != nullptr ? &g->ids : nullptr;
-      if (train::active_set_needs_whole_logits(recheck, ids)) {
+      const train::ColumnIds* ids = g != nullptr ? &g->all : nullptr;
+      const bool whole = train::active_set_needs_whole_logits(recheck, ids);
+      if (whole || block) {
         sync();
-        w.resize(static_cast<std::size_t>(D));
-        train::member_logits(state_.values, m, w.data(), threads_);
+        fit_logits(m, w);
+        if (!whole) {  // the gathered columns' logits, as the decision reads them
+          std::vector<float> part;
+          for (std::int64_t j : *ids) part.push_back(w[static_cast<std::size_t>(j)]);
+          w.swap(part);
+        }
       } else {
-        w.resize(g->ids.size());
+        w.resize(g->all.size());
         train::member_logits(g->state.values, 0, w.data());
       }
       train::ActiveDecision d = train::decide_active_set(policy, recheck, ids, w.data(), D, tau);
       if (d.action == train::ActiveDecision::Action::kDense) {
-        gathered_[static_cast<std::size_t>(m)].reset();  // sync'd above
+        sync();
+        gathered_[static_cast<std::size_t>(m)].reset();
       } else if (d.action == train::ActiveDecision::Action::kGather) {
         sync();
         gather(m, std::move(d.ids));

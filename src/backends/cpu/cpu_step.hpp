@@ -102,6 +102,9 @@ struct Workspace {
   /// and the penalty is normalised by the fit's D, fit_features. nullptr: j + first.
   const std::int64_t* global_ids = nullptr;
   std::int64_t fit_features = 0;
+  /// After compact(): the local columns of the fit's chunk c are [bounds[c - c0], bounds[c - c0 + 1])
+  /// (c0 = block.first_chunk). Empty: the block's own columns, chunks.begin(c) - first.
+  std::vector<std::int64_t> bounds;
   StepTerms terms;
   TeamBarrier barrier;
 
@@ -139,8 +142,24 @@ struct Workspace {
   /// The global column of local column j (the noise key and the cost's index).
   [[nodiscard]] std::int64_t global(std::int64_t j) const { return global_ids != nullptr ? global_ids[j] : first + j; }
   /// Local columns of chunk c.
-  [[nodiscard]] std::int64_t begin(int c) const { return chunks.begin(c) - first; }
-  [[nodiscard]] std::int64_t end(int c) const { return chunks.end(c) - first; }
+  [[nodiscard]] std::int64_t begin(int c) const {
+    return bounds.empty() ? chunks.begin(c) - first : bounds[static_cast<std::size_t>(c - block.first_chunk)];
+  }
+  [[nodiscard]] std::int64_t end(int c) const {
+    return bounds.empty() ? chunks.end(c) - first : bounds[static_cast<std::size_t>(c + 1 - block.first_chunk)];
+  }
+  /// Makes this the workspace of a gathered model whose local column j is global column ids[j]
+  /// (ascending, `count` of them, all in the block): each column stays in its fit chunk, so the
+  /// chunks' partial sums, and their sum in chunk order, do not depend on how the fit's columns
+  /// are split between blocks. A chunk without a gathered column adds an exact zero.
+  void compact(const std::int64_t* ids, std::int64_t count) {
+    global_ids = ids;
+    first = 0;
+    bounds.resize(static_cast<std::size_t>(block.last_chunk - block.first_chunk) + 1);
+    for (int c = block.first_chunk; c <= block.last_chunk; ++c)
+      bounds[static_cast<std::size_t>(c - block.first_chunk)] =
+          std::lower_bound(ids, ids + count, chunks.begin(c)) - ids;
+  }
   /// A tile's gradients: dW0 [kTile, H0], dphi [kTile, d_e], dw [kTile].
   [[nodiscard]] std::size_t tile_stride() const {
     return static_cast<std::size_t>(kTile) * (shape.fan_out(0) + shape.embedding_dim + 1);
