@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "train/schedule.hpp"
+
 namespace gfs::detail {
 
 train::Plan make_plan(const Config& c, std::int64_t n_rows, std::int64_t n_features) {
@@ -53,6 +55,16 @@ train::ModelShape make_shape(const Config& c, std::int64_t n_features, int n_out
   s.hidden = c.hidden;
   s.n_outputs = n_outputs;
   return s;
+}
+
+FitPlan make_fit_plan(const Config& config, std::int64_t n_rows, std::int64_t n_features, int n_outputs) {
+  FitPlan f;
+  f.plan = make_plan(config, n_rows, n_features);
+  f.shape = make_shape(config, n_features, n_outputs);
+  f.n_draws =
+      config.n_draws > 0 ? config.n_draws : static_cast<int>((n_rows + config.batch_size - 1) / config.batch_size);
+  f.final_tau = train::final_tau(f.plan);
+  return f;
 }
 
 train::TrainSetup make_setup(const train::Plan& plan, const float* x, std::int64_t n_rows, const train::ModelShape& shape,

@@ -19,6 +19,17 @@ train::Plan make_plan(const Config& config, std::int64_t n_rows, std::int64_t n_
 /// The model of a fit with `n_features` columns and `n_outputs` outputs under `config`.
 train::ModelShape make_shape(const Config& config, std::int64_t n_features, int n_outputs);
 
+/// A fit's Config resolved once for its data: the main model's plan and shape, the hard draws of
+/// its scores and its schedule's last temperature (where the held-out networks are scored).
+/// Everything downstream reads these instead of resolving the Config again.
+struct FitPlan {
+  train::Plan plan;         ///< make_plan(config, n_rows, n_features)
+  train::ModelShape shape;  ///< every column of the fit
+  int n_draws = 0;          ///< Config::n_draws, or one per training batch
+  float final_tau = 1;      ///< tau at the plan's last epoch
+};
+FitPlan make_fit_plan(const Config& config, std::int64_t n_rows, std::int64_t n_features, int n_outputs);
+
 /// What a backend's setup() takes for one fit (the pointers must outlive the backend): every
 /// column of `shape`, or (feature-parallel) the columns of `block`, joined to the other ranks'
 /// by `reduce`; `x` points at the first column the backend trains (block->x_stride between rows);

@@ -189,30 +189,39 @@ MemberFit fit_members(const Config& config, const float* x, std::int64_t n_rows,
   return out;
 }
 
+std::vector<float> mean_member_logits(const std::vector<float>& logits, int members, std::int64_t n_features) {
+  const auto D = static_cast<std::size_t>(n_features);
+  std::vector<double> sum(D, 0.0);
+  for (int m = 0; m < members; ++m) {
+    const float* w = logits.data() + D * static_cast<std::size_t>(m);
+    for (std::size_t j = 0; j < D; ++j) sum[j] += w[j];
+  }
+  std::vector<float> mean(D);
+  for (std::size_t j = 0; j < D; ++j) mean[j] = static_cast<float>(sum[j] / members);
+  return mean;
+}
+
 Stability stability_of(const MemberFit& fit, std::int64_t n_features, float threshold) {
   Stability s;
   const auto D = static_cast<std::size_t>(n_features);
   const int M = fit.members;
   std::vector<int> count(D, 0);
-  s.mean_logits.assign(D, 0.0F);
-  std::vector<double> sum(D, 0.0);
   std::int64_t kept = 0;
   for (int m = 0; m < M; ++m) {
     const float* w = fit.logits.data() + D * static_cast<std::size_t>(m);
     for (std::size_t j = 0; j < D; ++j) {
-      sum[j] += w[j];
       if (w[j] > 0) {
         ++count[j];
         ++kept;
       }
     }
   }
+  s.mean_logits = mean_member_logits(fit.logits, M, n_features);
   // A feature is kept by at least ceil(threshold * M) members (the threshold as a share, exactly).
   const int need = std::max(1, static_cast<int>(std::ceil(static_cast<double>(threshold) * M - 1e-9)));
   s.frequencies.resize(D);
   for (std::size_t j = 0; j < D; ++j) {
     s.frequencies[j] = static_cast<float>(count[j]) / static_cast<float>(M);
-    s.mean_logits[j] = static_cast<float>(sum[j] / M);
     if (count[j] >= need) s.selected.push_back(static_cast<int>(j));
   }
   s.mean_member_selected = static_cast<double>(kept) / M;

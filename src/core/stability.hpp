@@ -79,4 +79,8 @@ struct Stability {
 };
 Stability stability_of(const MemberFit& fit, std::int64_t n_features, float threshold);
 
+/// The members' mean logit of each column [D], from `logits` [members, D] (summed in double, in
+/// member order): Stability::mean_logits, and what each epoch's record reads.
+std::vector<float> mean_member_logits(const std::vector<float>& logits, int members, std::int64_t n_features);
+
 }  // namespace gfs::detail

@@ -9,6 +9,7 @@
 #include "core/known_columns.hpp"
 #include "core/outputs.hpp"
 #include "core/pair_screen.hpp"
+#include "gfs/error.hpp"
 
 namespace gfs::detail {
 
@@ -92,9 +93,11 @@ Support select_support(const Config& config, const std::vector<float>& logits, c
     // (at z >= 1 each of ten noise columns would pass 16 % of the time).
     const std::vector<double> min_z = candidate_thresholds(config, s.selected, data.paired_columns,
                                                            data.screened_columns, data.confirmed_columns, s.candidates);
-    s.selected = validate_candidates(config, data.x, data.n_rows, data.n_features, *data.targets, s.candidates,
-                                     data.train_network, data.x_columns.empty() ? nullptr : &data.x_columns, &min_z)
-                     .kept;
+    if (data.fit == nullptr) throw Error(ErrorCode::kInternal, "support 'validated' needs the fit's plan");
+    s.selected =
+        validate_candidates(config, *data.fit, data.x, data.n_rows, data.n_features, *data.targets, s.candidates,
+                            data.train_network, data.x_columns.empty() ? nullptr : &data.x_columns, &min_z)
+            .kept;
   }
   return s;
 }

@@ -41,6 +41,7 @@ struct SupportData {
   /// Non-empty: x holds only these columns (ascending, the candidates), [n_rows, x_columns.size()].
   std::vector<int> x_columns;
   const train::Targets* targets = nullptr;
+  const FitPlan* fit = nullptr;  ///< the fit's resolved plan (the held-out networks follow it)
   NetworkTrainer train_network;
   std::vector<int> paired_columns;    ///< ascending: the pair screen's columns, tested beside the majority set
   std::vector<int> screened_columns;  ///< ascending: the column screen's entries, tested beside the majority set

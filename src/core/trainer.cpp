@@ -210,6 +210,14 @@ std::vector<float> gather_members(train::Ranks* ranks, const std::vector<float>&
 }
 
 /// The mean loss of every epoch recorded so far.
+/// The fit's final logits and what follows from them alone: the selection probabilities and the
+/// hard-draw scores (the support rules read both).
+void set_final_logits(Result& result, std::vector<float> logits, const Config& config, const FitPlan& plan) {
+  result.logits = std::move(logits);
+  result.probabilities = selection_probabilities(result.logits);
+  result.scores = hard_draw_scores(result.logits, config.seed, plan.n_draws, config.threads);
+}
+
 std::vector<double> losses_of(const Result& r) {
   std::vector<double> out;
   for (const EpochRecord& e : r.history) out.push_back(e.loss);
@@ -230,7 +238,6 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
              int n_targets, const ProgressCallback& progress, const CheckpointOptions& checkpoint,
              const Parallel& parallel, float* in_place) {
   const auto start = std::chrono::steady_clock::now();
-  config.validate();
   const KnownColumns known = KnownColumns::of(config, n_features);
   // Rank-local input: x holds this rank's block of the columns, [n_rows, held.count].
   const bool local = parallel.columns.count > 0;
@@ -261,8 +268,7 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
   const train::Targets targets = make_targets(config, y, n_rows, n_targets);
   result.n_outputs = targets.n_outputs;
 
-  const int n_draws =
-      config.n_draws > 0 ? config.n_draws : static_cast<int>((n_rows + config.batch_size - 1) / config.batch_size);
+  const FitPlan fit_plan = make_fit_plan(config, n_rows, n_features, targets.n_outputs);  // the Config, resolved once
   const auto record = [&](int epoch, float tau, const train::EpochStats& stats, const std::vector<float>& logits) {
     result.history.push_back(make_record(epoch, tau, stats, logits));
     check_finite(result.history.back(), logits);
@@ -275,9 +281,8 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
   };
   // Convergence stopping (Config::tol, n_iter_no_change): never in exact mode, never before the
   // penalty has reached its full weight.
-  const train::Plan stop_plan = make_plan(config, n_rows, n_features);
   train::Convergence convergence(config.tol, config.exact ? 0 : config.n_iter_no_change,
-                                 stop_plan.warmup_epochs + stop_plan.ramp_epochs + 1,
+                                 fit_plan.plan.warmup_epochs + fit_plan.plan.ramp_epochs + 1,
                                  config.support == SupportRule::kStability ? config.members : 1, n_features);
   result.stop_reason = "epochs";
   const auto keep_going = [&](int epoch, bool recorded, const std::vector<float>& logits) {
@@ -295,7 +300,7 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
   const train::FeatureBlock block = ranks ? train::Ranks::block(n_features, ranks->rank(), ranks->size(), held.count)
                                           : train::FeatureBlock::whole(n_features);
   const float* block_x = local ? train_x : train_x + block.first();  // the block's first column
-  train::ModelShape block_shape = make_shape(config, n_features, targets.n_outputs);
+  train::ModelShape block_shape = fit_plan.shape;
   block_shape.n_features = block.count();
   if (ranks) {
     checkpoints.set_block(block.first(), block.count(), *ranks);
@@ -333,15 +338,13 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
     const MemberFit fit = fit_members(
         config, block_x, n_rows, n_features, targets, probe.device,
         [&](int epoch, float tau, std::vector<train::EpochStats> stats, const std::vector<float>& logits) {
-          mean = stability_of(MemberFit{logits, config.members, ""}, n_features, 1.0F).mean_logits;
+          mean = mean_member_logits(logits, config.members, n_features);
           return keep_going(epoch, record(epoch, tau, mean_stats(stats), mean), logits);
         },
         resume, ranks ? &split : nullptr);
     result.device = fit.device;
     Stability stab = stability_of(fit, n_features, config.stability_threshold);
-    result.logits = stab.mean_logits;
-    result.probabilities = selection_probabilities(result.logits);
-    result.scores = hard_draw_scores(result.logits, config.seed, n_draws, config.threads);
+    set_final_logits(result, std::move(stab.mean_logits), config, fit_plan);
     result.selected = std::move(stab.selected);
     result.frequencies = std::move(stab.frequencies);
     result.mean_member_selected = stab.mean_member_selected;
@@ -349,8 +352,8 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
     result.ranking = rank_by_frequency(result.frequencies, result.logits);
     rank_dropped_last(known, result.ranking);
   } else {
-    train::Plan plan = make_plan(config, n_rows, n_features);
-    const train::ModelShape shape = make_shape(config, n_features, targets.n_outputs);
+    train::Plan plan = fit_plan.plan;
+    const train::ModelShape& shape = fit_plan.shape;
     // The screens read the data alone: they run first, where the prescreen needs them. The column
     // strengths (one pass) are computed once for the prescreen and the pair screen's pool.
     ScreenInput screen_in = screen_input(train_x, n_rows, n_features, block, local ? ranks.get() : nullptr);
@@ -416,15 +419,14 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
     if (logits.empty()) read_logits();  // resumed after the last (or the converged) epoch
     backend.reset();
 
-    result.logits = logits;
-    result.probabilities = selection_probabilities(logits);
-    result.scores = hard_draw_scores(logits, config.seed, n_draws, config.threads);
+    set_final_logits(result, logits, config, fit_plan);
 
     SupportData data;
     data.x = train_x;
     data.n_rows = n_rows;
     data.n_features = n_features;
     data.targets = &targets;
+    data.fit = &fit_plan;
     // No screen proposes a dropped column; the kept ones stay whatever the held-out test finds.
     data.paired_columns = without_dropped(known, pair_columns(result.pair_screen));
     data.screened_columns = without_dropped(known, screened_columns(result.column_screen));

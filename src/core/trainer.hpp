@@ -19,6 +19,8 @@ struct Parallel {
 
 /// x [n_rows, n_features], or with parallel.columns this rank's block of it. `in_place`: x itself,
 /// writable: the fit standardises (or imputes) it there instead of in an N x D copy, and leaves it so.
+/// `config` has been validated (Selector::fit does, once per fit); the fit resolves it once
+/// (make_fit_plan) and everything downstream reads that.
 Result train(const Config& config, const float* x, std::int64_t n_rows, std::int64_t n_features, const float* y,
              int n_targets, const ProgressCallback& progress, const CheckpointOptions& checkpoint = {},
              const Parallel& parallel = {}, float* in_place = nullptr);

@@ -120,7 +120,7 @@ double expected_mask(double tau, double logit) {
   return sum / kPoints;
 }
 
-ValidationOutcome validate_candidates(const Config& config, const float* x, std::int64_t n_rows,
+ValidationOutcome validate_candidates(const Config& config, const FitPlan& fit, const float* x, std::int64_t n_rows,
                                       std::int64_t n_features, const train::Targets& targets,
                                       const std::vector<int>& candidates, const NetworkTrainer& train_network,
                                       const std::vector<int>* x_columns, const std::vector<double>* min_z) {
@@ -147,7 +147,7 @@ ValidationOutcome validate_candidates(const Config& config, const float* x, std:
   std::vector<std::int64_t> part[2] = {{order.begin(), order.begin() + half}, {order.begin() + half, order.end()}};
   for (auto& p : part) std::sort(p.begin(), p.end());
 
-  const train::Plan fit_plan = make_plan(config, n_rows, n_features);
+  const train::Plan& fit_plan = fit.plan;
   // The networks: the fit's task network and schedule, masks frozen at logit 0, no penalty.
   train::Plan sub = fit_plan;
   sub.lambda = 0.0F;
@@ -156,7 +156,7 @@ ValidationOutcome validate_candidates(const Config& config, const float* x, std:
   sub.lr_mask = 0.0F;
   sub.train_embedding = false;
   // They were trained at the fit's temperatures; they are scored at its last one.
-  const double tau_last = train::Schedule(fit_plan, n_rows).tau(fit_plan.epochs);
+  const double tau_last = fit.final_tau;
   const double mask_mean = expected_mask(tau_last, kFrozenLogit);
 
   const int threads = config.threads > 0 ? config.threads : omp_get_max_threads();
@@ -170,7 +170,8 @@ ValidationOutcome validate_candidates(const Config& config, const float* x, std:
       columns.push_back(candidates[c]);
       at.push_back(in_x[c]);
     }
-    const train::ModelShape shape = make_shape(config, static_cast<std::int64_t>(columns.size()), targets.n_outputs);
+    train::ModelShape shape = fit.shape;  // the fit's task network on the candidates
+    shape.n_features = static_cast<std::int64_t>(columns.size());
     const auto train_half = [&](int a, int half_threads) {
       const std::vector<std::int64_t>& train_rows = part[a];
       Half& h = halves[a];

@@ -21,6 +21,7 @@
 #include <memory>
 #include <vector>
 
+#include "core/plan.hpp"
 #include "gfs/config.hpp"
 #include "train/backend.hpp"
 
@@ -45,8 +46,10 @@ inline constexpr std::int64_t kMinValidationRows = 8;
 /// x: the standardised training data [n_rows, n_features]; candidates ascending. `x_columns`
 /// (ascending, a superset of the candidates): x holds only these columns, [n_rows, x_columns->size()]
 /// (feature-parallel ranks gather the candidates' columns, not the whole table). `min_z` (one per
-/// candidate): the z each must reach; nullptr: config.validation_z for all.
-ValidationOutcome validate_candidates(const Config& config, const float* x, std::int64_t n_rows,
+/// candidate): the z each must reach; nullptr: config.validation_z for all. `fit`: the fit's
+/// resolved plan (make_fit_plan of the same config and data): the networks train on its schedule
+/// and batch size and are scored at its last temperature.
+ValidationOutcome validate_candidates(const Config& config, const FitPlan& fit, const float* x, std::int64_t n_rows,
                                       std::int64_t n_features, const train::Targets& targets,
                                       const std::vector<int>& candidates, const NetworkTrainer& train_network,
                                       const std::vector<int>* x_columns = nullptr,

@@ -30,6 +30,12 @@ void spread_stratum(const std::vector<std::int32_t>& order, const std::vector<ch
 
 }  // namespace
 
+float final_tau(const Plan& plan) {
+  float t = plan.tau0;  // tau_[1]; tau_[e] = tau_[e - 1] * decay, as the Schedule fills it
+  for (int e = 2; e <= plan.epochs; ++e) t *= plan.tau_decay;
+  return t;
+}
+
 Schedule::Schedule(const Plan& plan, std::int64_t n_rows, std::vector<char> strata)
     : plan_(plan), strata_(std::move(strata)) {
   const std::int64_t batch = std::min<std::int64_t>(std::max(plan.batch_size, 1), n_rows);

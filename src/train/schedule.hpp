@@ -14,6 +14,9 @@
 
 namespace gfs::train {
 
+/// The temperature of the plan's last epoch (Schedule::tau(plan.epochs), computed the same way).
+float final_tau(const Plan& plan);
+
 class Schedule {
  public:
   /// `strata` (optional, [n_rows], survival's event flags: Targets::strata()): each epoch's order

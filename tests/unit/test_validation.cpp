@@ -270,8 +270,8 @@ TEST(Validation, KeepsTheColumnTheNetworkNeedsAndDropsTheIgnoredOnes) {
   int calls = 0;
   std::vector<std::int64_t> rows_seen;
   const std::vector<int> candidates{1, 3, 4};
-  const ValidationOutcome v =
-      validate_candidates(cfg, x.data(), n, d, t, candidates, fixed(net, candidates, &calls, &rows_seen));
+  const ValidationOutcome v = validate_candidates(cfg, make_fit_plan(cfg, n, d, t.n_outputs), x.data(), n, d, t,
+                                                  candidates, fixed(net, candidates, &calls, &rows_seen));
   EXPECT_TRUE(v.tested);
   EXPECT_EQ(v.kept, (std::vector<int>{1}));
   // Two networks on the three candidates, not trained again: they saw 3 of 5 columns (a narrow
@@ -312,7 +312,8 @@ TEST(Validation, RetrainsOnTheRemainingCandidatesOfAWideTable) {
     };
     Config cfg;
     cfg.hidden = {2, 2};
-    const ValidationOutcome v = validate_candidates(cfg, x.data(), n, d, t, {0, 1, 2, 3}, trainer);
+    const ValidationOutcome v =
+        validate_candidates(cfg, make_fit_plan(cfg, n, d, t.n_outputs), x.data(), n, d, t, {0, 1, 2, 3}, trainer);
     if (d == 40) {
       EXPECT_EQ(v.kept, (std::vector<int>{3}));
       // Both halves on 4 columns, on the 2 left once half were gone, on the last one.
@@ -350,8 +351,8 @@ TEST(Validation, KeepsOneOfTwoRedundantCopies) {
   int calls = 0;
   std::vector<std::int64_t> rows_seen;
   const std::vector<int> candidates{0, 2};
-  const ValidationOutcome v =
-      validate_candidates(cfg, x.data(), n, d, t, candidates, fixed(net, candidates, &calls, &rows_seen));
+  const ValidationOutcome v = validate_candidates(cfg, make_fit_plan(cfg, n, d, t.n_outputs), x.data(), n, d, t,
+                                                  candidates, fixed(net, candidates, &calls, &rows_seen));
   ASSERT_EQ(v.kept.size(), 1U);
   EXPECT_EQ(v.kept[0], 2);  // equal evidence: the lower index goes first, the copy stays
 }
@@ -367,8 +368,8 @@ TEST(Validation, TooFewRowsKeepTheCandidates) {
   std::vector<std::int64_t> rows_seen;
   ModelShape shape;
   shape.n_features = 2;
-  const ValidationOutcome v =
-      validate_candidates(Config{}, x.data(), 10, 3, t, {0, 2}, fixed(hand_network(shape), {0, 2}, &calls, &rows_seen));
+  const ValidationOutcome v = validate_candidates(Config{}, make_fit_plan(Config{}, 10, 3, t.n_outputs), x.data(), 10,
+                                                  3, t, {0, 2}, fixed(hand_network(shape), {0, 2}, &calls, &rows_seen));
   EXPECT_FALSE(v.tested);
   EXPECT_EQ(v.kept, (std::vector<int>{0, 2}));
   EXPECT_EQ(calls, 0);
