@@ -33,6 +33,9 @@ T load(const unsigned char* p, bool big_endian) {
 /// One element as float32.
 float convert_one(const unsigned char* p, DType t);
 
+/// The exact decimal text of an integer element (labels keep 64-bit class ids exact).
+std::string int_text(const unsigned char* p, DType t);
+
 /// Throws gfs::Error (kInvalidData) unless src is at its end: nothing follows the last element.
 void expect_end(ByteSource& src);
 
