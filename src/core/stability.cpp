@@ -149,7 +149,7 @@ MemberFit fit_members(const Config& config, const float* x, std::int64_t n_rows,
     logits.clear();
     for (auto& b : backends) {
       b->read_logits(part);
-      if (split != nullptr) split->ranks->gather_columns(part, gathered);
+      if (split != nullptr) split->ranks->gather(part, gathered);
       const std::vector<float>& member = split != nullptr ? gathered : part;
       logits.insert(logits.end(), member.begin(), member.end());
     }

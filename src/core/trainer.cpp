@@ -139,7 +139,7 @@ std::vector<float> gather_candidates(train::Ranks& ranks, const float* x, std::i
     const auto col = static_cast<std::size_t>(c - block.first());
     for (std::size_t r = 0; r < rows; ++r) mine.push_back(x[r * stride + col]);
   }
-  ranks.gather_columns(mine, all);  // [K, n_rows]
+  ranks.gather(mine, all);  // [K, n_rows]
   const std::size_t k = candidates.size();
   std::vector<float> out(rows * k);
   for (std::size_t j = 0; j < k; ++j)
@@ -161,7 +161,7 @@ ScreenInput screen_input(const float* x, std::int64_t n_rows, std::int64_t n_fea
   in.count = block.count();
   in.gather_strengths = [local_ranks](const std::vector<float>& mine) {
     std::vector<float> all;
-    local_ranks->gather_columns(mine, all);
+    local_ranks->gather(mine, all);
     return all;
   };
   in.gather_pool = [=](const std::vector<int>& ids) { return gather_candidates(*local_ranks, x, n_rows, block, ids); };
@@ -203,7 +203,7 @@ std::vector<float> gather_members(train::Ranks* ranks, const std::vector<float>&
   for (int m = 0; m < members; ++m) {
     part.assign(mine.begin() + static_cast<std::ptrdiff_t>(count * static_cast<std::size_t>(m)),
                 mine.begin() + static_cast<std::ptrdiff_t>(count * static_cast<std::size_t>(m + 1)));
-    ranks->gather_columns(part, gathered);
+    ranks->gather(part, gathered);
     all.insert(all.end(), gathered.begin(), gathered.end());
   }
   return all;
@@ -256,13 +256,13 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
                                              : impute(x, n_rows, held.count, config.threads, in_place);
   const float* train_x = st.x.empty() ? x : st.x.data();
   result.missing_fraction = st.missing;
-  if (local && ranks) ranks->gather_columns(st.missing, result.missing_fraction);
+  if (local && ranks) ranks->gather(st.missing, result.missing_fraction);
   if (config.standardize) {
     result.feature_mean = st.mean;
     result.feature_std = st.std;
     if (local && ranks) {
-      ranks->gather_columns(st.mean, result.feature_mean);
-      ranks->gather_columns(st.std, result.feature_std);
+      ranks->gather(st.mean, result.feature_mean);
+      ranks->gather(st.std, result.feature_std);
     }
   }
   const train::Targets targets = make_targets(config, y, n_rows, n_targets);
@@ -392,7 +392,7 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
     const auto read_logits = [&] {  // every column's, gathered from the ranks
       backend->read_logits(own);
       if (ranks)
-        ranks->gather_columns(own, logits);
+        ranks->gather(own, logits);
       else
         logits.swap(own);
     };

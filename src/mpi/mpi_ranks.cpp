@@ -52,7 +52,7 @@ class MpiReduce final : public train::Reduce {
  public:
   MpiReduce(MPI_Comm comm, int size) : comm_(comm), size_(size) {}
   void gather(const std::vector<float>& mine, std::vector<float>& all) override {
-    allgather(comm_, size_, mine, all, "MPI_Allgatherv of the active set's columns");
+    allgather(comm_, size_, mine, all, "MPI_Allgatherv of the ranks' blocks");
   }
   void exchange(Point, float* slots, std::size_t stride, std::size_t used, int first, int last, int n_chunks) override {
     // The rank partition of the chunks (train::Ranks::block), in floats of `used` per chunk.
@@ -96,9 +96,6 @@ class MpiRanks final : public train::Ranks {
   [[nodiscard]] int rank() const override { return rank_; }
   [[nodiscard]] int size() const override { return size_; }
   train::Reduce& reduce() override { return *reduce_; }
-  void gather_columns(const std::vector<float>& mine, std::vector<float>& all) override {
-    allgather(comm_, size_, mine, all, "MPI_Allgatherv of the columns");
-  }
   std::string first_error(const std::string& mine) override {
     // Every rank's length, then the lowest rank with a message sends it to all.
     const int n = static_cast<int>(mine.size());

@@ -4,7 +4,7 @@
 ///
 /// Rank r of P holds chunks [C r / P, C (r + 1) / P) of ColumnChunks(D) (C chunks). Per step the
 /// backend's Reduce (reduce()) joins the blocks' partial sums; per epoch the trainer gathers the
-/// logits (gather_columns) and agrees on stopping (any). No MPI type appears here: src/mpi/
+/// logits (gather) and agrees on stopping (any). No MPI type appears here: src/mpi/
 /// implements it, and a build without MPI has no implementation.
 #pragma once
 
@@ -27,8 +27,8 @@ class Ranks {
   /// The reduce policy joining every rank's block (Reduce::exchange as one allgather).
   virtual Reduce& reduce() = 0;
   /// Every rank's `mine` (this rank's block of a per-column quantity, `mine.size()` floats; a block
-  /// after another in rank order) concatenated into `all` on every rank.
-  virtual void gather_columns(const std::vector<float>& mine, std::vector<float>& all) = 0;
+  /// after another in rank order) concatenated into `all` on every rank: the reduce's gather.
+  void gather(const std::vector<float>& mine, std::vector<float>& all) { reduce().gather(mine, all); }
   /// True on every rank when `flag` is true on one (a stop request must end the same epoch everywhere).
   virtual bool any(bool flag) = 0;
   /// The lowest rank's non-empty `mine`, on every rank ("" when all are empty): a problem one rank
