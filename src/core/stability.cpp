@@ -160,6 +160,7 @@ MemberFit fit_members(const Config& config, const float* x, std::int64_t n_rows,
     work.tau = common.tau(epoch);
     work.lambda = common.lambda(epoch);
     work.first_step = common.first_step(epoch);
+    work.epoch = epoch;
     for (Member& mb : members) {
       const std::vector<std::int32_t>& local = mb.schedule->order(epoch);
       mb.order.resize(local.size());

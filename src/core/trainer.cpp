@@ -15,6 +15,7 @@
 #include "core/checkpointing.hpp"
 #include "core/column_screen.hpp"
 #include "core/data.hpp"
+#include "core/fit_ranks.hpp"
 #include "core/known_columns.hpp"
 #include "core/numeric_failure.hpp"
 #include "core/outputs.hpp"
@@ -78,47 +79,30 @@ train::EpochStats mean_stats(const std::vector<train::EpochStats>& members) {
   return m;
 }
 
-/// The ranks of a feature-parallel fit (nullptr: one process trains every column).
-std::unique_ptr<train::Ranks> open_ranks(const Parallel& how, const Config& config, std::int64_t n_features) {
-  if (!how.on) return nullptr;
-  std::unique_ptr<train::Ranks> ranks = how.has_comm ? train::comm_ranks(how.comm) : train::world_ranks();
-  if (ranks->size() == 1) return nullptr;
-  if (config.device.kind == DeviceKind::kCuda)
-    throw Error(ErrorCode::kInvalidArgument, "feature-parallel fits run on CPU ranks: use --device cpu (or auto)");
-  if (n_features > 0) train::check_rank_count(n_features, ranks->size());
-  return ranks;
-}
-
 /// The input checks, agreed by every rank: a problem one rank sees in its block (a NaN, the wrong
 /// block) is thrown on every rank, so that none is left waiting in a collective.
 void check_agreed(const Config& config, const float* x, std::int64_t n_rows, std::int64_t n_features, const float* y,
-                  int n_targets, const Columns& held, bool local, train::Ranks* ranks) {
+                  int n_targets, const Columns& held, bool local, const FitRanks& ranks) {
   std::string problem;
   ErrorCode code = ErrorCode::kInvalidData;
   try {
     check_inputs(config, x, n_rows, held.count, y, n_targets, held.first);
-    const train::FeatureBlock expect = ranks != nullptr
-                                           ? train::Ranks::block(n_features, ranks->rank(), ranks->size(), n_features)
-                                           : train::FeatureBlock::whole(n_features);
+    const train::FeatureBlock expect = ranks.block(n_features, n_features);
     if (local && (held.first != expect.first() || held.count != expect.count()))
       throw Error(
           ErrorCode::kInvalidArgument,
           "x holds columns [" + std::to_string(held.first) + ", " + std::to_string(held.first + held.count) + ") of " +
               std::to_string(n_features) + ", but " +
-              (ranks != nullptr
-                   ? "rank " + std::to_string(ranks->rank()) + " of " + std::to_string(ranks->size()) + " trains [" +
-                         std::to_string(expect.first()) + ", " + std::to_string(expect.first() + expect.count()) +
-                         "): give it the block gfs::mpi::columns_of names"
-                   : std::string("a fit in one process needs them all")));
+              (ranks.split() ? "rank " + std::to_string(ranks.ranks()->rank()) + " of " +
+                                   std::to_string(ranks.count()) + " trains [" + std::to_string(expect.first()) + ", " +
+                                   std::to_string(expect.first() + expect.count()) +
+                                   "): give it the block gfs::mpi::columns_of names"
+                             : std::string("a fit in one process needs them all")));
   } catch (const Error& e) {
     problem = e.what();
     code = e.code();
   }
-  if (ranks == nullptr) {
-    if (!problem.empty()) throw Error(code, problem);
-    return;
-  }
-  train::throw_agreed(*ranks, problem, code);
+  ranks.agree(problem, code);
 }
 
 /// The columns `candidates` (ascending) of the rank-local blocks, on every rank: [n_rows, K]. Each
@@ -194,22 +178,6 @@ std::vector<float> member_logits(const train::TrainState& state) {
   return out;
 }
 
-/// Every member's logits [members, D] from this rank's [members, block]: each member gathered from
-/// the ranks in turn (nullptr: one process, nothing to gather).
-std::vector<float> gather_members(train::Ranks* ranks, const std::vector<float>& mine, int members) {
-  if (ranks == nullptr) return mine;
-  const std::size_t count = mine.size() / static_cast<std::size_t>(members);
-  std::vector<float> all, part, gathered;
-  for (int m = 0; m < members; ++m) {
-    part.assign(mine.begin() + static_cast<std::ptrdiff_t>(count * static_cast<std::size_t>(m)),
-                mine.begin() + static_cast<std::ptrdiff_t>(count * static_cast<std::size_t>(m + 1)));
-    ranks->gather(part, gathered);
-    all.insert(all.end(), gathered.begin(), gathered.end());
-  }
-  return all;
-}
-
-/// The mean loss of every epoch recorded so far.
 /// The fit's final logits and what follows from them alone: the selection probabilities and the
 /// hard-draw scores (the support rules read both).
 void set_final_logits(Result& result, std::vector<float> logits, const Config& config, const FitPlan& plan) {
@@ -218,6 +186,7 @@ void set_final_logits(Result& result, std::vector<float> logits, const Config& c
   result.scores = hard_draw_scores(result.logits, config.seed, plan.n_draws, config.threads);
 }
 
+/// The mean loss of every epoch recorded so far.
 std::vector<double> losses_of(const Result& r) {
   std::vector<double> out;
   for (const EpochRecord& e : r.history) out.push_back(e.loss);
@@ -242,8 +211,8 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
   // Rank-local input: x holds this rank's block of the columns, [n_rows, held.count].
   const bool local = parallel.columns.count > 0;
   const Columns held = local ? parallel.columns : Columns{0, n_features};
-  const std::unique_ptr<train::Ranks> ranks = open_ranks(parallel, config, n_features);
-  check_agreed(config, x, n_rows, n_features, y, n_targets, held, local, ranks.get());
+  const FitRanks ranks(parallel, config, n_features);
+  check_agreed(config, x, n_rows, n_features, y, n_targets, held, local, ranks);
   FitCheckpoints checkpoints(checkpoint, config, x, n_rows, n_features, y, n_targets, held.count);
 
   Result result;
@@ -256,13 +225,13 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
                                              : impute(x, n_rows, held.count, config.threads, in_place);
   const float* train_x = st.x.empty() ? x : st.x.data();
   result.missing_fraction = st.missing;
-  if (local && ranks) ranks->gather(st.missing, result.missing_fraction);
+  if (local) ranks.gather(st.missing, result.missing_fraction);
   if (config.standardize) {
     result.feature_mean = st.mean;
     result.feature_std = st.std;
-    if (local && ranks) {
-      ranks->gather(st.mean, result.feature_mean);
-      ranks->gather(st.std, result.feature_std);
+    if (local) {
+      ranks.gather(st.mean, result.feature_mean);
+      ranks.gather(st.std, result.feature_std);
     }
   }
   const train::Targets targets = make_targets(config, y, n_rows, n_targets);
@@ -297,23 +266,17 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
   };
 
   // Feature-parallel: this rank trains its block of the columns (the whole model's rows for them).
-  const train::FeatureBlock block = ranks ? train::Ranks::block(n_features, ranks->rank(), ranks->size(), held.count)
-                                          : train::FeatureBlock::whole(n_features);
+  const train::FeatureBlock block = ranks.block(n_features, held.count);
   const float* block_x = local ? train_x : train_x + block.first();  // the block's first column
   train::ModelShape block_shape = fit_plan.shape;
   block_shape.n_features = block.count();
-  if (ranks) {
-    checkpoints.set_block(block.first(), block.count(), *ranks);
-    result.ranks = ranks->size();
-    for (int r = 0; r < ranks->size(); ++r) {
-      const train::FeatureBlock b = train::Ranks::block(n_features, r, ranks->size(), n_features);
-      result.rank_columns.push_back({b.first(), b.count()});
-    }
-  }
+  if (ranks.split()) checkpoints.set_block(block.first(), block.count(), *ranks.ranks());
+  result.ranks = ranks.count();
+  result.rank_columns = ranks.rank_columns(n_features);
 
   if (config.support == SupportRule::kStability) {
     // "auto" resolved once, as for one model: every member runs on the device it chose.
-    OpenedBackend probe = open_backend(ranks ? Device::cpu() : config.device, config.threads);
+    OpenedBackend probe = open_backend(ranks.device(config.device), config.threads);
     result.device_note = probe.note;
     probe.backend.reset();
     std::vector<float> mean;
@@ -329,19 +292,19 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
     };
     if (checkpoints.resuming()) {
       result.stopped_epoch = resume.from.epochs_done;  // a file written after the last epoch trains none
-      resume.finished = convergence.restore(resume.from.epochs_done,
-                                            gather_members(ranks.get(), member_logits(resumed), config.members),
-                                            losses_of(result), resume.from.unchanged_epochs);
+      resume.finished =
+          convergence.restore(resume.from.epochs_done, ranks.gather_members(member_logits(resumed), config.members),
+                              losses_of(result), resume.from.unchanged_epochs);
       if (resume.finished) result.stop_reason = "converged";
     }
-    MemberRanks split{ranks.get(), block};
+    MemberRanks split{ranks.ranks(), block};
     const MemberFit fit = fit_members(
         config, block_x, n_rows, n_features, targets, probe.device,
         [&](int epoch, float tau, std::vector<train::EpochStats> stats, const std::vector<float>& logits) {
           mean = mean_member_logits(logits, config.members, n_features);
           return keep_going(epoch, record(epoch, tau, mean_stats(stats), mean), logits);
         },
-        resume, ranks ? &split : nullptr);
+        resume, ranks.split() ? &split : nullptr);
     result.device = fit.device;
     Stability stab = stability_of(fit, n_features, config.stability_threshold);
     set_final_logits(result, std::move(stab.mean_logits), config, fit_plan);
@@ -356,7 +319,7 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
     const train::ModelShape& shape = fit_plan.shape;
     // The screens read the data alone: they run first, where the prescreen needs them. The column
     // strengths (one pass) are computed once for the prescreen and the pair screen's pool.
-    ScreenInput screen_in = screen_input(train_x, n_rows, n_features, block, local ? ranks.get() : nullptr);
+    ScreenInput screen_in = screen_input(train_x, n_rows, n_features, block, local ? ranks.ranks() : nullptr);
     const std::int64_t width = prescreen_width(config, n_rows, n_features);
     std::vector<float> strengths;
     if (width > 0) strengths = screen_strengths(config, screen_in, targets);
@@ -370,9 +333,9 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
     result.column_screen = screen_columns(config, screen_in, targets);
     train::Position from;
     train::TrainState initial =
-        checkpoints.resuming() ? checkpoints.resume(block_shape, 1, result, from)
-        : ranks ? train::TrainState(train::initial_params(shape, plan.seed, block.first(), block.count()))
-                : train::TrainState(train::initial_params(shape, plan.seed));
+        checkpoints.resuming()
+            ? checkpoints.resume(block_shape, 1, result, from)
+            : train::TrainState(train::initial_params(shape, plan.seed, block.first(), block.count()));
     // A resumed state holds the closed and the pinned columns already.
     if (!checkpoints.resuming()) {
       if (width > 0) close_columns(initial.values, 0, pre.open, closed_logit(plan.active, plan.tau0), block.first());
@@ -380,21 +343,18 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
     }
 
     // "auto" is resolved once: the validation networks run on the device the fit ran on.
-    OpenedBackend opened = open_backend(ranks ? Device::cpu() : config.device, config.threads);
+    OpenedBackend opened = open_backend(ranks.device(config.device), config.threads);
     result.device_note = opened.note;
     std::unique_ptr<train::Backend> backend = std::move(opened.backend);
     result.device = backend->name();
-    prepare(*backend, plan, block_x, n_rows, shape, targets, initial, &block, ranks ? &ranks->reduce() : nullptr,
+    prepare(*backend, plan, block_x, n_rows, shape, targets, initial, &block, ranks.reduce(),
             feature_cost_data(config));
 
     train::Schedule schedule(plan, n_rows, targets.strata());
     std::vector<float> logits, own;
     const auto read_logits = [&] {  // every column's, gathered from the ranks
       backend->read_logits(own);
-      if (ranks)
-        ranks->gather(own, logits);
-      else
-        logits.swap(own);
+      ranks.gather(own, logits);
     };
     train::TrainState saved;
     bool finished = false;  // the checkpoint was written after the epoch that stopped the fit
@@ -433,13 +393,13 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
     data.confirmed_columns =
         with_kept(known, without_dropped(known, screened_columns(result.column_screen, kColumnScreenFamilyError)));
     std::vector<float> candidate_x;
-    if (local && ranks && config.support == SupportRule::kValidated) {
+    if (local && ranks.split() && config.support == SupportRule::kValidated) {
       // The held-out test trains on the candidates only: every rank gathers their columns.
       const std::vector<int> fitted = fitted_candidates(
           config, logits, support_of(logits, result.scores, SupportRule::kValidated, config.target_features));
       std::set_union(fitted.begin(), fitted.end(), data.screened_columns.begin(), data.screened_columns.end(),
                      std::back_inserter(data.x_columns));
-      candidate_x = gather_candidates(*ranks, train_x, n_rows, block, data.x_columns);
+      candidate_x = gather_candidates(*ranks.ranks(), train_x, n_rows, block, data.x_columns);
       data.x = candidate_x.data();
     }
     std::mutex one_device;  // the two validation networks share a GPU one after the other

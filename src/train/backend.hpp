@@ -45,12 +45,14 @@ struct TrainSetup {
 /// indices into x) of plan.batch_size rows, the last one possibly shorter; every member has the
 /// same number of steps. Step i draws its noise from subsequence first_step + i of the member's
 /// training stream and is Adam step first_step + i + 1. `tau` and `lambda` (the penalty's weight:
-/// 0 during the warm-up) hold for the whole epoch.
+/// 0 during the warm-up) hold for the whole epoch; `epoch` (1-based) is the schedule's, whose
+/// cadence the active set's rechecks follow.
 struct EpochWork {
   std::vector<const std::vector<std::int32_t>*> orders;
   float tau = 1;
   float lambda = 0;
   std::int64_t first_step = 0;
+  int epoch = 1;
 };
 
 /// Held-out rows for the evidence of support rule "validated": x [n_rows, shape.n_features] (the
@@ -82,9 +84,10 @@ class Backend {
   /// One epoch of every member (EpochWork); stats[m] sums member m's steps.
   virtual void train_members(const EpochWork& work, std::vector<EpochStats>& stats) = 0;
   /// One epoch of a one-model setup: the batches are consecutive slices of `order`.
-  EpochStats train_epoch(const std::vector<std::int32_t>& order, float tau, float lambda, std::int64_t first_step) {
+  EpochStats train_epoch(const std::vector<std::int32_t>& order, float tau, float lambda, std::int64_t first_step,
+                         int epoch) {
     std::vector<EpochStats> stats;
-    train_members(EpochWork{{&order}, tau, lambda, first_step}, stats);
+    train_members(EpochWork{{&order}, tau, lambda, first_step, epoch}, stats);
     return stats.at(0);
   }
   /// Current logits w = phi e + b of the block's columns, member after member [members, count].
@@ -107,7 +110,7 @@ int run_epochs(Backend& backend, Schedule& schedule, Position from, AfterEpoch&&
     ++epoch;
     const float tau = schedule.tau(epoch);
     const EpochStats stats =
-        backend.train_epoch(schedule.order(epoch), tau, schedule.lambda(epoch), schedule.first_step(epoch));
+        backend.train_epoch(schedule.order(epoch), tau, schedule.lambda(epoch), schedule.first_step(epoch), epoch);
     if (!after_epoch(epoch, tau, stats)) break;
   }
   return epoch;

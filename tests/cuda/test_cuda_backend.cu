@@ -251,7 +251,7 @@ TEST(CudaBackendErrors, ReadBeforeSetupIsAnInternalError) {
   EXPECT_EQ(gpu->name(), "cuda:0");
   std::vector<float> logits;
   EXPECT_THROW(gpu->read_logits(logits), Error);
-  EXPECT_THROW((void)gpu->train_epoch({0}, 1.0F, 1.0F, 0), Error);
+  EXPECT_THROW((void)gpu->train_epoch({0}, 1.0F, 1.0F, 0, 1), Error);
 }
 
 TEST(CudaBackendErrors, TooLargeEmbeddingIsRejected) {
@@ -285,7 +285,7 @@ TEST(CudaBackendErrors, FailedSetupLeavesNothingDangling) {
   // Every call must now fail cleanly (not launch on the freed arena), and a new setup must work.
   std::vector<float> logits;
   EXPECT_THROW(gpu->read_logits(logits), Error);
-  EXPECT_THROW((void)gpu->train_epoch({0, 1}, 1.0F, 1.0F, 0), Error);
+  EXPECT_THROW((void)gpu->train_epoch({0, 1}, 1.0F, 1.0F, 0, 1), Error);
   train::TrainState state;
   EXPECT_THROW(gpu->export_state(state), Error);
   const Trained again = train(*gpu, fit, 1);

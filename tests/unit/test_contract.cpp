@@ -339,7 +339,7 @@ TEST(Members, TrainedTogetherEqualEachTrainedAlone) {
   together->setup(s);
   std::vector<train::EpochStats> stats;
   for (int epoch = 1; epoch <= 3; ++epoch) {
-    train::EpochWork work{{&orders[0], &orders[1], &orders[2]}, 1.5F, epoch > 1 ? 0.5F : 0.0F, (epoch - 1) * 3};
+    train::EpochWork work{{&orders[0], &orders[1], &orders[2]}, 1.5F, epoch > 1 ? 0.5F : 0.0F, (epoch - 1) * 3, epoch};
     together->train_members(work, stats);
   }
   std::vector<float> logits;
@@ -355,7 +355,8 @@ TEST(Members, TrainedTogetherEqualEachTrainedAlone) {
     alone->setup(a);
     train::EpochStats last;
     for (int epoch = 1; epoch <= 3; ++epoch)
-      last = alone->train_epoch(orders[static_cast<std::size_t>(m)], 1.5F, epoch > 1 ? 0.5F : 0.0F, (epoch - 1) * 3);
+      last = alone->train_epoch(orders[static_cast<std::size_t>(m)], 1.5F, epoch > 1 ? 0.5F : 0.0F, (epoch - 1) * 3,
+                                epoch);
     std::vector<float> own;
     alone->read_logits(own);
     EXPECT_EQ(own, std::vector<float>(logits.begin() + m * p.cols, logits.begin() + (m + 1) * p.cols))
@@ -401,7 +402,7 @@ TEST(Members, ActiveSetsPerMemberEqualEachMemberAlone) {
   std::vector<train::EpochStats> stats;
   train::TrainState after_warmup;
   for (int epoch = 1; epoch <= 4; ++epoch) {
-    train::EpochWork work{{&orders[0], &orders[1], &orders[2]}, 1.5F, epoch > 1 ? 0.5F : 0.0F, (epoch - 1) * 3};
+    train::EpochWork work{{&orders[0], &orders[1], &orders[2]}, 1.5F, epoch > 1 ? 0.5F : 0.0F, (epoch - 1) * 3, epoch};
     together->train_members(work, stats);
     if (epoch == 1) together->export_state(after_warmup);
     for (int m = 0; m < M; ++m)  // the warm-up trains every column; then member m's own set
@@ -421,7 +422,7 @@ TEST(Members, ActiveSetsPerMemberEqualEachMemberAlone) {
     a.plan.seed = seeds[static_cast<std::size_t>(m)];
     alone->setup(a);
     for (int epoch = 1; epoch <= 4; ++epoch)
-      alone->train_epoch(orders[static_cast<std::size_t>(m)], 1.5F, epoch > 1 ? 0.5F : 0.0F, (epoch - 1) * 3);
+      alone->train_epoch(orders[static_cast<std::size_t>(m)], 1.5F, epoch > 1 ? 0.5F : 0.0F, (epoch - 1) * 3, epoch);
     std::vector<float> own;
     alone->read_logits(own);
     EXPECT_EQ(own, std::vector<float>(logits.begin() + m * p.cols, logits.begin() + (m + 1) * p.cols))

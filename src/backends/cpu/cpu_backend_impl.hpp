@@ -68,7 +68,7 @@ class CpuBackend final : public train::Backend {
         throw Error(ErrorCode::kInternal, "CPU backend: members' epochs must have the same number of rows");
     const int batch = ws_[0]->max_batch;
     const std::int64_t steps = (n + batch - 1) / batch;
-    update_active_set(work.tau, work.lambda, steps > 0 ? static_cast<int>(work.first_step / steps) + 1 : 1);
+    update_active_set(work.tau, work.lambda, work.epoch);
     const train::Targets& t = *setup_.targets;
     std::vector<StepInput<float>> base(static_cast<std::size_t>(members));
     std::vector<train::ParamView<float>> values, m1, m2;

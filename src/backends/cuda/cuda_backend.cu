@@ -696,7 +696,7 @@ void CudaBackend::train_members(const train::EpochWork& work, std::vector<EpochS
   cuda::DeviceScope scope(ordinal_);
   const cudaStream_t st = stream();
   const std::int64_t steps = cuda::ceil_div(n, batch_);
-  update_active_set(tau, lambda, static_cast<int>(first_step / steps) + 1);
+  update_active_set(tau, lambda, work.epoch);
   fill_step_table(n, steps, tau, lambda, first_step);
   GFS_CUDA_CHECK(cudaMemcpyAsync(scratch_.order, host_order_.data(), static_cast<std::size_t>(n) * sizeof(std::int32_t),
                                  cudaMemcpyHostToDevice, st));
