@@ -321,8 +321,7 @@ class CpuBackend final : public train::Backend {
         train::member_logits(g->state.values, 0, w.data());
       }
       train::ActiveDecision d = train::decide_active_set(policy, recheck, ids, w.data(), D, tau);
-      if (d.action == train::ActiveDecision::Action::kDense) {
-        sync();
+      if (d.action == train::ActiveDecision::Action::kDense) {  // only on a whole-logit read: sync'd above
         gathered_[static_cast<std::size_t>(m)].reset();
       } else if (d.action == train::ActiveDecision::Action::kGather) {
         sync();
