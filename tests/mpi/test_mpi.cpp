@@ -152,6 +152,17 @@ TEST_P(MpiFit, KnownColumnsAndCostsEqualOneProcess) {
 INSTANTIATE_TEST_SUITE_P(Rules, MpiFit,
                          ::testing::Values(SupportRule::kMajority, SupportRule::kValidated, SupportRule::kStability));
 
+/// The pair screens of two fits found the same pairs with the same z.
+void expect_same_pairs(const PairScreenReport& a, const PairScreenReport& b) {
+  EXPECT_EQ(a.columns, b.columns);
+  ASSERT_EQ(a.pairs.size(), b.pairs.size());
+  for (std::size_t k = 0; k < a.pairs.size(); ++k) {
+    EXPECT_EQ(a.pairs[k].a, b.pairs[k].a);
+    EXPECT_EQ(a.pairs[k].b, b.pairs[k].b);
+    EXPECT_EQ(a.pairs[k].z, b.pairs[k].z);
+  }
+}
+
 /// y = 1[x_a x_b + 0.6 x_c > 0] among Gaussian columns: a product the pair screen must find.
 Synthetic product_table(int rows, int cols, int a, int b, int c, unsigned seed) {
   Synthetic s;
@@ -207,12 +218,7 @@ TEST(MpiDefault, TheDefaultAlgorithmEqualsOneProcess) {
   ASSERT_EQ(split.history.size(), single.history.size());
   for (std::size_t e = 0; e < split.history.size(); ++e)
     EXPECT_EQ(split.history[e].n_trained, single.history[e].n_trained) << "epoch " << e + 1;
-  ASSERT_EQ(split.pair_screen.pairs.size(), single.pair_screen.pairs.size());
-  for (std::size_t k = 0; k < split.pair_screen.pairs.size(); ++k) {
-    EXPECT_EQ(split.pair_screen.pairs[k].a, single.pair_screen.pairs[k].a);
-    EXPECT_EQ(split.pair_screen.pairs[k].b, single.pair_screen.pairs[k].b);
-    EXPECT_EQ(split.pair_screen.pairs[k].z, single.pair_screen.pairs[k].z);
-  }
+  expect_same_pairs(split.pair_screen, single.pair_screen);
 
   const Columns mine = mpi::columns_of(s.cols, g_rank, g_size);
   const std::vector<float> x = block_of(s, mine);  // this rank never sees the other columns
@@ -221,11 +227,7 @@ TEST(MpiDefault, TheDefaultAlgorithmEqualsOneProcess) {
   const Result blocks = local.fit_columns(x.data(), s.rows, mine, s.cols, s.y.data());
   expect_same(blocks, single);
   EXPECT_EQ(blocks.stopped_epoch, single.stopped_epoch);
-  ASSERT_EQ(blocks.pair_screen.pairs.size(), single.pair_screen.pairs.size());
-  for (std::size_t k = 0; k < blocks.pair_screen.pairs.size(); ++k) {
-    EXPECT_EQ(blocks.pair_screen.pairs[k].a, single.pair_screen.pairs[k].a);
-    EXPECT_EQ(blocks.pair_screen.pairs[k].z, single.pair_screen.pairs[k].z);
-  }
+  expect_same_pairs(blocks.pair_screen, single.pair_screen);
 }
 
 /// Beyond the pair screen's budget (D^2 N / 2 > 6e10) a rank-local fit builds the pool from
@@ -243,13 +245,7 @@ TEST(MpiDefault, APairPoolFromRankLocalBlocksEqualsOneProcess) {
   Selector local(cfg);
   local.set_feature_parallel(true);
   const Result blocks = local.fit_columns(x.data(), s.rows, mine, s.cols, s.y.data());
-  EXPECT_EQ(blocks.pair_screen.columns, single.pair_screen.columns);
-  ASSERT_EQ(blocks.pair_screen.pairs.size(), single.pair_screen.pairs.size());
-  for (std::size_t k = 0; k < blocks.pair_screen.pairs.size(); ++k) {
-    EXPECT_EQ(blocks.pair_screen.pairs[k].a, single.pair_screen.pairs[k].a);
-    EXPECT_EQ(blocks.pair_screen.pairs[k].b, single.pair_screen.pairs[k].b);
-    EXPECT_EQ(blocks.pair_screen.pairs[k].z, single.pair_screen.pairs[k].z);
-  }
+  expect_same_pairs(blocks.pair_screen, single.pair_screen);
   expect_same(blocks, single);
 }
 

@@ -2,6 +2,7 @@
 // global ids, and the reduce policy joining blocks.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <memory>
 #include <numeric>
 #include <random>
@@ -169,34 +170,49 @@ TEST(Contract, ColumnBlockDrawsTheWholeMatrixNoiseForItsColumns) {
       EXPECT_EQ(ws.forward_partial[c * slot + i], all.forward_partial[c * slot + i]) << "chunk " << c;
 }
 
+/// The two column blocks of a split fit: unequal halves of the fit's chunks.
+std::array<train::FeatureBlock, 2> two_blocks(const Problem& p) {
+  const int n_chunks = train::ColumnChunks(p.cols).count;
+  const int split = n_chunks / 2 + 1;
+  return {train::FeatureBlock::chunks(p.cols, 0, split, p.cols),
+          train::FeatureBlock::chunks(p.cols, split, n_chunks, p.cols)};
+}
+
+/// Both blocks trained for the plan's epochs, each by its own backend on its own thread, joined by
+/// a LocalReduce; `start(block)` is a block's initial state.
+template <typename Start>
+std::array<Trained, 2> train_two_blocks(const Problem& p, Start&& start) {
+  const std::array<train::FeatureBlock, 2> blocks = two_blocks(p);
+  train::LocalReduce reduce(2);
+  std::array<Trained, 2> parts;
+  std::vector<std::thread> ranks;
+  for (int r = 0; r < 2; ++r) {
+    ranks.emplace_back([&, r] {
+      const train::TrainState first = start(blocks[static_cast<std::size_t>(r)]);
+      auto backend = p.backend(first, blocks[static_cast<std::size_t>(r)], &reduce.participant(r));
+      parts[static_cast<std::size_t>(r)] = run(*backend, p, {}, p.plan.epochs);
+    });
+  }
+  for (auto& t : ranks) t.join();
+  return parts;
+}
+
 TEST(Contract, TwoColumnBlocksJoinedByALocalReduceTrainExactlyLikeOne) {
   const Problem p(80, 150, 5);
   const train::TrainState fresh(train::initial_params(p.shape, p.plan.seed));
   auto whole_backend = p.backend(fresh, train::FeatureBlock::whole(p.cols), nullptr, 2);
   const Trained whole = run(*whole_backend, p, {}, p.plan.epochs);
 
-  const int n_chunks = train::ColumnChunks(p.cols).count;
-  ASSERT_GE(n_chunks, 2);
-  const int split = n_chunks / 2 + 1;  // unequal halves
-  const train::FeatureBlock blocks[2] = {train::FeatureBlock::chunks(p.cols, 0, split, p.cols),
-                                         train::FeatureBlock::chunks(p.cols, split, n_chunks, p.cols)};
-  train::LocalReduce reduce(2);
-  Trained parts[2];
-  std::vector<std::thread> ranks;
-  for (int r = 0; r < 2; ++r) {
-    ranks.emplace_back([&, r] {
-      const auto& b = blocks[r];
-      const train::TrainState start(train::initial_params(p.shape, p.plan.seed, b.first(), b.count()));
-      auto backend = p.backend(start, b, &reduce.participant(r));
-      parts[r] = run(*backend, p, {}, p.plan.epochs);
-    });
-  }
-  for (auto& t : ranks) t.join();
+  ASSERT_GE(train::ColumnChunks(p.cols).count, 2);
+  const std::array<train::FeatureBlock, 2> blocks = two_blocks(p);
+  const std::array<Trained, 2> parts = train_two_blocks(p, [&](const train::FeatureBlock& b) {
+    return train::TrainState(train::initial_params(p.shape, p.plan.seed, b.first(), b.count()));
+  });
 
   std::vector<float> joined = parts[0].logits;
   joined.insert(joined.end(), parts[1].logits.begin(), parts[1].logits.end());
   EXPECT_EQ(joined, whole.logits);  // the partials are added in the same fixed order: exact
-  for (int r = 0; r < 2; ++r) {
+  for (std::size_t r = 0; r < 2; ++r) {
     const auto& ps = parts[r].state.values;
     const auto& ws = whole.state.values;
     EXPECT_EQ(ps.embedding, ws.embedding) << "rank " << r;
@@ -242,31 +258,16 @@ TEST_P(ActiveBlocks, TwoColumnBlocksTrainTheActiveSetExactlyLikeOne) {
   const Trained whole = run(*whole_backend, p, {}, p.plan.epochs);
   for (const train::EpochStats& s : whole.stats) EXPECT_EQ(s.columns, c.open) << "the open columns were not gathered";
 
-  const int n_chunks = train::ColumnChunks(p.cols).count;
-  const int split = n_chunks / 2 + 1;  // unequal halves
-  const train::FeatureBlock blocks[2] = {train::FeatureBlock::chunks(p.cols, 0, split, p.cols),
-                                         train::FeatureBlock::chunks(p.cols, split, n_chunks, p.cols)};
-  train::LocalReduce reduce(2);
-  Trained parts[2];
-  std::vector<std::thread> ranks;
-  for (int r = 0; r < 2; ++r) {
-    ranks.emplace_back([&, r] {
-      const auto& b = blocks[r];
-      train::TrainState start(train::gather_state(fresh, 0, [&] {
-        train::ColumnIds ids(static_cast<std::size_t>(b.count()));
-        std::iota(ids.begin(), ids.end(), b.first());
-        return ids;
-      }()));
-      auto backend = p.backend(start, b, &reduce.participant(r));
-      parts[r] = run(*backend, p, {}, p.plan.epochs);
-    });
-  }
-  for (auto& t : ranks) t.join();
+  const std::array<Trained, 2> parts = train_two_blocks(p, [&](const train::FeatureBlock& b) {
+    train::ColumnIds ids(static_cast<std::size_t>(b.count()));  // the block's columns of `fresh`
+    std::iota(ids.begin(), ids.end(), b.first());
+    return train::gather_state(fresh, 0, ids);
+  });
 
   std::vector<float> joined = parts[0].logits;
   joined.insert(joined.end(), parts[1].logits.begin(), parts[1].logits.end());
   EXPECT_EQ(joined, whole.logits);
-  for (int r = 0; r < 2; ++r) {
+  for (std::size_t r = 0; r < 2; ++r) {
     EXPECT_EQ(parts[r].state.values.embedding, whole.state.values.embedding) << "rank " << r;
     ASSERT_EQ(parts[r].stats.size(), whole.stats.size());
     for (std::size_t e = 0; e < whole.stats.size(); ++e) {
