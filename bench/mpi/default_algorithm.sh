@@ -9,7 +9,7 @@
 # second P = 2 run's result.json equals the first but for fit_seconds).
 set -euo pipefail
 gfs=$(realpath "$1")
-out=$(realpath -m "${2:-$(dirname "$0")/results/default_algorithm.csv}")
+out=$(realpath -m "${2:-$(dirname "$0")/../results/mpi/default_algorithm.csv}")
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
