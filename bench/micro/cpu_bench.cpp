@@ -91,8 +91,9 @@ void BM_CpuStep(benchmark::State& state) {
   std::vector<std::int32_t> order(static_cast<std::size_t>(rows));
   std::iota(order.begin(), order.end(), 0);
   std::int64_t step = 0;
+  int epoch = 0;
   for (auto _ : state) {
-    const gfs::train::EpochStats s = backend->train_epoch(order, 1.5F, 1.0F, step);
+    const gfs::train::EpochStats s = backend->train_epoch(order, 1.5F, 1.0F, step, ++epoch);
     step += s.steps;
   }
   state.SetIterationTime(0);  // keep wall time: the per-step number is reported below

@@ -79,10 +79,11 @@ void run_steps(benchmark::State& state, std::int64_t D, int B) {
   std::vector<std::int32_t> order(static_cast<std::size_t>(n_rows));
   std::iota(order.begin(), order.end(), 0);
   std::int64_t step = 0;
-  step += backend->train_epoch(order, 2.0F, 1.0F, step).steps;  // warm-up: module loading, graph capture
+  int epoch = 1;
+  step += backend->train_epoch(order, 2.0F, 1.0F, step, epoch).steps;  // warm-up: module loading, graph capture
   for (auto _ : state) {
     const auto t0 = std::chrono::steady_clock::now();
-    step += backend->train_epoch(order, 2.0F, 1.0F, step).steps;  // ends with a stream synchronisation
+    step += backend->train_epoch(order, 2.0F, 1.0F, step, ++epoch).steps;  // ends with a stream synchronisation
     const std::chrono::duration<double> dt = std::chrono::steady_clock::now() - t0;
     state.SetIterationTime(dt.count());
   }

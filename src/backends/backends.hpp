@@ -43,6 +43,11 @@ void cpu_pair_class_products(const float* x, std::int64_t n, std::int64_t d, con
 void cpu_draw_counts(const std::int64_t* first_word, std::int64_t n_columns, std::uint64_t seed, int n_draws,
                      int threads, std::int32_t* counts);
 
+/// The held-out evidence on the CPU from a model's parameters (Backend::column_evidence of the CPU
+/// backend, and what a backend without a device implementation of it calls), per instruction set.
+void cpu_column_evidence(const train::Params<float>& params, const train::HeldOutRows& held_out,
+                         const std::vector<char>& active, int threads, train::ColumnEvidence& out);
+
 /// A backend on a concrete device, and how "auto" chose it.
 struct OpenedBackend {
   std::unique_ptr<train::Backend> backend;

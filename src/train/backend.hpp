@@ -116,9 +116,4 @@ int run_epochs(Backend& backend, Schedule& schedule, Position from, AfterEpoch&&
   return epoch;
 }
 
-/// The held-out evidence on the CPU from a model's parameters (what a backend without a device
-/// implementation of column_evidence calls; defined by the CPU backend, per instruction set).
-void cpu_column_evidence(const Params<float>& params, const HeldOutRows& held_out, const std::vector<char>& active,
-                         int threads, ColumnEvidence& out);
-
 }  // namespace gfs::train

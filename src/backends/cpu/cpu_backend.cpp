@@ -91,14 +91,10 @@ void cpu_draw_counts(const std::int64_t* first_word, std::int64_t n_columns, std
               n_draws, threads, counts);
 }
 
-}  // namespace gfs::detail
-
-namespace gfs::train {
-
-void cpu_column_evidence(const Params<float>& params, const HeldOutRows& held_out, const std::vector<char>& active,
-                         int threads, ColumnEvidence& out) {
-  detail::on_best_isa(detail::cpu_column_evidence_avx512, detail::cpu_column_evidence_avx2,
-                      detail::cpu_column_evidence_generic, params, held_out, active, threads, out);
+void cpu_column_evidence(const train::Params<float>& params, const train::HeldOutRows& held_out,
+                         const std::vector<char>& active, int threads, train::ColumnEvidence& out) {
+  on_best_isa(cpu_column_evidence_avx512, cpu_column_evidence_avx2, cpu_column_evidence_generic, params, held_out,
+              active, threads, out);
 }
 
-}  // namespace gfs::train
+}  // namespace gfs::detail

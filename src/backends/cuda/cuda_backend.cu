@@ -777,7 +777,7 @@ void CudaBackend::column_evidence(const HeldOutRows& held_out, const std::vector
                                   ColumnEvidence& out) {
   TrainState state;
   export_state(state);
-  train::cpu_column_evidence(state.values, held_out, active, threads, out);
+  cpu_column_evidence(state.values, held_out, active, threads, out);
 }
 
 }  // namespace
