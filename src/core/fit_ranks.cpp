@@ -41,6 +41,14 @@ void FitRanks::gather(const std::vector<float>& mine, std::vector<float>& all) c
   ranks_->gather(mine, all);
 }
 
+void FitRanks::gather_buffer(std::vector<float>& mine, std::vector<float>& all) const {
+  if (ranks_ == nullptr) {
+    all.swap(mine);
+    return;
+  }
+  ranks_->gather(mine, all);
+}
+
 std::vector<float> FitRanks::gather_members(const std::vector<float>& mine, int members) const {
   if (ranks_ == nullptr) return mine;
   const std::size_t count = mine.size() / static_cast<std::size_t>(members);

@@ -40,6 +40,9 @@ class FitRanks {
   [[nodiscard]] Device device(const Device& asked) const { return ranks_ != nullptr ? Device::cpu() : asked; }
   /// Every rank's `mine` (its block of a per-column quantity) joined in rank order into `all`.
   void gather(const std::vector<float>& mine, std::vector<float>& all) const;
+  /// gather() of a buffer the caller refills (each epoch's logits): in one process `mine` and
+  /// `all` trade storage instead of copying.
+  void gather_buffer(std::vector<float>& mine, std::vector<float>& all) const;
   /// Every member's [members, D] from this rank's [members, block], member by member.
   [[nodiscard]] std::vector<float> gather_members(const std::vector<float>& mine, int members) const;
   /// Throws `problem` (with `code`) on every rank when any rank has one ("" none), so that no rank

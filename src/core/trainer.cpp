@@ -354,7 +354,7 @@ Result train(const Config& config, const float* x, std::int64_t n_rows, std::int
     std::vector<float> logits, own;
     const auto read_logits = [&] {  // every column's, gathered from the ranks
       backend->read_logits(own);
-      ranks.gather(own, logits);
+      ranks.gather_buffer(own, logits);
     };
     train::TrainState saved;
     bool finished = false;  // the checkpoint was written after the epoch that stopped the fit

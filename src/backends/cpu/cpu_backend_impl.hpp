@@ -285,12 +285,14 @@ class CpuBackend final : public train::Backend {
   /// under a column block the others' through the reduce.
   void fit_logits(int m, std::vector<float>& out) {
     const train::FeatureBlock& f = setup_.features;
+    if (f.is_whole()) {  // into `out` itself, as the epochs before reuse it
+      out.resize(static_cast<std::size_t>(f.count()));
+      train::member_logits(state_.values, m, out.data(), threads_);
+      return;
+    }
     std::vector<float> mine(static_cast<std::size_t>(f.count()));
     train::member_logits(state_.values, m, mine.data(), threads_);
-    if (f.is_whole())
-      out.swap(mine);
-    else
-      setup_.reduce->gather(mine, out);
+    setup_.reduce->gather(mine, out);
   }
 
   /// Before epoch `epoch` at (tau, lambda): each member trains the columns that can still matter
